@@ -1,0 +1,172 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createLanguageService, type Settings } from '../core/languageService';
+import { DEFAULT_KUMA_VERSION, normalizeKumaVersion } from '../core/versions';
+import type { Severity } from '../core/diagnosticCodes';
+import { atLeast, formatJson, formatJunit, formatSarif, formatText, summary, type FileResult } from './formats';
+
+const VERSION = '0.1.0';
+const USAGE = `usage: kuma-lint check [--format text|json|sarif|junit] [--kuma-version 2.9|2.13|2.14|3.0]
+                       [--fail-on error|warning|never] PATH...
+  PATH is a file, a directory (searched for *.yaml and *.yml, skipping node_modules and .git),
+  or - for standard input.
+exit status: 0 nothing at or above --fail-on (default error), 1 problems found, 2 usage or I/O error`;
+
+class UsageError extends Error {}
+
+interface Options {
+  format: 'text' | 'json' | 'sarif' | 'junit';
+  kumaVersion: Settings['kumaVersion'];
+  failOn: Severity | 'never';
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError('missing command');
+  if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
+  const o: Options = { format: 'text', kumaVersion: DEFAULT_KUMA_VERSION, failOn: 'error', paths: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? rest[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--format') {
+      const v = value();
+      if (!['text', 'json', 'sarif', 'junit'].includes(v)) throw new UsageError(`--format must be text, json, sarif or junit, not "${v}"`);
+      o.format = v as Options['format'];
+    } else if (flag === '--kuma-version') {
+      const v = value();
+      const n = normalizeKumaVersion(v);
+      if (!n) throw new UsageError(`--kuma-version must be 2.9, 2.13, 2.14 or 3.0, not "${v}"`);
+      o.kumaVersion = n;
+    } else if (flag === '--fail-on') {
+      const v = value();
+      if (!['error', 'warning', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning or never, not "${v}"`);
+      o.failOn = v as Options['failOn'];
+    } else if (flag === '--') {
+      o.paths.push(...rest.slice(i + 1));
+      break;
+    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option "${flag}"`);
+    else o.paths.push(a);
+  }
+  if (o.paths.length === 0) throw new UsageError('no PATH given (use . for the current directory, - for standard input)');
+  return o;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+/** Files to check under a path, in a stable order. */
+function collect(p: string, out: string[]): void {
+  const st = fs.statSync(p);
+  if (st.isDirectory()) {
+    const entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const child = path.join(p, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) collect(child, out);
+      } else if (/\.ya?ml$/i.test(e.name) && (e.isFile() || e.isSymbolicLink())) out.push(child);
+    }
+  } else out.push(p);
+}
+
+function ioMessage(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file or directory';
+  if (e.code === 'EACCES') return 'permission denied';
+  if (e.code === 'EISDIR') return 'is a directory';
+  return e.message ?? String(err);
+}
+
+export async function run(
+  argv: string[],
+  io: { stdout: (s: string) => void; stderr: (s: string) => void; stdin: () => Promise<string> },
+): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(USAGE + '\n');
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    io.stdout(`kuma-lint ${VERSION}\n`);
+    return 0;
+  }
+  let o: Options;
+  try {
+    o = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`kuma-lint: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const service = createLanguageService();
+  const settings: Settings = { kumaVersion: o.kumaVersion, validate: true };
+  const files: FileResult[] = [];
+  let ioFailed = false;
+  for (const p of o.paths) {
+    if (p === '-') {
+      const text = await io.stdin();
+      files.push({ path: '<stdin>', text, diagnostics: service.analyze(text, settings).diagnostics });
+      continue;
+    }
+    const found: string[] = [];
+    try {
+      collect(p, found);
+    } catch (err) {
+      io.stderr(`kuma-lint: cannot read ${p}: ${ioMessage(err)}\n`);
+      ioFailed = true;
+      continue;
+    }
+    for (const f of found) {
+      let text: string;
+      try {
+        text = fs.readFileSync(f, 'utf8');
+      } catch (err) {
+        io.stderr(`kuma-lint: cannot read ${f}: ${ioMessage(err)}\n`);
+        ioFailed = true;
+        continue;
+      }
+      files.push({ path: f, text, diagnostics: service.analyze(text, settings).diagnostics });
+    }
+  }
+  const failLevel: Severity = o.failOn === 'never' ? 'error' : o.failOn;
+  const report = { kumaVersion: o.kumaVersion, files, toolVersion: VERSION, failLevel };
+  const formatted = { text: formatText, json: formatJson, sarif: formatSarif, junit: formatJunit }[o.format](report);
+  io.stdout(formatted);
+  const s = summary(report);
+  if (o.format === 'text') {
+    io.stderr(
+      `kuma-lint: ${s.files} file${s.files === 1 ? '' : 's'} checked against Kuma ${o.kumaVersion}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}\n`,
+    );
+  }
+  if (ioFailed) return 2;
+  if (o.failOn === 'never') return 0;
+  const level = o.failOn;
+  return files.some((f) => f.diagnostics.some((d) => atLeast(d.severity, level))) ? 1 : 0;
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: readStdin }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`kuma-lint: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,27 @@
+import type { DiagnosticCode, Severity } from '../diagnosticCodes';
+import type { Resource } from '../resource';
+import type { KumaVersion } from '../versions';
+import type { OffsetRange } from '../types';
+import type { PathSeg } from '../yamlNodes';
+
+export interface ReportOptions {
+  /** Put the squiggle on the key instead of the value. */
+  target?: 'key' | 'value';
+  /** Override the code's default severity. */
+  severity?: Severity;
+  /** Extra data for quick fixes (merged into `diagnostic.data`). */
+  data?: Record<string, unknown>;
+  related?: { message: string; range: OffsetRange }[];
+  /** An explicit range, when the path alone does not say where. */
+  range?: OffsetRange;
+}
+
+/** What a semantic rule sees: one resource, the Kuma version, and a way to report. */
+export interface RuleContext {
+  version: KumaVersion;
+  res: Resource;
+  /** Reports a problem at a field given by its Kuma path (`spec.ports[0].appProtocol`). */
+  report(code: DiagnosticCode, kumaPath: readonly PathSeg[], message: string, opts?: ReportOptions): void;
+}
+
+export type Rule = (ctx: RuleContext) => void;

@@ -1,0 +1,50 @@
+import { isObj } from '../resource';
+import { supportedProtocols, versionAtLeast } from '../versions';
+import type { Rule } from './context';
+import { displayNameRule } from './common';
+import { dns1123LabelErrors } from './names';
+
+/** `pkg/core/resources/apis/meshmultizoneservice/api/v1alpha1/validator.go` (SPEC.md 4.3). */
+const specRule: Rule = ({ res, version, report }) => {
+  const spec = res.spec;
+  const selector = isObj(spec.selector) ? spec.selector : undefined;
+  const ms = selector && isObj(selector.meshService) ? selector.meshService : undefined;
+  const ml = ms?.matchLabels;
+  if (!isObj(ml) || Object.keys(ml).length === 0) {
+    const path = ['spec', 'selector', 'meshService', 'matchLabels'];
+    report('multizone-service-invalid', path, 'cannot be empty', {
+      target: 'key',
+      data: { path: 'spec.selector.meshService.matchLabels' },
+    });
+  }
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  if (ports.length === 0) {
+    report('multizone-service-invalid', ['spec', 'ports'], 'cannot be empty', { target: 'key', data: { path: 'spec.ports' } });
+  }
+  const supported = supportedProtocols(version);
+  ports.forEach((p, i) => {
+    if (!isObj(p)) return;
+    const base = ['spec', 'ports', i];
+    if (versionAtLeast(version, '2.13')) {
+      if (p.name === '') report('multizone-service-invalid', [...base, 'name'], 'must not be empty');
+      if (p.appProtocol !== undefined && !supported.includes(String(p.appProtocol ?? ''))) {
+        report('app-protocol-invalid', [...base, 'appProtocol'], `appProtocol must be one of: ${supported.join(', ')}`, {
+          data: { allowedValues: supported },
+        });
+      }
+    }
+    if (versionAtLeast(version, '2.14')) {
+      const section = typeof p.name === 'string' && p.name !== '' ? p.name : typeof p.port === 'number' ? String(p.port) : undefined;
+      const errs = section === undefined ? [] : dns1123LabelErrors(section);
+      if (errs.length) {
+        report(
+          'sni-deprecated',
+          typeof p.name === 'string' && p.name !== '' ? [...base, 'name'] : [...base, 'port'],
+          `Invalid ${res.kind} SNI (port "${section}"): ${errs.join(', ')}. This is deprecated.`,
+        );
+      }
+    }
+  });
+};
+
+export const meshMultiZoneServiceRules: Rule[] = [displayNameRule({ lengthLimit: false }), specRule];

@@ -1,0 +1,276 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isMap, type Node } from 'yaml';
+import s29 from '../../../schemas/2.9.json';
+import s213 from '../../../schemas/2.13.json';
+import s214 from '../../../schemas/2.14.json';
+import s30 from '../../../schemas/3.0.json';
+import type { DiagnosticCode } from './diagnosticCodes';
+import type { Form, KumaKind, OffsetRange } from './types';
+import { KUMA_VERSIONS, type KumaVersion } from './versions';
+import { type PathSeg, firstKeyRange, formatPath, locate, nodeRange, pointerToPath, rangeFor } from './yamlNodes';
+
+type JsonSchema = Record<string, unknown>;
+interface SchemaBundle {
+  kumaVersion: string;
+  kumaTag: string;
+  resources: Record<KumaKind, Record<Form, JsonSchema>>;
+}
+
+const BUNDLES: Record<KumaVersion, SchemaBundle> = {
+  '2.9': s29 as unknown as SchemaBundle,
+  '2.13': s213 as unknown as SchemaBundle,
+  '2.14': s214 as unknown as SchemaBundle,
+  '3.0': s30 as unknown as SchemaBundle,
+};
+
+/** The generated JSON Schema for a kind, form and version (also used for hover and completion). */
+export function schemaFor(version: KumaVersion, kind: KumaKind, form: Form): JsonSchema {
+  return BUNDLES[version].resources[kind][form];
+}
+
+export interface SchemaProblem {
+  code: DiagnosticCode;
+  message: string;
+  path: string;
+  range: OffsetRange;
+  allowedValues?: (string | number)[];
+}
+
+/**
+ * Compiled validators, made once per (version, kind, form) on first use and kept for the
+ * life of the language service. Owned by the service instance, not by the module.
+ */
+export class SchemaValidators {
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  get(version: KumaVersion, kind: KumaKind, form: Form): ValidateFunction {
+    const key = `${version}/${kind}/${form}`;
+    let fn = this.compiled.get(key);
+    if (!fn) {
+      fn = this.ajv.compile(schemaFor(version, kind, form));
+      this.compiled.set(key, fn);
+    }
+    return fn;
+  }
+
+  /**
+   * Validates a document's data against Kuma's schema and turns ajv's errors into problems
+   * placed on the offending key or value of the YAML tree.
+   */
+  validate(version: KumaVersion, kind: KumaKind, form: Form, value: unknown, root: Node | null, fallback: OffsetRange): SchemaProblem[] {
+    const fn = this.get(version, kind, form);
+    if (fn(value)) return [];
+    const errors = simplify(fn.errors ?? []);
+    const out: SchemaProblem[] = [];
+    const seen = new Set<string>();
+    for (const e of errors) {
+      const p = this.toProblem(e, version, kind, form, value, root, fallback);
+      if (!p) continue;
+      const k = `${p.code}|${p.range.start}|${p.range.end}|${p.message}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(p);
+    }
+    return out;
+  }
+
+  private toProblem(
+    e: ErrorObject,
+    version: KumaVersion,
+    kind: KumaKind,
+    form: Form,
+    value: unknown,
+    root: Node | null,
+    fallback: OffsetRange,
+  ): SchemaProblem | undefined {
+    const path = pointerToPath(e.instancePath, root);
+    const where = formatPath(path) || '(top level)';
+    const valueRange = () => rangeFor(root, path, 'value', fallback);
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+        const full = [...path, extra];
+        const allowed = Object.keys((e.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
+        const elsewhere = KUMA_VERSIONS.filter((v) => v !== version && this.keyExists(v, kind, form, value, full));
+        const hint = suggest(extra, allowed);
+        let message = `Unknown key "${extra}"${path.length ? ` in ${where}` : ''}: ${kind} (Kuma ${version}) does not define it.`;
+        if (elsewhere.length)
+          message += ` It exists in Kuma ${elsewhere.join(', ')}; check the kuma.version setting or the "# kuma-version:" comment.`;
+        if (hint) message += ` Did you mean "${hint}"?`;
+        else if (allowed.length) message += ` Allowed keys: ${allowed.join(', ')}.`;
+        return {
+          code: 'schema-unknown-key',
+          message,
+          path: formatPath(full),
+          range: rangeFor(root, full, 'key', fallback),
+          allowedValues: hint ? [hint] : allowed,
+        };
+      }
+      case 'required': {
+        const missing = String((e.params as { missingProperty: string }).missingProperty);
+        const loc = locate(root, path);
+        const range =
+          path.length === 0 ? (identityKey(root, form) ?? fallback) : (nodeRange(loc.key) ?? firstKeyRange(loc.node) ?? fallback);
+        return {
+          code: 'schema-missing-required',
+          message: `Missing required key "${missing}"${path.length ? ` in ${where}` : ''}.`,
+          path: formatPath([...path, missing]),
+          range,
+        };
+      }
+      case 'type': {
+        const t = (e.params as { type: string | string[] }).type;
+        const types = Array.isArray(t) ? t : [t];
+        return {
+          code: 'schema-type',
+          message: `Expected ${types.map(article).join(' or ')} but got ${describe(e.data)}.`,
+          path: formatPath(path),
+          range: valueRange(),
+        };
+      }
+      case 'enum':
+      case 'const': {
+        const allowed = (
+          e.keyword === 'enum'
+            ? (e.params as { allowedValues: unknown[] }).allowedValues
+            : [(e.params as { allowedValue: unknown }).allowedValue]
+        ) as (string | number)[];
+        return {
+          code: 'schema-enum',
+          message: `${JSON.stringify(e.data)} is not allowed for ${where}. Allowed ${allowed.length === 1 ? 'value' : 'values'}: ${allowed.map(String).join(', ')}.`,
+          path: formatPath(path),
+          range: valueRange(),
+          allowedValues: allowed,
+        };
+      }
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum': {
+        const { comparison, limit } = e.params as { comparison: string; limit: number };
+        const int32 = limit === 2147483647 || limit === -2147483648 ? ' (a 32-bit integer)' : '';
+        return {
+          code: 'schema-range',
+          message: `${String(e.data)} is out of range for ${where}: it must be ${comparison} ${limit}${int32}.`,
+          path: formatPath(path),
+          range: valueRange(),
+        };
+      }
+      case 'minLength':
+      case 'maxLength':
+      case 'minItems':
+      case 'maxItems':
+      case 'pattern':
+      case 'minProperties':
+      case 'maxProperties':
+      case 'uniqueItems':
+        return {
+          code: 'schema-constraint',
+          message: `${where} ${e.message ?? 'is invalid'}.`,
+          path: formatPath(path),
+          range: valueRange(),
+        };
+      default:
+        return {
+          code: 'schema-constraint',
+          message: `${where} ${e.message ?? 'is invalid'}.`,
+          path: formatPath(path),
+          range: valueRange(),
+        };
+    }
+  }
+
+  /** Whether `path` would be accepted as a key by another version's schema (for the hint). */
+  private keyExists(version: KumaVersion, kind: KumaKind, form: Form, value: unknown, path: PathSeg[]): boolean {
+    const fn = this.get(version, kind, form);
+    fn(value);
+    const last = path[path.length - 1];
+    return !(fn.errors ?? []).some(
+      (e) =>
+        e.keyword === 'additionalProperties' &&
+        (e.params as { additionalProperty: string }).additionalProperty === last &&
+        pointerOf(path.slice(0, -1)) === e.instancePath,
+    );
+  }
+}
+
+function pointerOf(path: PathSeg[]): string {
+  return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+function identityKey(root: Node | null, form: Form): OffsetRange | undefined {
+  if (!isMap(root)) return undefined;
+  return nodeRange(locate(root, [form === 'kubernetes' ? 'kind' : 'type']).key) ?? firstKeyRange(root);
+}
+
+/**
+ * Collapses the noise of `anyOf`/`oneOf`: for int-or-string style alternatives that all
+ * fail on type, one "integer or string" error; otherwise the errors of the branch that got
+ * deepest into the data. The `anyOf`/`oneOf` summary error itself is dropped.
+ */
+function simplify(errors: ErrorObject[]): ErrorObject[] {
+  const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  if (combinators.length === 0) return errors;
+  const drop = new Set<ErrorObject>(combinators);
+  const extra: ErrorObject[] = [];
+  for (const c of combinators) {
+    const prefix = c.schemaPath + '/';
+    const subs = errors.filter((e) => e !== c && e.schemaPath.startsWith(prefix));
+    if (subs.length === 0) {
+      drop.delete(c);
+      continue;
+    }
+    if (subs.every((e) => e.keyword === 'type' && e.instancePath === c.instancePath)) {
+      subs.forEach((s) => drop.add(s));
+      extra.push({ ...subs[0], params: { type: subs.map((s) => (s.params as { type: string }).type) } });
+      continue;
+    }
+    const branchOf = (e: ErrorObject) => e.schemaPath.slice(prefix.length).split('/')[0];
+    const depth = (e: ErrorObject) => e.instancePath.split('/').length;
+    const best = subs.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+    subs.filter((s) => branchOf(s) !== branchOf(best)).forEach((s) => drop.add(s));
+  }
+  return [...errors.filter((e) => !drop.has(e)), ...extra];
+}
+
+function article(t: string): string {
+  return t === 'integer' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'an empty value';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the decimal number ${v}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** The allowed key closest to a typo, when it is close enough to be a likely fix. */
+export function suggest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}

@@ -1,0 +1,124 @@
+import type { YAMLError } from 'yaml';
+import type { DiagnosticCode } from './diagnosticCodes';
+import { defaultSeverity } from './diagnosticCodes';
+import type { ParsedDocument } from './documents';
+import { Resource } from './resource';
+import type { Rule, RuleContext } from './rules/context';
+import { metaRule, statusRule } from './rules/common';
+import { dataplaneRules } from './rules/dataplane';
+import { hostnameGeneratorRules } from './rules/hostnameGenerator';
+import { meshExternalServiceRules } from './rules/meshExternalService';
+import { meshMultiZoneServiceRules } from './rules/meshMultiZoneService';
+import { meshServiceRules } from './rules/meshService';
+import type { SchemaValidators } from './schemaValidation';
+import type { KumaDiagnostic, KumaKind } from './types';
+import type { KumaVersion } from './versions';
+import { formatPath } from './yamlNodes';
+
+/** A diagnostic of one document, before it is placed in its file. */
+export type DocumentDiagnostic = Omit<KumaDiagnostic, 'document'>;
+
+const RULES: Record<KumaKind, Rule[]> = {
+  MeshService: meshServiceRules,
+  MeshExternalService: meshExternalServiceRules,
+  MeshMultiZoneService: meshMultiZoneServiceRules,
+  HostnameGenerator: hostnameGeneratorRules,
+  Dataplane: dataplaneRules,
+};
+
+/**
+ * Everything we check in one YAML document: syntax, Kuma's schema, Kuma's semantic rules.
+ * Offsets are relative to the document's chunk. Documents that are not Kuma resources get
+ * nothing, not even syntax errors: other YAML belongs to other tools.
+ */
+export function validateDocument(
+  pd: ParsedDocument,
+  version: KumaVersion,
+  validators: SchemaValidators,
+  text: string,
+): DocumentDiagnostic[] {
+  const c = pd.classification;
+  if (c.role !== 'kuma') return [];
+  const out: DocumentDiagnostic[] = [];
+  let fatal = false;
+  for (const e of pd.errors) {
+    out.push(syntaxDiagnostic(e, text));
+    if (e.code !== 'DUPLICATE_KEY') fatal = true;
+  }
+  if (fatal || pd.value === undefined) return out;
+
+  const root = pd.doc.contents;
+  const schemaDiags: DocumentDiagnostic[] = [];
+  for (const p of validators.validate(version, c.kind, c.form, pd.value, root, pd.range)) {
+    schemaDiags.push({
+      code: p.code,
+      severity: defaultSeverity(p.code),
+      message: p.message,
+      range: p.range,
+      data: p.allowedValues ? { path: p.path, allowedValues: p.allowedValues } : { path: p.path },
+    });
+  }
+
+  const res = new Resource(c.kind, c.form, root, pd.value, pd.range);
+  const ctx: RuleContext = {
+    version,
+    res,
+    report(code: DiagnosticCode, kumaPath, message, opts = {}) {
+      out.push({
+        code,
+        severity: opts.severity ?? defaultSeverity(code),
+        message,
+        range: opts.range ?? res.range(kumaPath, opts.target ?? 'value'),
+        data: { path: formatPath(kumaPath), ...opts.data },
+        ...(opts.related ? { related: opts.related } : {}),
+      });
+    },
+  };
+  const ruleStart = out.length;
+  for (const rule of [metaRule, statusRule, ...RULES[c.kind]]) rule(ctx);
+  // A Kuma rule that speaks about exactly the same text says more than the generic schema
+  // error (e.g. "dataplaneTags was removed in 3.0" versus "unknown key"): keep the rule's.
+  const ruleRanges = new Set(out.slice(ruleStart).map((d) => `${d.range.start}:${d.range.end}`));
+  const all = [
+    ...out.slice(0, ruleStart),
+    ...schemaDiags.filter((d) => !ruleRanges.has(`${d.range.start}:${d.range.end}`)),
+    ...out.slice(ruleStart),
+  ];
+  return all.sort((a, b) => a.range.start - b.range.start);
+}
+
+const SYNTAX_HINTS: Record<string, string> = {
+  TAB_AS_INDENT: 'Indent with spaces, not tabs.',
+  BAD_INDENT: 'Check the indentation of this line against the lines above.',
+  MULTILINE_IMPLICIT_KEY: 'Check the indentation here, and that the key above ends with ":".',
+  BLOCK_AS_IMPLICIT_KEY: 'A key and its value must be on one line, or the value indented below the key.',
+  MISSING_CHAR: 'Add the missing character.',
+  UNEXPECTED_TOKEN: 'Remove or quote the unexpected text.',
+  BAD_SCALAR_START: 'Quote this value: it starts with a character YAML reserves.',
+  BAD_DIRECTIVE: 'Remove the directive or fix its name.',
+  BAD_ALIAS: 'Define the anchor (&name) before using the alias (*name).',
+};
+
+function syntaxDiagnostic(e: YAMLError, text: string): DocumentDiagnostic {
+  const [start, end] = e.pos;
+  if (e.code === 'DUPLICATE_KEY') {
+    const m = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n#]+?)\s*:/.exec(text.slice(start, start + 300));
+    const key = m ? m[1] : text.slice(start, end);
+    return {
+      code: 'yaml-duplicate-key',
+      severity: 'error',
+      message: `Duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}: a key may appear only once in a mapping. Remove or rename one of them.`,
+      range: { start, end: start + key.length },
+      data: { path: '' },
+    };
+  }
+  const msg = e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').trim();
+  const hint = SYNTAX_HINTS[e.code];
+  return {
+    code: 'yaml-syntax',
+    severity: 'error',
+    message: `YAML syntax error: ${msg}.${hint ? ` ${hint}` : ''}`,
+    range: { start, end: Math.max(end, start) },
+    data: { path: '' },
+  };
+}

@@ -1,0 +1,32 @@
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { Severity } from '../core/diagnosticCodes';
+import { LineIndex } from '../core/positions';
+import type { KumaDiagnostic, OffsetRange } from '../core/types';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** The one place where core offsets become LSP ranges. */
+export function toLspRange(index: LineIndex, r: OffsetRange) {
+  return { start: index.positionAt(r.start), end: index.positionAt(r.end) };
+}
+
+export function toLspDiagnostics(uri: string, text: string, diags: readonly KumaDiagnostic[]): Diagnostic[] {
+  if (diags.length === 0) return [];
+  const index = new LineIndex(text);
+  return diags.map((d) => ({
+    range: toLspRange(index, d.range),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: 'kuma',
+    message: d.message,
+    data: { ...d.data, document: d.document },
+    ...(d.related
+      ? { relatedInformation: d.related.map((r) => ({ message: r.message, location: { uri, range: toLspRange(index, r.range) } })) }
+      : {}),
+  }));
+}

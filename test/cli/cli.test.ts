@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+function run(args: string[], opts: { cwd?: string; input?: string } = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd, input: opts.input ?? '', encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-lint-'));
+  for (const [p, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), text);
+  }
+  return dir;
+}
+
+const BAD =
+  'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n      appProtocol: websocket\n  weight: 1\n';
+const WARN_ONLY =
+  'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n      appProtocol: websocket\n';
+const GOOD =
+  'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n';
+
+test('text output: file:line:col: severity code: message, and exit 1 on errors', () => {
+  const dir = workspace({ 'a/bad.yaml': BAD, 'a/good.yml': GOOD, 'node_modules/x.yaml': BAD, '.git/y.yaml': BAD, 'notes.txt': BAD });
+  const r = run(['check', '.'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stdout,
+    [
+      'a/bad.yaml:10:20: warning app-protocol-unsupported: appProtocol "websocket" is not a protocol Kuma 2.14 supports (grpc, http, http2, kafka, tcp): Kuma accepts it but treats the traffic as plain TCP, without L7 features.',
+      'a/bad.yaml:11:3: error schema-unknown-key: Unknown key "weight" in spec: MeshService (Kuma 2.14) does not define it. Allowed keys: identities, ports, selector, state.',
+      '',
+    ].join('\n'),
+  );
+  assert.match(r.stderr, /2 files checked against Kuma 2\.14: 1 error, 1 warning/);
+});
+
+test('--fail-on decides the exit code', () => {
+  const dir = workspace({ 'w.yaml': WARN_ONLY });
+  assert.equal(run(['check', 'w.yaml'], { cwd: dir }).code, 0);
+  assert.equal(run(['check', '--fail-on', 'warning', 'w.yaml'], { cwd: dir }).code, 1);
+  assert.equal(run(['check', '--fail-on=never', '--fail-on', 'never', 'w.yaml'], { cwd: dir }).code, 0);
+  const bad = workspace({ 'b.yaml': BAD });
+  assert.equal(run(['check', '--fail-on', 'never', 'b.yaml'], { cwd: bad }).code, 0);
+});
+
+test('--kuma-version selects the rules', () => {
+  const dir = workspace({ 'k.yaml': WARN_ONLY.replace('websocket', 'kafka') });
+  assert.equal(run(['check', 'k.yaml'], { cwd: dir }).code, 0);
+  const r = run(['check', '--kuma-version', '3.0', 'k.yaml'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /k\.yaml:10:20: error app-protocol-invalid: appProtocol must be one of: grpc, http, http2, tcp/);
+});
+
+test('JSON output has exactly the documented shape', () => {
+  const dir = workspace({ 'bad.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: x}\n---\n' + BAD });
+  const r = run(['check', '--format', 'json', 'bad.yaml'], { cwd: dir });
+  assert.equal(r.code, 1);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(j), ['version', 'kumaVersion', 'files', 'summary']);
+  assert.equal(j.version, 1);
+  assert.equal(j.kumaVersion, '2.14');
+  assert.deepEqual(j.summary, { files: 1, errors: 1, warnings: 1 });
+  assert.equal(j.files[0].path, 'bad.yaml');
+  assert.deepEqual(j.files[0].diagnostics[1], {
+    code: 'schema-unknown-key',
+    severity: 'error',
+    message: 'Unknown key "weight" in spec: MeshService (Kuma 2.14) does not define it. Allowed keys: identities, ports, selector, state.',
+    path: 'spec.weight',
+    document: 1,
+    range: { start: { line: 14, character: 2 }, end: { line: 14, character: 8 } },
+  });
+  assert.equal(j.files[0].diagnostics[0].path, 'spec.ports[0].appProtocol');
+});
+
+test('SARIF output is SARIF 2.1.0 with rules and 1-based regions', () => {
+  const dir = workspace({ 'dir/bad.yaml': BAD });
+  const r = run(['check', '--format', 'sarif', 'dir'], { cwd: dir });
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.version, '2.1.0');
+  const runs = s.runs[0];
+  assert.equal(runs.tool.driver.name, 'kuma-lint');
+  const ids = runs.tool.driver.rules.map((x: { id: string }) => x.id);
+  assert.equal(runs.results.length, 2);
+  for (const res of runs.results) {
+    assert.equal(ids[res.ruleIndex], res.ruleId);
+    assert.ok(['error', 'warning', 'note'].includes(res.level));
+    const loc = res.locations[0].physicalLocation;
+    assert.equal(loc.artifactLocation.uri, 'dir/bad.yaml');
+    assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
+  }
+  assert.deepEqual(runs.results[1].locations[0].physicalLocation.region, { startLine: 11, startColumn: 3, endLine: 11, endColumn: 9 });
+});
+
+test('JUnit output: one test case per file, failures for errors', () => {
+  const dir = workspace({ 'bad.yaml': BAD, 'good.yaml': GOOD });
+  const r = run(['check', '--format', 'junit', '.'], { cwd: dir });
+  assert.match(r.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="kuma-lint" tests="2" failures="1" errors="0">/);
+  assert.match(
+    r.stdout,
+    /<testcase classname="kuma-lint" name="bad.yaml" file="bad.yaml">\n\s+<failure message="1 problem at or above error" type="error">/,
+  );
+  assert.match(r.stdout, /<testcase classname="kuma-lint" name="good.yaml" file="good.yaml"><\/testcase>/);
+  assert.match(r.stdout, /Unknown key &quot;weight&quot;/);
+});
+
+test('stdin with -', () => {
+  const r = run(['check', '-'], { input: BAD });
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^<stdin>:11:3: error schema-unknown-key/m);
+});
+
+test('a missing file is an I/O error that names the file (exit 2), other files still checked', () => {
+  const dir = workspace({ 'bad.yaml': BAD });
+  const r = run(['check', 'missing.yaml', 'bad.yaml'], { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /kuma-lint: cannot read missing\.yaml: no such file or directory/);
+  assert.match(r.stdout, /bad\.yaml:11:3: error schema-unknown-key/);
+});
+
+test('usage errors exit 2 with a message', () => {
+  for (const args of [
+    [],
+    ['lint'],
+    ['check'],
+    ['check', '--format', 'xml', 'a'],
+    ['check', '--kuma-version', '1.0', 'a'],
+    ['check', '--bogus', 'a'],
+  ]) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /^kuma-lint: .+\nusage: kuma-lint check/);
+  }
+  const h = run(['--help']);
+  assert.equal(h.code, 0);
+  assert.match(h.stdout, /usage: kuma-lint check/);
+});

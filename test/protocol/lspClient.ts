@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+/**
+ * A minimal LSP client over stdio for protocol tests: it spawns the bundled server
+ * (dist/server.node.js), frames JSON-RPC messages, and lets tests wait for notifications.
+ */
+export class LspClient {
+  private readonly proc: ChildProcess;
+  private buffer = Buffer.alloc(0);
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly listeners: ((msg: { method: string; params: unknown }) => void)[] = [];
+  readonly notifications: { method: string; params: unknown }[] = [];
+  /** Answers to the server's `workspace/configuration` requests. */
+  configuration: unknown = { version: '2.14' };
+  stderr = '';
+
+  constructor(args: string[] = ['--stdio']) {
+    const server = path.resolve(__dirname, '../../dist/server.node.js');
+    this.proc = spawn(process.execPath, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stdout!.on('data', (d: Buffer) => this.onData(d));
+    this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+  }
+
+  private onData(d: Buffer) {
+    this.buffer = Buffer.concat([this.buffer, d]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const m = /Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString());
+      if (!m) throw new Error('bad header');
+      const len = Number(m[1]);
+      if (this.buffer.length < headerEnd + 4 + len) return;
+      const msg = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + len).toString());
+      this.buffer = this.buffer.subarray(headerEnd + 4 + len);
+      this.dispatch(msg);
+    }
+  }
+
+  private dispatch(msg: { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } }) {
+    if (msg.method !== undefined && msg.id !== undefined) {
+      // A request from the server.
+      let result: unknown = null;
+      if (msg.method === 'workspace/configuration') {
+        const items = (msg.params as { items: unknown[] }).items;
+        result = items.map(() => this.configuration);
+      }
+      this.write({ jsonrpc: '2.0', id: msg.id, result });
+      return;
+    }
+    if (msg.method !== undefined) {
+      const n = { method: msg.method, params: msg.params };
+      this.notifications.push(n);
+      for (const l of [...this.listeners]) l(n);
+      return;
+    }
+    const p = this.pending.get(msg.id!);
+    if (!p) return;
+    this.pending.delete(msg.id!);
+    if (msg.error) p.reject(new Error(msg.error.message));
+    else p.resolve(msg.result);
+  }
+
+  private write(msg: unknown) {
+    const body = Buffer.from(JSON.stringify(msg));
+    this.proc.stdin!.write(`Content-Length: ${body.length}\r\n\r\n`);
+    this.proc.stdin!.write(body);
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    const id = this.nextId++;
+    this.write({ jsonrpc: '2.0', id, method, params });
+    return new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+  }
+
+  notify(method: string, params: unknown) {
+    this.write({ jsonrpc: '2.0', method, params });
+  }
+
+  /** Resolves with the next notification that satisfies `pred` (or rejects after `ms`). */
+  waitFor<T>(method: string, pred: (params: T) => boolean = () => true, ms = 10_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.splice(this.listeners.indexOf(listener), 1);
+        reject(new Error(`timed out waiting for ${method}; stderr: ${this.stderr}`));
+      }, ms);
+      const listener = (n: { method: string; params: unknown }) => {
+        if (n.method === method && pred(n.params as T)) {
+          clearTimeout(timer);
+          this.listeners.splice(this.listeners.indexOf(listener), 1);
+          resolve(n.params as T);
+        }
+      };
+      this.listeners.push(listener);
+    });
+  }
+
+  async initialize(capabilities: unknown, initializationOptions?: unknown) {
+    const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities,
+      initializationOptions,
+    });
+    this.notify('initialized', {});
+    return result;
+  }
+
+  async shutdown() {
+    try {
+      await Promise.race([this.request('shutdown', null), new Promise((r) => setTimeout(r, 2000))]);
+      this.notify('exit', null);
+    } finally {
+      setTimeout(() => this.proc.kill(), 500).unref();
+    }
+  }
+}
