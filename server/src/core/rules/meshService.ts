@@ -80,10 +80,12 @@ const portsRule: Rule = (ctx) => {
     const port = p.port;
     const appProtocol = p.appProtocol === undefined || p.appProtocol === null ? 'tcp' : String(p.appProtocol);
 
+    let duplicate = false;
     if (typeof port === 'number') {
       const key = `${port}\u0000${appProtocol}`;
       const first = byKey.get(key);
       if (first !== undefined) {
+        duplicate = true;
         report(
           'ports-duplicate',
           [...base, 'port'],
@@ -114,7 +116,8 @@ const portsRule: Rule = (ctx) => {
     const name = p.name;
     if (typeof name === 'string' && name !== '') {
       const first = byName.get(name);
-      if (first !== undefined) {
+      // A repeated (port, appProtocol) entry already got an error; its name adds nothing.
+      if (first !== undefined && !duplicate) {
         report(
           'ports-duplicate-name',
           [...base, 'name'],
