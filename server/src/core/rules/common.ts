@@ -1,6 +1,6 @@
 import { isObj } from '../resource';
-import type { Rule } from './context';
-import { MSG_DNS1123_SUBDOMAIN_FORMAT, dns1035LabelErrors, dns1123SubdomainErrors } from './names';
+import type { Rule, RuleContext } from './context';
+import { MSG_DNS1123_SUBDOMAIN_FORMAT, dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from './names';
 import { versionAtLeast } from '../versions';
 
 /**
@@ -106,3 +106,20 @@ export const systemNamespaceRule: Rule = ({ res, report }) => {
     { data: { path: 'metadata.namespace', allowedValues: ['kuma-system'] } },
   );
 };
+
+/**
+ * The SNI deprecation of 2.14 and 3.0 for one port of a MeshService or MeshMultiZoneService:
+ * the port's section name (its name, or the port number) must be an RFC 1123 label.
+ */
+export function sniPortRule({ res, version, report }: RuleContext, port: Record<string, unknown>, index: number): void {
+  if (!versionAtLeast(version, '2.14')) return;
+  const named = typeof port.name === 'string' && port.name !== '';
+  const section = named ? String(port.name) : typeof port.port === 'number' ? String(port.port) : undefined;
+  const errs = section === undefined ? [] : dns1123LabelErrors(section);
+  if (errs.length === 0) return;
+  report(
+    'sni-deprecated',
+    ['spec', 'ports', index, named ? 'name' : 'port'],
+    `Invalid ${res.kind} SNI (port "${section}"): ${errs.join(', ')}. This is deprecated.`,
+  );
+}

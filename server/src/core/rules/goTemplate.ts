@@ -76,6 +76,17 @@ function lex(input: string): Item[] {
     }
     return { delim: input.startsWith('}}', pos), trim: false };
   };
+  const scanQuoted = (quote: string): boolean => {
+    for (;;) {
+      const c = input[pos++];
+      if (c === '\\' && pos < input.length && input[pos] !== '\n') {
+        pos++;
+        continue;
+      }
+      if (c === undefined || c === '\n') return false;
+      if (c === quote) return true;
+    }
+  };
   const atTerminator = (): boolean => {
     if (pos >= input.length) return true;
     const r = input[pos];
@@ -142,20 +153,15 @@ function lex(input: string): Item[] {
         pos++;
         emit('declare');
       } else if (r === '|') emit('pipe');
-      else if (r === '"') {
-        for (;;) {
-          const c = input[pos++];
-          if (c === '\\' && pos < input.length && input[pos] !== '\n') {
-            pos++;
-            continue;
-          }
-          if (c === undefined || c === '\n') {
-            fail('unterminated quoted string');
-            return items;
-          }
-          if (c === '"') break;
+      else if (r === '"' || r === "'") {
+        // Quoted strings and character constants end at their quote; a backslash escapes
+        // the next character, and a newline or the end of input leaves them unterminated.
+        const closed = scanQuoted(r);
+        if (!closed) {
+          fail(r === '"' ? 'unterminated quoted string' : 'unterminated character constant');
+          return items;
         }
-        emit('string');
+        emit(r === '"' ? 'string' : 'charconst');
       } else if (r === '`') {
         const end = input.indexOf('`', pos);
         if (end < 0) {
@@ -164,20 +170,6 @@ function lex(input: string): Item[] {
         }
         pos = end + 1;
         emit('rawString');
-      } else if (r === "'") {
-        for (;;) {
-          const c = input[pos++];
-          if (c === '\\' && pos < input.length && input[pos] !== '\n') {
-            pos++;
-            continue;
-          }
-          if (c === undefined || c === '\n') {
-            fail('unterminated character constant');
-            return items;
-          }
-          if (c === "'") break;
-        }
-        emit('charconst');
       } else if (r === '$' || (r === '.' && !(pos < input.length && input[pos] >= '0' && input[pos] <= '9'))) {
         if (atTerminator()) {
           emit(r === '$' ? 'variable' : 'dot');

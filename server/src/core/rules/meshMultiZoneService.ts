@@ -1,11 +1,11 @@
 import { isObj } from '../resource';
 import { supportedProtocols, versionAtLeast } from '../versions';
 import type { Rule } from './context';
-import { displayNameRule } from './common';
-import { dns1123LabelErrors } from './names';
+import { displayNameRule, sniPortRule } from './common';
 
 /** `pkg/core/resources/apis/meshmultizoneservice/api/v1alpha1/validator.go` (SPEC.md 4.3). */
-const specRule: Rule = ({ res, version, report }) => {
+const specRule: Rule = (ctx) => {
+  const { res, version, report } = ctx;
   const spec = res.spec;
   const selector = isObj(spec.selector) ? spec.selector : undefined;
   const ms = selector && isObj(selector.meshService) ? selector.meshService : undefined;
@@ -33,17 +33,7 @@ const specRule: Rule = ({ res, version, report }) => {
         });
       }
     }
-    if (versionAtLeast(version, '2.14')) {
-      const section = typeof p.name === 'string' && p.name !== '' ? p.name : typeof p.port === 'number' ? String(p.port) : undefined;
-      const errs = section === undefined ? [] : dns1123LabelErrors(section);
-      if (errs.length) {
-        report(
-          'sni-deprecated',
-          typeof p.name === 'string' && p.name !== '' ? [...base, 'name'] : [...base, 'port'],
-          `Invalid ${res.kind} SNI (port "${section}"): ${errs.join(', ')}. This is deprecated.`,
-        );
-      }
-    }
+    sniPortRule(ctx, p, i);
   });
 };
 

@@ -1,8 +1,7 @@
 import { isObj } from '../resource';
-import { supportedProtocols, versionAtLeast, type KumaVersion } from '../versions';
+import { supportedProtocols, type KumaVersion } from '../versions';
 import type { Rule, RuleContext } from './context';
-import { displayNameRule } from './common';
-import { dns1123LabelErrors } from './names';
+import { displayNameRule, sniPortRule } from './common';
 
 /**
  * MeshService rules: `pkg/core/resources/apis/meshservice/api/v1alpha1/validator.go` and
@@ -145,20 +144,7 @@ const portsRule: Rule = (ctx) => {
       }
     }
 
-    // SNI deprecation (2.14 and 3.0): the section name must be an RFC 1123 label.
-    if (versionAtLeast(version, '2.14')) {
-      const section = typeof name === 'string' && name !== '' ? name : typeof port === 'number' ? String(port) : undefined;
-      if (section !== undefined) {
-        const errs = dns1123LabelErrors(section);
-        if (errs.length) {
-          report(
-            'sni-deprecated',
-            typeof name === 'string' && name !== '' ? [...base, 'name'] : [...base, 'port'],
-            `Invalid ${res.kind} SNI (port "${section}"): ${errs.join(', ')}. This is deprecated.`,
-          );
-        }
-      }
-    }
+    sniPortRule(ctx, p, i);
   });
 };
 
