@@ -7,8 +7,10 @@
 // 1. In-process core on the 2,000-document file: cold analysis, and a one-character edit
 //    (re-parses one document; the rest comes from the per-document cache).
 // 2. `kuma-lint check` on the same file: wall time of the whole process.
-// 3. The shared LSP driver (lspbench.mjs) against dist/server.node.js and, unless --no-peer,
-//    against yaml-language-server, then report.mjs tables for both.
+// 3. dist/server.node.js over stdio: didOpen of the 2,000-document file and one-character
+//    didChange edits, each to its publishDiagnostics; then, unless --no-peer, the shared driver
+//    (lspbench.mjs) against yaml-language-server with its report table. (lspbench also times
+//    completion and hover, which our server answers from a later issue on.)
 // Prints figures; never asserts on time.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -114,11 +116,68 @@ const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed
   );
 }
 
-// ---- 3. LSP, ours and the peer, in one run
+// ---- 3. LSP over stdio: ours (own driver: open + one-character edits), the peer (shared driver)
 if (!flag('--no-lsp')) {
-  fs.mkdirSync(path.join(kit, 'out'), { recursive: true });
-  const lsp = (label, settings, cmd) => {
-    console.log(`\nbench: lspbench ${label} (${reps} reps)…`);
+  const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = await import(
+    path.join(kit, 'node_modules/vscode-jsonrpc/lib/node/main.js')
+  );
+  const { spawn } = await import('node:child_process');
+  const opens = [];
+  const editTimes = [];
+  let rssKiB = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    const proc = spawn(process.execPath, [path.join(root, 'dist/server.node.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    const waiters = [];
+    conn.onNotification('textDocument/publishDiagnostics', (p) => {
+      const w = waiters.shift();
+      if (w) w(p);
+    });
+    conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({ version: '2.14' })));
+    conn.listen();
+    const next = () => new Promise((r) => waiters.push(r));
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+    conn.sendNotification('initialized', {});
+    await new Promise((r) => setTimeout(r, 200));
+    const uri = 'file:///bench/single-2000.yaml';
+    let t = performance.now();
+    let wait = next();
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    await wait;
+    opens.push(performance.now() - t);
+    const e = manifest.sizes['1x2000'].probes.edit;
+    for (let i = 0; i < 10; i++) {
+      const digit = i % 2 === 0 ? String((Number(e.original) + 1) % 10) : e.original;
+      t = performance.now();
+      wait = next();
+      conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: i + 2 },
+        contentChanges: [
+          { range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + 1 } }, text: digit },
+        ],
+      });
+      await wait;
+      editTimes.push(performance.now() - t);
+    }
+    const status = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+    rssKiB = Math.max(rssKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    conn.dispose();
+    proc.kill();
+  }
+  console.log(`\n## kuma-language-server over stdio, single-2000.yaml (${reps} fresh processes)`);
+  console.log(`didOpen → publishDiagnostics: median ${fmt(median(opens))} ms`);
+  console.log(
+    `1-char didChange → publishDiagnostics: median ${fmt(median(editTimes))} ms, max ${fmt(Math.max(...editTimes))} ms over ${editTimes.length} edits`,
+  );
+  console.log(`peak RSS: ${fmt(rssKiB / 1024)} MiB`);
+
+  if (!flag('--no-peer')) {
+    fs.mkdirSync(path.join(kit, 'out'), { recursive: true });
+    spawnSync(process.execPath, ['baseline.mjs', '--cold-reps', '3', '--json', 'out/baseline.json'], {
+      cwd: kit,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    console.log(`\nbench: lspbench yaml-language-server (${reps} reps)…`);
     const r = spawnSync(
       process.execPath,
       [
@@ -128,38 +187,22 @@ if (!flag('--no-lsp')) {
         '--ws-reps',
         '1',
         '--settings',
-        settings,
+        'settings.yls.json',
         '--label',
-        label,
+        'yls',
         '--json',
-        `out/${label}.json`,
+        'out/yls.json',
         '--',
-        ...cmd,
+        process.execPath,
+        'node_modules/yaml-language-server/bin/yaml-language-server',
+        '--stdio',
       ],
-      {
-        cwd: kit,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
+      { cwd: kit, stdio: ['ignore', 'ignore', 'inherit'] },
     );
-    return r.status === 0;
-  };
-  spawnSync(process.execPath, ['baseline.mjs', '--cold-reps', '3', '--json', 'out/baseline.json'], {
-    cwd: kit,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const ran = [];
-  if (lsp('ours', 'settings.kuma.json', [process.execPath, path.join(root, 'dist/server.node.js'), '--stdio'])) ran.push('ours');
-  if (
-    !flag('--no-peer') &&
-    lsp('yls', 'settings.yls.json', [process.execPath, 'node_modules/yaml-language-server/bin/yaml-language-server', '--stdio'])
-  )
-    ran.push('yls');
-  for (const label of ran) {
-    const r = spawnSync(process.execPath, ['report.mjs', `out/${label}.json`, 'out/baseline.json'], { cwd: kit, encoding: 'utf8' });
-    console.log(
-      `\n## LSP over stdio: ${label === 'ours' ? 'kuma-language-server (ours)' : 'yaml-language-server (peer)'} vs in-process floor\n`,
-    );
-    console.log(r.stdout);
+    if (r.status === 0) {
+      const table = spawnSync(process.execPath, ['report.mjs', 'out/yls.json', 'out/baseline.json'], { cwd: kit, encoding: 'utf8' });
+      console.log('\n## yaml-language-server (peer) over stdio vs the in-process floor, same run\n');
+      console.log(table.stdout);
+    }
   }
-  console.log(`raw results: ${path.relative(root, path.join(kit, 'out'))}/`);
 }
