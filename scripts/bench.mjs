@@ -92,6 +92,30 @@ const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed
   }
   console.log(`\n## In-process core, single-2000.yaml (${lines.length} lines, ${s.analyze(cur).documents.length} documents)`);
   console.log(`cold analyze (parse + validate everything): median ${fmt(median(cold))} ms over 5 fresh services; ${diagCount} diagnostics`);
+  // Fault coverage: how many injected faults got a diagnostic inside their document, and how
+  // many diagnostics fell outside every faulted document.
+  const lineStarts = [];
+  for (let i = 0, at = 0; i < lines.length; i++) {
+    lineStarts.push(at);
+    at += lines[i].length + 1;
+  }
+  const lineOf = (off) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const faults = manifest.sizes['1x2000'].faults;
+  const diagLines = createLanguageService()
+    .analyze(text)
+    .diagnostics.map((d) => lineOf(d.range.start));
+  const detected = faults.filter((f) => diagLines.some((l) => l >= f.line && l <= f.endLine)).length;
+  const other = diagLines.filter((l) => !faults.some((f) => l >= f.line && l <= f.endLine)).length;
+  console.log(`fault coverage: ${detected}/${faults.length} injected faults diagnosed, ${other} diagnostics outside faulted documents`);
   console.log(
     `one-character edit → diagnostics: median ${fmt(median(edits))} ms, max ${fmt(Math.max(...edits))} ms over 20 edits (documents parsed: ${s.stats.parses})`,
   );
