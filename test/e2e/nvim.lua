@@ -1,0 +1,108 @@
+-- Neovim 0.7 built-in LSP client against the Kuma language server over stdio (headless).
+-- Usage: SERVER=<repo>/dist/server.node.js OUT=result.json nvim --headless --clean -c "luafile nvim.lua" FILE.yaml
+-- FILE.yaml must hold a Kuma resource with an unknown key `weight:`. Writes JSON to OUT:
+--   diagnostics (before the edit), after_edit_received, diagnostics_after_edit, errors, server_exit.
+-- run.sh judges the JSON; this script exits 0 unless something in the protocol flow itself failed.
+local server = assert(os.getenv('SERVER'), 'SERVER env missing')
+local out = os.getenv('OUT') or 'nvim-result.json'
+local result = { diagnostics = {}, diagnostics_after_edit = {}, after_edit_received = false, errors = {} }
+
+local function finish(code)
+  local f = assert(io.open(out, 'w'))
+  f:write(vim.fn.json_encode(result))
+  f:close()
+  vim.cmd((code == 0) and 'qall!' or ('cquit ' .. code))
+end
+
+-- watchdog: never hang the CI run
+local timer = vim.loop.new_timer()
+timer:start(30000, 0, vim.schedule_wrap(function()
+  table.insert(result.errors, 'timeout')
+  finish(3)
+end))
+
+local bufnr = vim.api.nvim_get_current_buf()
+vim.bo[bufnr].filetype = 'yaml'
+
+-- every publishDiagnostics for our buffer bumps this counter
+local published = 0
+local default_handler = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
+  published = published + 1
+  return default_handler(err, params, ctx, config)
+end
+
+local client_id = vim.lsp.start_client({
+  name = 'kuma',
+  cmd = { 'node', server, '--stdio' },
+  root_dir = vim.fn.getcwd(),
+  init_options = { kuma = { version = '2.14' } },
+  on_exit = function(code)
+    result.server_exit = code
+  end,
+})
+if not client_id then
+  table.insert(result.errors, 'start_client failed')
+  finish(2)
+  return
+end
+vim.lsp.buf_attach_client(bufnr, client_id)
+
+local function wait(pred, ms)
+  return vim.wait(ms or 15000, pred, 50)
+end
+
+local function snapshot()
+  local list = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local lsp = (d.user_data and d.user_data.lsp) or {}
+    table.insert(list, {
+      lnum = d.lnum,
+      col = d.col,
+      end_lnum = d.end_lnum,
+      end_col = d.end_col,
+      severity = d.severity,
+      source = d.source,
+      code = d.code or lsp.code,
+      message = d.message,
+    })
+  end
+  return list
+end
+
+-- 1. diagnostics pushed after didOpen
+if not wait(function()
+  return #vim.diagnostic.get(bufnr) > 0
+end) then
+  table.insert(result.errors, 'no diagnostics after didOpen')
+end
+result.diagnostics = snapshot()
+
+-- 2. delete the line with the unknown key (didChange) and wait for the server to publish again
+local bad
+for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+  if line:match('^%s*weight:') then
+    bad = i - 1
+  end
+end
+if bad == nil then
+  table.insert(result.errors, 'no weight: line in the file')
+else
+  result.removed_line = bad
+  local before = published
+  vim.api.nvim_buf_set_lines(bufnr, bad, bad + 1, false, {})
+  result.after_edit_received = wait(function()
+    return published > before
+  end)
+  if not result.after_edit_received then
+    table.insert(result.errors, 'no publishDiagnostics after the edit')
+  end
+end
+result.diagnostics_after_edit = snapshot()
+
+local client = vim.lsp.get_client_by_id(client_id)
+result.server_name = client and client.name
+if client then
+  client.stop()
+end
+finish(#result.errors == 0 and 0 or 1)

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Real-editor end-to-end tests for the Kuma extension and language server, offline except for the npm
+# registry and Debian apt:
+#   1. code-server (VS Code 1.100.3 from npm) driven by Debian chromium through playwright-core (ui.mjs),
+#      with the packaged .vsix installed into a throwaway profile;
+#   2. Neovim 0.7's built-in LSP client against dist/server.node.js --stdio (nvim.lua).
+# Runs as root on a fresh Debian 12 machine (CI=true, no stdin, no display). The root `npm ci` must have run.
+# Env: E2E_CACHE (code-server cache dir, outside the repo), E2E_ARTIFACTS (screenshots), E2E_PORT (default 18080).
+# Prints `ok - name` / `FAIL - name` lines and ends with `N passed, M failed`; exits non-zero when anything failed.
+set -euo pipefail
+exec </dev/null
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$E2E_DIR/../.." && pwd)
+CS_VERSION=4.100.3 # newest code-server whose engines.node is 20 (= VS Code 1.100.3); the ripgrep seed below is tied to it
+CACHE=${E2E_CACHE:-$HOME/.cache/kuma-tools-e2e}
+CS_DIR=$CACHE/code-server-$CS_VERSION
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kuma-e2e.XXXXXX")
+ARTIFACTS=${E2E_ARTIFACTS:-$WORK}
+mkdir -p "$ARTIFACTS" "$WORK/xdg-config" "$WORK/xdg-data"
+# code-server (even `--version`) writes ~/.config/code-server and ~/.local/share/code-server: keep them in WORK
+export XDG_CONFIG_HOME="$WORK/xdg-config" XDG_DATA_HOME="$WORK/xdg-data"
+ARTIFACTS=$(cd "$ARTIFACTS" && pwd)
+
+t0=$SECONDS
+stamp() { echo "[e2e +$((SECONDS - t0))s] $*"; }
+passed=0
+failed=0
+ok() {
+  echo "ok - $*"
+  passed=$((passed + 1))
+}
+fail() {
+  echo "FAIL - $*"
+  failed=$((failed + 1))
+}
+summary() {
+  echo "$passed passed, $failed failed"
+  ((failed == 0)) || exit 1
+  exit 0
+}
+# A setup step that fails ends the run with a FAIL line and the summary.
+setup_fail() {
+  fail "$1"
+  [ -n "${2:-}" ] && [ -f "$2" ] && tail -40 "$2"
+  summary
+}
+
+CS_PID=
+cleanup() {
+  # code-server runs in its own session: kill the whole group (server, extension host, file watcher, LSP server)
+  if [ -n "$CS_PID" ]; then
+    kill -- -"$CS_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 -- -"$CS_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 -- -"$CS_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+stamp "work dir $WORK, artifacts $ARTIFACTS"
+
+# 1. Debian packages; apt-get update only when something is missing
+need=()
+for p in chromium neovim ripgrep libkrb5-dev pkg-config build-essential python3; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if ((${#need[@]})); then
+  stamp "apt-get install ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}"; } >"$WORK/apt.log" 2>&1 ||
+    setup_fail "apt-get install ${need[*]}" "$WORK/apt.log"
+fi
+stamp "apt ok"
+
+# 2. code-server, cached outside the repo (native modules are compiled here, about 45 s cold)
+if [ ! -f "$CS_DIR/.complete" ]; then
+  stamp "installing code-server $CS_VERSION into $CS_DIR"
+  # @vscode/ripgrep@1.15.11's postinstall downloads rg from GitHub; seed its download cache with Debian's rg
+  rgc="$(node -p 'require("os").tmpdir()')/vscode-ripgrep-cache-1.15.11"
+  if [ ! -f "$rgc/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" ]; then
+    mkdir -p "$rgc" "$WORK/rg"
+    cp /usr/bin/rg "$WORK/rg/rg"
+    tar czf "$rgc/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$WORK/rg" rg
+  fi
+  rm -rf "$CS_DIR"
+  mkdir -p "$CS_DIR"
+  # --unsafe-perm: postinstall refuses root without it; yes: node-pty's postinstall runs npx node-gyp;
+  # nodedir: node-gyp uses the installed headers instead of downloading them
+  (cd "$CS_DIR" && echo '{"private":true}' >package.json &&
+    npm_config_nodedir=/usr npm_config_yes=true \
+      npm install --unsafe-perm --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION") >"$WORK/code-server-install.log" 2>&1 ||
+    setup_fail "install code-server $CS_VERSION" "$WORK/code-server-install.log"
+  touch "$CS_DIR/.complete"
+fi
+CS="$CS_DIR/node_modules/.bin/code-server"
+stamp "code-server $("$CS" --version 2>/dev/null | grep -E '^[0-9]' || true)"
+
+# 3. harness deps, then build and package the extension from the repo root
+(cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$WORK/npm-ci.log" 2>&1 ||
+  setup_fail "npm ci in test/e2e" "$WORK/npm-ci.log"
+(cd "$ROOT" && npm run -s package -- -o "$WORK/ext.vsix") >"$WORK/package.log" 2>&1 ||
+  setup_fail "build and package the extension" "$WORK/package.log"
+stamp "extension packaged ($(du -k "$WORK/ext.vsix" | cut -f1) KiB)"
+
+# 4. code-server on loopback with a fresh profile, extensions dir and workspace
+mkdir -p "$WORK/ud/User" "$WORK/exts" "$WORK/ws"
+cp "$E2E_DIR/settings.json" "$WORK/ud/User/settings.json"
+cp -r "$ROOT/examples" "$WORK/ws/examples"
+cat >"$WORK/ws/ci.yaml" <<'EOF'
+# A GitHub Actions workflow: not a Kuma resource, so the Kuma extension must stay silent on it.
+name: ci
+on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    weight: 10
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci && npm run test:all
+EOF
+"$CS" --user-data-dir "$WORK/ud" --extensions-dir "$WORK/exts" --install-extension "$WORK/ext.vsix" >"$WORK/install-ext.log" 2>&1 ||
+  setup_fail "install the vsix into code-server" "$WORK/install-ext.log"
+compgen -G "$WORK/exts/kuma-tools.kuma-meshservice-tools-*" >/dev/null || setup_fail "vsix installed as kuma-tools.kuma-meshservice-tools" "$WORK/install-ext.log"
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+PORT=${E2E_PORT:-18080}
+if ! port_free "$PORT"; then
+  PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+fi
+setsid "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --user-data-dir "$WORK/ud" --extensions-dir "$WORK/exts" \
+  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  "$WORK/ws" >"$WORK/code-server.log" 2>&1 &
+CS_PID=$!
+up=
+for _ in $(seq 150); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
+    up=1
+    break
+  fi
+  kill -0 "$CS_PID" 2>/dev/null || break
+  sleep 0.2
+done
+[ -n "$up" ] || setup_fail "code-server listening on 127.0.0.1:$PORT" "$WORK/code-server.log"
+stamp "code-server up on 127.0.0.1:$PORT"
+
+# 5. UI test in the real workbench; it prints its own ok/FAIL lines
+set +e
+CS_URL="http://127.0.0.1:$PORT/" CS_WS="$WORK/ws" SHOT_DIR="$ARTIFACTS" timeout 300 node "$E2E_DIR/ui.mjs" 2>&1 | tee "$WORK/ui.log"
+ui_rc=${PIPESTATUS[0]}
+set -e
+ui_ok=$(grep -c '^ok - ' "$WORK/ui.log" || true)
+ui_fail=$(grep -c '^FAIL - ' "$WORK/ui.log" || true)
+passed=$((passed + ui_ok))
+failed=$((failed + ui_fail))
+if ((ui_rc != 0 && ui_fail == 0)); then fail "vscode: ui.mjs exited with status $ui_rc"; fi
+cleanup
+CS_PID=
+stamp "code-server tests done"
+
+# 6. Neovim's built-in LSP client against the same server over stdio
+cat >"$WORK/nvim.yaml" <<'EOF'
+apiVersion: kuma.io/v1alpha1
+kind: MeshService
+metadata:
+  name: chat
+  namespace: kuma-demo
+spec:
+  selector:
+    dataplaneTags:
+      app: chat
+  ports:
+    - name: ws
+      port: 8080
+      targetPort: 8080
+      appProtocol: websocket
+  weight: 10
+EOF
+set +e
+SERVER="$ROOT/dist/server.node.js" OUT="$WORK/nvim.json" timeout 60 \
+  nvim --headless --clean -c "luafile $E2E_DIR/nvim.lua" "$WORK/nvim.yaml" >"$WORK/nvim.log" 2>&1
+nvim_rc=$?
+set -e
+if [ ! -f "$WORK/nvim.json" ]; then
+  fail "neovim: LSP client ran (rc $nvim_rc, no result file)"
+  tail -20 "$WORK/nvim.log"
+else
+  # Checks on the JSON the Lua script wrote: one `ok|FAIL<TAB>name` line each
+  while IFS=$'\t' read -r verdict name; do
+    if [ "$verdict" = ok ]; then ok "$name"; else fail "$name"; fi
+  done < <(
+    node - "$WORK/nvim.json" "$nvim_rc" <<'EOF'
+const r = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const rc = process.argv[3];
+const say = (ok, name, extra) => console.log(`${ok ? 'ok' : 'FAIL'}\tneovim: ${name}${ok || !extra ? '' : ` (${extra})`}`);
+const short = (ds) => JSON.stringify((ds || []).map((d) => `${d.lnum}:${d.col} ${d.code} ${d.message.slice(0, 50)}`));
+const before = r.diagnostics || [];
+const after = r.diagnostics_after_edit || [];
+say(rc === '0' && !(r.errors || []).length, 'LSP client finished cleanly', `rc ${rc}, errors ${JSON.stringify(r.errors)}`);
+const unk = before.find((d) => d.code === 'schema-unknown-key' && d.message.includes('Unknown key "weight"'));
+say(!!unk && unk.lnum === 14 && unk.col === 2 && unk.source === 'kuma', 'unknown-key diagnostic at line 15, col 3, source kuma', short(before));
+say(before.some((d) => d.code === 'app-protocol-unsupported' && d.lnum === 13), 'app-protocol-unsupported diagnostic at line 14', short(before));
+say(
+  r.after_edit_received && !after.some((d) => d.code === 'schema-unknown-key') && after.some((d) => d.code === 'app-protocol-unsupported'),
+  'edit (nvim_buf_set_lines) removes the unknown-key diagnostic, keeps the others',
+  short(after),
+);
+EOF
+  )
+fi
+echo "neovim result: $(cat "$WORK/nvim.json" 2>/dev/null | head -c 1500)"
+stamp "neovim done"
+
+for shot in "$ARTIFACTS"/*.png; do [ -f "$shot" ] && echo "screenshot: $shot"; done
+summary
