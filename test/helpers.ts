@@ -59,3 +59,29 @@ export function diagnose(text: string, version: KumaVersion = '2.14', service: L
 export function withCode(seen: Seen[], code: string): Seen[] {
   return seen.filter((s) => s.code === code);
 }
+
+/**
+ * Loads a multi-file fixture into a fresh language service as a workspace and returns what
+ * each file's diagnostics cover, including cross-file ones.
+ */
+export function workspaceDiagnostics(src: string, version: KumaVersion = '2.14'): Map<string, Seen[]> {
+  const service = createLanguageService();
+  const files = parseFixture(src);
+  for (const f of files) service.setFile(`file:///ws/${f.path}`, f.text, 'disk');
+  const out = new Map<string, Seen[]>();
+  for (const f of files) {
+    const a = service.diagnose(`file:///ws/${f.path}`, f.text, { kumaVersion: version, validate: true });
+    out.set(
+      f.path,
+      a.diagnostics.map((d) => ({
+        code: d.code,
+        severity: d.severity,
+        text: f.text.slice(d.range.start, d.range.end),
+        message: d.message,
+        path: d.data.path,
+        document: d.document,
+      })),
+    );
+  }
+  return out;
+}

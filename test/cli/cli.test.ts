@@ -26,7 +26,7 @@ const BAD =
 const WARN_ONLY =
   'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n      appProtocol: websocket\n';
 const GOOD =
-  'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n';
+  'type: MeshService\nname: api\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n';
 
 test('text output: file:line:col: severity code: message, and exit 1 on errors', () => {
   const dir = workspace({ 'a/bad.yaml': BAD, 'a/good.yml': GOOD, 'node_modules/x.yaml': BAD, '.git/y.yaml': BAD, 'notes.txt': BAD });
@@ -142,4 +142,21 @@ test('usage errors exit 2 with a message', () => {
   const h = run(['--help']);
   assert.equal(h.code, 0);
   assert.match(h.stdout, /usage: kuma-lint check/);
+});
+
+test('cross-file checks run over every path given', () => {
+  const dir = workspace({
+    'dp.yaml':
+      'type: Dataplane\nname: dp-1\nmesh: default\nlabels:\n  app: web\nnetworking:\n  address: 10.0.0.1\n  inbound:\n    - port: 8080\n      name: http\n      tags:\n        kuma.io/service: web\n',
+    'ms.yaml':
+      'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneLabels:\n      matchLabels:\n        app: web\n  ports:\n    - port: 80\n      targetPort: htp\n',
+  });
+  const both = run(['check', 'dp.yaml', 'ms.yaml'], { cwd: dir });
+  assert.match(
+    both.stdout,
+    /ms\.yaml:11:19: warning target-port-unresolved: targetPort "htp" matches no inbound name of the 1 Dataplane this MeshService selects; they declare: http\. Did you mean "http"\?/,
+  );
+  // Without the Dataplane, nothing is known about the ports: no cross-file warning.
+  const alone = run(['check', 'ms.yaml'], { cwd: dir });
+  assert.doesNotMatch(alone.stdout, /target-port-unresolved/);
 });

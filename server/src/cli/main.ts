@@ -106,12 +106,12 @@ export async function run(
   }
   const service = createLanguageService();
   const settings: Settings = { kumaVersion: o.kumaVersion, validate: true };
-  const files: FileResult[] = [];
+  // Read everything first: the cross-file checks see every file given, whatever the order.
+  const inputs: { path: string; text: string }[] = [];
   let ioFailed = false;
   for (const p of o.paths) {
     if (p === '-') {
-      const text = await io.stdin();
-      files.push({ path: '<stdin>', text, diagnostics: service.analyze(text, settings).diagnostics });
+      inputs.push({ path: '<stdin>', text: await io.stdin() });
       continue;
     }
     const found: string[] = [];
@@ -123,17 +123,16 @@ export async function run(
       continue;
     }
     for (const f of found) {
-      let text: string;
       try {
-        text = fs.readFileSync(f, 'utf8');
+        inputs.push({ path: f, text: fs.readFileSync(f, 'utf8') });
       } catch (err) {
         io.stderr(`kuma-lint: cannot read ${f}: ${ioMessage(err)}\n`);
         ioFailed = true;
-        continue;
       }
-      files.push({ path: f, text, diagnostics: service.analyze(text, settings).diagnostics });
     }
   }
+  for (const f of inputs) service.setFile(f.path, f.text, 'disk');
+  const files: FileResult[] = inputs.map((f) => ({ ...f, diagnostics: service.diagnose(f.path, f.text, settings).diagnostics }));
   const failLevel: Severity = o.failOn === 'never' ? 'error' : o.failOn;
   const report = { kumaVersion: o.kumaVersion, files, toolVersion: VERSION, failLevel };
   const formatted = { text: formatText, json: formatJson, sarif: formatSarif, junit: formatJunit }[o.format](report);

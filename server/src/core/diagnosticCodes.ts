@@ -50,6 +50,22 @@ export const DIAGNOSTIC_CODES = {
   'multizone-service-invalid': { severity: 'error', doc: "A MeshMultiZoneService rule of Kuma's validator." },
   'hostname-generator-invalid': { severity: 'error', doc: "A HostnameGenerator rule of Kuma's validator (selector, template)." },
   'dataplane-invalid': { severity: 'error', doc: "A Dataplane rule of Kuma's validator (ports, addresses, protocols, tags)." },
+  'target-port-unresolved': {
+    severity: 'warning',
+    doc: 'A named targetPort that no inbound or container port of the selected Dataplanes / workloads declares.',
+  },
+  'target-port-unserved': {
+    severity: 'information',
+    doc: 'A numeric targetPort that no inbound of the selected Dataplanes / workloads serves.',
+  },
+  'selector-matches-nothing': {
+    severity: 'warning',
+    doc: 'A selector that matches none of the Dataplanes / workloads the workspace holds for that mesh / namespace.',
+  },
+  'resource-duplicate': {
+    severity: 'error',
+    doc: 'The same resource (kind, mesh, namespace, name) is declared more than once in the workspace.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

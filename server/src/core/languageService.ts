@@ -1,4 +1,7 @@
+import { crossFileDiagnostics } from './crossFile';
 import { parseChunk, splitDocuments, type ParsedDocument } from './documents';
+import { collectFacts, documentFacts, EMPTY_FACTS, factsFingerprint, shiftFacts, type DocumentFacts, type FileFacts } from './facts';
+import { WorkspaceIndex } from './workspaceIndex';
 import { SchemaValidators } from './schemaValidation';
 import type { Classification, KumaDiagnostic, OffsetRange } from './types';
 import { validateDocument, type DocumentDiagnostic } from './validate';
@@ -21,6 +24,8 @@ export interface DocumentInfo {
   parsed: ParsedDocument;
   /** Offset of the document's chunk in the file (add to offsets inside `parsed`). */
   offset: number;
+  /** Length of the chunk: `text.slice(offset, offset + chunkLength)` is what `parsed` was parsed from. */
+  chunkLength: number;
 }
 
 export interface FileAnalysis {
@@ -42,9 +47,27 @@ export interface LanguageServiceOptions {
   cacheSize?: number;
 }
 
+/** Where a file's text came from: the editor's open buffer wins over the file on disk. */
+export type FileLayer = 'disk' | 'open';
+
 export interface LanguageService {
   /** Parses (re-using every unchanged document) and checks one file. */
   analyze(text: string, settings?: Settings): FileAnalysis;
+  /** The cross-file facts of an analysed file (cached per document). */
+  factsOf(analysis: FileAnalysis): FileFacts;
+  /**
+   * Records a file of the workspace (text undefined: the file is gone from that layer).
+   * Returns true when the file's facts changed, i.e. other files' cross-file diagnostics may change.
+   */
+  setFile(uri: string, text: string | undefined, layer: FileLayer): boolean;
+  /** The current text of a workspace file (open buffer first), if known. */
+  getText(uri: string): string | undefined;
+  /** Every file the workspace holds. */
+  uris(): string[];
+  /** The workspace index, rebuilt lazily after facts change. */
+  index(): WorkspaceIndex;
+  /** Diagnostics of a file: its own and the cross-file ones against the workspace. */
+  diagnose(uri: string, text: string, settings?: Settings): FileAnalysis;
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
   readonly stats: { parses: number; validations: number };
 }
@@ -58,6 +81,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   const cache = new Map<string, ChunkEntry>();
   const validators = new SchemaValidators();
   const stats = { parses: 0, validations: 0 };
+  const docFacts = new WeakMap<ParsedDocument, DocumentFacts>();
+  const files = new Map<string, { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string }>();
+  let indexCache: WorkspaceIndex | undefined;
 
   function entryFor(text: string): ChunkEntry {
     let e = cache.get(text);
@@ -130,6 +156,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
           classification: pd.classification,
           parsed: pd,
           offset: chunk.start,
+          chunkLength: chunk.text.length,
         });
         for (const d of diags[i] ?? []) diagnostics.push(shift(d, chunk.start, index));
       });
@@ -137,7 +164,87 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents, diagnostics };
   }
 
-  return { analyze, stats };
+  function factsOfDoc(pd: ParsedDocument): DocumentFacts {
+    let f = docFacts.get(pd);
+    if (!f) {
+      f = documentFacts(pd);
+      docFacts.set(pd, f);
+    }
+    return f;
+  }
+
+  function factsOf(analysis: FileAnalysis): FileFacts {
+    return collectFacts(analysis.documents.map((d) => shiftFacts(factsOfDoc(d.parsed), d.offset)));
+  }
+
+  /**
+   * Facts of a file that is not open: parsed without entering the document cache, so a large
+   * workspace does not keep every parse tree in memory.
+   */
+  function factsOfText(text: string): FileFacts {
+    const docs: DocumentFacts[] = [];
+    for (const chunk of splitDocuments(text)) {
+      const cached = cache.get(chunk.text);
+      const parsed = cached ? cached.parsed : (stats.parses++, parseChunk(chunk.text));
+      for (const pd of parsed) docs.push(shiftFacts(cached ? factsOfDoc(pd) : documentFacts(pd), chunk.start));
+    }
+    return collectFacts(docs);
+  }
+
+  function setFile(uri: string, text: string | undefined, layer: FileLayer): boolean {
+    const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: factsFingerprint(EMPTY_FACTS) };
+    if (layer === 'disk') entry.disk = text;
+    else entry.open = text;
+    const current = entry.open ?? entry.disk;
+    if (current === undefined) {
+      files.delete(uri);
+      const changed = entry.fingerprint !== factsFingerprint(EMPTY_FACTS);
+      if (changed) indexCache = undefined;
+      return changed;
+    }
+    files.set(uri, entry);
+    if (entry.factsText === current) return false;
+    const facts = entry.open !== undefined ? factsOf(analyze(current, { ...DEFAULT_SETTINGS, validate: false })) : factsOfText(current);
+    const fingerprint = factsFingerprint(facts);
+    const changed = fingerprint !== entry.fingerprint;
+    entry.facts = facts;
+    entry.factsText = current;
+    entry.fingerprint = fingerprint;
+    // Ranges move with every edit, so the index is rebuilt even when the fingerprint holds.
+    indexCache = undefined;
+    return changed;
+  }
+
+  function index(): WorkspaceIndex {
+    if (!indexCache) indexCache = new WorkspaceIndex([...files].map(([uri, f]) => [uri, f.facts] as [string, FileFacts]));
+    return indexCache;
+  }
+
+  function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
+    const analysis = analyze(text, settings);
+    if (!settings.validate) return analysis;
+    const docs = analysis.documents;
+    const documentOf = (offset: number) => {
+      let i = docs.length - 1;
+      while (i > 0 && docs[i].range.start > offset) i--;
+      return Math.max(0, i);
+    };
+    const extra = crossFileDiagnostics(uri, factsOf(analysis), index(), analysis.kumaVersion, documentOf);
+    return extra.length
+      ? { ...analysis, diagnostics: [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) }
+      : analysis;
+  }
+
+  return {
+    analyze,
+    stats,
+    factsOf,
+    setFile,
+    getText: (uri) => files.get(uri)?.open ?? files.get(uri)?.disk,
+    uris: () => [...files.keys()],
+    index,
+    diagnose,
+  };
 }
 
 function shift(d: DocumentDiagnostic, by: number, document: number): KumaDiagnostic {

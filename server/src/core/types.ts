@@ -23,7 +23,8 @@ export interface KumaDiagnostic {
   data: DiagnosticData;
   /** Index of the YAML document in the file (documents with content only, from 0). */
   document: number;
-  related?: { message: string; range: OffsetRange }[];
+  /** Other places involved; `uri` is set when the place is in another file. */
+  related?: { message: string; range: OffsetRange; uri?: string }[];
 }
 
 export type KumaKind = 'MeshService' | 'MeshExternalService' | 'MeshMultiZoneService' | 'HostnameGenerator' | 'Dataplane';

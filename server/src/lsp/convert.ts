@@ -15,7 +15,16 @@ export function toLspRange(index: LineIndex, r: OffsetRange) {
   return { start: index.positionAt(r.start), end: index.positionAt(r.end) };
 }
 
-export function toLspDiagnostics(uri: string, text: string, diags: readonly KumaDiagnostic[]): Diagnostic[] {
+/**
+ * Converts core diagnostics of one file; `rangeIn` places related information that lies in
+ * other files (it needs their text).
+ */
+export function toLspDiagnostics(
+  uri: string,
+  text: string,
+  diags: readonly KumaDiagnostic[],
+  rangeIn: (uri: string, r: OffsetRange) => ReturnType<typeof toLspRange> = (_u, r) => toLspRange(new LineIndex(text), r),
+): Diagnostic[] {
   if (diags.length === 0) return [];
   const index = new LineIndex(text);
   return diags.map((d) => ({
@@ -26,7 +35,12 @@ export function toLspDiagnostics(uri: string, text: string, diags: readonly Kuma
     message: d.message,
     data: { ...d.data, document: d.document },
     ...(d.related
-      ? { relatedInformation: d.related.map((r) => ({ message: r.message, location: { uri, range: toLspRange(index, r.range) } })) }
+      ? {
+          relatedInformation: d.related.map((r) => ({
+            message: r.message,
+            location: r.uri ? { uri: r.uri, range: rangeIn(r.uri, r.range) } : { uri, range: toLspRange(index, r.range) },
+          })),
+        }
       : {}),
   }));
 }

@@ -1,43 +1,86 @@
 import {
+  CompletionItemKind,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  FileChangeType,
+  InsertTextFormat,
+  InsertTextMode,
+  MarkupKind,
+  SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  type CompletionItem,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import picomatch from 'picomatch';
+import type { CompletionEntry } from '../core/completionTypes';
 import { createLanguageService, DEFAULT_SETTINGS, type Settings } from '../core/languageService';
+import { crossFileHover, definitions, targetPortCompletions } from '../core/navigation';
+import { LineIndex } from '../core/positions';
+import { splitDocuments } from '../core/documents';
+import { schemaCompletions } from '../core/schemaCompletion';
+import { schemaHover } from '../core/hover';
+import { documentSymbols } from '../core/symbols';
 import { isKumaVersion, normalizeKumaVersion } from '../core/versions';
+import type { OffsetRange } from '../core/types';
 import { FileInfoRequest, type FileInfoParams, type FileInfoResult } from '../protocol';
-import { toLspDiagnostics } from './convert';
+import { toLspDiagnostics, toLspRange } from './convert';
+import type { WorkspaceFs } from './workspaceFs';
+
+/** Settings of the server: the core's plus which files the workspace index skips. */
+export interface ServerSettings extends Settings {
+  filesExclude: string[];
+}
 
 /** Reads our settings out of whatever shape a client sends (`{kuma: {...}}` or the section itself). */
-export function readSettings(raw: unknown): Settings {
+export function readSettings(raw: unknown): ServerSettings {
   const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const kuma = (obj.kuma && typeof obj.kuma === 'object' ? obj.kuma : obj) as Record<string, unknown>;
   const v = kuma.version;
   const version = typeof v === 'string' ? (isKumaVersion(v) ? v : normalizeKumaVersion(v)) : undefined;
   const validate = kuma.validate as Record<string, unknown> | boolean | undefined;
   const enable = typeof validate === 'object' && validate !== null ? validate.enable : validate;
+  const files = kuma.files as Record<string, unknown> | undefined;
+  const exclude = files && Array.isArray(files.exclude) ? files.exclude.filter((x): x is string => typeof x === 'string') : [];
   return {
     kumaVersion: version ?? DEFAULT_SETTINGS.kumaVersion,
     validate: typeof enable === 'boolean' ? enable : DEFAULT_SETTINGS.validate,
+    filesExclude: exclude,
   };
+}
+
+const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
+  property: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+  snippet: CompletionItemKind.Snippet,
+  reference: CompletionItemKind.Reference,
+};
+
+export interface ServerOptions {
+  /** Access to files that are not open; without it the index follows open files only. */
+  fs?: WorkspaceFs;
 }
 
 /**
  * Wires the pure core to an LSP connection. Every handler is guarded: a bug is logged and
  * answered with an empty result, and the server keeps running.
  */
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const service = createLanguageService();
-  let settings: Settings = DEFAULT_SETTINGS;
+  let settings: ServerSettings = { ...DEFAULT_SETTINGS, filesExclude: [] };
+  let editorExclude: string[] = [];
   let configurationSupport = false;
   let pullSupport = false;
   let refreshSupport = false;
+  let watchRegistration = false;
+  let progressSupport = false;
+  let workspaceFolders: string[] = [];
+  const stopWatching: (() => void)[] = [];
   const pending = new Map<string, ReturnType<typeof setImmediate>>();
 
   const guard =
@@ -51,10 +94,16 @@ export function startServer(connection: Connection): void {
       }
     };
 
+  /** LSP range of file offsets in any workspace file (open or on disk). */
+  function rangeIn(uri: string, r: OffsetRange) {
+    const text = documents.get(uri)?.getText() ?? service.getText(uri) ?? '';
+    return toLspRange(new LineIndex(text), r);
+  }
+
   function diagnose(doc: TextDocument) {
     const text = doc.getText();
-    const analysis = service.analyze(text, settings);
-    return toLspDiagnostics(doc.uri, text, analysis.diagnostics);
+    const analysis = service.diagnose(doc.uri, text, settings);
+    return toLspDiagnostics(doc.uri, text, analysis.diagnostics, rangeIn);
   }
 
   /**
@@ -80,19 +129,77 @@ export function startServer(connection: Connection): void {
     );
   }
 
-  function revalidateAll() {
-    for (const doc of documents.all()) schedule(doc.uri);
+  /** Re-checks open documents (all, or all but one) after settings or workspace facts changed. */
+  function revalidateOpen(except?: string) {
+    for (const doc of documents.all()) if (doc.uri !== except) schedule(doc.uri);
     if (pullSupport && refreshSupport) void connection.languages.diagnostics.refresh();
+  }
+
+  function excluded(): (rel: string) => boolean {
+    const globs = [...settings.filesExclude, ...editorExclude];
+    if (globs.length === 0) return () => false;
+    const m = picomatch(globs, { dot: true });
+    return (rel) => m(rel) || m(`${rel}/`);
   }
 
   async function fetchSettings() {
     if (!configurationSupport) return;
     try {
-      const [kuma] = await connection.workspace.getConfiguration([{ section: 'kuma' }]);
+      const [kuma, filesExclude] = await connection.workspace.getConfiguration([{ section: 'kuma' }, { section: 'files.exclude' }]);
       settings = readSettings(kuma);
+      editorExclude =
+        filesExclude && typeof filesExclude === 'object'
+          ? Object.entries(filesExclude as Record<string, unknown>)
+              .filter(([, on]) => on === true)
+              .map(([g]) => g)
+          : [];
     } catch (err) {
       connection.console.warn(`kuma: could not read settings, using defaults: ${String(err)}`);
     }
+  }
+
+  /**
+   * Indexes every YAML file of the workspace folders in the background, a batch at a time so
+   * requests are answered meanwhile (with what is indexed so far), with progress in the editor.
+   */
+  async function indexWorkspace() {
+    const fs = options.fs;
+    if (!fs || workspaceFolders.length === 0) return;
+    const started = Date.now();
+    const progress = progressSupport ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    progress?.begin('Kuma: indexing YAML files', undefined, 'listing files');
+    const isExcluded = excluded();
+    let count = 0;
+    let changed = false;
+    for (const folder of workspaceFolders) {
+      for await (const uri of fs.listYamlFiles(folder, isExcluded)) {
+        try {
+          const text = await fs.readFile(uri);
+          if (service.setFile(uri, text, 'disk')) changed = true;
+        } catch {
+          // A file that vanished or cannot be read is simply not indexed.
+        }
+        if (++count % 50 === 0) {
+          progress?.report(`${count} files`);
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+    }
+    progress?.done();
+    connection.console.info(`kuma: indexed ${count} YAML files in ${Date.now() - started} ms`);
+    if (changed) revalidateOpen();
+  }
+
+  async function onDiskChange(uri: string, deleted: boolean) {
+    let text: string | undefined;
+    if (!deleted && options.fs) {
+      try {
+        text = await options.fs.readFile(uri);
+      } catch {
+        text = undefined;
+      }
+    }
+    if (service.setFile(uri, text, 'disk')) revalidateOpen();
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -100,11 +207,20 @@ export function startServer(connection: Connection): void {
     configurationSupport = !!caps.workspace?.configuration;
     pullSupport = !!caps.textDocument?.diagnostic;
     refreshSupport = !!caps.workspace?.diagnostics?.refreshSupport;
+    watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    progressSupport = !!caps.window?.workDoneProgress;
+    workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) =>
+      u.startsWith('file:'),
+    );
     if (params.initializationOptions) settings = readSettings(params.initializationOptions);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        ...(pullSupport ? { diagnosticProvider: { identifier: 'kuma', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+        ...(pullSupport ? { diagnosticProvider: { identifier: 'kuma', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        completionProvider: { triggerCharacters: [' ', ':'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        documentSymbolProvider: true,
       },
       serverInfo: { name: 'kuma-language-server', version: '0.1.0' },
     };
@@ -115,29 +231,152 @@ export function startServer(connection: Connection): void {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kuma' }).catch(() => undefined);
       const before = settings;
       await fetchSettings();
-      if (before !== settings) revalidateAll();
+      if (before !== settings) revalidateOpen();
+    }
+    if (watchRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+        .catch(() => undefined);
+    } else if (options.fs) {
+      for (const folder of workspaceFolders) stopWatching.push(options.fs.watch(folder, (uri, deleted) => void onDiskChange(uri, deleted)));
+    }
+    void indexWorkspace().catch((err) => connection.console.error(`kuma: indexing failed: ${String(err)}`));
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    const isExcluded = excluded();
+    for (const change of params.changes) {
+      const folder = workspaceFolders.find((f) => change.uri.startsWith(f.endsWith('/') ? f : `${f}/`));
+      const rel = folder ? decodeURIComponent(change.uri.slice(folder.length).replace(/^\//, '')) : change.uri;
+      if (isExcluded(rel) || /(^|\/)(node_modules|\.git)\//.test(rel)) continue;
+      void onDiskChange(change.uri, change.type === FileChangeType.Deleted);
     }
   });
 
   connection.onDidChangeConfiguration(async (change) => {
     if (configurationSupport) await fetchSettings();
     else if (change.settings) settings = readSettings(change.settings);
-    revalidateAll();
+    revalidateOpen();
   });
 
-  documents.onDidOpen((e) => schedule(e.document.uri));
-  documents.onDidChangeContent((e) => schedule(e.document.uri));
-  documents.onDidClose((e) => {
-    const p = pending.get(e.document.uri);
-    if (p) clearImmediate(p);
-    pending.delete(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  connection.onShutdown(() => stopWatching.forEach((stop) => stop()));
+
+  const onOpenOrChange = guard('document change', undefined, (doc: TextDocument) => {
+    const factsChanged = service.setFile(doc.uri, doc.getText(), 'open');
+    schedule(doc.uri);
+    if (factsChanged) revalidateOpen(doc.uri);
   });
+  documents.onDidOpen((e) => onOpenOrChange(e.document));
+  documents.onDidChangeContent((e) => onOpenOrChange(e.document));
+  documents.onDidClose(
+    guard('close', undefined, (e: { document: TextDocument }) => {
+      const p = pending.get(e.document.uri);
+      if (p) clearImmediate(p);
+      pending.delete(e.document.uri);
+      if (service.setFile(e.document.uri, undefined, 'open')) revalidateOpen();
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    }),
+  );
 
   connection.languages.diagnostics.on(
     guard('pull diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, (params) => {
       const doc = documents.get(params.textDocument.uri);
       return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnose(doc) : [] };
+    }),
+  );
+
+  connection.onCompletion(
+    guard('completion', null, (params): CompletionItem[] | null => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const text = doc.getText();
+      const offset = doc.offsetAt(params.position);
+      const index = new LineIndex(text);
+      const ports = targetPortCompletions(service, doc.uri, text, offset, settings);
+      let entries: CompletionEntry[];
+      let base = 0;
+      if (ports) {
+        entries = ports;
+        const d = service.analyze(text, settings).documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
+        base = d?.offset ?? 0;
+      } else {
+        const a = service.analyze(text, settings);
+        const d = a.documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
+        // An empty document (or one holding only comments) has no parse: offer the skeletons.
+        const chunk = d
+          ? { start: d.offset, text: text.slice(d.offset, d.offset + d.chunkLength) }
+          : splitDocuments(text).find((c) => offset >= c.start && offset <= c.start + c.text.length);
+        if (!chunk) return null;
+        base = chunk.start;
+        entries = schemaCompletions(d?.parsed, chunk.text, offset - chunk.start, a.kumaVersion);
+      }
+      return entries.map((e) => toCompletionItem(e, index, base));
+    }),
+  );
+
+  function toCompletionItem(e: CompletionEntry, index: LineIndex, base: number): CompletionItem {
+    const insert = e.insertText ?? e.label;
+    return {
+      label: e.label,
+      kind: COMPLETION_KIND[e.kind],
+      ...(e.detail ? { detail: e.detail } : {}),
+      ...(e.documentation ? { documentation: { kind: MarkupKind.Markdown, value: e.documentation } } : {}),
+      ...(e.sortText ? { sortText: e.sortText } : {}),
+      ...(e.snippet ? { insertTextFormat: InsertTextFormat.Snippet } : {}),
+      // Multi-line inserts already carry their indentation.
+      insertTextMode: InsertTextMode.asIs,
+      ...(e.replace
+        ? { textEdit: { range: toLspRange(index, { start: e.replace.start + base, end: e.replace.end + base }), newText: insert } }
+        : { insertText: insert }),
+    };
+  }
+
+  connection.onHover(
+    guard('hover', null, (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const text = doc.getText();
+      const offset = doc.offsetAt(params.position);
+      const index = new LineIndex(text);
+      const cross = crossFileHover(service, text, offset, settings);
+      const a = service.analyze(text, settings);
+      const d = a.documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
+      const schema = d
+        ? schemaHover(d.parsed, text.slice(d.offset, d.offset + d.chunkLength), offset - d.offset, a.kumaVersion)
+        : undefined;
+      if (!cross && !schema) return null;
+      const range = cross?.range ?? (schema && d ? { start: schema.range.start + d.offset, end: schema.range.end + d.offset } : undefined);
+      return {
+        contents: { kind: MarkupKind.Markdown, value: [cross?.markdown, schema?.markdown].filter(Boolean).join('\n\n---\n\n') },
+        ...(range ? { range: toLspRange(index, range) } : {}),
+      };
+    }),
+  );
+
+  connection.onDefinition(
+    guard('definition', [], (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return definitions(service, doc.getText(), doc.offsetAt(params.position), settings).map((l) => ({
+        uri: l.uri,
+        range: rangeIn(l.uri, l.range),
+      }));
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guard('document symbols', [], (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const text = doc.getText();
+      const index = new LineIndex(text);
+      return documentSymbols(service.analyze(text, settings)).map((s) => ({
+        name: s.name,
+        detail: s.detail,
+        kind: s.kind === 'Dataplane' ? SymbolKind.Interface : SymbolKind.Class,
+        range: toLspRange(index, s.range),
+        selectionRange: toLspRange(index, s.selectionRange),
+      }));
     }),
   );
 

@@ -1,5 +1,6 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
+import { nodeFs } from './nodeFs';
 
 // The transport (--stdio, --node-ipc, --socket=N) is chosen by vscode-languageserver from argv.
 if (process.argv.includes('--version')) {
@@ -10,4 +11,4 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.stderr.write('usage: kuma-language-server --stdio | --node-ipc | --socket=PORT\n');
   process.exit(2);
 }
-startServer(createConnection(ProposedFeatures.all));
+startServer(createConnection(ProposedFeatures.all), { fs: nodeFs });

@@ -1,0 +1,108 @@
+import type { FileFacts, KumaFact } from './facts';
+import type { KumaDiagnostic } from './types';
+import { suggest } from './schemaValidation';
+import type { KumaVersion } from './versions';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "2 Dataplanes and 1 workload" */
+export function describeSelection(dataplanes: number, workloads: number): string {
+  const parts = [];
+  if (dataplanes || !workloads) parts.push(plural(dataplanes, 'Dataplane'));
+  if (workloads) parts.push(plural(workloads, 'workload'));
+  return parts.join(' and ');
+}
+
+/** The identity Kuma uses for a resource: two with the same key are the same object. */
+export function resourceKey(k: KumaFact): string {
+  return [k.form, k.kind, k.kind === 'HostnameGenerator' ? '' : k.mesh, k.namespace ?? '', k.name].join('\u0000');
+}
+
+/**
+ * Checks that need the rest of the workspace (issue "cross-file intelligence", part 4):
+ * targetPorts that resolve to nothing among the selected Dataplanes / workloads, selectors
+ * that select nothing although candidates exist, and resources declared twice.
+ */
+export function crossFileDiagnostics(
+  uri: string,
+  facts: FileFacts,
+  index: WorkspaceIndex,
+  version: KumaVersion,
+  documentOf: (offset: number) => number,
+): KumaDiagnostic[] {
+  const out: KumaDiagnostic[] = [];
+  for (const k of facts.kuma) {
+    if (k.name) {
+      const key = resourceKey(k);
+      const others = index.kuma.filter(
+        (o) => resourceKey(o.fact) === key && !(o.uri === uri && o.fact.nameRange.start === k.nameRange.start),
+      );
+      if (others.length) {
+        out.push({
+          code: 'resource-duplicate',
+          severity: 'error',
+          message: `${k.kind} "${k.name}"${k.namespace ? ` in namespace "${k.namespace}"` : ''}${k.kind === 'HostnameGenerator' ? '' : ` of mesh "${k.mesh}"`} is declared ${others.length + 1} times in the workspace; the last one applied replaces the others. Rename or remove the copies.`,
+          range: k.nameRange,
+          data: { path: 'name' },
+          document: documentOf(k.nameRange.start),
+          related: others.map((o) => ({
+            message: 'also declared here',
+            range: o.fact.nameRange,
+            ...(o.uri === uri ? {} : { uri: o.uri }),
+          })),
+        });
+      }
+    }
+    if (k.kind !== 'MeshService' || !k.selector) continue;
+    const sel = index.select(k, version);
+    if (!sel.selector) continue;
+    const matched = sel.dataplanes.length + sel.workloads.length;
+    if (matched === 0) {
+      if (sel.candidates > 0 && k.selector.range) {
+        const where = k.form === 'kubernetes' ? `mesh "${k.mesh}", namespace "${k.namespace ?? 'default'}"` : `mesh "${k.mesh}"`;
+        out.push({
+          code: 'selector-matches-nothing',
+          severity: 'warning',
+          message: `This ${sel.selector} selector matches none of the ${sel.candidates === 1 ? '1 Dataplane or workload' : `${sel.candidates} Dataplanes or workloads`} the workspace holds for ${where}, so the MeshService has no endpoints.`,
+          range: k.selector.range,
+          data: { path: `spec.selector.${sel.selector}` },
+          document: documentOf(k.selector.range.start),
+        });
+      }
+      continue;
+    }
+    const targets = index.portTargets(sel, version);
+    const names = [...new Set(targets.flatMap((t) => (t.name ? [t.name] : [])))];
+    const numbers = [...new Set(targets.flatMap((t) => (t.port !== undefined ? [t.port] : [])))];
+    const selected = describeSelection(sel.dataplanes.length, sel.workloads.length);
+    for (const p of k.ports ?? []) {
+      if (p.targetPort === undefined || !p.targetPortRange) continue;
+      const path = `spec.ports[${p.index}].targetPort`;
+      if (typeof p.targetPort === 'string') {
+        if (names.includes(p.targetPort)) continue;
+        const hint = suggest(p.targetPort, names);
+        out.push({
+          code: 'target-port-unresolved',
+          severity: 'warning',
+          message: `targetPort "${p.targetPort}" matches no inbound name of the ${selected} this MeshService selects${names.length ? `; they declare: ${names.join(', ')}` : ', and they declare no port names'}.${hint ? ` Did you mean "${hint}"?` : ''}`,
+          range: p.targetPortRange,
+          data: { path, allowedValues: names, ...(hint ? { suggestion: hint } : {}) },
+          document: documentOf(p.targetPortRange.start),
+        });
+      } else if (!numbers.includes(p.targetPort)) {
+        out.push({
+          code: 'target-port-unserved',
+          severity: 'information',
+          message: `targetPort ${p.targetPort} is not an inbound port of the ${selected} this MeshService selects${numbers.length ? ` (they serve ${numbers.join(', ')})` : ''}, so it gets no endpoints from them.`,
+          range: p.targetPortRange,
+          data: { path, allowedValues: numbers },
+          document: documentOf(p.targetPortRange.start),
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,210 @@
+import type { CompletionEntry } from './completionTypes';
+import { describeSelection } from './crossFile';
+import { cursorContext, type CursorContext } from './cursor';
+import { documentFacts, shiftFacts, type KumaFact, type ServiceFact } from './facts';
+import type { DocumentInfo, FileAnalysis, LanguageService, Settings } from './languageService';
+import type { OffsetRange } from './types';
+import type { KumaVersion } from './versions';
+import type { Located, PortTarget, SelectionResult, WorkspaceIndex } from './workspaceIndex';
+
+/** A place in some file of the workspace, in file offsets. */
+export interface WorkspaceLocation {
+  uri: string;
+  range: OffsetRange;
+}
+
+/** The document under a file offset, the cursor context in it, and its facts (file offsets). */
+export interface CursorTarget {
+  analysis: FileAnalysis;
+  doc: DocumentInfo;
+  ctx: CursorContext;
+  /** The Kuma resource / Service of the document, with file offsets. */
+  kuma?: KumaFact;
+  service?: ServiceFact;
+}
+
+export function cursorTarget(service: LanguageService, text: string, offset: number, settings: Settings): CursorTarget | undefined {
+  const analysis = service.analyze(text, settings);
+  const doc = analysis.documents.find((d) => offset >= d.offset && offset <= d.offset + d.chunkLength);
+  if (!doc) return undefined;
+  const chunk = text.slice(doc.offset, doc.offset + doc.chunkLength);
+  const ctx = cursorContext(doc.parsed.doc, chunk, offset - doc.offset);
+  if (!ctx) return undefined;
+  const f = shiftFacts(documentFacts(doc.parsed), doc.offset);
+  return { analysis, doc, ctx, kuma: f.kuma, service: f.service };
+}
+
+function isTargetPortPath(ctx: CursorContext): number | undefined {
+  const p = ctx.path;
+  return ctx.target === 'value' &&
+    p.length === 4 &&
+    p[0] === 'spec' &&
+    p[1] === 'ports' &&
+    typeof p[2] === 'number' &&
+    p[3] === 'targetPort'
+    ? p[2]
+    : undefined;
+}
+
+const SELECTOR_KEYS = new Set(['selector', 'dataplaneTags', 'dataplaneRef', 'dataplaneLabels', 'matchLabels']);
+
+function onSelector(ctx: CursorContext): boolean {
+  return (
+    ctx.path[0] === 'spec' && ctx.path[1] === 'selector' && ctx.path.slice(2).every((s) => typeof s === 'string' && SELECTOR_KEYS.has(s))
+  );
+}
+
+/** Targets for a Kubernetes Service's targetPort: the container ports of the pods it selects. */
+function servicePortTargets(
+  index: WorkspaceIndex,
+  svc: ServiceFact,
+): { targets: PortTarget[]; workloads: Located<import('./facts').WorkloadFact>[] } {
+  const workloads = index.serviceWorkloads(svc);
+  // A Service's targetPort names a container port directly, in every Kuma version.
+  return { targets: index.portTargets({ dataplanes: [], workloads }, '3.0'), workloads };
+}
+
+function basename(uri: string): string {
+  return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+}
+
+/**
+ * Completion of `targetPort` from the ports of what the selector picks (or, when it picks
+ * nothing, every port the workspace knows, marked as such), for MeshServices in both forms and
+ * for Kubernetes Services.
+ */
+export function targetPortCompletions(
+  service: LanguageService,
+  uri: string,
+  text: string,
+  offset: number,
+  settings: Settings,
+): CompletionEntry[] | undefined {
+  const t = cursorTarget(service, text, offset, settings);
+  if (!t) return undefined;
+  const portIndex = isTargetPortPath(t.ctx);
+  if (portIndex === undefined) return undefined;
+  const index = service.index();
+  const version = t.analysis.kumaVersion;
+  let targets: PortTarget[];
+  let matched: boolean;
+  if (t.kuma?.kind === 'MeshService') {
+    const sel = index.select(t.kuma, version);
+    targets = index.portTargets(sel, version);
+    matched = sel.dataplanes.length + sel.workloads.length > 0;
+    if (!matched) targets = index.allPortTargets(version);
+  } else if (t.service) {
+    const r = servicePortTargets(index, t.service);
+    targets = r.targets;
+    matched = r.workloads.length > 0;
+    if (!matched)
+      targets = index.portTargets(
+        { dataplanes: [], workloads: index.workloads.filter((w) => w.fact.namespace === t.service!.namespace) },
+        '3.0',
+      );
+  } else return undefined;
+  return portEntries(targets, matched, t.ctx.replace, uri);
+}
+
+function portEntries(targets: PortTarget[], matched: boolean, replace: OffsetRange, _uri: string): CompletionEntry[] {
+  const byLabel = new Map<string, { isName: boolean; numbers: Set<number>; sources: PortTarget[] }>();
+  for (const t of targets) {
+    const labels: [string, boolean][] = [];
+    if (t.name) labels.push([t.name, true]);
+    if (t.port !== undefined) labels.push([String(t.port), false]);
+    for (const [label, isName] of labels) {
+      const e = byLabel.get(label) ?? { isName, numbers: new Set<number>(), sources: [] };
+      if (t.port !== undefined) e.numbers.add(t.port);
+      e.sources.push(t);
+      byLabel.set(label, e);
+    }
+  }
+  const note = matched ? '' : ' (not selected by this selector)';
+  return [...byLabel].map(([label, e]) => {
+    const owners = [...new Set(e.sources.map((s) => s.owner))];
+    const numbers = [...e.numbers];
+    return {
+      label,
+      kind: 'value' as const,
+      detail: `${e.isName && numbers.length ? `→ ${numbers.join(', ')} · ` : ''}${owners.length === 1 ? owners[0] : `${owners.length} ${e.sources[0].from === 'dataplane' ? 'Dataplanes' : 'sources'}`}${note}`,
+      documentation: e.sources
+        .map((s) => `- ${s.source}${s.port !== undefined && e.isName ? ` → port ${s.port}` : ''} (${basename(s.uri)})`)
+        .join('\n'),
+      replace,
+      sortText: `${matched ? '0' : '1'}${e.isName ? '0' : '1'}${label}`,
+    };
+  });
+}
+
+/** Where a `targetPort` resolves to, or the resources a selector picks. */
+export function definitions(service: LanguageService, text: string, offset: number, settings: Settings): WorkspaceLocation[] {
+  const t = cursorTarget(service, text, offset, settings);
+  if (!t) return [];
+  const index = service.index();
+  const version = t.analysis.kumaVersion;
+  const portIndex = isTargetPortPath(t.ctx);
+  if (t.kuma?.kind === 'MeshService') {
+    const sel = index.select(t.kuma, version);
+    if (portIndex !== undefined) {
+      const tp = t.kuma.ports?.[portIndex]?.targetPort;
+      if (tp === undefined) return [];
+      return index
+        .portTargets(sel, version)
+        .filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp))
+        .flatMap((p) => (p.range ? [{ uri: p.uri, range: p.range }] : []));
+    }
+    if (onSelector(t.ctx)) return selectedLocations(sel);
+  }
+  if (t.service && portIndex !== undefined) {
+    const sp = t.service.ports[portIndex];
+    const tp = sp?.targetPort ?? sp?.port;
+    return servicePortTargets(index, t.service)
+      .targets.filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp))
+      .flatMap((p) => (p.range ? [{ uri: p.uri, range: p.range }] : []));
+  }
+  return [];
+}
+
+function selectedLocations(sel: SelectionResult): WorkspaceLocation[] {
+  return [
+    ...sel.dataplanes.map((d) => ({ uri: d.uri, range: d.fact.nameRange })),
+    ...sel.workloads.map((w) => ({ uri: w.uri, range: w.fact.nameRange })),
+  ];
+}
+
+/** Hover text for a `targetPort` (what it resolves to) or a selector (what it picks). */
+export function crossFileHover(
+  service: LanguageService,
+  text: string,
+  offset: number,
+  settings: Settings,
+): { markdown: string; range: OffsetRange } | undefined {
+  const t = cursorTarget(service, text, offset, settings);
+  if (!t || t.kuma?.kind !== 'MeshService') return undefined;
+  const index = service.index();
+  const version: KumaVersion = t.analysis.kumaVersion;
+  const sel = index.select(t.kuma, version);
+  const range = { start: t.ctx.replace.start + t.doc.offset, end: t.ctx.replace.end + t.doc.offset };
+  const portIndex = isTargetPortPath(t.ctx);
+  if (portIndex !== undefined) {
+    const tp = t.kuma.ports?.[portIndex]?.targetPort;
+    if (tp === undefined) return undefined;
+    const hits = index.portTargets(sel, version).filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp));
+    const lines = hits.map((p) => `- ${p.source}${p.port !== undefined ? ` → port ${p.port}` : ''} (${basename(p.uri)})`);
+    return {
+      markdown: `**targetPort ${JSON.stringify(tp)}** resolves to ${hits.length ? `${hits.length} port${hits.length === 1 ? '' : 's'}` : 'nothing'} among the ${describeSelection(sel.dataplanes.length, sel.workloads.length)} selected:\n\n${lines.join('\n')}`,
+      range,
+    };
+  }
+  if (onSelector(t.ctx)) {
+    const items = [
+      ...sel.dataplanes.map((d) => `- Dataplane ${d.fact.name} (${basename(d.uri)})`),
+      ...sel.workloads.map((w) => `- ${w.fact.kind} ${w.fact.name} in ${w.fact.namespace} (${basename(w.uri)})`),
+    ];
+    return {
+      markdown: `**${sel.selector ?? 'No selector'}** selects ${describeSelection(sel.dataplanes.length, sel.workloads.length)}${items.length ? ':\n\n' + items.join('\n') : '.'}`,
+      range,
+    };
+  }
+  return undefined;
+}

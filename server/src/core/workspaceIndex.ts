@@ -1,0 +1,217 @@
+import type { ContainerPortFact, FileFacts, InboundFact, KumaFact, ServiceFact, WorkloadFact } from './facts';
+import type { OffsetRange } from './types';
+import type { KumaVersion } from './versions';
+
+/** A fact with the file it came from. */
+export interface Located<T> {
+  uri: string;
+  fact: T;
+}
+
+/** What a MeshService selector picks: Dataplanes (any form) and, on Kubernetes, workloads. */
+export interface SelectionResult {
+  /** The selector kind that decided (the first present in Kuma's order), if any. */
+  selector?: 'dataplaneRef' | 'dataplaneTags' | 'dataplaneLabels';
+  dataplanes: Located<KumaFact>[];
+  workloads: Located<WorkloadFact>[];
+  /** Dataplanes and workloads the selector could have picked (same mesh / namespace). */
+  candidates: number;
+}
+
+/** A port a `targetPort` can name or number, and where it is declared. */
+export interface PortTarget {
+  /** The name a string targetPort matches, if the port has one. */
+  name?: string;
+  /** The number an integer targetPort matches. */
+  port?: number;
+  uri: string;
+  range?: OffsetRange;
+  /** Human words for where it comes from, e.g. `inbound of Dataplane backend-1`. */
+  source: string;
+  /** Kind of source, for completion item kinds and details. */
+  from: 'dataplane' | 'workload';
+  owner: string;
+}
+
+/**
+ * The workspace as the cross-file features see it: the facts of every file, plus the
+ * queries Kuma's matching rules need (SPEC.md sections 6.1 to 6.3). Immutable: a new index
+ * is built when facts change.
+ */
+export class WorkspaceIndex {
+  readonly dataplanes: Located<KumaFact>[] = [];
+  readonly meshServices: Located<KumaFact>[] = [];
+  readonly kuma: Located<KumaFact>[] = [];
+  readonly workloads: Located<WorkloadFact>[] = [];
+  readonly services: Located<ServiceFact>[] = [];
+  private readonly namespaceLabels = new Map<string, Record<string, string>>();
+
+  constructor(files: Iterable<[string, FileFacts]>) {
+    for (const [uri, f] of files) {
+      for (const k of f.kuma) {
+        this.kuma.push({ uri, fact: k });
+        if (k.kind === 'Dataplane') this.dataplanes.push({ uri, fact: k });
+        if (k.kind === 'MeshService') this.meshServices.push({ uri, fact: k });
+      }
+      for (const w of f.workloads) this.workloads.push({ uri, fact: w });
+      for (const s of f.services) this.services.push({ uri, fact: s });
+      for (const n of f.namespaces) this.namespaceLabels.set(n.name, n.labels);
+    }
+  }
+
+  /** The mesh a Pod template belongs to: its label (or annotation), its namespace's label, or default. */
+  workloadMesh(w: WorkloadFact): string {
+    return (
+      w.podLabels['kuma.io/mesh'] ||
+      w.podAnnotations['kuma.io/mesh'] ||
+      this.namespaceLabels.get(w.namespace)?.['kuma.io/mesh'] ||
+      'default'
+    );
+  }
+
+  /** The Dataplane core name: `<name>.<namespace>` on Kubernetes, the name in Universal. */
+  static dataplaneCoreName(dp: KumaFact): string {
+    return dp.form === 'kubernetes' ? `${dp.name}.${dp.namespace ?? 'default'}` : dp.name;
+  }
+
+  /**
+   * Inbound tags of the Dataplanes Kuma makes from a workload's pods (2.x): the pod labels
+   * (no empty values, no kuma.io/ keys), the namespace, and `kuma.io/service` for every
+   * Service port that selects the pods.
+   */
+  workloadInboundTags(w: WorkloadFact): Record<string, string>[] {
+    const base: Record<string, string> = {};
+    for (const [k, v] of Object.entries(w.podLabels)) if (v !== '' && !k.includes('kuma.io/')) base[k] = v;
+    base['k8s.kuma.io/namespace'] = w.namespace;
+    const out: Record<string, string>[] = [];
+    for (const { fact: s } of this.services) {
+      if (s.namespace !== w.namespace || !matchesAll(w.podLabels, s.selector) || Object.keys(s.selector).length === 0) continue;
+      for (const p of s.ports) {
+        if (p.protocol !== 'TCP' || p.port === undefined) continue;
+        out.push({
+          ...base,
+          'kuma.io/service': `${s.name}_${s.namespace}_svc_${p.port}`,
+          'k8s.kuma.io/service-name': s.name,
+          'k8s.kuma.io/service-port': String(p.port),
+        });
+      }
+    }
+    return out.length ? out : [base];
+  }
+
+  /** Dataplanes and workloads a MeshService selects, as Kuma's `match.go` does for the version. */
+  select(ms: KumaFact, version: KumaVersion): SelectionResult {
+    const sel = ms.selector ?? {};
+    const order: ('dataplaneRef' | 'dataplaneTags' | 'dataplaneLabels')[] =
+      version === '3.0'
+        ? ['dataplaneRef', 'dataplaneLabels']
+        : version === '2.14'
+          ? ['dataplaneRef', 'dataplaneTags', 'dataplaneLabels']
+          : ['dataplaneRef', 'dataplaneTags'];
+    const selector = order.find((k) => sel[k] !== undefined);
+    const dps = this.dataplanes.filter((d) => d.fact.mesh === ms.mesh && (d.fact.inbounds?.length ?? 0) > 0);
+    const k8sWorkloads =
+      ms.form === 'kubernetes'
+        ? this.workloads.filter((w) => w.fact.namespace === (ms.namespace ?? 'default') && this.workloadMesh(w.fact) === ms.mesh)
+        : [];
+    const result: SelectionResult = { selector, dataplanes: [], workloads: [], candidates: dps.length + k8sWorkloads.length };
+    if (!selector) return result;
+    if (selector === 'dataplaneRef') {
+      const name = sel.dataplaneRef!;
+      result.dataplanes = dps.filter((d) => WorkspaceIndex.dataplaneCoreName(d.fact) === name);
+      result.workloads = k8sWorkloads.filter((w) => w.fact.kind === 'Pod' && `${w.fact.name}.${w.fact.namespace}` === name);
+    } else if (selector === 'dataplaneTags') {
+      const tags = sel.dataplaneTags!;
+      result.dataplanes = dps.filter((d) => d.fact.inbounds!.some((ib) => matchesAll(ib.tags, tags)));
+      result.workloads = k8sWorkloads.filter((w) => this.workloadInboundTags(w.fact).some((t) => matchesAll(t, tags)));
+    } else {
+      const labels = sel.dataplaneLabels!;
+      result.dataplanes = dps.filter((d) => matchesAll(d.fact.labels, labels));
+      result.workloads = k8sWorkloads.filter((w) => matchesAll({ ...w.fact.podLabels, 'k8s.kuma.io/namespace': w.fact.namespace }, labels));
+    }
+    return result;
+  }
+
+  /**
+   * The ports a `targetPort` can resolve to for a selection: Dataplane inbounds (name and
+   * port), and for workloads the inbounds Kuma would make: named by the container port
+   * (2.10 and later) or by the Service port (2.9), numbered by the container port.
+   */
+  portTargets(sel: { dataplanes: Located<KumaFact>[]; workloads: Located<WorkloadFact>[] }, version: KumaVersion): PortTarget[] {
+    const out: PortTarget[] = [];
+    for (const { uri, fact: dp } of sel.dataplanes) {
+      for (const ib of dp.inbounds ?? []) out.push(...inboundTargets(uri, dp, ib));
+    }
+    for (const { uri, fact: w } of sel.workloads) {
+      for (const cp of w.ports) {
+        if (cp.protocol !== 'TCP') continue;
+        const owner = `${w.kind} ${w.name}`;
+        const source = `container port of ${owner} (container ${cp.container})`;
+        if (version === '2.9') {
+          for (const name of this.servicePortNamesFor(w, cp))
+            out.push({
+              name,
+              port: cp.containerPort,
+              uri,
+              range: cp.nameRange ?? cp.portRange,
+              source: `Service port ${name} → ${source}`,
+              from: 'workload',
+              owner,
+            });
+          if (cp.containerPort !== undefined)
+            out.push({ port: cp.containerPort, uri, range: cp.portRange, source, from: 'workload', owner });
+        } else {
+          out.push({
+            ...(cp.name ? { name: cp.name } : {}),
+            port: cp.containerPort,
+            uri,
+            range: cp.nameRange ?? cp.portRange,
+            source,
+            from: 'workload',
+            owner,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** 2.9 names an inbound after the Service port whose targetPort finds this container port. */
+  private servicePortNamesFor(w: WorkloadFact, cp: ContainerPortFact): string[] {
+    const names: string[] = [];
+    for (const { fact: s } of this.services) {
+      if (s.namespace !== w.namespace || Object.keys(s.selector).length === 0 || !matchesAll(w.podLabels, s.selector)) continue;
+      for (const p of s.ports) {
+        const tp = p.targetPort ?? p.port;
+        const hit = typeof tp === 'string' ? tp === cp.name : tp === cp.containerPort;
+        if (hit && p.name) names.push(p.name);
+      }
+    }
+    return names;
+  }
+
+  /** Every port target in the workspace, for a selector that matches nothing. */
+  allPortTargets(version: KumaVersion): PortTarget[] {
+    return this.portTargets({ dataplanes: this.dataplanes, workloads: this.workloads }, version);
+  }
+
+  /** Workloads in a namespace whose pod labels a Kubernetes Service selector matches. */
+  serviceWorkloads(s: ServiceFact): Located<WorkloadFact>[] {
+    if (Object.keys(s.selector).length === 0) return [];
+    return this.workloads.filter((w) => w.fact.namespace === s.namespace && matchesAll(w.fact.podLabels, s.selector));
+  }
+}
+
+function inboundTargets(uri: string, dp: KumaFact, ib: InboundFact): PortTarget[] {
+  const owner = `Dataplane ${dp.name}`;
+  const source = `inbound ${ib.name ?? ib.port ?? ib.index} of ${owner}`;
+  return [
+    { ...(ib.name ? { name: ib.name } : {}), port: ib.port, uri, range: ib.nameRange ?? ib.portRange, source, from: 'dataplane', owner },
+  ];
+}
+
+/** True when `labels` contains every pair of `selector` (an empty selector matches all). */
+export function matchesAll(labels: Record<string, string>, selector: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
+  return true;
+}

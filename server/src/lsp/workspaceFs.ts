@@ -1,0 +1,11 @@
+/**
+ * How the server reaches files that are not open in the editor. The node entry point gives
+ * an implementation over the disk; a web worker would give one over the client's file API.
+ */
+export interface WorkspaceFs {
+  /** Every `.yaml`/`.yml` file under a folder (URI), skipping `node_modules`, `.git` and excluded paths. */
+  listYamlFiles(folderUri: string, isExcluded: (relativePath: string) => boolean): AsyncIterable<string>;
+  readFile(uri: string): Promise<string>;
+  /** Watches a folder for YAML files created, changed or deleted; returns a function that stops watching. */
+  watch(folderUri: string, onChange: (uri: string, deleted: boolean) => void): () => void;
+}

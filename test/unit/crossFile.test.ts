@@ -1,0 +1,220 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dedent, withCode, workspaceDiagnostics } from '../helpers';
+
+const UNIVERSAL = dedent(`
+  #- dataplanes.yaml
+  type: Dataplane
+  mesh: default
+  name: backend-1
+  labels:
+    app: backend
+  networking:
+    address: 10.0.0.1
+    inbound:
+      - port: 18080
+        name: http
+        tags:
+          kuma.io/service: backend
+      - port: 19090
+        name: metrics
+        tags:
+          kuma.io/service: backend
+  ---
+  type: Dataplane
+  mesh: other
+  name: web-1
+  labels:
+    app: web
+  networking:
+    address: 10.0.0.2
+    inbound:
+      - port: 8080
+        name: web
+        tags:
+          kuma.io/service: web
+  #- services.yaml
+  type: MeshService
+  name: backend
+  mesh: default
+  spec:
+    selector:
+      dataplaneLabels:
+        matchLabels:
+          app: backend
+    ports:
+      - port: 80
+        targetPort: htp
+      - port: 81
+        targetPort: metrics
+      - port: 82
+        targetPort: 18081
+      - port: 83
+        targetPort: 18080
+  ---
+  type: MeshService
+  name: nothing
+  mesh: default
+  spec:
+    selector:
+      dataplaneLabels:
+        matchLabels:
+          app: frontend
+    ports:
+      - port: 80
+        targetPort: web
+`);
+
+test('named targetPort must be an inbound name of the selected Dataplanes, with a suggestion', () => {
+  const d = workspaceDiagnostics(UNIVERSAL).get('services.yaml')!;
+  const unresolved = withCode(d, 'target-port-unresolved');
+  assert.deepEqual(
+    unresolved.map((x) => [x.text, x.path]),
+    [['htp', 'spec.ports[0].targetPort']],
+  );
+  assert.equal(
+    unresolved[0].message,
+    'targetPort "htp" matches no inbound name of the 1 Dataplane this MeshService selects; they declare: http, metrics. Did you mean "http"?',
+  );
+  const unserved = withCode(d, 'target-port-unserved');
+  assert.deepEqual(
+    unserved.map((x) => [x.text, x.severity]),
+    [['18081', 'information']],
+  );
+});
+
+test('a selector matching nothing warns when the mesh has Dataplanes; web in mesh other does not count', () => {
+  const d = workspaceDiagnostics(UNIVERSAL).get('services.yaml')!;
+  const none = withCode(d, 'selector-matches-nothing');
+  assert.equal(none.length, 1);
+  assert.equal(none[0].text, 'selector');
+  assert.equal(none[0].document, 1);
+  assert.match(none[0].message, /matches none of the 1 Dataplane or workload the workspace holds for mesh "default"/);
+  // No targetPort complaints for a MeshService that selects nothing.
+  assert.deepEqual(
+    withCode(d, 'target-port-unresolved').filter((x) => x.document === 1),
+    [],
+  );
+});
+
+test('dataplaneTags match one inbound; at 3.0 the tags selector does not count', () => {
+  const src = UNIVERSAL.replace(
+    '    dataplaneLabels:\n      matchLabels:\n        app: backend',
+    '    dataplaneTags:\n      kuma.io/service: backend',
+  );
+  assert.notEqual(src, UNIVERSAL);
+  const d214 = workspaceDiagnostics(src, '2.14').get('services.yaml')!;
+  assert.deepEqual(
+    withCode(d214, 'target-port-unresolved').map((x) => x.text),
+    ['htp'],
+  );
+  const d30 = workspaceDiagnostics(src, '3.0').get('services.yaml')!;
+  assert.deepEqual(withCode(d30, 'target-port-unresolved'), []);
+});
+
+test('Kubernetes workloads: container port names from 2.10, Service port names at 2.9', () => {
+  const src = dedent(`
+    #- app.yaml
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: redis
+      namespace: demo
+    spec:
+      template:
+        metadata:
+          labels:
+            app: redis
+        spec:
+          containers:
+            - name: redis
+              ports:
+                - name: tcp-redis
+                  containerPort: 6379
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: redis
+      namespace: demo
+    spec:
+      selector:
+        app: redis
+      ports:
+        - name: main
+          port: 6379
+          targetPort: tcp-redis
+    #- ms.yaml
+    apiVersion: kuma.io/v1alpha1
+    kind: MeshService
+    metadata:
+      name: redis
+      namespace: demo
+    spec:
+      selector:
+        dataplaneTags:
+          app: redis
+          k8s.kuma.io/namespace: demo
+      ports:
+        - port: 6379
+          targetPort: tcp-redis
+        - port: 6380
+          targetPort: main
+  `);
+  const d214 = withCode(workspaceDiagnostics(src, '2.14').get('ms.yaml')!, 'target-port-unresolved');
+  assert.deepEqual(
+    d214.map((x) => x.text),
+    ['main'],
+  );
+  const d29 = withCode(workspaceDiagnostics(src, '2.9').get('ms.yaml')!, 'target-port-unresolved');
+  assert.deepEqual(
+    d29.map((x) => x.text),
+    ['tcp-redis'],
+  );
+  // Another namespace's MeshService does not see the workload.
+  const moved = src.replace(
+    'namespace: demo\nspec:\n  selector:\n    dataplaneTags',
+    'namespace: other\nspec:\n  selector:\n    dataplaneTags',
+  );
+  assert.notEqual(moved, src);
+  const other = workspaceDiagnostics(moved, '2.14').get('ms.yaml')!;
+  assert.deepEqual(withCode(other, 'target-port-unresolved'), []);
+});
+
+test('the same resource declared twice is an error pointing at both', () => {
+  const src = dedent(`
+    #- a.yaml
+    type: MeshService
+    name: backend
+    mesh: default
+    spec:
+      selector: {dataplaneRef: {name: x}}
+      ports: [{port: 1, targetPort: 1}]
+    #- b.yaml
+    type: MeshService
+    name: backend
+    mesh: default
+    spec:
+      selector: {dataplaneRef: {name: y}}
+      ports: [{port: 1, targetPort: 1}]
+    ---
+    type: MeshService
+    name: backend
+    mesh: other
+    spec:
+      selector: {dataplaneRef: {name: y}}
+      ports: [{port: 1, targetPort: 1}]
+  `);
+  const all = workspaceDiagnostics(src);
+  const a = withCode(all.get('a.yaml')!, 'resource-duplicate');
+  const b = withCode(all.get('b.yaml')!, 'resource-duplicate');
+  assert.deepEqual(
+    a.map((x) => [x.text, x.document]),
+    [['backend', 0]],
+  );
+  assert.deepEqual(
+    b.map((x) => [x.text, x.document]),
+    [['backend', 0]],
+  );
+  assert.match(a[0].message, /^MeshService "backend" of mesh "default" is declared 2 times in the workspace/);
+});
