@@ -3,6 +3,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  ErrorCodes,
+  ResponseError,
   FileChangeType,
   InsertTextFormat,
   InsertTextMode,
@@ -20,6 +22,8 @@ import picomatch from 'picomatch';
 import type { CompletionEntry } from '../core/completionTypes';
 import { createLanguageService, DEFAULT_SETTINGS, type Settings } from '../core/languageService';
 import { crossFileHover, definitions, targetPortCompletions } from '../core/navigation';
+import { inlayHints, workspaceSymbols } from '../core/insights';
+import { prepareRename, references, rename } from '../core/references';
 import { LineIndex } from '../core/positions';
 import { splitDocuments } from '../core/documents';
 import { schemaCompletions } from '../core/schemaCompletion';
@@ -220,7 +224,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         completionProvider: { triggerCharacters: [' ', ':'] },
         hoverProvider: true,
         definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        inlayHintProvider: true,
       },
       serverInfo: { name: 'kuma-language-server', version: '0.1.0' },
     };
@@ -362,6 +370,72 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         range: rangeIn(l.uri, l.range),
       }));
     }),
+  );
+
+  connection.onReferences(
+    guard('references', [], (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return references(service, doc.uri, doc.getText(), doc.offsetAt(params.position), settings, params.context.includeDeclaration).map(
+        (l) => ({
+          uri: l.uri,
+          range: rangeIn(l.uri, l.range),
+        }),
+      );
+    }),
+  );
+
+  connection.onPrepareRename(
+    guard('prepare rename', null, (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const r = prepareRename(service, doc.uri, doc.getText(), doc.offsetAt(params.position), settings);
+      return r ? { range: rangeIn(doc.uri, r.range), placeholder: r.name } : null;
+    }),
+  );
+
+  connection.onRenameRequest((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    let result: ReturnType<typeof rename>;
+    try {
+      result = rename(service, doc.uri, doc.getText(), doc.offsetAt(params.position), params.newName, settings);
+    } catch (err) {
+      connection.console.error(`kuma: rename failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return null;
+    }
+    // A rename that cannot be done is answered with an error the editor shows to the user.
+    if ('error' in result) return new ResponseError(ErrorCodes.InvalidRequest, result.error);
+    const changes: Record<string, { range: ReturnType<typeof rangeIn>; newText: string }[]> = {};
+    for (const [uri, edits] of result.edits) changes[uri] = edits.map((e) => ({ range: rangeIn(uri, e.range), newText: e.newText }));
+    return { changes };
+  });
+
+  connection.languages.inlayHint.on(
+    guard('inlay hints', [], (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const text = doc.getText();
+      const index = new LineIndex(text);
+      const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
+      return inlayHints(service, text, settings, range).map((h) => ({
+        position: index.positionAt(h.offset),
+        label: h.label,
+        paddingLeft: true,
+        ...(h.tooltip ? { tooltip: h.tooltip } : {}),
+      }));
+    }),
+  );
+
+  connection.onWorkspaceSymbol(
+    guard('workspace symbols', [], (params) =>
+      workspaceSymbols(service, params.query).map((s) => ({
+        name: s.name,
+        kind: s.kind === 'Dataplane' ? SymbolKind.Interface : SymbolKind.Class,
+        containerName: s.container,
+        location: { uri: s.uri, range: rangeIn(s.uri, s.range) },
+      })),
+    ),
   );
 
   connection.onDocumentSymbol(
