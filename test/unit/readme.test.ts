@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DIAGNOSTIC_CODES } from '../../server/src/core/diagnosticCodes';
+
+const root = path.resolve(__dirname, '../..');
+
+test('the README documents every diagnostic code with its default severity', () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
+    const row = new RegExp(`<a id="${code}"></a>\`${code}\` \\| ${info.severity} \\|`);
+    assert.match(readme, row, `README row for ${code}`);
+  }
+});
+
+test('package.json contributes every kuma.* setting the README lists, with a description', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const props = pkg.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>;
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const documented = [...readme.matchAll(/^\| `(kuma\.[a-zA-Z.]+)` \|/gm)].map((m) => m[1]);
+  assert.deepEqual(documented.sort(), Object.keys(props).sort());
+  for (const [k, v] of Object.entries(props)) assert.ok(v.description || v.markdownDescription, k);
+});
