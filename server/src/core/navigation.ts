@@ -5,7 +5,8 @@ import { documentFacts, shiftFacts, type KumaFact, type ServiceFact } from './fa
 import type { DocumentInfo, FileAnalysis, LanguageService, Settings } from './languageService';
 import type { OffsetRange } from './types';
 import type { KumaVersion } from './versions';
-import type { Located, PortTarget, SelectionResult, WorkspaceIndex } from './workspaceIndex';
+import { matchesAll, type Located, type PortTarget, type SelectionResult, type WorkspaceIndex } from './workspaceIndex';
+import { renderTemplate, type TemplateData } from './rules/goTemplate';
 
 /** A place in some file of the workspace, in file offsets. */
 export interface WorkspaceLocation {
@@ -183,8 +184,12 @@ export function crossFileHover(
   if (!t || t.kuma?.kind !== 'MeshService') return undefined;
   const index = service.index();
   const version: KumaVersion = t.analysis.kumaVersion;
-  const sel = index.select(t.kuma, version);
   const range = { start: t.ctx.replace.start + t.doc.offset, end: t.ctx.replace.end + t.doc.offset };
+  const namePath = t.kuma.form === 'kubernetes' ? ['metadata', 'name'] : ['name'];
+  if (t.ctx.target === 'value' && t.ctx.path.length === namePath.length && namePath.every((p, i) => t.ctx.path[i] === p)) {
+    return { markdown: meshServiceNameHover(index, t.kuma), range };
+  }
+  const sel = index.select(t.kuma, version);
   const portIndex = isTargetPortPath(t.ctx);
   if (portIndex !== undefined) {
     const tp = t.kuma.ports?.[portIndex]?.targetPort;
@@ -207,4 +212,58 @@ export function crossFileHover(
     };
   }
   return undefined;
+}
+
+/**
+ * What a MeshService is reachable as: the host names the workspace's HostnameGenerators give
+ * it (templates rendered as Kuma does, SPEC.md 7.2), Kuma's default for its form, and the
+ * MeshMultiZoneServices that select it.
+ */
+function meshServiceNameHover(index: WorkspaceIndex, ms: KumaFact): string {
+  const labels = ms.labels;
+  const data: TemplateData = {
+    fields: {
+      Name: ms.name,
+      DisplayName: labels['kuma.io/display-name'] || ms.name,
+      Namespace: labels['k8s.kuma.io/namespace'] ?? (ms.form === 'kubernetes' ? (ms.namespace ?? 'default') : ''),
+      Mesh: ms.mesh,
+      Zone: labels['kuma.io/zone'] ?? '<zone>',
+    },
+    label: (k) => labels[k],
+  };
+  const lines: string[] = [`**MeshService ${ms.name}** (mesh ${ms.mesh}${ms.namespace ? `, namespace ${ms.namespace}` : ''})`];
+  const generated: string[] = [];
+  for (const { uri, fact: hg } of index.kuma) {
+    if (hg.kind !== 'HostnameGenerator' || !hg.meshServiceSelector || hg.template === undefined) continue;
+    if (!matchesAll(labels, hg.meshServiceSelector)) continue;
+    const r = renderTemplate(hg.template, data);
+    const shown =
+      r.rendered !== undefined
+        ? `\`${r.rendered}\``
+        : r.renderError
+          ? `no host name (${r.renderError})`
+          : `\`${hg.template}\` (not evaluated here)`;
+    generated.push(`- ${shown} from HostnameGenerator ${hg.name} (${basename(uri)})`);
+  }
+  lines.push(
+    generated.length
+      ? `Host names from the workspace's HostnameGenerators:\n\n${generated.join('\n')}`
+      : 'No HostnameGenerator in the workspace selects its labels.',
+  );
+  lines.push(
+    ms.form === 'kubernetes'
+      ? `In its own zone it is reached through Kubernetes DNS: \`${ms.name}.${ms.namespace ?? 'default'}.svc.cluster.local\`; Kuma's default generator names it \`${data.fields.DisplayName}.${data.fields.Namespace}.svc.<zone>.mesh.local\` in other zones.`
+      : `Kuma's default generator for a Universal zone names it \`${data.fields.DisplayName}.svc.mesh.local\` (and \`${data.fields.DisplayName}.svc.<zone>.mesh.local\` in other zones).`,
+  );
+  const mzs = index.kuma.filter(
+    (k) =>
+      k.fact.kind === 'MeshMultiZoneService' &&
+      k.fact.mesh === ms.mesh &&
+      k.fact.meshServiceSelector &&
+      Object.keys(k.fact.meshServiceSelector).length > 0 &&
+      matchesAll(labels, k.fact.meshServiceSelector),
+  );
+  if (mzs.length)
+    lines.push(`Selected by MeshMultiZoneService ${mzs.map((m) => `${m.fact.name} (\`${m.fact.name}.mzsvc.mesh.local\`)`).join(', ')}.`);
+  return lines.join('\n\n');
 }

@@ -23,6 +23,7 @@ import type { CompletionEntry } from '../core/completionTypes';
 import { createLanguageService, DEFAULT_SETTINGS, type Settings } from '../core/languageService';
 import { crossFileHover, definitions, targetPortCompletions } from '../core/navigation';
 import { inlayHints, workspaceSymbols } from '../core/insights';
+import { selectorCompletions } from '../core/selectorCompletion';
 import { prepareRename, references, rename } from '../core/references';
 import { LineIndex } from '../core/positions';
 import { splitDocuments } from '../core/documents';
@@ -300,7 +301,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const text = doc.getText();
       const offset = doc.offsetAt(params.position);
       const index = new LineIndex(text);
-      const ports = targetPortCompletions(service, doc.uri, text, offset, settings);
+      const ports = targetPortCompletions(service, doc.uri, text, offset, settings) ?? selectorCompletions(service, text, offset, settings);
       let entries: CompletionEntry[];
       let base = 0;
       if (ports) {

@@ -439,16 +439,30 @@ export interface TemplateCheck {
   rendered?: string;
 }
 
+/** The data a HostnameGenerator template is executed with (SPEC.md section 7.2). */
+export interface TemplateData {
+  fields: Record<'Name' | 'DisplayName' | 'Namespace' | 'Mesh' | 'Zone', string>;
+  /** The `label "key"` function; undefined for a missing label (an execution error). */
+  label: (key: string) => string | undefined;
+}
+
 /** Kuma's stub values for the render check (SPEC.md section 4.4). */
-const STUB_FIELDS: Record<string, string> = {
-  Name: 'name',
-  DisplayName: 'displayname',
-  Namespace: 'namespace',
-  Mesh: 'mesh',
-  Zone: 'zone',
+const STUB_DATA: TemplateData = {
+  fields: { Name: 'name', DisplayName: 'displayname', Namespace: 'namespace', Mesh: 'mesh', Zone: 'zone' },
+  label: () => 'label',
 };
 
+/** Parses and, with Kuma's stub values, renders a template as the HostnameGenerator validator does. */
 export function checkTemplate(template: string): TemplateCheck {
+  return renderTemplate(template, STUB_DATA);
+}
+
+/**
+ * Parses a template and renders it with `data` when it is simple enough to evaluate here
+ * (text, fields, `label`, `print`, `printf` with %s/%v, pipelines); otherwise returns neither a
+ * rendering nor an error.
+ */
+export function renderTemplate(template: string, data: TemplateData): TemplateCheck {
   let parsed: ParsedTemplate;
   try {
     parsed = parse(template, new Set([...BUILTINS, 'label']));
@@ -465,15 +479,19 @@ export function checkTemplate(template: string): TemplateCheck {
     }
     let value: string | undefined;
     for (const cmd of part) {
-      const args = cmd.args.map((a) => evalArg(a));
+      const args = cmd.args.map((a) => evalArg(a, data));
       if (args.some((a) => a === null)) return {};
       const bad = args.find((a) => typeof a === 'object');
       if (bad) return { renderError: (bad as { error: string }).error };
       const vals = args as string[];
       if (value !== undefined) vals.push(value);
       if (cmd.fn === undefined) value = vals[0];
-      else if (cmd.fn === 'label') value = 'label';
-      else if (cmd.fn === 'print') value = vals.join('');
+      else if (cmd.fn === 'label') {
+        const v = data.label(vals[0] ?? '');
+        if (v === undefined)
+          return { renderError: `template: :1: executing "" at <label>: error calling label: label ${vals[0]} not found` };
+        value = v;
+      } else if (cmd.fn === 'print') value = vals.join('');
       else if (cmd.fn === 'printf' && vals.length > 0) {
         let k = 1;
         value = vals[0].replace(/%[sv]/g, () => vals[k++] ?? '%!s(MISSING)');
@@ -484,12 +502,12 @@ export function checkTemplate(template: string): TemplateCheck {
   return { rendered: out };
 }
 
-function evalArg(a: Arg): string | null | { error: string } {
+function evalArg(a: Arg, data: TemplateData): string | null | { error: string } {
   if (a.kind === 'string') return a.value;
   if (a.kind === 'other') return null;
   if (a.chain.length === 0) return null;
   if (a.chain.length > 1) return null;
-  const v = STUB_FIELDS[a.chain[0]];
+  const v = (data.fields as Record<string, string>)[a.chain[0]];
   if (v === undefined) {
     return { error: `template: :1: executing "" at <.${a.chain[0]}>: can't evaluate field ${a.chain[0]}` };
   }
