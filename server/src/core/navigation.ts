@@ -22,6 +22,8 @@ export interface CursorTarget {
   /** The Kuma resource / Service of the document, with file offsets. */
   kuma?: KumaFact;
   service?: ServiceFact;
+  /** The text of the document's chunk (offsets in `ctx` are relative to it). */
+  chunk: string;
 }
 
 export function cursorTarget(service: LanguageService, text: string, offset: number, settings: Settings): CursorTarget | undefined {
@@ -32,7 +34,7 @@ export function cursorTarget(service: LanguageService, text: string, offset: num
   const ctx = cursorContext(doc.parsed.doc, chunk, offset - doc.offset);
   if (!ctx) return undefined;
   const f = shiftFacts(documentFacts(doc.parsed), doc.offset);
-  return { analysis, doc, ctx, kuma: f.kuma, service: f.service };
+  return { analysis, doc, ctx, kuma: f.kuma, service: f.service, chunk };
 }
 
 function isTargetPortPath(ctx: CursorContext): number | undefined {
@@ -49,10 +51,10 @@ function isTargetPortPath(ctx: CursorContext): number | undefined {
 
 const SELECTOR_KEYS = new Set(['selector', 'dataplaneTags', 'dataplaneRef', 'dataplaneLabels', 'matchLabels']);
 
-function onSelector(ctx: CursorContext): boolean {
-  return (
-    ctx.path[0] === 'spec' && ctx.path[1] === 'selector' && ctx.path.slice(2).every((s) => typeof s === 'string' && SELECTOR_KEYS.has(s))
-  );
+function onSelector(ctx: CursorContext, chunk: string): boolean {
+  // On a key the path is the mapping holding it: add the key itself.
+  const path = ctx.target === 'key' ? [...ctx.path, chunk.slice(ctx.replace.start, ctx.replace.end)] : ctx.path;
+  return path[0] === 'spec' && path[1] === 'selector' && path.slice(2).every((s) => typeof s === 'string' && SELECTOR_KEYS.has(s));
 }
 
 /** Targets for a Kubernetes Service's targetPort: the container ports of the pods it selects. */
@@ -152,18 +154,24 @@ export function definitions(service: LanguageService, text: string, offset: numb
       return index
         .portTargets(sel, version)
         .filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp))
-        .flatMap((p) => (p.range ? [{ uri: p.uri, range: p.range }] : []));
+        .flatMap((p) => declaredAt(p, tp));
     }
-    if (onSelector(t.ctx)) return selectedLocations(sel);
+    if (onSelector(t.ctx, t.chunk)) return selectedLocations(sel);
   }
   if (t.service && portIndex !== undefined) {
     const sp = t.service.ports[portIndex];
     const tp = sp?.targetPort ?? sp?.port;
     return servicePortTargets(index, t.service)
       .targets.filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp))
-      .flatMap((p) => (p.range ? [{ uri: p.uri, range: p.range }] : []));
+      .flatMap((p) => declaredAt(p, tp));
   }
   return [];
+}
+
+/** A name resolves to the declaring name, a number to the declaring port number. */
+function declaredAt(p: PortTarget, tp: string | number | undefined): WorkspaceLocation[] {
+  const r = typeof tp === 'string' ? (p.nameRange ?? p.range) : (p.portRange ?? p.range);
+  return r ? [{ uri: p.uri, range: r }] : [];
 }
 
 function selectedLocations(sel: SelectionResult): WorkspaceLocation[] {
@@ -201,7 +209,7 @@ export function crossFileHover(
       range,
     };
   }
-  if (onSelector(t.ctx)) {
+  if (onSelector(t.ctx, t.chunk)) {
     const items = [
       ...sel.dataplanes.map((d) => `- Dataplane ${d.fact.name} (${basename(d.uri)})`),
       ...sel.workloads.map((w) => `- ${w.fact.kind} ${w.fact.name} in ${w.fact.namespace} (${basename(w.uri)})`),

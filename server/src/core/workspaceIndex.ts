@@ -26,6 +26,10 @@ export interface PortTarget {
   port?: number;
   uri: string;
   range?: OffsetRange;
+  /** The declaring `name:` value, when the port has a name. */
+  nameRange?: OffsetRange;
+  /** The declaring port number (`port:` / `containerPort:`). */
+  portRange?: OffsetRange;
   /** Human words for where it comes from, e.g. `inbound of Dataplane backend-1`. */
   source: string;
   /** Kind of source, for completion item kinds and details. */
@@ -154,6 +158,8 @@ export class WorkspaceIndex {
               port: cp.containerPort,
               uri,
               range: cp.nameRange ?? cp.portRange,
+              nameRange: cp.nameRange,
+              portRange: cp.portRange,
               source: `Service port ${name} → ${source}`,
               from: 'workload',
               owner,
@@ -166,6 +172,8 @@ export class WorkspaceIndex {
             port: cp.containerPort,
             uri,
             range: cp.nameRange ?? cp.portRange,
+            nameRange: cp.nameRange,
+            portRange: cp.portRange,
             source,
             from: 'workload',
             owner,
@@ -206,7 +214,17 @@ function inboundTargets(uri: string, dp: KumaFact, ib: InboundFact): PortTarget[
   const owner = `Dataplane ${dp.name}`;
   const source = `inbound ${ib.name ?? ib.port ?? ib.index} of ${owner}`;
   return [
-    { ...(ib.name ? { name: ib.name } : {}), port: ib.port, uri, range: ib.nameRange ?? ib.portRange, source, from: 'dataplane', owner },
+    {
+      ...(ib.name ? { name: ib.name } : {}),
+      port: ib.port,
+      uri,
+      range: ib.nameRange ?? ib.portRange,
+      nameRange: ib.nameRange,
+      portRange: ib.portRange,
+      source,
+      from: 'dataplane',
+      owner,
+    },
   ];
 }
 
