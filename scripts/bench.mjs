@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLanguageService } from '../server/src/core/languageService.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -140,6 +140,23 @@ const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed
   );
 }
 
+// ---- 2b. In-process workspace index: read, parse and extract facts of 1,000 files, then index
+{
+  const wsDir = path.join(kit, 'data', manifest.workspace.dir);
+  const names = fs.readdirSync(wsDir).filter((f) => f.endsWith('.yaml'));
+  const times = [];
+  let dataplanes = 0;
+  for (let rep = 0; rep < 3; rep++) {
+    const s = createLanguageService();
+    const t = performance.now();
+    for (const n of names) s.setFile(pathToFileURL(path.join(wsDir, n)).toString(), fs.readFileSync(path.join(wsDir, n), 'utf8'), 'disk');
+    dataplanes = s.index().dataplanes.length;
+    times.push(performance.now() - t);
+  }
+  console.log(`\n## Workspace index in-process (${names.length} files, ${dataplanes} Dataplanes)`);
+  console.log(`read + parse + facts + index: median ${fmt(median(times))} ms over 3 runs`);
+}
+
 // ---- 3. LSP over stdio: ours (own driver: open + one-character edits), the peer (shared driver)
 if (!flag('--no-lsp')) {
   const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = await import(
@@ -195,13 +212,52 @@ if (!flag('--no-lsp')) {
   );
   console.log(`peak RSS: ${fmt(rssKiB / 1024)} MiB`);
 
-  if (!flag('--no-peer')) {
-    fs.mkdirSync(path.join(kit, 'out'), { recursive: true });
-    spawnSync(process.execPath, ['baseline.mjs', '--cold-reps', '3', '--json', 'out/baseline.json'], {
-      cwd: kit,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    console.log(`\nbench: lspbench yaml-language-server (${reps} reps)…`);
+  // Workspace index: initialize with the 1,000-file folder as root and wait for the server's
+  // "indexed N YAML files in X ms" log line.
+  {
+    const wsDir = path.join(kit, 'data', manifest.workspace.dir);
+    const times = [];
+    let files = 0;
+    for (let rep = 0; rep < reps; rep++) {
+      const proc = spawn(process.execPath, [path.join(root, 'dist/server.node.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+      let done;
+      const indexed = new Promise((r) => (done = r));
+      conn.onNotification('window/logMessage', (p) => {
+        const m = /indexed (\d+) YAML files in (\d+) ms/.exec(p.message);
+        if (m) done([Number(m[1]), Number(m[2])]);
+      });
+      conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({ version: '2.14' })));
+      conn.listen();
+      const t = performance.now();
+      const rootUri = pathToFileURL(wsDir).toString();
+      await conn.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: 'ws' }],
+        capabilities: { workspace: { configuration: true } },
+      });
+      conn.sendNotification('initialized', {});
+      const [n] = await indexed;
+      times.push(performance.now() - t);
+      files = n;
+      conn.dispose();
+      proc.kill();
+    }
+    console.log(`workspace index (${files} files × 5 documents, from spawn): median ${fmt(median(times))} ms over ${reps} processes`);
+  }
+
+  // The shared driver, against ours and (unless --no-peer) the peer, in the same run.
+  fs.mkdirSync(path.join(kit, 'out'), { recursive: true });
+  spawnSync(process.execPath, ['baseline.mjs', '--cold-reps', '3', '--json', 'out/baseline.json'], {
+    cwd: kit,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const servers = [['ours', 'settings.kuma.json', [process.execPath, path.join(root, 'dist/server.node.js'), '--stdio']]];
+  if (!flag('--no-peer'))
+    servers.push(['yls', 'settings.yls.json', [process.execPath, 'node_modules/yaml-language-server/bin/yaml-language-server', '--stdio']]);
+  for (const [label, settingsFile, cmd] of servers) {
+    console.log(`\nbench: lspbench ${label} (${reps} reps)…`);
     const r = spawnSync(
       process.execPath,
       [
@@ -211,22 +267,25 @@ if (!flag('--no-lsp')) {
         '--ws-reps',
         '1',
         '--settings',
-        'settings.yls.json',
+        settingsFile,
         '--label',
-        'yls',
+        label,
         '--json',
-        'out/yls.json',
+        `out/${label}.json`,
         '--',
-        process.execPath,
-        'node_modules/yaml-language-server/bin/yaml-language-server',
-        '--stdio',
+        ...cmd,
       ],
-      { cwd: kit, stdio: ['ignore', 'ignore', 'inherit'] },
+      {
+        cwd: kit,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
     );
-    if (r.status === 0) {
-      const table = spawnSync(process.execPath, ['report.mjs', 'out/yls.json', 'out/baseline.json'], { cwd: kit, encoding: 'utf8' });
-      console.log('\n## yaml-language-server (peer) over stdio vs the in-process floor, same run\n');
-      console.log(table.stdout);
-    }
+    if (r.status !== 0) continue;
+    const table = spawnSync(process.execPath, ['report.mjs', `out/${label}.json`, 'out/baseline.json'], { cwd: kit, encoding: 'utf8' });
+    console.log(
+      `\n## ${label === 'ours' ? 'kuma-language-server (ours)' : 'yaml-language-server (peer)'} over stdio vs the in-process floor, same run\n`,
+    );
+    console.log(table.stdout);
   }
+  console.log(`raw results: ${path.relative(root, path.join(kit, 'out'))}/`);
 }
