@@ -34,6 +34,8 @@ export interface SchemaProblem {
   path: string;
   range: OffsetRange;
   allowedValues?: (string | number)[];
+  /** The likely intended value (a close key name), for the quick fix. */
+  suggestion?: string;
 }
 
 /**
@@ -104,7 +106,8 @@ export class SchemaValidators {
           message,
           path: formatPath(full),
           range: rangeFor(root, full, 'key', fallback),
-          allowedValues: hint ? [hint] : allowed,
+          allowedValues: allowed,
+          ...(hint ? { suggestion: hint } : {}),
         };
       }
       case 'required': {

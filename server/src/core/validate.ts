@@ -55,7 +55,11 @@ export function validateDocument(
       severity: defaultSeverity(p.code),
       message: p.message,
       range: p.range,
-      data: p.allowedValues ? { path: p.path, allowedValues: p.allowedValues } : { path: p.path },
+      data: {
+        path: p.path,
+        ...(p.allowedValues ? { allowedValues: p.allowedValues } : {}),
+        ...(p.suggestion ? { suggestion: p.suggestion } : {}),
+      },
     });
   }
 

@@ -1,4 +1,5 @@
 import {
+  CodeActionKind,
   CompletionItemKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -23,6 +24,7 @@ import type { CompletionEntry } from '../core/completionTypes';
 import { createLanguageService, DEFAULT_SETTINGS, type Settings } from '../core/languageService';
 import { crossFileHover, definitions, targetPortCompletions } from '../core/navigation';
 import { inlayHints, workspaceSymbols } from '../core/insights';
+import { quickFixes } from '../core/codeActions';
 import { selectorCompletions } from '../core/selectorCompletion';
 import { prepareRename, references, rename } from '../core/references';
 import { LineIndex } from '../core/positions';
@@ -226,6 +228,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         hoverProvider: true,
         definitionProvider: true,
         referencesProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
@@ -370,6 +373,36 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         uri: l.uri,
         range: rangeIn(l.uri, l.range),
       }));
+    }),
+  );
+
+  connection.onCodeAction(
+    guard('code actions', [], (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const text = doc.getText();
+      const actions = [];
+      for (const d of params.context.diagnostics) {
+        if (d.source !== 'kuma' || typeof d.code !== 'string') continue;
+        const range = { start: doc.offsetAt(d.range.start), end: doc.offsetAt(d.range.end) };
+        for (const fix of quickFixes({ code: d.code, range, data: d.data as never }, text)) {
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            ...(fix.preferred ? { isPreferred: true } : {}),
+            edit: {
+              changes: {
+                [doc.uri]: fix.edits.map((e) => ({
+                  range: { start: doc.positionAt(e.range.start), end: doc.positionAt(e.range.end) },
+                  newText: e.newText,
+                })),
+              },
+            },
+          });
+        }
+      }
+      return actions;
     }),
   );
 

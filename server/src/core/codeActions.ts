@@ -1,0 +1,89 @@
+import type { OffsetRange } from './types';
+
+/** A quick fix: a title and the edits (file offsets) that make it. */
+export interface FixEntry {
+  title: string;
+  edits: { range: OffsetRange; newText: string }[];
+  preferred?: boolean;
+}
+
+/** What a quick fix needs of a diagnostic: its code, range and data (never re-validated). */
+export interface FixInput {
+  code: string;
+  range: OffsetRange;
+  data?: { allowedValues?: unknown[]; suggestion?: unknown; path?: unknown };
+}
+
+/** A scalar as YAML needs it: quoted when plain text would read as another type or break. */
+export function yamlScalar(v: unknown): string {
+  if (typeof v !== 'string') return String(v);
+  const plainOk = /^[A-Za-z_./][A-Za-z0-9_./-]*$/.test(v) && !/^(true|false|yes|no|on|off|null|~|y|n)$/i.test(v);
+  return plainOk ? v : JSON.stringify(v);
+}
+
+/**
+ * The range a `key: value` block occupies, from the key to the end of its last line, for
+ * removing it: the next line at the key's indentation or less ends it.
+ */
+export function blockRange(text: string, keyStart: number): OffsetRange {
+  const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+  const indent = keyStart - lineStart;
+  let end = text.indexOf('\n', keyStart);
+  if (end < 0) return { start: lineStart, end: text.length };
+  end += 1;
+  while (end < text.length) {
+    const next = text.indexOf('\n', end);
+    const line = text.slice(end, next < 0 ? text.length : next);
+    const ind = /^ */.exec(line)![0].length;
+    if (line.trim() !== '' && !line.trimStart().startsWith('#') && ind <= indent) break;
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) break;
+    end = next < 0 ? text.length : next + 1;
+  }
+  return { start: lineStart, end };
+}
+
+const MAX_CHOICES = 8;
+
+/** Quick fixes for one diagnostic of `text`. */
+export function quickFixes(d: FixInput, text: string): FixEntry[] {
+  const data = d.data ?? {};
+  const allowed = Array.isArray(data.allowedValues) ? data.allowedValues : [];
+  const suggestion = typeof data.suggestion === 'string' ? data.suggestion : undefined;
+  const current = text.slice(d.range.start, d.range.end);
+  // The version pin lives in a comment: it takes the bare text.
+  const render = (v: unknown) => (d.code === 'kuma-version-unknown' ? String(v) : yamlScalar(v));
+  const replaceWith = (v: unknown, title: string, preferred = false): FixEntry => ({
+    title,
+    edits: [{ range: d.range, newText: render(v) }],
+    ...(preferred ? { preferred } : {}),
+  });
+  switch (d.code) {
+    case 'schema-unknown-key':
+      return suggestion ? [replaceWith(suggestion, `Rename key to "${suggestion}"`, true)] : [];
+    case 'target-port-unresolved': {
+      const names = allowed.filter((v): v is string => typeof v === 'string');
+      const ordered = suggestion ? [suggestion, ...names.filter((n) => n !== suggestion)] : names;
+      return ordered.slice(0, MAX_CHOICES).map((n, i) => replaceWith(n, `Change targetPort to "${n}"`, i === 0 && n === suggestion));
+    }
+    case 'schema-enum':
+    case 'app-protocol-invalid':
+    case 'app-protocol-unsupported':
+    case 'external-service-invalid':
+    case 'dataplane-invalid':
+    case 'kuma-version-unknown':
+    case 'system-namespace-only': {
+      const unquoted = current.replace(/^["']|["']$/g, '');
+      const sameIgnoringCase = allowed.find((v) => typeof v === 'string' && v.toLowerCase() === unquoted.toLowerCase());
+      const ordered = sameIgnoringCase !== undefined ? [sameIgnoringCase, ...allowed.filter((v) => v !== sameIgnoringCase)] : allowed;
+      return ordered
+        .slice(0, MAX_CHOICES)
+        .map((v, i) => replaceWith(v, `Change to ${render(v)}`, i === 0 && sameIgnoringCase !== undefined));
+    }
+    case 'status-read-only':
+      return [
+        { title: 'Remove the hand-written status', edits: [{ range: blockRange(text, d.range.start), newText: '' }], preferred: true },
+      ];
+    default:
+      return [];
+  }
+}
