@@ -14,6 +14,7 @@ if (!WS) throw new Error('CS_WS is not set');
 
 const TYPOS = 'examples/mistakes/meshservice-typos.yaml';
 const UNKNOWN = 'Unknown key "weight"';
+const BACKEND = 'examples/universal/backend.yaml';
 const STEP_MS = 30000; // no single wait may take longer than this
 
 const t0 = Date.now();
@@ -89,6 +90,34 @@ async function problems() {
     else markers.push({ resource, text: r.text, source: r.source, code: r.code });
   }
   return markers;
+}
+
+// The text of editor line `n` as rendered (inlay hints included), matched to its line number by position.
+async function lineText(n) {
+  return editor.evaluate((ed, n) => {
+    const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((el) => el.textContent.trim() === String(n));
+    if (!num) return undefined;
+    const top = num.closest('[style*="top"]')?.style.top ?? num.parentElement?.style.top;
+    const line = [...ed.querySelectorAll('.view-lines .view-line')].find((el) => el.style.top === top);
+    return line?.textContent.replace(/\u00a0/g, ' ');
+  }, n);
+}
+
+const cursorItem = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
+const cursorAt = (line, col) =>
+  page
+    .locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col ${col}(?!\\d)`) })
+    .first()
+    .waitFor({ timeout: 5000 });
+
+// Ctrl+G `line:col`, then wait until the status bar shows the cursor there.
+async function gotoLineCol(line, col) {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type(`${line}:${col}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await cursorAt(line, col);
 }
 
 async function shot(name) {
@@ -182,6 +211,122 @@ try {
     return true;
   });
   await shot('kuma-e2e-ci.png');
+
+  // (f) editing features on a Universal MeshService whose `targetPort: http` names an inbound of two Dataplanes
+  await quickOpen(BACKEND);
+  log(`${BACKEND} open`);
+  const backendLines = readFileSync(join(WS, BACKEND), 'utf8').split('\n');
+  const tpLine = backendLines.findIndex((l) => /^\s*targetPort: http\s*$/.test(l)) + 1;
+  const tpCol = backendLines[tpLine - 1].indexOf('http') + 1; // 1-based column of the value
+  const firstNameHttp = backendLines.findIndex((l) => /^\s*name: http\s*$/.test(l)) + 1;
+  log(`targetPort: http at Ln ${tpLine}, Col ${tpCol}; first "name: http" at Ln ${firstNameHttp}`);
+
+  // inlay hints first: they also tell that the workspace index (the Dataplanes) is ready
+  await step('inlay hints "→ 18080" after targetPort and "selects 2 Dataplanes" after selector', async () => {
+    // the editor renders only the lines in view: bring the MeshService into view first
+    await editor.locator('.view-lines').click();
+    await gotoLineCol(tpLine, tpCol);
+    const viewText = async () => ((await editor.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
+    const want = ['→ 18080', 'selects 2 Dataplanes'];
+    for (let i = 0; i < 100; i++) {
+      const t = await viewText();
+      if (want.every((w) => t.includes(w))) break;
+      await sleep(200);
+    }
+    const t = await viewText();
+    const missing = want.filter((w) => !t.includes(w));
+    if (missing.length) return `missing ${JSON.stringify(missing)}`;
+    const line = await lineText(tpLine);
+    if (!/targetPort: http\s*→ 18080/.test(line ?? '')) return `"→ 18080" not on the targetPort line, which reads ${JSON.stringify(line)}`;
+    return true;
+  });
+
+  const suggest = page.locator('.editor-widget.suggest-widget.visible');
+  const suggestLabels = () =>
+    suggest.locator('.monaco-list-row').evaluateAll((rows) =>
+      rows
+        .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+        .map((r) => ({
+          label: r.querySelector('.label-name')?.textContent ?? '',
+          details: r.querySelector('.details-label')?.textContent ?? '',
+          focused: r.classList.contains('focused'),
+          aria: r.getAttribute('aria-label') ?? '',
+        })),
+    );
+  await step('completion on an emptied targetPort lists exactly http, metrics, 18080, 19090', async () => {
+    await gotoLineCol(tpLine, tpCol);
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Delete');
+    const emptied = await lineText(tpLine);
+    if (!/^\s*targetPort: ?$/.test(emptied ?? '')) return `line ${tpLine} reads ${JSON.stringify(emptied)} after deleting the value`;
+    await page.keyboard.press('Control+Space');
+    await suggest.locator('.monaco-list-row').first().waitFor();
+    await sleep(300); // let the list settle (and the focused row render its details)
+    const rows = await suggestLabels();
+    log('suggestions', JSON.stringify(rows));
+    const labels = rows.map((r) => r.label);
+    const want = ['http', 'metrics', '18080', '19090'];
+    if (labels.length !== want.length || !want.every((w) => labels.includes(w))) return `labels ${JSON.stringify(labels)}`;
+    const http = rows.find((r) => r.label === 'http');
+    if (http.details && !http.details.includes('→ 18080')) return `details of http: ${JSON.stringify(http.details)}`;
+    return true;
+  });
+  await shot('kuma-e2e-completion.png');
+
+  await step('accepting "http" with Enter restores "targetPort: http"', async () => {
+    if (!(await suggest.isVisible())) return 'suggest widget not open';
+    // move the focus to `http` if it is not the first row
+    for (let i = 0; i < 4; i++) {
+      const rows = await suggestLabels();
+      if (rows.find((r) => r.focused)?.label === 'http') break;
+      await page.keyboard.press('ArrowDown');
+      await sleep(100);
+    }
+    if ((await suggestLabels()).find((r) => r.focused)?.label !== 'http') return 'could not focus http in the list';
+    await page.keyboard.press('Enter');
+    await suggest.waitFor({ state: 'hidden' });
+    const line = await lineText(tpLine);
+    // same indentation as in the file, the value once, then at most the inlay hint
+    if (!line?.startsWith(backendLines[tpLine - 1]) || !/^\s*targetPort: http(\s*→ 18080)?\s*$/.test(line))
+      return `line ${tpLine} reads ${JSON.stringify(line)}`;
+    await cursorAt(tpLine, tpCol + 4);
+    return true;
+  });
+
+  const hover = page.locator('.monaco-hover:visible', { hasText: 'backend-1' });
+  await step('hover (Ctrl+K Ctrl+I) on the targetPort value mentions backend-1', async () => {
+    await gotoLineCol(tpLine, tpCol + 1);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    await hover.first().waitFor();
+    log('hover text', JSON.stringify(await hover.first().innerText()));
+    return true;
+  });
+  await sleep(300);
+  await shot('kuma-e2e-hover.png');
+  await page.keyboard.press('Escape');
+
+  // two Dataplanes declare `http`: settings.json sets editor.gotoLocation.multipleDefinitions to "goto"
+  // (instead of the peek view) so F12 jumps to the first one
+  await step(`go to definition (F12) on the targetPort value moves to "name: http" (Ln ${firstNameHttp})`, async () => {
+    if (firstNameHttp < 1) return 'no name: http line in the example';
+    await hover
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => {});
+    await gotoLineCol(tpLine, tpCol + 1);
+    await page.keyboard.press('F12');
+    const there = page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${firstNameHttp}, Col \\d+`) }).first();
+    await there.waitFor().catch(() => {});
+    if (!(await there.isVisible())) {
+      const peek = await page.locator('.peekview-widget').count();
+      return `cursor at ${await cursorItem.textContent()}${peek ? ', a peek widget opened instead' : ''}`;
+    }
+    const line = await lineText(firstNameHttp);
+    if (!/^\s*name: http\s*$/.test(line ?? '')) return `landed on ${JSON.stringify(line)}`;
+    return true;
+  });
+  await shot('kuma-e2e-definition.png');
 } catch (e) {
   check('workbench session', false, String(e?.message ?? e).split('\n')[0]);
   await shot('kuma-e2e-failure.png');

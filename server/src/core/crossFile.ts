@@ -16,92 +16,81 @@ export function describeSelection(dataplanes: number, workloads: number): string
   return parts.join(' and ');
 }
 
-/** The identity Kuma uses for a resource: two with the same key are the same object. */
-export function resourceKey(k: KumaFact): string {
-  return [k.form, k.kind, k.kind === 'HostnameGenerator' ? '' : k.mesh, k.namespace ?? '', k.name].join('\u0000');
-}
-
-/**
- * Checks that need the rest of the workspace (issue "cross-file intelligence", part 4):
- * targetPorts that resolve to nothing among the selected Dataplanes / workloads, selectors
- * that select nothing although candidates exist, and resources declared twice.
- */
-export function crossFileDiagnostics(
+/** Resources declared more than once in the workspace: an error on each, pointing at the others. */
+export function duplicateDiagnostics(
   uri: string,
   facts: FileFacts,
   index: WorkspaceIndex,
-  version: KumaVersion,
   documentOf: (offset: number) => number,
 ): KumaDiagnostic[] {
   const out: KumaDiagnostic[] = [];
   for (const k of facts.kuma) {
-    if (k.name) {
-      const key = resourceKey(k);
-      const others = index.kuma.filter(
-        (o) => resourceKey(o.fact) === key && !(o.uri === uri && o.fact.nameRange.start === k.nameRange.start),
-      );
-      if (others.length) {
-        out.push({
-          code: 'resource-duplicate',
-          severity: 'error',
-          message: `${k.kind} "${k.name}"${k.namespace ? ` in namespace "${k.namespace}"` : ''}${k.kind === 'HostnameGenerator' ? '' : ` of mesh "${k.mesh}"`} is declared ${others.length + 1} times in the workspace; the last one applied replaces the others. Rename or remove the copies.`,
-          range: k.nameRange,
-          data: { path: 'name' },
-          document: documentOf(k.nameRange.start),
-          related: others.map((o) => ({
-            message: 'also declared here',
-            range: o.fact.nameRange,
-            ...(o.uri === uri ? {} : { uri: o.uri }),
-          })),
-        });
-      }
+    if (!k.name) continue;
+    const others = index.sameResource(k).filter((o) => !(o.uri === uri && o.fact.nameRange.start === k.nameRange.start));
+    if (others.length === 0) continue;
+    out.push({
+      code: 'resource-duplicate',
+      severity: 'error',
+      message: `${k.kind} "${k.name}"${k.namespace ? ` in namespace "${k.namespace}"` : ''}${k.kind === 'HostnameGenerator' ? '' : ` of mesh "${k.mesh}"`} is declared ${others.length + 1} times in the workspace; the last one applied replaces the others. Rename or remove the copies.`,
+      range: k.nameRange,
+      data: { path: 'name' },
+      document: documentOf(k.nameRange.start),
+      related: others.map((o) => ({ message: 'also declared here', range: o.fact.nameRange, ...(o.uri === uri ? {} : { uri: o.uri }) })),
+    });
+  }
+  return out;
+}
+
+/**
+ * The checks of one MeshService against what the workspace holds (issue "cross-file
+ * intelligence", part 4): targetPorts that resolve to nothing among the selected Dataplanes /
+ * workloads, and a selector that selects nothing although candidates exist. Ranges are those of
+ * `ms` (the caller decides whether they are chunk or file offsets); `document` is set by the caller.
+ */
+export function meshServiceDiagnostics(ms: KumaFact, index: WorkspaceIndex, version: KumaVersion): Omit<KumaDiagnostic, 'document'>[] {
+  const out: Omit<KumaDiagnostic, 'document'>[] = [];
+  if (ms.kind !== 'MeshService' || !ms.selector) return out;
+  const sel = index.select(ms, version);
+  if (!sel.selector) return out;
+  const matched = sel.dataplanes.length + sel.workloads.length;
+  if (matched === 0) {
+    if (sel.candidates > 0 && ms.selector.range) {
+      const where = ms.form === 'kubernetes' ? `mesh "${ms.mesh}", namespace "${ms.namespace ?? 'default'}"` : `mesh "${ms.mesh}"`;
+      out.push({
+        code: 'selector-matches-nothing',
+        severity: 'warning',
+        message: `This ${sel.selector} selector matches none of the ${sel.candidates === 1 ? '1 Dataplane or workload' : `${sel.candidates} Dataplanes or workloads`} the workspace holds for ${where}, so the MeshService has no endpoints.`,
+        range: ms.selector.range,
+        data: { path: `spec.selector.${sel.selector}` },
+      });
     }
-    if (k.kind !== 'MeshService' || !k.selector) continue;
-    const sel = index.select(k, version);
-    if (!sel.selector) continue;
-    const matched = sel.dataplanes.length + sel.workloads.length;
-    if (matched === 0) {
-      if (sel.candidates > 0 && k.selector.range) {
-        const where = k.form === 'kubernetes' ? `mesh "${k.mesh}", namespace "${k.namespace ?? 'default'}"` : `mesh "${k.mesh}"`;
-        out.push({
-          code: 'selector-matches-nothing',
-          severity: 'warning',
-          message: `This ${sel.selector} selector matches none of the ${sel.candidates === 1 ? '1 Dataplane or workload' : `${sel.candidates} Dataplanes or workloads`} the workspace holds for ${where}, so the MeshService has no endpoints.`,
-          range: k.selector.range,
-          data: { path: `spec.selector.${sel.selector}` },
-          document: documentOf(k.selector.range.start),
-        });
-      }
-      continue;
-    }
-    const targets = index.portTargets(sel, version);
-    const names = [...new Set(targets.flatMap((t) => (t.name ? [t.name] : [])))];
-    const numbers = [...new Set(targets.flatMap((t) => (t.port !== undefined ? [t.port] : [])))];
-    const selected = describeSelection(sel.dataplanes.length, sel.workloads.length);
-    for (const p of k.ports ?? []) {
-      if (p.targetPort === undefined || !p.targetPortRange) continue;
-      const path = `spec.ports[${p.index}].targetPort`;
-      if (typeof p.targetPort === 'string') {
-        if (names.includes(p.targetPort)) continue;
-        const hint = suggest(p.targetPort, names);
-        out.push({
-          code: 'target-port-unresolved',
-          severity: 'warning',
-          message: `targetPort "${p.targetPort}" matches no inbound name of the ${selected} this MeshService selects${names.length ? `; they declare: ${names.join(', ')}` : ', and they declare no port names'}.${hint ? ` Did you mean "${hint}"?` : ''}`,
-          range: p.targetPortRange,
-          data: { path, allowedValues: names, ...(hint ? { suggestion: hint } : {}) },
-          document: documentOf(p.targetPortRange.start),
-        });
-      } else if (!numbers.includes(p.targetPort)) {
-        out.push({
-          code: 'target-port-unserved',
-          severity: 'information',
-          message: `targetPort ${p.targetPort} is not an inbound port of the ${selected} this MeshService selects${numbers.length ? ` (they serve ${numbers.join(', ')})` : ''}, so it gets no endpoints from them.`,
-          range: p.targetPortRange,
-          data: { path, allowedValues: numbers },
-          document: documentOf(p.targetPortRange.start),
-        });
-      }
+    return out;
+  }
+  const targets = index.portTargets(sel, version);
+  const names = [...new Set(targets.flatMap((t) => (t.name ? [t.name] : [])))];
+  const numbers = [...new Set(targets.flatMap((t) => (t.port !== undefined ? [t.port] : [])))];
+  const selected = describeSelection(sel.dataplanes.length, sel.workloads.length);
+  for (const p of ms.ports ?? []) {
+    if (p.targetPort === undefined || !p.targetPortRange) continue;
+    const path = `spec.ports[${p.index}].targetPort`;
+    if (typeof p.targetPort === 'string') {
+      if (names.includes(p.targetPort)) continue;
+      const hint = suggest(p.targetPort, names);
+      out.push({
+        code: 'target-port-unresolved',
+        severity: 'warning',
+        message: `targetPort "${p.targetPort}" matches no inbound name of the ${selected} this MeshService selects${names.length ? `; they declare: ${names.join(', ')}` : ', and they declare no port names'}.${hint ? ` Did you mean "${hint}"?` : ''}`,
+        range: p.targetPortRange,
+        data: { path, allowedValues: names, ...(hint ? { suggestion: hint } : {}) },
+      });
+    } else if (!numbers.includes(p.targetPort)) {
+      out.push({
+        code: 'target-port-unserved',
+        severity: 'information',
+        message: `targetPort ${p.targetPort} is not an inbound port of the ${selected} this MeshService selects${numbers.length ? ` (they serve ${numbers.join(', ')})` : ''}, so it gets no endpoints from them.`,
+        range: p.targetPortRange,
+        data: { path, allowedValues: numbers },
+      });
     }
   }
   return out;

@@ -336,7 +336,16 @@ export function collectFacts(docs: DocumentFacts[]): FileFacts {
   return out;
 }
 
-/** A stable text of the facts that matter to other files (no ranges), to tell whether they changed. */
-export function factsFingerprint(f: FileFacts): string {
-  return JSON.stringify(f, (k, v) => (k.endsWith('Range') || k === 'range' ? undefined : v));
+/**
+ * A stable text of what other files' checks depend on in a document (no ranges): what selectors
+ * can pick (Dataplanes, workloads, Services, Namespaces) and which resources it declares. It
+ * leaves out a MeshService's own ports and selector, which only its own checks read.
+ */
+export function providerFingerprint(f: DocumentFacts): string {
+  const noRanges = (k: string, v: unknown) => (k.endsWith('Range') || k === 'range' ? undefined : v);
+  const k = f.kuma;
+  const kuma =
+    k &&
+    (k.kind === 'Dataplane' ? k : { kind: k.kind, form: k.form, name: k.name, mesh: k.mesh, namespace: k.namespace, labels: k.labels });
+  return JSON.stringify([kuma, f.workload, f.service, f.namespace], noRanges);
 }

@@ -1,7 +1,16 @@
-import { crossFileDiagnostics } from './crossFile';
-import { parseChunk, splitDocuments, type ParsedDocument } from './documents';
-import { collectFacts, documentFacts, EMPTY_FACTS, factsFingerprint, shiftFacts, type DocumentFacts, type FileFacts } from './facts';
-import { WorkspaceIndex } from './workspaceIndex';
+import { duplicateDiagnostics, meshServiceDiagnostics } from './crossFile';
+import { parseChunk, splitDocuments, type Chunk, type ParsedDocument } from './documents';
+import {
+  collectFacts,
+  documentFacts,
+  EMPTY_FACTS,
+  providerFingerprint,
+  shiftFacts,
+  type DocumentFacts,
+  type FileFacts,
+  type KumaFact,
+} from './facts';
+import { resourceKey, WorkspaceIndex } from './workspaceIndex';
 import { SchemaValidators } from './schemaValidation';
 import type { Classification, KumaDiagnostic, OffsetRange } from './types';
 import { validateDocument, type DocumentDiagnostic } from './validate';
@@ -35,6 +44,13 @@ export interface FileAnalysis {
   pinned: boolean;
   documents: DocumentInfo[];
   diagnostics: KumaDiagnostic[];
+}
+
+interface DocFactsEntry {
+  facts: DocumentFacts;
+  fingerprint: string;
+  /** The facts moved to the document's offset in its file, for the offset last seen. */
+  placed?: { offset: number; facts: DocumentFacts };
 }
 
 interface ChunkEntry {
@@ -81,9 +97,15 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   const cache = new Map<string, ChunkEntry>();
   const validators = new SchemaValidators();
   const stats = { parses: 0, validations: 0 };
-  const docFacts = new WeakMap<ParsedDocument, DocumentFacts>();
+  const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
+  const crossCache = new WeakMap<
+    ParsedDocument,
+    { revision: number; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
+  >();
   const files = new Map<string, { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string }>();
   let indexCache: WorkspaceIndex | undefined;
+  /** Bumped whenever facts that other files' checks read change anywhere. */
+  let providerRevision = 0;
 
   function entryFor(text: string): ChunkEntry {
     let e = cache.get(text);
@@ -129,11 +151,50 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     }
   }
 
+  /**
+   * The last analysis per (version, validate): the LSP layer asks for the same text several
+   * times per edit (facts, diagnostics, a request), and a 40k-line split costs milliseconds.
+   */
+  const recent = new Map<string, { text: string; result: FileAnalysis }>();
+
   function analyze(text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
+    const key = `${settings.kumaVersion}|${settings.validate}`;
+    const hit = recent.get(key);
+    if (hit && hit.text === text) return hit.result;
+    const result = analyzeUncached(text, settings);
+    recent.set(key, { text, result });
+    return result;
+  }
+
+  let lastDocuments: { text: string; documents: DocumentInfo[]; chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] } | undefined;
+
+  /** The documents of a text (parses only the chunks not in the cache); memoized for the last text. */
+  function documentsOf(text: string) {
+    if (lastDocuments && lastDocuments.text === text) return lastDocuments;
+    const documents: DocumentInfo[] = [];
+    const chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] = [];
+    for (const chunk of splitDocuments(text)) {
+      const entry = entryFor(chunk.text);
+      chunks.push({ chunk, entry, first: documents.length });
+      for (const pd of entry.parsed) {
+        documents.push({
+          index: documents.length,
+          range: { start: chunk.start + pd.range.start, end: chunk.start + pd.range.end },
+          classification: pd.classification,
+          parsed: pd,
+          offset: chunk.start,
+          chunkLength: chunk.text.length,
+        });
+      }
+    }
+    lastDocuments = { text, documents, chunks };
+    return lastDocuments;
+  }
+
+  function analyzeUncached(text: string, settings: Settings): FileAnalysis {
     const pin = pinnedVersionText(text);
     const pinnedVersion = pin ? normalizeKumaVersion(pin.value) : undefined;
     const version = pinnedVersion ?? settings.kumaVersion;
-    const documents: DocumentInfo[] = [];
     const diagnostics: KumaDiagnostic[] = [];
     if (pin && !pinnedVersion && settings.validate) {
       diagnostics.push({
@@ -145,73 +206,86 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         document: 0,
       });
     }
-    for (const chunk of splitDocuments(text)) {
-      const e = entryFor(chunk.text);
-      const diags = settings.validate ? diagnosticsFor(e, chunk.text, version) : [];
-      e.parsed.forEach((pd, i) => {
-        const index = documents.length;
-        documents.push({
-          index,
-          range: { start: chunk.start + pd.range.start, end: chunk.start + pd.range.end },
-          classification: pd.classification,
-          parsed: pd,
-          offset: chunk.start,
-          chunkLength: chunk.text.length,
+    const { documents, chunks } = documentsOf(text);
+    if (settings.validate) {
+      for (const { chunk, entry, first } of chunks) {
+        const diags = diagnosticsFor(entry, chunk.text, version);
+        entry.parsed.forEach((_pd, i) => {
+          for (const d of diags[i] ?? []) diagnostics.push(shift(d, chunk.start, first + i));
         });
-        for (const d of diags[i] ?? []) diagnostics.push(shift(d, chunk.start, index));
-      });
+      }
     }
     return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents, diagnostics };
   }
 
-  function factsOfDoc(pd: ParsedDocument): DocumentFacts {
+  function factsOfDoc(pd: ParsedDocument): DocFactsEntry {
     let f = docFacts.get(pd);
     if (!f) {
-      f = documentFacts(pd);
+      const facts = documentFacts(pd);
+      f = { facts, fingerprint: providerFingerprint(facts) };
       docFacts.set(pd, f);
     }
     return f;
   }
 
   function factsOf(analysis: FileAnalysis): FileFacts {
-    return collectFacts(analysis.documents.map((d) => shiftFacts(factsOfDoc(d.parsed), d.offset)));
+    return collectFacts(analysis.documents.map((d) => shiftFacts(factsOfDoc(d.parsed).facts, d.offset)));
   }
 
   /**
-   * Facts of a file that is not open: parsed without entering the document cache, so a large
-   * workspace does not keep every parse tree in memory.
+   * Facts of a file's text, and the fingerprint of what other files depend on. Files that are
+   * not open are parsed without entering the document cache, so a large workspace does not keep
+   * every parse tree in memory.
    */
-  function factsOfText(text: string): FileFacts {
+  function factsOfText(text: string, open: boolean): { facts: FileFacts; fingerprint: string } {
     const docs: DocumentFacts[] = [];
-    for (const chunk of splitDocuments(text)) {
-      const cached = cache.get(chunk.text);
-      const parsed = cached ? cached.parsed : (stats.parses++, parseChunk(chunk.text));
-      for (const pd of parsed) docs.push(shiftFacts(cached ? factsOfDoc(pd) : documentFacts(pd), chunk.start));
+    const prints: string[] = [];
+    if (open) {
+      for (const d of analyze(text, { ...DEFAULT_SETTINGS, validate: false }).documents) {
+        const f = factsOfDoc(d.parsed);
+        // The same document at the same offset keeps its placed facts from the last edit.
+        if (!f.placed || f.placed.offset !== d.offset) f.placed = { offset: d.offset, facts: shiftFacts(f.facts, d.offset) };
+        docs.push(f.placed.facts);
+        prints.push(f.fingerprint);
+      }
+    } else {
+      for (const chunk of splitDocuments(text)) {
+        const cached = cache.get(chunk.text);
+        const parsed = cached ? cached.parsed : (stats.parses++, parseChunk(chunk.text));
+        for (const pd of parsed) {
+          const f = cached ? factsOfDoc(pd) : { facts: documentFacts(pd), fingerprint: '' };
+          if (!cached) f.fingerprint = providerFingerprint(f.facts);
+          docs.push(shiftFacts(f.facts, chunk.start));
+          prints.push(f.fingerprint);
+        }
+      }
     }
-    return collectFacts(docs);
+    return { facts: collectFacts(docs), fingerprint: prints.join('\n') };
   }
 
   function setFile(uri: string, text: string | undefined, layer: FileLayer): boolean {
-    const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: factsFingerprint(EMPTY_FACTS) };
+    const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
     if (layer === 'disk') entry.disk = text;
     else entry.open = text;
     const current = entry.open ?? entry.disk;
     if (current === undefined) {
       files.delete(uri);
-      const changed = entry.fingerprint !== factsFingerprint(EMPTY_FACTS);
-      if (changed) indexCache = undefined;
+      indexCache = undefined;
+      const changed = entry.fingerprint !== '';
+      if (changed) providerRevision++;
       return changed;
     }
     files.set(uri, entry);
     if (entry.factsText === current) return false;
-    const facts = entry.open !== undefined ? factsOf(analyze(current, { ...DEFAULT_SETTINGS, validate: false })) : factsOfText(current);
-    const fingerprint = factsFingerprint(facts);
+    const { facts, fingerprint } = factsOfText(current, entry.open !== undefined);
     const changed = fingerprint !== entry.fingerprint;
     entry.facts = facts;
     entry.factsText = current;
     entry.fingerprint = fingerprint;
-    // Ranges move with every edit, so the index is rebuilt even when the fingerprint holds.
+    // Ranges move with every edit, so the index is rebuilt even when the fingerprint holds; the
+    // cached cross-file results only go stale when what other files depend on changed.
     indexCache = undefined;
+    if (changed) providerRevision++;
     return changed;
   }
 
@@ -220,16 +294,59 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return indexCache;
   }
 
+  /**
+   * The cross-file checks of one document's MeshService, cached with the document's parse until
+   * some file's provider facts change (a keystroke elsewhere in a large file keeps them).
+   */
+  function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): Omit<KumaDiagnostic, 'document'>[] {
+    const hit = crossCache.get(pd);
+    if (hit && hit.revision === providerRevision && hit.version === version) return hit.diagnostics;
+    const k = factsOfDoc(pd).facts.kuma;
+    const diagnostics = k?.kind === 'MeshService' ? meshServiceDiagnostics(k, index(), version) : [];
+    crossCache.set(pd, { revision: providerRevision, version, diagnostics });
+    return diagnostics;
+  }
+
+  const keys = new WeakMap<KumaFact, string>();
+  function keyOf(k: KumaFact): string {
+    let key = keys.get(k);
+    if (key === undefined) {
+      key = resourceKey(k);
+      keys.set(k, key);
+    }
+    return key;
+  }
+
+  let counted: { revision: number; counts: Map<string, number> } | undefined;
+  /** How many times each resource key is declared in the workspace; keys are provider facts. */
+  function keyCounts(): Map<string, number> {
+    if (counted?.revision !== providerRevision) {
+      const counts = new Map<string, number>();
+      for (const f of files.values()) for (const k of f.facts.kuma) if (k.name) counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1);
+      counted = { revision: providerRevision, counts };
+    }
+    return counted.counts;
+  }
+
   function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
     const analysis = analyze(text, settings);
     if (!settings.validate) return analysis;
     const docs = analysis.documents;
+    const extra: KumaDiagnostic[] = [];
+    for (const d of docs) {
+      for (const x of meshServiceChecks(d.parsed, analysis.kumaVersion)) extra.push(shift(x, d.offset, d.index));
+    }
     const documentOf = (offset: number) => {
       let i = docs.length - 1;
       while (i > 0 && docs[i].range.start > offset) i--;
       return Math.max(0, i);
     };
-    const extra = crossFileDiagnostics(uri, factsOf(analysis), index(), analysis.kumaVersion, documentOf);
+    const entry = files.get(uri);
+    const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);
+    // Only resources whose key appears more than once need the (index-wide) duplicate check.
+    const counts = keyCounts();
+    const suspects = facts.kuma.filter((k) => (counts.get(keyOf(k)) ?? 0) > 1);
+    if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
     return extra.length
       ? { ...analysis, diagnostics: [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) }
       : analysis;

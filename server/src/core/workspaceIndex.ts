@@ -63,6 +63,53 @@ export class WorkspaceIndex {
     }
   }
 
+  private groupCache?: {
+    dataplanes: Map<string, Located<KumaFact>[]>;
+    workloads: Map<string, Located<WorkloadFact>[]>;
+    byKey: Map<string, Located<KumaFact>[]>;
+  };
+
+  /** Lookup tables, made on first use: queries run per MeshService, so they must not scan everything. */
+  private get groups() {
+    if (!this.groupCache) {
+      const dataplanes = new Map<string, Located<KumaFact>[]>();
+      for (const d of this.dataplanes) {
+        if ((d.fact.inbounds?.length ?? 0) === 0) continue;
+        const k = `${d.fact.mesh}\u0000${d.fact.form}`;
+        dataplanes.set(k, [...(dataplanes.get(k) ?? []), d]);
+      }
+      const workloads = new Map<string, Located<WorkloadFact>[]>();
+      for (const w of this.workloads) {
+        const k = `${w.fact.namespace}\u0000${this.workloadMesh(w.fact)}`;
+        workloads.set(k, [...(workloads.get(k) ?? []), w]);
+      }
+      const byKey = new Map<string, Located<KumaFact>[]>();
+      for (const k of this.kuma) {
+        const key = resourceKey(k.fact);
+        const list = byKey.get(key);
+        if (list) list.push(k);
+        else byKey.set(key, [k]);
+      }
+      this.groupCache = { dataplanes, workloads, byKey };
+    }
+    return this.groupCache;
+  }
+
+  /** Dataplanes with inbounds of a mesh, in one form. */
+  dataplanesOf(mesh: string, form: KumaFact['form']): Located<KumaFact>[] {
+    return this.groups.dataplanes.get(`${mesh}\u0000${form}`) ?? [];
+  }
+
+  /** Workloads of a namespace whose pods belong to a mesh. */
+  workloadsOf(namespace: string, mesh: string): Located<WorkloadFact>[] {
+    return this.groups.workloads.get(`${namespace}\u0000${mesh}`) ?? [];
+  }
+
+  /** Every declaration of the resource a fact names (itself included). */
+  sameResource(k: KumaFact): Located<KumaFact>[] {
+    return this.groups.byKey.get(resourceKey(k)) ?? [];
+  }
+
   /** The mesh a Pod template belongs to: its label (or annotation), its namespace's label, or default. */
   workloadMesh(w: WorkloadFact): string {
     return (
@@ -113,12 +160,16 @@ export class WorkspaceIndex {
           ? ['dataplaneRef', 'dataplaneTags', 'dataplaneLabels']
           : ['dataplaneRef', 'dataplaneTags'];
     const selector = order.find((k) => sel[k] !== undefined);
-    const dps = this.dataplanes.filter((d) => d.fact.mesh === ms.mesh && (d.fact.inbounds?.length ?? 0) > 0);
-    const k8sWorkloads =
-      ms.form === 'kubernetes'
-        ? this.workloads.filter((w) => w.fact.namespace === (ms.namespace ?? 'default') && this.workloadMesh(w.fact) === ms.mesh)
-        : [];
-    const result: SelectionResult = { selector, dataplanes: [], workloads: [], candidates: dps.length + k8sWorkloads.length };
+    // A Kubernetes MeshService lives in a Kubernetes zone, with the Dataplanes Kuma makes from
+    // pods there; a Universal one with Universal Dataplanes. Manifests of both kinds can share a
+    // repository, so each form only looks at its own.
+    const dps = this.dataplanesOf(ms.mesh, ms.form);
+    const k8sWorkloads = ms.form === 'kubernetes' ? this.workloadsOf(ms.namespace ?? 'default', ms.mesh) : [];
+    const candidates =
+      selector === 'dataplaneRef'
+        ? dps.length + k8sWorkloads.filter((w) => w.fact.kind === 'Pod').length
+        : dps.length + k8sWorkloads.length;
+    const result: SelectionResult = { selector, dataplanes: [], workloads: [], candidates };
     if (!selector) return result;
     if (selector === 'dataplaneRef') {
       const name = sel.dataplaneRef!;
@@ -232,4 +283,9 @@ function inboundTargets(uri: string, dp: KumaFact, ib: InboundFact): PortTarget[
 export function matchesAll(labels: Record<string, string>, selector: Record<string, string>): boolean {
   for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
   return true;
+}
+
+/** The identity Kuma uses for a resource: two with the same key are the same object. */
+export function resourceKey(k: KumaFact): string {
+  return [k.form, k.kind, k.kind === 'HostnameGenerator' ? '' : k.mesh, k.namespace ?? '', k.name].join('\u0000');
 }
