@@ -95,7 +95,8 @@ export function targetPortCompletions(
     const sel = index.select(t.kuma, version);
     targets = index.portTargets(sel, version);
     matched = sel.dataplanes.length + sel.workloads.length > 0;
-    if (!matched) targets = index.allPortTargets(version);
+    // Nothing selected: offer what the workspace knows in the same form (Kubernetes or Universal).
+    if (!matched) targets = index.allPortTargets(version).filter((p) => p.form === t.kuma!.form);
   } else if (t.service) {
     const r = servicePortTargets(index, t.service);
     targets = r.targets;
@@ -108,6 +109,8 @@ export function targetPortCompletions(
   } else return undefined;
   return portEntries(targets, matched, t.ctx.replace, uri);
 }
+
+const MAX_SOURCES = 8;
 
 function portEntries(targets: PortTarget[], matched: boolean, replace: OffsetRange, _uri: string): CompletionEntry[] {
   const byLabel = new Map<string, { isName: boolean; numbers: Set<number>; sources: PortTarget[] }>();
@@ -126,13 +129,17 @@ function portEntries(targets: PortTarget[], matched: boolean, replace: OffsetRan
   return [...byLabel].map(([label, e]) => {
     const owners = [...new Set(e.sources.map((s) => s.owner))];
     const numbers = [...e.numbers];
+    const shownNumbers = numbers.length > 4 ? `${numbers.slice(0, 4).join(', ')}, …` : numbers.join(', ');
+    // A name many Dataplanes share would make a huge tooltip: list a few and count the rest.
+    const listed = e.sources.slice(0, MAX_SOURCES);
+    const more = e.sources.length - listed.length;
     return {
       label,
       kind: 'value' as const,
-      detail: `${e.isName && numbers.length ? `→ ${numbers.join(', ')} · ` : ''}${owners.length === 1 ? owners[0] : `${owners.length} ${e.sources[0].from === 'dataplane' ? 'Dataplanes' : 'sources'}`}${note}`,
-      documentation: e.sources
-        .map((s) => `- ${s.source}${s.port !== undefined && e.isName ? ` → port ${s.port}` : ''} (${basename(s.uri)})`)
-        .join('\n'),
+      detail: `${e.isName && numbers.length ? `→ ${shownNumbers} · ` : ''}${owners.length === 1 ? owners[0] : `${owners.length} ${e.sources[0].from === 'dataplane' ? 'Dataplanes' : 'sources'}`}${note}`,
+      documentation:
+        listed.map((s) => `- ${s.source}${s.port !== undefined && e.isName ? ` → port ${s.port}` : ''} (${basename(s.uri)})`).join('\n') +
+        (more > 0 ? `\n- … and ${more} more` : ''),
       replace,
       sortText: `${matched ? '0' : '1'}${e.isName ? '0' : '1'}${label}`,
     };

@@ -34,6 +34,8 @@ export interface PortTarget {
   source: string;
   /** Kind of source, for completion item kinds and details. */
   from: 'dataplane' | 'workload';
+  /** The form of what declares it: Kubernetes for workloads, the Dataplane's own form otherwise. */
+  form: KumaFact['form'];
   owner: string;
 }
 
@@ -213,10 +215,11 @@ export class WorkspaceIndex {
               portRange: cp.portRange,
               source: `Service port ${name} → ${source}`,
               from: 'workload',
+              form: 'kubernetes',
               owner,
             });
           if (cp.containerPort !== undefined)
-            out.push({ port: cp.containerPort, uri, range: cp.portRange, source, from: 'workload', owner });
+            out.push({ port: cp.containerPort, uri, range: cp.portRange, source, from: 'workload', form: 'kubernetes', owner });
         } else {
           out.push({
             ...(cp.name ? { name: cp.name } : {}),
@@ -227,6 +230,7 @@ export class WorkspaceIndex {
             portRange: cp.portRange,
             source,
             from: 'workload',
+            form: 'kubernetes',
             owner,
           });
         }
@@ -274,6 +278,7 @@ function inboundTargets(uri: string, dp: KumaFact, ib: InboundFact): PortTarget[
       portRange: ib.portRange,
       source,
       from: 'dataplane',
+      form: dp.form,
       owner,
     },
   ];
