@@ -21,12 +21,11 @@ export function toLspRange(index: LineIndex, r: OffsetRange) {
  */
 export function toLspDiagnostics(
   uri: string,
-  text: string,
+  index: LineIndex,
   diags: readonly KumaDiagnostic[],
-  rangeIn: (uri: string, r: OffsetRange) => ReturnType<typeof toLspRange> = (_u, r) => toLspRange(new LineIndex(text), r),
+  rangeIn: (uri: string, r: OffsetRange) => ReturnType<typeof toLspRange> = (_u, r) => toLspRange(index, r),
 ): Diagnostic[] {
   if (diags.length === 0) return [];
-  const index = new LineIndex(text);
   return diags.map((d) => ({
     range: toLspRange(index, d.range),
     severity: SEVERITY[d.severity],

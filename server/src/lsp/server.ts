@@ -101,16 +101,27 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
     };
 
+  const lineIndexes = new Map<string, LineIndex>();
+  /** Line starts of a file's current text, computed once per text (40k-line files are common). */
+  function lineIndex(uri: string, text: string): LineIndex {
+    let li = lineIndexes.get(uri);
+    if (!li || li.text !== text) {
+      li = new LineIndex(text);
+      lineIndexes.set(uri, li);
+    }
+    return li;
+  }
+
   /** LSP range of file offsets in any workspace file (open or on disk). */
   function rangeIn(uri: string, r: OffsetRange) {
     const text = documents.get(uri)?.getText() ?? service.getText(uri) ?? '';
-    return toLspRange(new LineIndex(text), r);
+    return toLspRange(lineIndex(uri, text), r);
   }
 
   function diagnose(doc: TextDocument) {
     const text = doc.getText();
     const analysis = service.diagnose(doc.uri, text, settings);
-    return toLspDiagnostics(doc.uri, text, analysis.diagnostics, rangeIn);
+    return toLspDiagnostics(doc.uri, lineIndex(doc.uri, text), analysis.diagnostics, rangeIn);
   }
 
   /**
@@ -285,6 +296,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const p = pending.get(e.document.uri);
       if (p) clearImmediate(p);
       pending.delete(e.document.uri);
+      lineIndexes.delete(e.document.uri);
       if (service.setFile(e.document.uri, undefined, 'open')) revalidateOpen();
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     }),
@@ -303,7 +315,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!doc) return null;
       const text = doc.getText();
       const offset = doc.offsetAt(params.position);
-      const index = new LineIndex(text);
+      const index = lineIndex(doc.uri, text);
       const ports = targetPortCompletions(service, doc.uri, text, offset, settings) ?? selectorCompletions(service, text, offset, settings);
       let entries: CompletionEntry[];
       let base = 0;
@@ -349,7 +361,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!doc) return null;
       const text = doc.getText();
       const offset = doc.offsetAt(params.position);
-      const index = new LineIndex(text);
+      const index = lineIndex(doc.uri, text);
       const cross = crossFileHover(service, text, offset, settings);
       const a = service.analyze(text, settings);
       const d = a.documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
@@ -450,7 +462,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const text = doc.getText();
-      const index = new LineIndex(text);
+      const index = lineIndex(doc.uri, text);
       const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
       return inlayHints(service, text, settings, range).map((h) => ({
         position: index.positionAt(h.offset),
@@ -477,7 +489,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const text = doc.getText();
-      const index = new LineIndex(text);
+      const index = lineIndex(doc.uri, text);
       return documentSymbols(service.analyze(text, settings)).map((s) => ({
         name: s.name,
         detail: s.detail,
