@@ -190,17 +190,21 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     let count = 0;
     let changed = false;
     for (const folder of workspaceFolders) {
-      for await (const uri of fs.listYamlFiles(folder, isExcluded)) {
-        try {
-          const text = await fs.readFile(uri);
-          if (service.setFile(uri, text, 'disk')) changed = true;
-        } catch {
+      const uris: string[] = [];
+      for await (const uri of fs.listYamlFiles(folder, isExcluded)) uris.push(uri);
+      // Read a batch of files at once (the disk is faster with several reads in flight), then
+      // index them and let pending requests run before the next batch.
+      for (let i = 0; i < uris.length; i += 32) {
+        const batch = uris.slice(i, i + 32);
+        const texts = await Promise.all(batch.map((u) => fs.readFile(u).catch(() => undefined)));
+        batch.forEach((uri, j) => {
+          const text = texts[j];
           // A file that vanished or cannot be read is simply not indexed.
-        }
-        if (++count % 50 === 0) {
-          progress?.report(`${count} files`);
-          await new Promise((r) => setImmediate(r));
-        }
+          if (text !== undefined && service.setFile(uri, text, 'disk')) changed = true;
+        });
+        count += batch.length;
+        progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
+        await new Promise((r) => setImmediate(r));
       }
     }
     progress?.done();
