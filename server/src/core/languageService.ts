@@ -12,7 +12,7 @@ import {
 } from './facts';
 import { resourceKey, WorkspaceIndex } from './workspaceIndex';
 import { SchemaValidators } from './schemaValidation';
-import type { Classification, KumaDiagnostic, OffsetRange } from './types';
+import { KUMA_KINDS, type Classification, type KumaDiagnostic, type OffsetRange } from './types';
 import { validateDocument, type DocumentDiagnostic } from './validate';
 import { DEFAULT_KUMA_VERSION, normalizeKumaVersion, pinnedVersionText, type KumaVersion } from './versions';
 
@@ -82,6 +82,8 @@ export interface LanguageService {
   uris(): string[];
   /** The workspace index, rebuilt lazily after facts change. */
   index(): WorkspaceIndex;
+  /** Compiles the schema validators of a version ahead of the first request. */
+  warmUp(version: KumaVersion): void;
   /** Diagnostics of a file: its own and the cross-file ones against the workspace. */
   diagnose(uri: string, text: string, settings?: Settings): FileAnalysis;
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
@@ -352,7 +354,12 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       : analysis;
   }
 
+  function warmUp(version: KumaVersion) {
+    for (const kind of KUMA_KINDS) for (const form of ['kubernetes', 'universal'] as const) validators.get(version, kind, form);
+  }
+
   return {
+    warmUp,
     analyze,
     stats,
     factsOf,

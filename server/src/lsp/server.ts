@@ -267,6 +267,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     } else if (options.fs) {
       for (const folder of workspaceFolders) stopWatching.push(options.fs.watch(folder, (uri, deleted) => void onDiskChange(uri, deleted)));
     }
+    // Compile the validators of the configured version while the editor is still opening files.
+    setImmediate(guard('warm up', undefined, () => service.warmUp(settings.kumaVersion)));
     void indexWorkspace().catch((err) => connection.console.error(`kuma: indexing failed: ${String(err)}`));
   });
 
