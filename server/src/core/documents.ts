@@ -81,6 +81,7 @@ const KUBERNETES_KINDS: Record<string, KubernetesKind[]> = {
   v1: ['Service', 'Namespace', 'Pod'],
   'apps/v1': ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
   'batch/v1': ['Job', 'CronJob'],
+  'discovery.k8s.io/v1': ['EndpointSlice'],
 };
 
 function topScalar(doc: Document.Parsed, key: string): unknown {
@@ -103,6 +104,7 @@ export function classify(doc: Document.Parsed): Classification {
   const apiVersion = topScalar(doc, 'apiVersion');
   const kind = topScalar(doc, 'kind');
   if (typeof apiVersion === 'string' && typeof kind === 'string') {
+    if (apiVersion.startsWith('kuma.io/') && kind === 'Mesh') return { role: 'mesh', form: 'kubernetes' };
     if (apiVersion.startsWith('kuma.io/') && (KUMA_KINDS as readonly string[]).includes(kind)) {
       return { role: 'kuma', kind: kind as KumaKind, form: 'kubernetes' };
     }
@@ -112,6 +114,7 @@ export function classify(doc: Document.Parsed): Classification {
   }
   const type = topScalar(doc, 'type');
   if (apiVersion === undefined && kind === undefined && typeof type === 'string') {
+    if (type === 'Mesh') return { role: 'mesh', form: 'universal' };
     if ((KUMA_KINDS as readonly string[]).includes(type)) {
       return { role: 'kuma', kind: type as KumaKind, form: 'universal' };
     }

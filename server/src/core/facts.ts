@@ -9,6 +9,8 @@ import { type PathSeg, locate, nodeRange } from './yamlNodes';
  * relative to the document's chunk until `shiftFacts` places them in a file.
  */
 export interface DocumentFacts {
+  mesh?: MeshFact;
+  endpointSlice?: EndpointSliceFact;
   kuma?: KumaFact;
   workload?: WorkloadFact;
   service?: ServiceFact;
@@ -96,6 +98,21 @@ export interface ServiceFact {
 export interface NamespaceFact {
   name: string;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** A Kuma Mesh: its name and, in 2.x, `spec.meshServices.mode` (absent means Disabled). */
+export interface MeshFact {
+  name: string;
+  meshServicesMode?: string;
+}
+
+/** An EndpointSlice: which Service it belongs to and the Pods behind its endpoints. */
+export interface EndpointSliceFact {
+  name: string;
+  namespace: string;
+  serviceName?: string;
+  endpoints: { addresses: string[]; targetRef?: { kind?: string; name?: string; namespace?: string; apiVersion?: string } }[];
 }
 
 function strMap(v: unknown): Record<string, string> {
@@ -159,7 +176,21 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
     const name = str(meta.name) ?? '';
     const namespace = str(meta.namespace) ?? 'default';
     const nameRange = rangeAt(root, ['metadata', 'name']) ?? fallback;
-    if (c.kind === 'Namespace') return { namespace: { name, labels: strMap(meta.labels) } };
+    if (c.kind === 'Namespace') return { namespace: { name, labels: strMap(meta.labels), annotations: strMap(meta.annotations) } };
+    if (c.kind === 'EndpointSlice') {
+      const eps = Array.isArray(v.endpoints) ? v.endpoints : [];
+      return {
+        endpointSlice: {
+          name,
+          namespace,
+          serviceName: strMap(meta.labels)['kubernetes.io/service-name'],
+          endpoints: eps.filter(isObj).map((e) => ({
+            addresses: Array.isArray(e.addresses) ? e.addresses.map(String) : [],
+            ...(isObj(e.targetRef) ? { targetRef: strMap(e.targetRef) } : {}),
+          })),
+        },
+      };
+    }
     if (c.kind === 'Service') {
       const spec = isObj(v.spec) ? v.spec : {};
       const ports = Array.isArray(spec.ports) ? spec.ports : [];
@@ -214,6 +245,13 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
         nameRange,
       },
     };
+  }
+
+  if (c.role === 'mesh') {
+    const name = str(c.form === 'kubernetes' ? (isObj(v.metadata) ? v.metadata.name : undefined) : v.name) ?? '';
+    const spec = c.form === 'kubernetes' ? v.spec : v;
+    const mode = get(spec, ['meshServices', 'mode']);
+    return { mesh: { name, ...(typeof mode === 'string' ? { meshServicesMode: mode } : {}) } };
   }
 
   // A Kuma resource.
@@ -282,13 +320,15 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
 
 /** Facts of a whole file: every document's facts with offsets into the file. */
 export interface FileFacts {
+  meshes: MeshFact[];
+  endpointSlices: EndpointSliceFact[];
   kuma: KumaFact[];
   workloads: WorkloadFact[];
   services: ServiceFact[];
   namespaces: NamespaceFact[];
 }
 
-export const EMPTY_FACTS: FileFacts = { kuma: [], workloads: [], services: [], namespaces: [] };
+export const EMPTY_FACTS: FileFacts = { meshes: [], endpointSlices: [], kuma: [], workloads: [], services: [], namespaces: [] };
 
 /** Moves every range in a document's facts by `by` (the chunk's offset in its file). */
 export function shiftFacts(f: DocumentFacts, by: number): DocumentFacts {
@@ -321,13 +361,17 @@ export function shiftFacts(f: DocumentFacts, by: number): DocumentFacts {
     };
   }
   if (f.namespace) out.namespace = f.namespace;
+  if (f.mesh) out.mesh = f.mesh;
+  if (f.endpointSlice) out.endpointSlice = f.endpointSlice;
   return out;
 }
 
 /** Collects document facts into file facts. */
 export function collectFacts(docs: DocumentFacts[]): FileFacts {
-  const out: FileFacts = { kuma: [], workloads: [], services: [], namespaces: [] };
+  const out: FileFacts = { meshes: [], endpointSlices: [], kuma: [], workloads: [], services: [], namespaces: [] };
   for (const d of docs) {
+    if (d.mesh) out.meshes.push(d.mesh);
+    if (d.endpointSlice) out.endpointSlices.push(d.endpointSlice);
     if (d.kuma) out.kuma.push(d.kuma);
     if (d.workload) out.workloads.push(d.workload);
     if (d.service) out.services.push(d.service);
@@ -347,5 +391,5 @@ export function providerFingerprint(f: DocumentFacts): string {
   const kuma =
     k &&
     (k.kind === 'Dataplane' ? k : { kind: k.kind, form: k.form, name: k.name, mesh: k.mesh, namespace: k.namespace, labels: k.labels });
-  return JSON.stringify([kuma, f.workload, f.service, f.namespace], noRanges);
+  return JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges);
 }

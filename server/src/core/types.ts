@@ -37,10 +37,14 @@ export const KUMA_KINDS: readonly KumaKind[] = [
 ];
 
 export type KubernetesKind =
-  'Service' | 'Namespace' | 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob';
+  'Service' | 'Namespace' | 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'EndpointSlice';
 
 export type Form = 'kubernetes' | 'universal';
 
 /** What a YAML document is, as far as this tool cares. */
 export type Classification =
-  { role: 'kuma'; kind: KumaKind; form: Form } | { role: 'kubernetes'; kind: KubernetesKind } | { role: 'other' };
+  | { role: 'kuma'; kind: KumaKind; form: Form }
+  | { role: 'kubernetes'; kind: KubernetesKind }
+  /** A Kuma `Mesh` (not checked here; conversions need to know which meshes exist). */
+  | { role: 'mesh'; form: Form }
+  | { role: 'other' };

@@ -1,4 +1,14 @@
-import type { ContainerPortFact, FileFacts, InboundFact, KumaFact, ServiceFact, WorkloadFact } from './facts';
+import type {
+  ContainerPortFact,
+  EndpointSliceFact,
+  FileFacts,
+  InboundFact,
+  KumaFact,
+  MeshFact,
+  NamespaceFact,
+  ServiceFact,
+  WorkloadFact,
+} from './facts';
 import type { OffsetRange } from './types';
 import type { KumaVersion } from './versions';
 
@@ -51,6 +61,11 @@ export class WorkspaceIndex {
   readonly workloads: Located<WorkloadFact>[] = [];
   readonly services: Located<ServiceFact>[] = [];
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  /** Namespaces declared in the workspace, by name. */
+  readonly namespaces = new Map<string, NamespaceFact>();
+  /** Meshes declared in the workspace, by name. */
+  readonly meshes = new Map<string, MeshFact>();
+  readonly endpointSlices: Located<EndpointSliceFact>[] = [];
 
   constructor(files: Iterable<[string, FileFacts]>) {
     for (const [uri, f] of files) {
@@ -61,7 +76,12 @@ export class WorkspaceIndex {
       }
       for (const w of f.workloads) this.workloads.push({ uri, fact: w });
       for (const s of f.services) this.services.push({ uri, fact: s });
-      for (const n of f.namespaces) this.namespaceLabels.set(n.name, n.labels);
+      for (const n of f.namespaces) {
+        this.namespaceLabels.set(n.name, n.labels);
+        this.namespaces.set(n.name, n);
+      }
+      for (const m of f.meshes) this.meshes.set(m.name, m);
+      for (const e of f.endpointSlices) this.endpointSlices.push({ uri, fact: e });
     }
   }
 
