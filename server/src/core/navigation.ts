@@ -96,7 +96,7 @@ export function targetPortCompletions(
     targets = index.portTargets(sel, version);
     matched = sel.dataplanes.length + sel.workloads.length > 0;
     // Nothing selected: offer what the workspace knows in the same form (Kubernetes or Universal).
-    if (!matched) targets = index.allPortTargets(version).filter((p) => p.form === t.kuma!.form);
+    if (!matched) targets = index.portTargetsOfForm(t.kuma.form, version);
   } else if (t.service) {
     const r = servicePortTargets(index, t.service);
     targets = r.targets;

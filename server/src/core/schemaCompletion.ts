@@ -229,7 +229,8 @@ export function schemaCompletions(
   if (!ctx) return [];
   const c = pd.classification;
   if (c.role !== 'kuma') {
-    if ((c.role === 'other' || c.role === 'mesh') && isMap(contents) && ctx.target === 'value' && ctx.path.length === 1) return identityValues(ctx, pd);
+    if ((c.role === 'other' || c.role === 'mesh') && isMap(contents) && ctx.target === 'value' && ctx.path.length === 1)
+      return identityValues(ctx, pd);
     return [];
   }
   const root = schemaFor(version, c.kind, c.form);

@@ -278,6 +278,22 @@ export class WorkspaceIndex {
     return this.portTargets({ dataplanes: this.dataplanes, workloads: this.workloads }, version);
   }
 
+  private readonly formTargets = new Map<string, PortTarget[]>();
+
+  /** Every port target declared in one form (Kubernetes: workloads and k8s Dataplanes), memoized. */
+  portTargetsOfForm(form: KumaFact['form'], version: KumaVersion): PortTarget[] {
+    const key = `${form}\u0000${version}`;
+    let out = this.formTargets.get(key);
+    if (!out) {
+      out = this.portTargets(
+        { dataplanes: this.dataplanes.filter((d) => d.fact.form === form), workloads: form === 'kubernetes' ? this.workloads : [] },
+        version,
+      );
+      this.formTargets.set(key, out);
+    }
+    return out;
+  }
+
   /** Workloads in a namespace whose pod labels a Kubernetes Service selector matches. */
   serviceWorkloads(s: ServiceFact): Located<WorkloadFact>[] {
     if (Object.keys(s.selector).length === 0) return [];
