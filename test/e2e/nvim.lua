@@ -91,8 +91,19 @@ else
   result.removed_line = bad
   local before = published
   vim.api.nvim_buf_set_lines(bufnr, bad, bad + 1, false, {})
+  -- Wait for diagnostics of the edited text: a publish queued before the edit (for example
+  -- after the workspace index finished) may arrive first.
   result.after_edit_received = wait(function()
-    return published > before
+    if published <= before then
+      return false
+    end
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+      if code == 'schema-unknown-key' then
+        return false
+      end
+    end
+    return true
   end)
   if not result.after_edit_received then
     table.insert(result.errors, 'no publishDiagnostics after the edit')

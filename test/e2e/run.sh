@@ -159,7 +159,9 @@ CS_PID=
 stamp "code-server tests done"
 
 # 6. Neovim's built-in LSP client against the same server over stdio
-cat >"$WORK/nvim.yaml" <<'EOF'
+# In a folder of its own: the server indexes the folder Neovim starts in.
+mkdir -p "$WORK/nvim"
+cat >"$WORK/nvim/nvim.yaml" <<'EOF'
 apiVersion: kuma.io/v1alpha1
 kind: MeshService
 metadata:
@@ -177,8 +179,8 @@ spec:
   weight: 10
 EOF
 set +e
-SERVER="$ROOT/dist/server.node.js" OUT="$WORK/nvim.json" timeout 60 \
-  nvim --headless --clean -c "luafile $E2E_DIR/nvim.lua" "$WORK/nvim.yaml" >"$WORK/nvim.log" 2>&1
+(cd "$WORK/nvim" && SERVER="$ROOT/dist/server.node.js" OUT="$WORK/nvim.json" timeout 60 \
+  nvim --headless --clean -c "luafile $E2E_DIR/nvim.lua" "$WORK/nvim/nvim.yaml" >"$WORK/nvim.log" 2>&1)
 nvim_rc=$?
 set -e
 if [ ! -f "$WORK/nvim.json" ]; then
