@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { readInputs } from './files';
 import { createLanguageService, type Settings } from '../core/languageService';
 import { DEFAULT_KUMA_VERSION, normalizeKumaVersion } from '../core/versions';
 import type { Severity } from '../core/diagnosticCodes';
@@ -58,30 +57,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git']);
-
-/** Files to check under a path, in a stable order. */
-function collect(p: string, out: string[]): void {
-  const st = fs.statSync(p);
-  if (st.isDirectory()) {
-    const entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const child = path.join(p, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) collect(child, out);
-      } else if (/\.ya?ml$/i.test(e.name) && (e.isFile() || e.isSymbolicLink())) out.push(child);
-    }
-  } else out.push(p);
-}
-
-function ioMessage(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'no such file or directory';
-  if (e.code === 'EACCES') return 'permission denied';
-  if (e.code === 'EISDIR') return 'is a directory';
-  return e.message ?? String(err);
-}
-
 export async function run(
   argv: string[],
   io: { stdout: (s: string) => void; stderr: (s: string) => void; stdin: () => Promise<string> },
@@ -107,30 +82,7 @@ export async function run(
   const service = createLanguageService();
   const settings: Settings = { kumaVersion: o.kumaVersion, validate: true };
   // Read everything first: the cross-file checks see every file given, whatever the order.
-  const inputs: { path: string; text: string }[] = [];
-  let ioFailed = false;
-  for (const p of o.paths) {
-    if (p === '-') {
-      inputs.push({ path: '<stdin>', text: await io.stdin() });
-      continue;
-    }
-    const found: string[] = [];
-    try {
-      collect(p, found);
-    } catch (err) {
-      io.stderr(`kuma-lint: cannot read ${p}: ${ioMessage(err)}\n`);
-      ioFailed = true;
-      continue;
-    }
-    for (const f of found) {
-      try {
-        inputs.push({ path: f, text: fs.readFileSync(f, 'utf8') });
-      } catch (err) {
-        io.stderr(`kuma-lint: cannot read ${f}: ${ioMessage(err)}\n`);
-        ioFailed = true;
-      }
-    }
-  }
+  const { inputs, ioFailed } = await readInputs(o.paths, io);
   // As open files: their parse stays in the cache, so checking them does not parse again.
   for (const f of inputs) service.setFile(f.path, f.text, 'open');
   const files: FileResult[] = inputs.map((f) => ({ ...f, diagnostics: service.diagnose(f.path, f.text, settings).diagnostics }));

@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+/** Files to check under a path, in a stable order: directories are searched for *.yaml / *.yml. */
+export function collect(p: string, out: string[]): void {
+  const st = fs.statSync(p);
+  if (st.isDirectory()) {
+    const entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const child = path.join(p, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) collect(child, out);
+      } else if (/\.ya?ml$/i.test(e.name) && (e.isFile() || e.isSymbolicLink())) out.push(child);
+    }
+  } else out.push(p);
+}
+
+export function ioMessage(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file or directory';
+  if (e.code === 'EACCES') return 'permission denied';
+  if (e.code === 'EISDIR') return 'is a directory';
+  return e.message ?? String(err);
+}
+
+export interface Input {
+  path: string;
+  text: string;
+}
+
+/**
+ * Reads every file the paths name (`-` is standard input). I/O problems are reported on stderr
+ * with the file's name; the rest is still read.
+ */
+export async function readInputs(paths: string[], io: { stderr: (s: string) => void; stdin: () => Promise<string> }): Promise<{ inputs: Input[]; ioFailed: boolean }> {
+  const inputs: Input[] = [];
+  let ioFailed = false;
+  for (const p of paths) {
+    if (p === '-') {
+      inputs.push({ path: '<stdin>', text: await io.stdin() });
+      continue;
+    }
+    const found: string[] = [];
+    try {
+      collect(p, found);
+    } catch (err) {
+      io.stderr(`kuma-lint: cannot read ${p}: ${ioMessage(err)}\n`);
+      ioFailed = true;
+      continue;
+    }
+    for (const f of found) {
+      try {
+        inputs.push({ path: f, text: fs.readFileSync(f, 'utf8') });
+      } catch (err) {
+        io.stderr(`kuma-lint: cannot read ${f}: ${ioMessage(err)}\n`);
+        ioFailed = true;
+      }
+    }
+  }
+  return { inputs, ioFailed };
+}
