@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { FileInfoRequest, type FileInfoResult } from '../../server/src/protocol';
+import { FileInfoRequest, ServerCommands, type ConvertCommandResult, type FileInfoResult } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -9,7 +9,7 @@ let client: LanguageClient | undefined;
  * of its own, so other YAML extensions keep working side by side.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('Kuma', { log: true });
+  const channel = vscode.window.createOutputChannel('Kuma', { log: true });
   const module = context.asAbsolutePath('dist/server.node.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -21,8 +21,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'yaml' },
     ],
     synchronize: { configurationSection: 'kuma' },
-    outputChannel: output,
-    traceOutputChannel: output,
+    outputChannel: channel,
+    traceOutputChannel: channel,
     middleware: {
       // VS Code pulls diagnostics when the server offers it; the server also pushes them for
       // clients that cannot pull. Keep one copy so the Problems panel shows each problem once.
@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = vscode.window.createStatusBarItem('kuma.version', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Kuma version';
   status.command = { title: 'Change Kuma version', command: 'workbench.action.openSettings', arguments: ['kuma.version'] };
-  context.subscriptions.push(output, status);
+  context.subscriptions.push(channel, status);
 
   const updateStatus = async () => {
     const editor = vscode.window.activeTextEditor;
@@ -69,6 +69,44 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   void updateStatus();
+
+  // Palette commands run on the server with the active file (or the whole workspace) and
+  // the kuma.convert.output setting; the server applies the edit, or returns text to open.
+  const commands: [string, string, 'file' | 'workspace'][] = [
+    ['kuma.convertServicesInFile', ServerCommands.convertServices, 'file'],
+    ['kuma.convertServicesInWorkspace', ServerCommands.convertServices, 'workspace'],
+    ['kuma.generateFromDataplanesInFile', ServerCommands.generateFromDataplanes, 'file'],
+    ['kuma.generateFromDataplanesInWorkspace', ServerCommands.generateFromDataplanes, 'workspace'],
+    ['kuma.convertToUniversal', ServerCommands.toUniversal, 'file'],
+    ['kuma.convertToKubernetes', ServerCommands.toKubernetes, 'file'],
+    ['kuma.migrateSelectorsInFile', ServerCommands.migrateSelectors, 'file'],
+    ['kuma.migrateSelectorsInWorkspace', ServerCommands.migrateSelectors, 'workspace'],
+    ['kuma.migrateFileTo30', ServerCommands.migrateTo30, 'file'],
+  ];
+  for (const [id, serverCommand, scope] of commands) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async () => {
+        const editor = vscode.window.activeTextEditor;
+        if (scope === 'file' && (!editor || editor.document.languageId !== 'yaml')) {
+          void vscode.window.showWarningMessage('Open a YAML file with Kuma resources or Kubernetes Services first.');
+          return;
+        }
+        const output = vscode.workspace.getConfiguration('kuma').get<string>('convert.output', 'beside');
+        const result = await client?.sendRequest<ConvertCommandResult>('workspace/executeCommand', {
+          command: serverCommand,
+          arguments: [scope === 'file' ? editor!.document.uri.toString() : null, output],
+        });
+        if (!result) return;
+        if (result.content !== undefined) {
+          const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: result.content });
+          await vscode.window.showTextDocument(doc);
+        }
+        for (const line of result.details) channel.info(line);
+        const choice = await vscode.window.showInformationMessage(result.message, ...(result.details.length ? ['Show details'] : []));
+        if (choice === 'Show details') channel.show(true);
+      }),
+    );
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -17,3 +17,29 @@ export interface FileInfoResult {
   /** True when the file pins its version with a `# kuma-version:` comment. */
   pinned: boolean;
 }
+
+/** Where generated MeshServices go (setting `kuma.convert.output`). */
+export type ConvertOutput = 'beside' | 'newFile' | 'untitled';
+
+/**
+ * Commands the server executes (`workspace/executeCommand`). Arguments: the file URI (or null
+ * for the whole workspace) and, for the generators, the output mode. The result is
+ * `ConvertCommandResult`.
+ */
+export const ServerCommands = {
+  convertServices: 'kuma.server.convertServices',
+  generateFromDataplanes: 'kuma.server.generateFromDataplanes',
+  toUniversal: 'kuma.server.toUniversal',
+  toKubernetes: 'kuma.server.toKubernetes',
+  migrateSelectors: 'kuma.server.migrateSelectors',
+  migrateTo30: 'kuma.server.migrateTo30',
+} as const;
+
+export interface ConvertCommandResult {
+  /** What happened, in one sentence for a notification. */
+  message: string;
+  /** With output 'untitled': the generated documents for the client to open. */
+  content?: string;
+  /** Lines explaining what was skipped or not verified. */
+  details: string[];
+}

@@ -34,7 +34,10 @@ export interface Input {
  * Reads every file the paths name (`-` is standard input). I/O problems are reported on stderr
  * with the file's name; the rest is still read.
  */
-export async function readInputs(paths: string[], io: { stderr: (s: string) => void; stdin: () => Promise<string> }): Promise<{ inputs: Input[]; ioFailed: boolean }> {
+export async function readInputs(
+  paths: string[],
+  io: { stderr: (s: string) => void; stdin: () => Promise<string> },
+): Promise<{ inputs: Input[]; ioFailed: boolean }> {
   const inputs: Input[] = [];
   let ioFailed = false;
   for (const p of paths) {

@@ -1,4 +1,5 @@
 import { readInputs } from './files';
+import { CONVERT_USAGE, runConvert } from './convert';
 import { createLanguageService, type Settings } from '../core/languageService';
 import { DEFAULT_KUMA_VERSION, normalizeKumaVersion } from '../core/versions';
 import type { Severity } from '../core/diagnosticCodes';
@@ -23,7 +24,7 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const [command, ...rest] = argv;
   if (command === undefined) throw new UsageError('missing command');
-  if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (use check or convert)`);
   const o: Options = { format: 'text', kumaVersion: DEFAULT_KUMA_VERSION, failOn: 'error', paths: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -61,8 +62,15 @@ export async function run(
   argv: string[],
   io: { stdout: (s: string) => void; stderr: (s: string) => void; stdin: () => Promise<string> },
 ): Promise<number> {
+  if (argv[0] === 'convert') {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(CONVERT_USAGE + '\n');
+      return 0;
+    }
+    return runConvert(argv.slice(1), io);
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(USAGE + '\n');
+    io.stdout(USAGE + '\n' + CONVERT_USAGE + '\n');
     return 0;
   }
   if (argv.includes('--version')) {

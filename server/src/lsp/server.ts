@@ -34,7 +34,15 @@ import { schemaHover } from '../core/hover';
 import { documentSymbols } from '../core/symbols';
 import { isKumaVersion, normalizeKumaVersion } from '../core/versions';
 import type { OffsetRange } from '../core/types';
-import { FileInfoRequest, type FileInfoParams, type FileInfoResult } from '../protocol';
+import {
+  FileInfoRequest,
+  ServerCommands,
+  type ConvertCommandResult,
+  type ConvertOutput,
+  type FileInfoParams,
+  type FileInfoResult,
+} from '../protocol';
+import { conversionActions, generateForFile, rewriteFile } from './conversions';
 import { toLspDiagnostics, toLspRange } from './convert';
 import type { WorkspaceFs } from './workspaceFs';
 
@@ -86,6 +94,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let refreshSupport = false;
   let watchRegistration = false;
   let progressSupport = false;
+  let annotationSupport = false;
   let workspaceFolders: string[] = [];
   const stopWatching: (() => void)[] = [];
   const pending = new Map<string, ReturnType<typeof setImmediate>>();
@@ -231,6 +240,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     refreshSupport = !!caps.workspace?.diagnostics?.refreshSupport;
     watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     progressSupport = !!caps.window?.workDoneProgress;
+    annotationSupport = !!caps.workspace?.workspaceEdit?.changeAnnotationSupport;
     workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) =>
       u.startsWith('file:'),
     );
@@ -243,7 +253,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         hoverProvider: true,
         definitionProvider: true,
         referencesProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+        executeCommandProvider: { commands: Object.values(ServerCommands) },
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
@@ -289,6 +300,111 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onShutdown(() => stopWatching.forEach((stop) => stop()));
+
+  /**
+   * The palette commands: convert / generate / migrate one file (uri) or the whole workspace
+   * (uri null). Workspace-wide edits carry a change annotation that asks for confirmation, so
+   * the editor shows them for review before applying them, as one undoable edit.
+   */
+  async function runCommand(command: string, args: unknown[]): Promise<ConvertCommandResult> {
+    const uri = typeof args[0] === 'string' ? args[0] : undefined;
+    const output = (typeof args[1] === 'string' ? args[1] : 'beside') as ConvertOutput;
+    const uris = uri ? [uri] : service.uris();
+    const textOf = (u: string) => documents.get(u)?.getText() ?? service.getText(u);
+    const progress = !uri && progressSupport ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    const label = {
+      [ServerCommands.convertServices]: 'Convert Services to MeshServices',
+      [ServerCommands.generateFromDataplanes]: 'Generate MeshServices from Dataplanes',
+      [ServerCommands.toUniversal]: 'Convert to Universal format',
+      [ServerCommands.toKubernetes]: 'Convert to Kubernetes format',
+      [ServerCommands.migrateSelectors]: 'Migrate dataplaneTags to dataplaneLabels',
+      [ServerCommands.migrateTo30]: 'Migrate to Kuma 3.0',
+    }[command];
+    if (!label) return { message: `Unknown command ${command}.`, details: [] };
+    progress?.begin(`Kuma: ${label}`, 0, undefined, true);
+    const changes: Record<string, { range: ReturnType<typeof rangeIn>; newText: string }[]> = {};
+    const details: string[] = [];
+    const generatedYaml: string[] = [];
+    let done = 0;
+    for (const u of uris) {
+      const text = textOf(u);
+      done++;
+      if (text === undefined) continue;
+      if (done % 50 === 0) {
+        progress?.report(Math.round((100 * done) / uris.length), `${done} of ${uris.length} files`);
+        await new Promise((r) => setImmediate(r));
+      }
+      let edits: { range: OffsetRange; newText: string }[] = [];
+      if (command === ServerCommands.convertServices || command === ServerCommands.generateFromDataplanes) {
+        const r = generateForFile(service, text, settings, command === ServerCommands.convertServices ? 'services' : 'dataplanes');
+        details.push(...r.details.map((d) => `${shortName(u)}: ${d}`));
+        generatedYaml.push(...r.yamls);
+        if (output === 'beside') edits = r.edits;
+      } else {
+        const what =
+          command === ServerCommands.toUniversal
+            ? 'universal'
+            : command === ServerCommands.toKubernetes
+              ? 'kubernetes'
+              : command === ServerCommands.migrateSelectors
+                ? 'migrateSelectors'
+                : 'migrateTo30';
+        const r = rewriteFile(service, text, settings, what);
+        details.push(...r.details.map((d) => `${shortName(u)}: ${d}`));
+        edits = r.edits;
+      }
+      if (edits.length) changes[u] = edits.map((e) => ({ range: rangeIn(u, e.range), newText: e.newText }));
+    }
+    progress?.done();
+    const generating = command === ServerCommands.convertServices || command === ServerCommands.generateFromDataplanes;
+    if (generating && output !== 'beside') {
+      if (generatedYaml.length === 0) return { message: `${label}: nothing to generate.`, details };
+      const content = generatedYaml.join('---\n');
+      if (output === 'untitled') return { message: `${label}: ${generatedYaml.length} MeshService(s) generated.`, content, details };
+      // A new file next to the (first) source file.
+      const base = (uri ?? uris[0]).replace(/\.ya?ml$/i, '');
+      const target = `${base}.meshservices.yaml`;
+      const applied = await connection.workspace.applyEdit({
+        label: `Kuma: ${label}`,
+        edit: {
+          documentChanges: [
+            { kind: 'create', uri: target, options: { ignoreIfExists: false, overwrite: false } },
+            {
+              textDocument: { uri: target, version: null },
+              edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: content }],
+            },
+          ],
+        },
+      });
+      return {
+        message: applied.applied
+          ? `${label}: wrote ${generatedYaml.length} MeshService(s) to ${shortName(target)}.`
+          : `${label}: not applied (${applied.failureReason ?? 'declined'}).`,
+        details,
+      };
+    }
+    const files = Object.keys(changes).length;
+    if (files === 0) return { message: `${label}: nothing to change.`, details };
+    const annotate = !uri && annotationSupport;
+    const edit = annotate
+      ? {
+          changeAnnotations: { kuma: { label, needsConfirmation: true, description: `${files} file(s) changed by Kuma` } },
+          documentChanges: Object.entries(changes).map(([u, e]) => ({
+            textDocument: { uri: u, version: documents.get(u)?.version ?? null },
+            edits: e.map((x) => ({ ...x, annotationId: 'kuma' })),
+          })),
+        }
+      : { changes };
+    const applied = await connection.workspace.applyEdit({ label: `Kuma: ${label}`, edit });
+    return {
+      message: applied.applied ? `${label}: changed ${files} file(s).` : `${label}: not applied (${applied.failureReason ?? 'declined'}).`,
+      details,
+    };
+  }
+
+  function shortName(u: string): string {
+    return decodeURIComponent(u.slice(u.lastIndexOf('/') + 1));
+  }
 
   const onOpenOrChange = guard('document change', undefined, (doc: TextDocument) => {
     const factsChanged = service.setFile(doc.uri, doc.getText(), 'open');
@@ -420,9 +536,26 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           });
         }
       }
+      const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
+      const only = params.context.only;
+      if (!only || only.some((k) => k.startsWith('refactor') || k === CodeActionKind.QuickFix)) {
+        actions.push(...conversionActions(service, doc.uri, text, range, settings, (o) => doc.positionAt(o)));
+      }
       return actions;
     }),
   );
+
+  connection.onExecuteCommand(async (params) => {
+    try {
+      return await runCommand(params.command, params.arguments ?? []);
+    } catch (err) {
+      connection.console.error(`kuma: ${params.command} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return {
+        message: `The command failed: ${err instanceof Error ? err.message : String(err)}. See the Kuma output channel.`,
+        details: [],
+      } satisfies ConvertCommandResult;
+    }
+  });
 
   connection.onReferences(
     guard('references', [], (params) => {

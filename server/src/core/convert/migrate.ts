@@ -1,0 +1,435 @@
+import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseChunk, type ParsedDocument } from '../documents';
+import type { Form } from '../types';
+import { versionAtLeast, type KumaVersion } from '../versions';
+import { locate, type PathSeg } from '../yamlNodes';
+import { applyEdits, diffEdits, entriesOf, lineEndAt, lineStartAt, shift, src, type Entry } from './format';
+import type { ConvertInput, TextEdit } from './types';
+
+/**
+ * Migrations for the Kuma 3.0 removals (SPEC.md sections 2.2, 3.1 and 5): `dataplaneTags` →
+ * `dataplaneLabels`, `ServiceTag` identities, Dataplane inbound `tags`. Each fix edits the text
+ * of one document; fixes run one after the other on the re-parsed result, and the edits returned
+ * are the line diff between the original chunk and the final one, so untouched text stays as is.
+ */
+
+export type MigrateResult = { edits: TextEdit[]; notes: string[] } | { error: string };
+
+interface State {
+  text: string;
+  doc: ParsedDocument;
+  form: Form;
+  ordinal: number;
+}
+
+type Step = { text: string; notes: string[] } | { error: string };
+
+const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const K8S_SERVICE_TAG = /^(.+)_([^_]+)_svc_(\d+)$/;
+/** Inbound tags Kuma sets on Kubernetes that are not Pod labels, so not Dataplane labels. */
+const TAG_ONLY = ['kuma.io/service', 'kuma.io/protocol', 'k8s.kuma.io/service-name', 'k8s.kuma.io/service-port', 'kuma.io/instance'];
+
+function start(input: ConvertInput): State | { error: string } {
+  const c = input.doc.classification;
+  if (c.role !== 'kuma') return { error: 'This document is not a Kuma resource.' };
+  if (input.doc.errors.length > 0) return { error: 'The document has YAML errors; fix them first.' };
+  const docs = parseChunk(input.chunk);
+  const ordinal = Math.max(
+    0,
+    docs.findIndex((d) => d.range.start === input.doc.range.start),
+  );
+  return { text: input.chunk, doc: input.doc, form: c.form, ordinal };
+}
+
+function advance(s: State, text: string): State {
+  if (text === s.text) return s;
+  const doc = parseChunk(text)[s.ordinal];
+  if (!doc || doc.errors.length > 0) throw new Error('migration produced invalid YAML');
+  return { ...s, text, doc };
+}
+
+function root(s: State): YAMLMap | undefined {
+  const r = s.doc.doc.contents;
+  return isMap(r) ? r : undefined;
+}
+
+/** Entry `key` of the mapping at `path`, with the mapping's other entries. */
+function entryAt(s: State, path: PathSeg[], key: string): { map: YAMLMap; entries: Entry[]; entry: Entry } | undefined {
+  const loc = locate(root(s), path);
+  if (!loc.complete || !isMap(loc.node)) return undefined;
+  const entries = entriesOf(s.text, loc.node);
+  const entry = entries?.find((e) => e.key === key);
+  return entries && entry ? { map: loc.node, entries, entry } : undefined;
+}
+
+/** The edit that removes an entry from its mapping. */
+function removeEntry(entries: Entry[], e: Entry): TextEdit {
+  const i = entries.indexOf(e);
+  if (e.flow) {
+    const prev = entries[i - 1];
+    const next = entries[i + 1];
+    if (next) return { range: { start: e.keyStart, end: next.keyStart }, newText: '' };
+    if (prev) return { range: { start: prev.end, end: e.end }, newText: '' };
+    return { range: { start: e.keyStart, end: e.end }, newText: '' };
+  }
+  if (!e.keyStartsLine) {
+    const next = entries[i + 1];
+    if (next) return { range: { start: e.keyStart, end: next.keyStart }, newText: '' };
+    return { range: { start: e.keyStart, end: e.end }, newText: '{}\n' };
+  }
+  return { range: { start: e.start, end: e.gapEnd }, newText: '' };
+}
+
+function pairsOf(node: Node | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isMap(node)) return out;
+  for (const p of node.items) if (isScalar(p.key) && isScalar(p.value)) out[String(p.key.value)] = String(p.value.value);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// dataplaneTags → dataplaneLabels
+
+const SELECTOR = ['spec', 'selector'];
+
+function selectorStep(s: State, version: KumaVersion): Step {
+  const at = entryAt(s, SELECTOR, 'dataplaneTags');
+  if (!at) return { error: 'There is no spec.selector.dataplaneTags to migrate.' };
+  const { entries, entry: e } = at;
+  const notes: string[] = [];
+  const others = entries.filter((x) => x.key === 'dataplaneRef' || x.key === 'dataplaneLabels').map((x) => x.key);
+  if (others.length > 0) {
+    notes.push(
+      `Removed spec.selector.dataplaneTags: the selector also has ${others.join(' and ')}, which Kuma uses instead (3.0 drops dataplaneTags).`,
+    );
+    return { text: applyEdits(s.text, [removeEntry(entries, e)]), notes };
+  }
+  if (!versionAtLeast(version, '2.14')) return { error: `dataplaneLabels needs Kuma 2.14 or later (the target is ${version}).` };
+  const text = s.text;
+  const tags = pairsOf(e.value);
+  const tagKeys = Object.keys(tags);
+
+  // Rename kuma.io/service → kuma.io/workload first (Universal only), then restructure the re-parsed text.
+  let renamed = text;
+  const svc = tags['kuma.io/service'];
+  if (svc !== undefined && isMap(e.value)) {
+    const svcEntry = entriesOf(text, e.value)?.find((x) => x.key === 'kuma.io/service');
+    if (s.form === 'universal' && svcEntry && !('kuma.io/workload' in tags)) {
+      const keySrc = text.slice(svcEntry.keyStart, svcEntry.keyEnd);
+      renamed = applyEdits(text, [
+        { range: { start: svcEntry.keyStart, end: svcEntry.keyEnd }, newText: keySrc.replace('kuma.io/service', 'kuma.io/workload') },
+      ]);
+      notes.push(
+        `kuma.io/service: ${svc} became kuma.io/workload: ${svc}. dataplaneLabels match Dataplane labels, not inbound tags, so kuma.io/service would match nothing: give the selected Dataplanes the label kuma.io/workload: ${svc}.`,
+      );
+    } else if (s.form === 'universal') {
+      notes.push(
+        `kuma.io/service: ${svc} was kept but will match nothing: dataplaneLabels match Dataplane labels, not inbound tags. Remove it.`,
+      );
+    } else {
+      const m = K8S_SERVICE_TAG.exec(svc);
+      notes.push(
+        `kuma.io/service: ${svc} will match nothing: dataplaneLabels match Dataplane labels (the Pod's labels plus k8s.kuma.io/namespace), not inbound tags. ` +
+          (m
+            ? `Replace it with the labels of Service ${m[1]}'s selector (e.g. app: ${m[1]}) and k8s.kuma.io/namespace: ${m[2]}.`
+            : 'Replace it with the Pod labels the Service selects (e.g. app: <name>).'),
+      );
+    }
+  }
+  const tagOnly = tagKeys.filter((k) => TAG_ONLY.includes(k) && k !== 'kuma.io/service');
+  if (tagOnly.length > 0) {
+    notes.push(
+      `${tagOnly.join(', ')} ${tagOnly.length > 1 ? 'are inbound tags, not Dataplane labels' : 'is an inbound tag, not a Dataplane label'}: it will match nothing; remove it.`,
+    );
+  }
+  if (s.form === 'kubernetes') {
+    notes.push(
+      'On Kubernetes the Pod labels become Dataplane labels, so labels such as app: <name> and k8s.kuma.io/namespace keep working.',
+    );
+  } else {
+    notes.push(
+      'In Universal, dataplaneLabels match the `labels` of the Dataplane resources: make sure the selected Dataplanes carry these labels.',
+    );
+  }
+  const s2 = advance(s, renamed);
+  const e2 = entryAt(s2, SELECTOR, 'dataplaneTags')!.entry;
+  return { text: applyEdits(renamed, [restructure(renamed, e2)]), notes };
+}
+
+/** The edit turning a `dataplaneTags` entry into `dataplaneLabels: matchLabels:` with the same pairs. */
+function restructure(text: string, e: Entry): TextEdit {
+  const key = 'dataplaneLabels';
+  const value = e.value;
+  if (e.flow || !e.keyStartsLine) {
+    return { range: { start: e.keyStart, end: e.end }, newText: `${key}: {matchLabels: ${value ? src(text, value) || '{}' : '{}'}}` };
+  }
+  const firstEnd = lineEndAt(text, e.keyStart);
+  const firstRest = text.slice(e.keyEnd, firstEnd);
+  const remaining = text.slice(firstEnd, e.end);
+  let u = 2;
+  if (isMap(value) && !value.flow && value.items.length > 0) {
+    const k = value.items[0].key as Node;
+    if (k.range) u = Math.max(1, k.range[0] - lineStartAt(text, k.range[0]) - e.indent);
+  }
+  const pad = ' '.repeat(e.indent + u);
+  const nl = firstRest.endsWith('\n') ? '' : '\n';
+  let newText: string;
+  if (isMap(value) && !value.flow) newText = key + firstRest + nl + pad + 'matchLabels:\n' + shift(remaining, u);
+  else if (value === null || (isScalar(value) && value.value === null)) newText = key + firstRest + nl + pad + 'matchLabels: {}\n';
+  else newText = key + ':\n' + pad + 'matchLabels' + firstRest + shift(remaining, u);
+  if (!text.slice(e.keyStart, e.end).endsWith('\n')) newText = newText.replace(/\n$/, '');
+  return { range: { start: e.keyStart, end: e.end }, newText };
+}
+
+/**
+ * Replaces a MeshService's `spec.selector.dataplaneTags` with `dataplaneLabels.matchLabels`
+ * holding the same pairs (comments and quoting kept). In Universal `kuma.io/service: X`
+ * becomes `kuma.io/workload: X`; on Kubernetes it is kept, with a note.
+ */
+export function migrateSelectors(input: ConvertInput): MigrateResult {
+  const s = start(input);
+  if ('error' in s) return s;
+  if (s.doc.classification.role !== 'kuma' || s.doc.classification.kind !== 'MeshService') {
+    return { error: 'Only a MeshService has spec.selector.dataplaneTags.' };
+  }
+  const r = selectorStep(s, input.version);
+  if ('error' in r) return r;
+  return { edits: diffEdits(input.chunk, r.text), notes: r.notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kuma 3.0
+
+/** Removes `identities[]` entries of type ServiceTag (3.0 allows SpiffeID only). */
+function identitiesStep(s: State): Step | undefined {
+  const at = entryAt(s, ['spec'], 'identities');
+  if (!at || !isSeq(at.entry.value)) return undefined;
+  const seq = at.entry.value as YAMLSeq<Node>;
+  const isServiceTag = (item: Node) => isMap(item) && pairsOf(item).type === 'ServiceTag';
+  const drop = seq.items.filter(isServiceTag);
+  if (drop.length === 0) return undefined;
+  const values = drop.map((i) => (isMap(i) ? pairsOf(i).value : undefined)).filter((v) => v !== undefined);
+  const notes = [
+    `Removed ${drop.length} spec.identities entr${drop.length > 1 ? 'ies' : 'y'} of type ServiceTag${values.length ? ` (${values.join(', ')})` : ''}: Kuma 3.0 accepts SpiffeID identities only, and identities are managed by Kuma.`,
+  ];
+  const text = s.text;
+  if (drop.length === seq.items.length) return { text: applyEdits(text, [removeEntry(at.entries, at.entry)]), notes };
+  if (seq.flow) {
+    const kept = seq.items.filter((i) => !isServiceTag(i)).map((i) => src(text, i));
+    return { text: applyEdits(text, [{ range: { start: seq.range![0], end: seq.range![1] }, newText: `[${kept.join(', ')}]` }]), notes };
+  }
+  const edits: TextEdit[] = [];
+  for (const item of drop) {
+    const r = item.range!;
+    const dash = text.lastIndexOf('-', r[0]);
+    const lineStart = lineStartAt(text, dash);
+    const col = dash - lineStart;
+    let end = lineEndAt(text, r[0]);
+    let pos = end;
+    while (pos < text.length) {
+      const le = lineEndAt(text, pos);
+      const line = text.slice(pos, le);
+      if (line.trim() !== '') {
+        if (/^ */.exec(line)![0].length <= col) break;
+        end = le;
+      }
+      pos = le;
+    }
+    edits.push({ range: { start: lineStart, end }, newText: '' });
+  }
+  return { text: applyEdits(text, edits), notes };
+}
+
+function scalarAt(s: State, path: PathSeg[]): unknown {
+  const loc = locate(root(s), path);
+  return loc.complete && isScalar(loc.node) ? loc.node.value : undefined;
+}
+
+/** Notes for what has no safe automatic fix: kafka ports and names that are not RFC 1035 labels. */
+function noteOnly(s: State): string[] {
+  const notes: string[] = [];
+  const c = s.doc.classification;
+  if (c.role !== 'kuma') return notes;
+  if (c.kind === 'MeshService' || c.kind === 'MeshMultiZoneService') {
+    const ports = locate(root(s), ['spec', 'ports']);
+    if (isSeq(ports.node)) {
+      ports.node.items.forEach((_, i) => {
+        const p = scalarAt(s, ['spec', 'ports', i, 'appProtocol']);
+        if (typeof p === 'string' && p.toLowerCase() === 'kafka') {
+          notes.push(
+            `spec.ports[${i}].appProtocol kafka is not supported in Kuma 3.0; no automatic fix: choose tcp (or another supported protocol) yourself.`,
+          );
+        }
+      });
+    }
+  }
+  if (c.kind === 'MeshService' || c.kind === 'MeshMultiZoneService' || c.kind === 'MeshExternalService') {
+    const path = c.form === 'kubernetes' ? ['metadata', 'name'] : ['name'];
+    const display = c.form === 'universal' ? scalarAt(s, ['labels', 'kuma.io/display-name']) : undefined;
+    const name = typeof display === 'string' && display !== '' ? display : scalarAt(s, path);
+    if (typeof name === 'string' && name !== '' && !(RFC1035.test(name) && name.length <= 63)) {
+      notes.push(
+        `The name ${name} is not an RFC 1035 label, which Kuma 3.0 rejects; not renamed automatically (renaming changes the resource's identity and every reference to it).`,
+      );
+    }
+  }
+  return notes;
+}
+
+/**
+ * Dataplane inbound `tags` (removed in 3.0): `kuma.io/protocol` becomes the inbound `protocol`
+ * (when it has none), `kuma.io/service` becomes the Dataplane label `kuma.io/workload`
+ * (Universal), and the `tags` key goes.
+ */
+function inboundTagsStep(s: State): Step | undefined {
+  const body: PathSeg[] = s.form === 'kubernetes' ? ['spec'] : [];
+  const inbound = locate(root(s), [...body, 'networking', 'inbound']);
+  if (!inbound.complete || !isSeq(inbound.node)) return undefined;
+  const text = s.text;
+  const edits: TextEdit[] = [];
+  const notes: string[] = [];
+  const services = new Map<string, string>();
+  const dropped = new Set<string>();
+  inbound.node.items.forEach((item, i) => {
+    if (!isMap(item)) return;
+    const entries = entriesOf(text, item as YAMLMap);
+    const tagsE = entries?.find((e) => e.key === 'tags');
+    if (!entries || !tagsE) return;
+    const tags = pairsOf(tagsE.value);
+    const tagEntries = isMap(tagsE.value) ? (entriesOf(text, tagsE.value) ?? []) : [];
+    const protoE = tagEntries.find((e) => e.key === 'kuma.io/protocol');
+    const svcE = tagEntries.find((e) => e.key === 'kuma.io/service');
+    if (svcE && tags['kuma.io/service'] !== undefined) services.set(tags['kuma.io/service'], src(text, svcE.value));
+    for (const k of Object.keys(tags)) if (k !== 'kuma.io/service' && k !== 'kuma.io/protocol') dropped.add(`${k}: ${tags[k]}`);
+    const hasProtocol = entries.some((e) => e.key === 'protocol');
+    const proto = protoE && !hasProtocol ? `protocol: ${src(text, protoE.value)}` : undefined;
+    if (protoE && !hasProtocol)
+      notes.push(`networking.inbound[${i}]: the kuma.io/protocol tag became protocol: ${tags['kuma.io/protocol']}.`);
+    if (protoE && hasProtocol) {
+      const p = scalarAt(s, [...body, 'networking', 'inbound', i, 'protocol']);
+      if (String(p) !== tags['kuma.io/protocol'])
+        notes.push(`networking.inbound[${i}]: kept protocol ${String(p)}; the kuma.io/protocol tag said ${tags['kuma.io/protocol']}.`);
+    }
+    if (proto === undefined) {
+      edits.push(removeEntry(entries, tagsE));
+    } else if (tagsE.flow) {
+      edits.push({ range: { start: tagsE.keyStart, end: tagsE.end }, newText: proto });
+    } else {
+      // Replace the tags entry (not its leading comments) by the protocol line, in place.
+      const nl = text.slice(tagsE.keyStart, tagsE.end).endsWith('\n') ? '\n' : '';
+      edits.push({ range: { start: tagsE.keyStart, end: tagsE.end }, newText: proto + nl });
+    }
+  });
+  if (edits.length === 0) return undefined;
+  notes.unshift('Removed networking.inbound[].tags: Kuma 3.0 has no inbound tags (identity lives in Dataplane labels).');
+  if (dropped.size > 0)
+    notes.push(
+      `Dropped inbound tags with no 3.0 equivalent: ${[...dropped].join(', ')}. Add them to the Dataplane labels if policies or selectors use them.`,
+    );
+
+  // kuma.io/workload label
+  if (services.size > 0) {
+    const [value, valueSrc] = [...services.entries()][0];
+    if (s.form === 'kubernetes') {
+      notes.push(
+        'On Kubernetes the control plane writes Dataplanes from Pods: their labels come from the Pod; add kuma.io/workload there if you need it.',
+      );
+    } else if (services.size > 1) {
+      notes.push(
+        `The inbounds had several kuma.io/service values (${[...services.keys()].join(', ')}); a Dataplane has one kuma.io/workload label, so none was added. Split the Dataplane or pick one.`,
+      );
+    } else {
+      const labels = entryAt(s, [], 'labels');
+      const current = labels ? pairsOf(labels.entry.value)['kuma.io/workload'] : undefined;
+      if (current !== undefined) {
+        if (current !== value) notes.push(`Kept label kuma.io/workload: ${current}; the inbounds' kuma.io/service was ${value}.`);
+      } else {
+        const edit = addLabel(s, 'kuma.io/workload', valueSrc);
+        if (edit) {
+          edits.push(edit);
+          notes.push(
+            `Added the label kuma.io/workload: ${value} (from kuma.io/service): MeshServices select it with dataplaneLabels, and Kuma 3.0 generates MeshServices from it.`,
+          );
+          if (!RFC1035.test(value))
+            notes.push(`kuma.io/workload ${value} is not an RFC 1035 label: Kuma 3.0 generates no MeshService for it.`);
+        } else notes.push(`Could not add the label kuma.io/workload: ${value}; add it by hand.`);
+      }
+    }
+  }
+  return { text: applyEdits(text, edits), notes };
+}
+
+/** The edit adding a label to a Universal resource (creating `labels` after `mesh`/`name` when needed). */
+function addLabel(s: State, key: string, valueSrc: string): TextEdit | undefined {
+  const text = s.text;
+  const rootMap = root(s);
+  if (!rootMap) return undefined;
+  const entries = entriesOf(text, rootMap, false);
+  if (!entries) return undefined;
+  const labels = entries.find((e) => e.key === 'labels');
+  if (labels) {
+    const v = labels.value;
+    if (isMap(v) && v.flow) {
+      const close = text.lastIndexOf('}', v.range![1]);
+      return { range: { start: close, end: close }, newText: (v.items.length > 0 ? ', ' : '') + `${key}: ${valueSrc}` };
+    }
+    if (isMap(v) && v.items.length > 0 && !labels.flow) {
+      const children = entriesOf(text, v);
+      const last = children?.[children.length - 1];
+      if (!last) return undefined;
+      const at = last.end;
+      const nl = text.slice(0, at).endsWith('\n') ? '' : '\n';
+      return { range: { start: at, end: at }, newText: `${nl}${' '.repeat(last.indent)}${key}: ${valueSrc}${nl ? '' : '\n'}` };
+    }
+    return undefined;
+  }
+  const after = entries.find((e) => e.key === 'mesh') ?? entries.find((e) => e.key === 'name') ?? entries.find((e) => e.key === 'type');
+  if (!after) return undefined;
+  const u = 2;
+  const nl = text.slice(0, after.end).endsWith('\n') ? '' : '\n';
+  return { range: { start: after.end, end: after.end }, newText: `${nl}labels:\n${' '.repeat(u)}${key}: ${valueSrc}${nl ? '' : '\n'}` };
+}
+
+function otherDataplaneNotes(s: State): string[] {
+  const notes: string[] = [];
+  const body: PathSeg[] = s.form === 'kubernetes' ? ['spec'] : [];
+  const outbound = locate(root(s), [...body, 'networking', 'outbound']);
+  if (isSeq(outbound.node)) {
+    outbound.node.items.forEach((item, i) => {
+      if (isMap(item) && item.has('tags'))
+        notes.push(`networking.outbound[${i}].tags was removed in Kuma 3.0; no automatic fix: use backendRef.`);
+    });
+  }
+  return notes;
+}
+
+/**
+ * Applies every available fix for the Kuma 3.0 removals to one document, with notes for what
+ * has no safe automatic fix. Returns no edits (and a note) when nothing applies.
+ */
+export function migrateToKuma30(input: ConvertInput): { edits: TextEdit[]; notes: string[] } {
+  const s0 = start(input);
+  if ('error' in s0) return { edits: [], notes: [s0.error] };
+  let s = s0;
+  const notes: string[] = [];
+  const c = s.doc.classification;
+  const run = (step: Step | undefined) => {
+    if (!step) return;
+    if ('error' in step) notes.push(step.error);
+    else {
+      notes.push(...step.notes);
+      s = advance(s, step.text);
+    }
+  };
+  if (c.role === 'kuma' && c.kind === 'MeshService') {
+    if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, '3.0'));
+    run(identitiesStep(s));
+  }
+  if (c.role === 'kuma' && c.kind === 'Dataplane') {
+    run(inboundTagsStep(s));
+    notes.push(...otherDataplaneNotes(s));
+  }
+  notes.push(...noteOnly(s));
+  if (notes.length === 0) notes.push('Nothing to migrate for Kuma 3.0 in this document.');
+  return { edits: diffEdits(input.chunk, s.text), notes };
+}

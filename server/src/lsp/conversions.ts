@@ -1,0 +1,279 @@
+import { CodeActionKind, type CodeAction, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { applyEdits, convertForm } from '../core/convert/format';
+import { migrateSelectors, migrateToKuma30 } from '../core/convert/migrate';
+import { serviceToMeshService } from '../core/convert/serviceToMeshService';
+import { dataplanesToMeshServices } from '../core/convert/dataplaneToMeshService';
+import type { ConvertInput, TextEdit } from '../core/convert/types';
+import type { DocumentInfo, LanguageService, Settings } from '../core/languageService';
+import type { OffsetRange } from '../core/types';
+import type { ConvertOutput } from '../protocol';
+
+/** Edits in file offsets, per file URI. */
+export type FileEdits = Map<string, TextEdit[]>;
+
+function inputOf(service: LanguageService, text: string, d: DocumentInfo, settings: Settings): ConvertInput {
+  return {
+    doc: d.parsed,
+    chunk: text.slice(d.offset, d.offset + d.chunkLength),
+    version: service.analyze(text, settings).kumaVersion,
+    index: service.index(),
+  };
+}
+
+function shiftEdits(edits: TextEdit[], by: number): TextEdit[] {
+  return edits.map((e) => ({ range: { start: e.range.start + by, end: e.range.end + by }, newText: e.newText }));
+}
+
+/** An insertion of documents right after a document's chunk. */
+function insertAfter(text: string, d: DocumentInfo, yamls: string[]): TextEdit {
+  const end = d.offset + d.chunkLength;
+  const sep = end === 0 || text.slice(0, end).endsWith('\n') ? '' : '\n';
+  return { range: { start: end, end }, newText: sep + yamls.map((y) => `---\n${y}`).join('') };
+}
+
+/** The generated MeshServices of one file, and where they would be inserted. */
+export function generateForFile(
+  service: LanguageService,
+  text: string,
+  settings: Settings,
+  what: 'services' | 'dataplanes',
+): { edits: TextEdit[]; yamls: string[]; details: string[] } {
+  const analysis = service.analyze(text, settings);
+  const edits: TextEdit[] = [];
+  const yamls: string[] = [];
+  const details: string[] = [];
+  if (what === 'services') {
+    for (const d of analysis.documents) {
+      if (d.classification.role !== 'kubernetes' || d.classification.kind !== 'Service') continue;
+      const r = serviceToMeshService(inputOf(service, text, d, settings));
+      details.push(...r.skipped, ...r.unverified);
+      if (r.generated.length) {
+        edits.push(
+          insertAfter(
+            text,
+            d,
+            r.generated.map((g) => g.yaml),
+          ),
+        );
+        yamls.push(...r.generated.map((g) => g.yaml));
+      }
+    }
+  } else {
+    const dps = analysis.documents.filter(
+      (d) => d.classification.role === 'kuma' && d.classification.kind === 'Dataplane' && d.classification.form === 'universal',
+    );
+    if (dps.length) {
+      const r = dataplanesToMeshServices(dps.map((d) => inputOf(service, text, d, settings)));
+      details.push(...r.skipped, ...r.unverified);
+      if (r.generated.length) {
+        edits.push(
+          insertAfter(
+            text,
+            dps[dps.length - 1],
+            r.generated.map((g) => g.yaml),
+          ),
+        );
+        yamls.push(...r.generated.map((g) => g.yaml));
+      }
+    }
+  }
+  return { edits, yamls, details };
+}
+
+/** Edits of a per-document rewrite (form conversion or migration) over a whole file. */
+export function rewriteFile(
+  service: LanguageService,
+  text: string,
+  settings: Settings,
+  what: 'universal' | 'kubernetes' | 'migrateSelectors' | 'migrateTo30',
+): { edits: TextEdit[]; details: string[] } {
+  const edits: TextEdit[] = [];
+  const details: string[] = [];
+  for (const d of service.analyze(text, settings).documents) {
+    const c = d.classification;
+    if (c.role !== 'kuma') continue;
+    if ((what === 'universal' || what === 'kubernetes') && c.form === what) continue;
+    if (what === 'migrateSelectors' && c.kind !== 'MeshService') continue;
+    const input = inputOf(service, text, d, settings);
+    const r =
+      what === 'migrateSelectors' ? migrateSelectors(input) : what === 'migrateTo30' ? migrateToKuma30(input) : convertForm(input, what);
+    if ('error' in r) {
+      details.push(r.error);
+      continue;
+    }
+    details.push(...r.notes);
+    edits.push(...shiftEdits(r.edits, d.offset));
+  }
+  return { edits, details };
+}
+
+function lspEdits(text: string, edits: TextEdit[], positionAt: (o: number) => { line: number; character: number }): LspTextEdit[] {
+  void text;
+  return edits.map((e) => ({ range: { start: positionAt(e.range.start), end: positionAt(e.range.end) }, newText: e.newText }));
+}
+
+function action(
+  title: string,
+  kind: string,
+  uri: string,
+  text: string,
+  edits: TextEdit[],
+  positionAt: (o: number) => { line: number; character: number },
+  extra: Partial<CodeAction> = {},
+): CodeAction {
+  const edit: WorkspaceEdit = { changes: { [uri]: lspEdits(text, edits, positionAt) } };
+  return { title, kind, edit, ...extra };
+}
+
+/**
+ * Conversion code actions for the document under `range`: MeshServices from a Service or a
+ * Universal Dataplane, replacing a Service, Kubernetes ↔ Universal, and the 3.0 migrations.
+ */
+export function conversionActions(
+  service: LanguageService,
+  uri: string,
+  text: string,
+  range: OffsetRange,
+  settings: Settings,
+  positionAt: (o: number) => { line: number; character: number },
+): CodeAction[] {
+  const analysis = service.analyze(text, settings);
+  const d = analysis.documents.find((x) => range.start >= x.offset && range.start <= x.offset + x.chunkLength);
+  if (!d) return [];
+  const c = d.classification;
+  const out: CodeAction[] = [];
+  const input = inputOf(service, text, d, settings);
+  const rewrite = CodeActionKind.RefactorRewrite;
+  if (c.role === 'kubernetes' && c.kind === 'Service') {
+    const r = serviceToMeshService(input);
+    const why = [...r.skipped].join(' ');
+    if (r.generated.length) {
+      const note = r.unverified.length ? ` (not verified: ${r.unverified.length})` : '';
+      out.push(
+        action(
+          `Add the MeshService Kuma generates for this Service${note}`,
+          rewrite,
+          uri,
+          text,
+          [
+            insertAfter(
+              text,
+              d,
+              r.generated.map((g) => g.yaml),
+            ),
+          ],
+          positionAt,
+          { isPreferred: true },
+        ),
+      );
+      const body = r.generated.map((g) => g.yaml).join('---\n');
+      const replaceRange = { start: d.range.start, end: d.offset + d.chunkLength };
+      out.push(
+        action(
+          'Replace this Service with a MeshService (Kubernetes form)',
+          rewrite,
+          uri,
+          text,
+          [{ range: replaceRange, newText: body }],
+          positionAt,
+        ),
+      );
+      const universal = toUniversalText(service, body, settings);
+      if (universal)
+        out.push(
+          action(
+            'Replace this Service with a MeshService (Universal form)',
+            rewrite,
+            uri,
+            text,
+            [{ range: replaceRange, newText: universal }],
+            positionAt,
+          ),
+        );
+    } else {
+      out.push({
+        title: 'Add the MeshService Kuma generates for this Service',
+        kind: rewrite,
+        disabled: { reason: why || 'Kuma generates no MeshService for this Service.' },
+      });
+    }
+    if (r.addMeshLabel?.length) {
+      out.push(
+        action(
+          'Add the label kuma.io/mesh: default so Kuma generates a MeshService',
+          CodeActionKind.QuickFix,
+          uri,
+          text,
+          shiftEdits(r.addMeshLabel, d.offset),
+          positionAt,
+        ),
+      );
+    }
+  }
+  if (c.role === 'kuma' && c.kind === 'Dataplane' && c.form === 'universal') {
+    const r = dataplanesToMeshServices([input]);
+    if (r.generated.length) {
+      out.push(
+        action(
+          `Generate the MeshService${r.generated.length > 1 ? 's' : ''} for this Dataplane`,
+          rewrite,
+          uri,
+          text,
+          [
+            insertAfter(
+              text,
+              d,
+              r.generated.map((g) => g.yaml),
+            ),
+          ],
+          positionAt,
+        ),
+      );
+    } else
+      out.push({
+        title: 'Generate the MeshService for this Dataplane',
+        kind: rewrite,
+        disabled: { reason: r.skipped.join(' ') || 'No MeshService can be generated.' },
+      });
+  }
+  if (c.role === 'kuma') {
+    const target = c.form === 'kubernetes' ? 'universal' : 'kubernetes';
+    const r = convertForm(input, target);
+    if (!('error' in r) && r.edits.length)
+      out.push(
+        action(
+          `Convert to ${target === 'universal' ? 'Universal' : 'Kubernetes'} format`,
+          rewrite,
+          uri,
+          text,
+          shiftEdits(r.edits, d.offset),
+          positionAt,
+        ),
+      );
+    if (c.kind === 'MeshService') {
+      const m = migrateSelectors(input);
+      if (!('error' in m) && m.edits.length)
+        out.push(action('Migrate dataplaneTags to dataplaneLabels', rewrite, uri, text, shiftEdits(m.edits, d.offset), positionAt));
+    }
+    const all = rewriteFile(service, text, settings, 'migrateTo30');
+    if (all.edits.length) out.push(action('Migrate this file to Kuma 3.0', rewrite, uri, text, all.edits, positionAt));
+  }
+  return out;
+}
+
+/** Generated Kubernetes-form YAML converted to the Universal form (text), if it converts. */
+function toUniversalText(service: LanguageService, k8sYaml: string, settings: Settings): string | undefined {
+  const a = service.analyze(k8sYaml, { ...settings, validate: false });
+  const edits: TextEdit[] = [];
+  for (const d of a.documents) {
+    const r = convertForm(
+      { doc: d.parsed, chunk: k8sYaml.slice(d.offset, d.offset + d.chunkLength), version: a.kumaVersion, index: service.index() },
+      'universal',
+    );
+    if ('error' in r) return undefined;
+    edits.push(...shiftEdits(r.edits, d.offset));
+  }
+  return applyEdits(k8sYaml, edits);
+}
+
+export type { ConvertOutput };

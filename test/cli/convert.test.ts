@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createLanguageService } from '../../server/src/core/languageService';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, input: '', encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function dir(files: Record<string, string>): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-convert-'));
+  for (const [p, t] of Object.entries(files)) fs.writeFileSync(path.join(d, p), t);
+  return d;
+}
+
+const SERVICES = [
+  '# Services of the demo',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata:',
+  '  name: redis # the cache',
+  '  namespace: kuma-demo',
+  '  labels:',
+  '    kuma.io/mesh: default',
+  'spec:',
+  '  selector:',
+  '    app: redis',
+  '  ports:',
+  '    - name: tcp-redis',
+  '      port: 6379',
+  '      targetPort: 6379',
+  '---',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata:',
+  '  name: external',
+  '  namespace: kuma-demo',
+  'spec:',
+  '  type: ExternalName',
+  '  externalName: example.com',
+  '',
+].join('\n');
+
+function errorsOf(text: string, version: '2.9' | '2.14' | '3.0') {
+  return createLanguageService()
+    .analyze(text, { kumaVersion: version, validate: true })
+    .diagnostics.filter((d) => d.severity === 'error');
+}
+
+test('convert service-to-meshservice prints the generated MeshService and says what it skipped', () => {
+  const d = dir({ 'svc.yaml': SERVICES });
+  const r = run(['convert', 'service-to-meshservice', '--kuma-version', '3.0', 'svc.yaml'], d);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^apiVersion: kuma\.io\/v1alpha1\nkind: MeshService\n/);
+  assert.match(r.stdout, /dataplaneLabels:\n\s+matchLabels:\n(\s+.+\n)*\s+k8s\.kuma\.io\/namespace: kuma-demo/);
+  assert.doesNotMatch(r.stdout, /status:|ownerReferences/);
+  assert.match(r.stderr, /external/);
+  assert.deepEqual(errorsOf(r.stdout, '3.0'), []);
+  const r29 = run(['convert', 'service-to-meshservice', '--kuma-version', '2.9', 'svc.yaml'], d);
+  assert.match(r29.stdout, /dataplaneTags:/);
+});
+
+test('convert --write inserts the MeshService after its Service and leaves the rest byte for byte', () => {
+  const d = dir({ 'svc.yaml': SERVICES });
+  const r = run(['convert', 'service-to-meshservice', '--kuma-version', '2.14', '--write', 'svc.yaml'], d);
+  assert.equal(r.code, 0, r.stderr);
+  const after = fs.readFileSync(path.join(d, 'svc.yaml'), 'utf8');
+  const firstEnd = SERVICES.indexOf('---\napiVersion: v1\nkind: Service\nmetadata:\n  name: external');
+  assert.ok(after.startsWith(SERVICES.slice(0, firstEnd) + '---\napiVersion: kuma.io/v1alpha1\nkind: MeshService\n'));
+  assert.ok(after.endsWith(SERVICES.slice(firstEnd)));
+  assert.deepEqual(errorsOf(after, '2.14'), []);
+});
+
+test('convert to-universal prints the Universal form of each Kuma resource', () => {
+  const ms =
+    'apiVersion: kuma.io/v1alpha1\nkind: MeshService\nmetadata:\n  name: redis\n  namespace: kuma-demo\n  labels:\n    kuma.io/mesh: default\n    team: cache\nspec:\n  selector:\n    dataplaneRef:\n      name: redis-0.kuma-demo\n  ports:\n    - port: 6379 # main\n      targetPort: 6379\n';
+  const d = dir({ 'ms.yaml': ms });
+  const r = run(['convert', 'to-universal', 'ms.yaml'], d);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^type: MeshService\nname: redis\nmesh: default\n/m);
+  assert.match(r.stdout, /team: cache/);
+  assert.match(r.stdout, /- port: 6379 # main/);
+  assert.deepEqual(errorsOf(r.stdout, '2.14'), []);
+});
+
+test('convert usage and I/O errors exit 2', () => {
+  const d = dir({});
+  assert.equal(run(['convert'], d).code, 2);
+  assert.equal(run(['convert', 'to-json', 'x.yaml'], d).code, 2);
+  const missing = run(['convert', 'to-universal', 'missing.yaml'], d);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read missing\.yaml/);
+});

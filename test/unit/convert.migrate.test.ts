@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseChunk, splitDocuments } from '../../server/src/core/documents';
+import { createLanguageService } from '../../server/src/core/languageService';
+import { applyEdits } from '../../server/src/core/convert/format';
+import { migrateSelectors, migrateToKuma30 } from '../../server/src/core/convert/migrate';
+import type { ConvertInput, TextEdit } from '../../server/src/core/convert/types';
+import { WorkspaceIndex } from '../../server/src/core/workspaceIndex';
+import { isKumaVersion, type KumaVersion } from '../../server/src/core/versions';
+
+const DIR = join('test', 'fixtures', 'convert');
+const service = createLanguageService();
+
+type Migration = (input: ConvertInput) => { edits: TextEdit[]; notes: string[] } | { error: string };
+
+/** Runs a migration on the first Kuma document of a file and applies the edits at that document's offset. */
+function migrateFile(text: string, version: KumaVersion, fn: Migration) {
+  for (const c of splitDocuments(text)) {
+    for (const doc of parseChunk(c.text)) {
+      if (doc.classification.role !== 'kuma') continue;
+      const r = fn({ doc, chunk: c.text, version, index: new WorkspaceIndex([]) });
+      if ('error' in r) throw new Error(r.error);
+      for (const e of r.edits) assert.ok(e.range.start >= 0 && e.range.end <= c.text.length);
+      const out = text.slice(0, c.start) + applyEdits(c.text, r.edits) + text.slice(c.start + c.text.length);
+      return { text: out, notes: r.notes, edits: r.edits };
+    }
+  }
+  throw new Error('no Kuma document');
+}
+
+function errorsOf(text: string, version: KumaVersion) {
+  return service
+    .analyze(text, { kumaVersion: version, validate: true })
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => `${d.code} ${d.data.path}: ${d.message}`);
+}
+
+const fixtures = readdirSync(DIR).filter((d) => d.startsWith('migrate-'));
+const results = new Map<string, { text: string; notes: string[] }>();
+
+for (const name of fixtures) {
+  test(`golden ${name}`, () => {
+    const dir = join(DIR, name);
+    const input = readFileSync(join(dir, 'input.yaml'), 'utf8');
+    const v = existsSync(join(dir, 'version')) ? readFileSync(join(dir, 'version'), 'utf8').trim() : '2.14';
+    assert.ok(isKumaVersion(v));
+    const r = migrateFile(input, v, name.startsWith('migrate-30-') ? migrateToKuma30 : migrateSelectors);
+    results.set(name, r);
+    const expectedPath = join(dir, 'expected.yaml');
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expectedPath, r.text);
+    assert.equal(r.text, readFileSync(expectedPath, 'utf8'));
+    assert.deepEqual(errorsOf(r.text, v), [], `errors after migrating ${name}`);
+  });
+}
+
+test('selector migration notes: kuma.io/service rewritten in Universal, explained on Kubernetes', () => {
+  const uni = results.get('migrate-selectors-universal')!;
+  assert.ok(uni.notes.some((n) => n.includes('became kuma.io/workload: redis')));
+  const k8s = results.get('migrate-selectors-kubernetes')!;
+  assert.match(k8s.text, /kuma\.io\/service: redis_kuma-demo_svc_6379/);
+  assert.ok(k8s.notes.some((n) => n.includes("Service redis's selector") && n.includes('k8s.kuma.io/namespace: kuma-demo')));
+  assert.ok(k8s.notes.some((n) => n.includes('Pod labels become Dataplane labels')));
+});
+
+test('3.0 migration notes what it removed and why', () => {
+  const ms = results.get('migrate-30-meshservice')!;
+  assert.ok(ms.notes.some((n) => n.includes('ServiceTag')));
+  assert.ok(ms.notes.some((n) => n.includes('also has dataplaneRef')));
+  const dp = results.get('migrate-30-dataplane')!;
+  assert.ok(dp.notes.some((n) => n.includes('version: v1')));
+  assert.ok(dp.notes.some((n) => n.includes('kuma.io/workload: redis')));
+});
+
+test('selector migration needs 2.14 and a dataplaneTags selector', () => {
+  const text = 'type: MeshService\nname: a\nspec:\n  selector:\n    dataplaneTags:\n      app: a\n';
+  const doc = parseChunk(text)[0];
+  const input = { doc, chunk: text, version: '2.9' as KumaVersion, index: new WorkspaceIndex([]) };
+  assert.ok('error' in migrateSelectors(input));
+  const none = 'type: MeshService\nname: a\nspec:\n  selector:\n    dataplaneRef:\n      name: a\n';
+  assert.ok('error' in migrateSelectors({ ...input, doc: parseChunk(none)[0], chunk: none, version: '3.0' }));
+  assert.deepEqual(migrateToKuma30({ ...input, doc: parseChunk(none)[0], chunk: none, version: '3.0' }).edits, []);
+});
+
+test('selector migration inside a flow selector and with the key last in the file', () => {
+  const flow = 'type: MeshService\nname: a\nspec:\n  ports: []\n  selector: {dataplaneTags: {app: a}}';
+  const r = migrateFile(flow, '2.14', migrateSelectors);
+  assert.equal(r.text, 'type: MeshService\nname: a\nspec:\n  ports: []\n  selector: {dataplaneLabels: {matchLabels: {app: a}}}');
+  const last = 'type: MeshService\nname: a\nspec:\n  ports: []\n  selector:\n    dataplaneTags:\n      app: a';
+  assert.equal(
+    migrateFile(last, '2.14', migrateSelectors).text,
+    'type: MeshService\nname: a\nspec:\n  ports: []\n  selector:\n    dataplaneLabels:\n      matchLabels:\n        app: a',
+  );
+});
+
+test('3.0 migration leaves kafka and non-RFC 1035 names to the user, with notes', () => {
+  const text =
+    'type: MeshService\nname: Redis_Main\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      app: redis\n  ports:\n  - port: 9092\n    targetPort: 9092\n    appProtocol: kafka # broker\n';
+  const r = migrateFile(text, '3.0', migrateToKuma30);
+  assert.ok(r.notes.some((n) => n.includes('kafka') && n.includes('no automatic fix')));
+  assert.ok(r.notes.some((n) => n.includes('Redis_Main') && n.includes('RFC 1035')));
+  assert.match(r.text, /appProtocol: kafka # broker\n/);
+  assert.match(r.text, /name: Redis_Main\n/);
+  assert.match(r.text, /dataplaneLabels:\n {6}matchLabels:\n {8}app: redis\n/);
+  const codes = service
+    .analyze(r.text, { kumaVersion: '3.0', validate: true })
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => d.code);
+  assert.deepEqual([...new Set(codes)].sort(), ['app-protocol-invalid', 'name-invalid', 'name-rfc1035']);
+});
