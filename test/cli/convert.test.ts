@@ -97,3 +97,23 @@ test('convert usage and I/O errors exit 2', () => {
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read missing\.yaml/);
 });
+
+test('a file with comments and ten other documents comes out untouched except for the inserted MeshService', () => {
+  const others = Array.from(
+    { length: 10 },
+    (_, i) => `# config ${i}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-${i} # keep me\ndata:\n  key: "value ${i}"\n`,
+  );
+  const service =
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n  labels:\n    kuma.io/mesh: default # in the mesh\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
+  const before = [...others.slice(0, 5), service, ...others.slice(5)].join('---\n');
+  const d = dir({ 'all.yaml': before });
+  const r = run(['convert', 'service-to-meshservice', '--write', 'all.yaml'], d);
+  assert.equal(r.code, 0, r.stderr);
+  const after = fs.readFileSync(path.join(d, 'all.yaml'), 'utf8');
+  const cut = before.indexOf(service) + service.length;
+  assert.ok(after.startsWith(before.slice(0, cut) + '---\napiVersion: kuma.io/v1alpha1\nkind: MeshService\n'), after);
+  assert.ok(after.endsWith('---\n' + before.slice(cut + '---\n'.length)));
+  const inserted = after.slice(cut, after.length - (before.length - cut));
+  assert.match(inserted, /name: web\n/);
+  assert.deepEqual(errorsOf(after, '2.14'), []);
+});
