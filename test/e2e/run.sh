@@ -119,6 +119,59 @@ jobs:
       - uses: actions/checkout@v4
       - run: npm ci && npm run test:all
 EOF
+# Conversions (ui.mjs): a Service with comments between a Namespace and a ConfigMap, and a Kubernetes MeshService
+cat >"$WORK/ws/convert.yaml" <<'EOF'
+# The web app's namespace: Kuma injects sidecars here
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: web-demo # the demo namespace
+  labels:
+    kuma.io/sidecar-injection: enabled
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: web-demo
+spec:
+  # the pods of the web Deployment
+  selector:
+    app: web
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+      appProtocol: http
+---
+# settings read by web, not a Kuma resource
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+  namespace: web-demo
+data:
+  LOG_LEVEL: "debug"
+EOF
+cat >"$WORK/ws/k8s-ms.yaml" <<'EOF'
+apiVersion: kuma.io/v1alpha1
+kind: MeshService
+metadata:
+  name: api
+  namespace: kuma-demo
+  labels:
+    kuma.io/mesh: default
+spec:
+  # the api pods
+  selector:
+    dataplaneTags:
+      app: api
+  ports:
+    - name: http
+      port: 8080
+      targetPort: 8080
+      appProtocol: http
+EOF
 "$CS" --user-data-dir "$WORK/ud" --extensions-dir "$WORK/exts" --install-extension "$WORK/ext.vsix" >"$WORK/install-ext.log" 2>&1 ||
   setup_fail "install the vsix into code-server" "$WORK/install-ext.log"
 compgen -G "$WORK/exts/kuma-tools.kuma-meshservice-tools-*" >/dev/null || setup_fail "vsix installed as kuma-tools.kuma-meshservice-tools" "$WORK/install-ext.log"

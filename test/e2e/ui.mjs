@@ -1,6 +1,6 @@
 // UI test through the real VS Code workbench: code-server (with the packaged extension installed) driven
 // by Debian's headless chromium via playwright-core. Started by run.sh; prints `ok - …` / `FAIL - …` lines.
-// Env: CS_URL (code-server base URL), CS_WS (workspace folder holding examples/ and ci.yaml),
+// Env: CS_URL (code-server base URL), CS_WS (workspace folder holding examples/, ci.yaml, convert.yaml and k8s-ms.yaml),
 //      SHOT_DIR (where screenshots go), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -64,7 +64,8 @@ async function quickOpen(file) {
   await page.locator('.quick-input-widget input').waitFor();
   await page.keyboard.type(file);
   const base = file.split('/').pop();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor();
+  // the focused row, not just any row: the list can still hold an older result while it updates
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: base }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator(`.tab.active[aria-label*="${base}"]`).waitFor();
   await editor.locator('.view-lines').waitFor();
@@ -285,7 +286,12 @@ try {
     if ((await suggestLabels()).find((r) => r.focused)?.label !== 'http') return 'could not focus http in the list';
     await page.keyboard.press('Enter');
     await suggest.waitFor({ state: 'hidden' });
-    const line = await lineText(tpLine);
+    // right after an edit VS Code may show the old inlay hint as a "…" placeholder until the new one arrives
+    let line = await lineText(tpLine);
+    for (let i = 0; i < 30 && line?.includes('…'); i++) {
+      await sleep(100);
+      line = await lineText(tpLine);
+    }
     // same indentation as in the file, the value once, then at most the inlay hint
     if (!line?.startsWith(backendLines[tpLine - 1]) || !/^\s*targetPort: http(\s*→ 18080)?\s*$/.test(line))
       return `line ${tpLine} reads ${JSON.stringify(line)}`;
@@ -327,6 +333,142 @@ try {
     return true;
   });
   await shot('kuma-e2e-definition.png');
+
+  // (g) conversions as a user runs them: a code action on a Service (Ctrl+.), undo, and a palette command.
+  // The editor buffer is not readable from the page: each check saves (Ctrl+S) and reads the file on disk.
+  const readWs = (file) => readFileSync(join(WS, file), 'utf8');
+  // Saves the active editor, then waits (bounded) until the file on disk satisfies `ok`.
+  async function saveUntil(file, ok) {
+    await page.keyboard.press('Control+S');
+    for (let i = 0; i < 50; i++) {
+      if (ok(readWs(file))) return true;
+      await sleep(100);
+    }
+    return false;
+  }
+  const shortDiff = (a, b) => {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    return `differs at offset ${i}: ${JSON.stringify(a.slice(i, i + 60))} vs ${JSON.stringify(b.slice(i, i + 60))}`;
+  };
+
+  const CONVERT = 'convert.yaml';
+  const ADD_MS = 'Add the MeshService Kuma generates for this Service';
+  const convertOrig = readWs(CONVERT);
+  const cLines = convertOrig.split('\n');
+  const svcKindLine = cLines.findIndex((l) => l === 'kind: Service') + 1;
+  // the Service document ends where the ConfigMap's `---` begins
+  const svcEnd = convertOrig.indexOf('---\n# settings read by web');
+  await quickOpen(CONVERT);
+  log(`${CONVERT} open; kind: Service at Ln ${svcKindLine}, Service ends at offset ${svcEnd}`);
+
+  const actionWidget = page.locator('.action-widget');
+  const actionRows = actionWidget.locator('.monaco-list-row');
+  const actionItems = () =>
+    actionRows.evaluateAll((rows) =>
+      rows
+        .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+        .map((r) => ({
+          text: (r.querySelector('.title') ?? r).textContent?.trim() ?? '',
+          action: r.classList.contains('action'),
+          disabled: r.classList.contains('option-disabled') || r.getAttribute('aria-disabled') === 'true',
+          focused: r.classList.contains('focused'),
+        })),
+    );
+  await step(`Ctrl+. on "kind: Service" (Ln ${svcKindLine}) lists "${ADD_MS}"`, async () => {
+    if (svcKindLine < 1 || svcEnd < 0) return 'fixture convert.yaml is not as expected';
+    await editor.locator('.view-lines').click();
+    await gotoLineCol(svcKindLine, 1);
+    // the server may still be indexing the new file: retry the menu a few times
+    let items = [];
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Control+.');
+      await actionRows.first().waitFor({ timeout: 10000 });
+      await sleep(300);
+      items = await actionItems();
+      if (items.some((r) => r.text.startsWith(ADD_MS))) break;
+      await page.keyboard.press('Escape');
+      await actionWidget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      await sleep(1000);
+    }
+    log('code actions', JSON.stringify(items));
+    const add = items.find((r) => r.text.startsWith(ADD_MS));
+    if (!add) return `menu lists ${JSON.stringify(items.map((r) => r.text))}`;
+    if (add.disabled) return `"${add.text}" is disabled`;
+    return true;
+  });
+  await sleep(300);
+  await shot('kuma-e2e-codeaction.png');
+
+  let converted = '';
+  await step('choosing it inserts the MeshService right after the Service; the rest of the file is byte-for-byte unchanged', async () => {
+    if (!(await actionWidget.isVisible())) return 'code action menu not open';
+    // it is the preferred action and focused first: move away, then type its title, which moves the
+    // focus back to the item whose label starts with it (the list's type-to-navigate)
+    await page.keyboard.press('ArrowDown');
+    await sleep(100);
+    const away = (await actionItems()).find((r) => r.focused);
+    await page.keyboard.type(ADD_MS, { delay: 10 });
+    await sleep(300);
+    const focused = (await actionItems()).find((r) => r.focused);
+    if (!focused?.text.startsWith(ADD_MS))
+      return `typing the title focused ${JSON.stringify(focused?.text)} (before typing: ${JSON.stringify(away?.text)})`;
+    await page.keyboard.press('Enter');
+    await actionWidget.waitFor({ state: 'hidden', timeout: 5000 });
+    const ok = await saveUntil(CONVERT, (t) => t !== convertOrig);
+    converted = readWs(CONVERT);
+    if (!ok) return 'the file on disk did not change after Ctrl+S';
+    const head = convertOrig.slice(0, svcEnd); // Namespace and Service, comments included
+    const tail = convertOrig.slice(svcEnd); // `---`, the comment and the ConfigMap
+    if (!converted.startsWith(head)) return `Namespace/Service changed: ${shortDiff(head, converted)}`;
+    if (!converted.endsWith(tail)) return `ConfigMap part changed: ${JSON.stringify(converted.slice(-tail.length - 20))}`;
+    const inserted = converted.slice(head.length, converted.length - tail.length);
+    log('inserted', JSON.stringify(inserted));
+    if (!inserted.startsWith('---\napiVersion: kuma.io/v1alpha1\nkind: MeshService\n'))
+      return `inserted text starts ${JSON.stringify(inserted.slice(0, 80))}`;
+    if (!/^metadata:\n {2}name: web\n {2}namespace: web-demo\n/m.test(inserted)) return `no name: web in ${JSON.stringify(inserted)}`;
+    if (!inserted.endsWith('\n')) return `inserted text does not end with a newline: ${JSON.stringify(inserted.slice(-40))}`;
+    return true;
+  });
+
+  await step('undo (Ctrl+Z) restores the original file', async () => {
+    if (converted === convertOrig) return 'nothing to undo: the conversion did not apply';
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Z');
+    const ok = await saveUntil(CONVERT, (t) => t === convertOrig);
+    if (!ok) return shortDiff(convertOrig, readWs(CONVERT));
+    return true;
+  });
+
+  const K8S_MS = 'k8s-ms.yaml';
+  const PALETTE = 'Kuma: Convert this file to Universal format';
+  await step(`palette "${PALETTE}" on ${K8S_MS} writes type/name/mesh and keeps spec`, async () => {
+    const orig = readWs(K8S_MS);
+    const origSpec = orig.slice(orig.indexOf('\nspec:\n') + 1);
+    await quickOpen(K8S_MS);
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.type(PALETTE);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Convert this file to Universal format' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Convert to Universal format' });
+    await toast.first().waitFor({ timeout: 15000 });
+    const msg = ((await toast.first().locator('.notification-list-item-message').textContent()) ?? '').trim();
+    log('notification', JSON.stringify(msg));
+    if (!msg.includes('changed 1 file')) return `notification: ${msg}`;
+    await editor.locator('.view-lines').click();
+    const ok = await saveUntil(K8S_MS, (t) => t !== orig);
+    const now = readWs(K8S_MS);
+    log(`${K8S_MS} now`, JSON.stringify(now));
+    if (!ok) return 'the file on disk did not change after Ctrl+S';
+    if (!/^type: MeshService\nname: api\nmesh: default\n/.test(now)) return `file starts ${JSON.stringify(now.slice(0, 80))}`;
+    if (now.slice(now.indexOf('\nspec:\n') + 1) !== origSpec)
+      return `spec changed: ${shortDiff(origSpec, now.slice(now.indexOf('\nspec:\n') + 1))}`;
+    return true;
+  });
+  await shot('kuma-e2e-palette.png');
 } catch (e) {
   check('workbench session', false, String(e?.message ?? e).split('\n')[0]);
   await shot('kuma-e2e-failure.png');
