@@ -33,6 +33,8 @@ export const ServerCommands = {
   toKubernetes: 'kuma.server.toKubernetes',
   migrateSelectors: 'kuma.server.migrateSelectors',
   migrateTo30: 'kuma.server.migrateTo30',
+  /** Shows what a conversion assumed (arguments: the sentences), after its edit is applied. */
+  showNotes: 'kuma.server.showNotes',
 } as const;
 
 export interface ConvertCommandResult {

@@ -6,7 +6,7 @@ import { dataplanesToMeshServices } from '../core/convert/dataplaneToMeshService
 import type { ConvertInput, TextEdit } from '../core/convert/types';
 import type { DocumentInfo, LanguageService, Settings } from '../core/languageService';
 import type { OffsetRange } from '../core/types';
-import type { ConvertOutput } from '../protocol';
+import { ServerCommands, type ConvertOutput } from '../protocol';
 
 /** Edits in file offsets, per file URI. */
 export type FileEdits = Map<string, TextEdit[]>;
@@ -148,7 +148,11 @@ export function conversionActions(
     const r = serviceToMeshService(input);
     const why = [...r.skipped].join(' ');
     if (r.generated.length) {
-      const note = r.unverified.length ? ` (not verified: ${r.unverified.length})` : '';
+      // What the workspace could not confirm (a Namespace or Mesh not in it) is counted in the title; the palette command lists it.
+      const note = r.unverified.length ? ` (${r.unverified.length} assumption${r.unverified.length === 1 ? '' : 's'})` : '';
+      const notes = r.unverified.length
+        ? { command: { title: 'Show what was assumed', command: ServerCommands.showNotes, arguments: r.unverified } }
+        : {};
       out.push(
         action(
           `Add the MeshService Kuma generates for this Service${note}`,
@@ -163,7 +167,7 @@ export function conversionActions(
             ),
           ],
           positionAt,
-          { isPreferred: true },
+          { isPreferred: true, ...notes },
         ),
       );
       const body = r.generated.map((g) => g.yaml).join('---\n');

@@ -307,6 +307,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    * the editor shows them for review before applying them, as one undoable edit.
    */
   async function runCommand(command: string, args: unknown[]): Promise<ConvertCommandResult> {
+    if (command === ServerCommands.showNotes) {
+      const lines = args.filter((a): a is string => typeof a === 'string');
+      if (lines.length) void connection.window.showInformationMessage(`Kuma generated the MeshService assuming: ${lines.join(' ')}`);
+      return { message: '', details: lines };
+    }
     const uri = typeof args[0] === 'string' ? args[0] : undefined;
     const output = (typeof args[1] === 'string' ? args[1] : 'beside') as ConvertOutput;
     const uris = uri ? [uri] : service.uris();
