@@ -206,11 +206,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       for (let i = 0; i < uris.length; i += 32) {
         const batch = uris.slice(i, i + 32);
         const texts = await Promise.all(batch.map((u) => fs.readFile(u).catch(() => undefined)));
-        batch.forEach((uri, j) => {
+        // Parse in slices of a few milliseconds, so a request that arrives meanwhile waits
+        // at most one slice (answered with what is indexed so far).
+        let sliceStart = Date.now();
+        for (let j = 0; j < batch.length; j++) {
           const text = texts[j];
           // A file that vanished or cannot be read is simply not indexed.
-          if (text !== undefined && service.setFile(uri, text, 'disk')) changed = true;
-        });
+          if (text !== undefined && service.setFile(batch[j], text, 'disk')) changed = true;
+          if (Date.now() - sliceStart > 8) {
+            await new Promise((r) => setImmediate(r));
+            sliceStart = Date.now();
+          }
+        }
         count += batch.length;
         progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
         await new Promise((r) => setImmediate(r));
