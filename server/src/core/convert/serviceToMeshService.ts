@@ -288,6 +288,11 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
         if (!head) unverified.push(`The endpoint of Pod ${ep.name} has no targetRef.namespace (Kubernetes always sets it): assumed ${ns}.`);
       }
       const msName = headlessMeshServiceName(ep.name, name, ns);
+      const clash = existingMeshService(input, msName, podNs, name);
+      if (clash) {
+        skipped.push(clash);
+        continue;
+      }
       const pod = findPod(input, ep.name, podNs);
       const extra: [string, string][] = [];
       if (pod) {
@@ -310,6 +315,11 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
     return result;
   }
 
+  const clash = existingMeshService(input, name, ns, name);
+  if (clash) {
+    skipped.push(clash);
+    return result;
+  }
   const selector: YamlMap = [...Object.entries(strMap(spec.selector)), ['k8s.kuma.io/namespace', ns]];
   if (Object.keys(strMap(spec.selector)).length === 0) {
     unverified.push(`${who} has no spec.selector: its MeshService selects every proxy of namespace ${ns} in mesh ${mesh}.`);
@@ -437,4 +447,22 @@ export function addMeshLabelEdits(doc: ParsedDocument, chunk: string): TextEdit[
   const first = (map.items[0] as Pair<Node, Node | null>).key;
   const labelCol = first?.range ? column(chunk, first.range[0]) : keyCol + step;
   return afterLine(valueEnd(map), [`${' '.repeat(labelCol)}${entry}`]);
+}
+
+/**
+ * A MeshService of that name and namespace already in the workspace (SPEC.md 8.1): either the
+ * one Kuma generates for this Service (nothing to add) or another one, which makes Kuma's
+ * controller give up with "MeshService already exists and isn't owned by Service".
+ */
+function existingMeshService(input: ConvertInput, msName: string, ns: string, service: string): string | undefined {
+  const found = input.index.meshServices.find(
+    (m) => m.fact.form === 'kubernetes' && m.fact.name === msName && (m.fact.namespace ?? 'default') === ns,
+  );
+  if (!found) return undefined;
+  const file = decodeURIComponent(found.uri.slice(found.uri.lastIndexOf('/') + 1));
+  const generated =
+    found.fact.labels['k8s.kuma.io/service-name'] === service && found.fact.labels['kuma.io/managed-by'] === 'k8s-controller';
+  return generated
+    ? `The MeshService ${msName} that Kuma generates for Service ${service} is already in the workspace (${file}).`
+    : `A MeshService named ${msName} already exists in namespace ${ns} (${file}) and was not generated from Service ${service}: Kuma's controller leaves it alone and reports "MeshService already exists and isn't owned by Service". Keep it as the hand-written MeshService, or rename or remove it to let Kuma generate one.`;
 }
