@@ -76,6 +76,8 @@ export interface LanguageService {
    * Returns true when the file's facts changed, i.e. other files' cross-file diagnostics may change.
    */
   setFile(uri: string, text: string | undefined, layer: FileLayer): boolean;
+  /** `setFile` in steps of one document, for callers that share an event loop with requests. */
+  setFileSteps(uri: string, text: string | undefined, layer: FileLayer): Generator<void, boolean>;
   /** The current text of a workspace file (open buffer first), if known. */
   getText(uri: string): string | undefined;
   /** Every file the workspace holds. */
@@ -239,7 +241,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
    * not open are parsed without entering the document cache, so a large workspace does not keep
    * every parse tree in memory.
    */
-  function factsOfText(text: string, open: boolean): { facts: FileFacts; fingerprint: string } {
+  function* factsOfText(text: string, open: boolean): Generator<void, { facts: FileFacts; fingerprint: string }> {
     const docs: DocumentFacts[] = [];
     const prints: string[] = [];
     if (open) {
@@ -260,12 +262,14 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
           docs.push(shiftFacts(f.facts, chunk.start));
           prints.push(f.fingerprint);
         }
+        // A step per document: a caller on an event loop can pause between them.
+        yield;
       }
     }
     return { facts: collectFacts(docs), fingerprint: prints.join('\n') };
   }
 
-  function setFile(uri: string, text: string | undefined, layer: FileLayer): boolean {
+  function* setFileSteps(uri: string, text: string | undefined, layer: FileLayer): Generator<void, boolean> {
     const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
     if (layer === 'disk') entry.disk = text;
     else entry.open = text;
@@ -279,7 +283,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     }
     files.set(uri, entry);
     if (entry.factsText === current) return false;
-    const { facts, fingerprint } = factsOfText(current, entry.open !== undefined);
+    const { facts, fingerprint } = yield* factsOfText(current, entry.open !== undefined);
+    // The file may have changed (or been opened, or deleted) while this ran in steps.
+    if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
     const changed = fingerprint !== entry.fingerprint;
     entry.facts = facts;
     entry.factsText = current;
@@ -289,6 +295,14 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     indexCache = undefined;
     if (changed) providerRevision++;
     return changed;
+  }
+
+  function setFile(uri: string, text: string | undefined, layer: FileLayer): boolean {
+    const steps = setFileSteps(uri, text, layer);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
   }
 
   function index(): WorkspaceIndex {
@@ -364,6 +378,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     stats,
     factsOf,
     setFile,
+    setFileSteps,
     getText: (uri) => files.get(uri)?.open ?? files.get(uri)?.disk,
     uris: () => [...files.keys()],
     index,

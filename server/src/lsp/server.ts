@@ -212,10 +212,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         for (let j = 0; j < batch.length; j++) {
           const text = texts[j];
           // A file that vanished or cannot be read is simply not indexed.
-          if (text !== undefined && service.setFile(batch[j], text, 'disk')) changed = true;
-          if (Date.now() - sliceStart > 8) {
-            await new Promise((r) => setImmediate(r));
-            sliceStart = Date.now();
+          if (text === undefined) continue;
+          // Documents one at a time: a 40k-line file must not hold requests for half a second.
+          const steps = service.setFileSteps(batch[j], text, 'disk');
+          for (let r = steps.next(); ; r = steps.next()) {
+            if (r.done) {
+              if (r.value) changed = true;
+              break;
+            }
+            if (Date.now() - sliceStart > 8) {
+              await new Promise((res) => setImmediate(res));
+              sliceStart = Date.now();
+            }
           }
         }
         count += batch.length;
