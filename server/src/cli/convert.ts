@@ -5,8 +5,9 @@ import { serviceToMeshService } from '../core/convert/serviceToMeshService';
 import { dataplanesToMeshServices } from '../core/convert/dataplaneToMeshService';
 import type { ConvertInput, TextEdit } from '../core/convert/types';
 import { createLanguageService, type DocumentInfo } from '../core/languageService';
-import { DEFAULT_KUMA_VERSION, normalizeKumaVersion, type KumaVersion } from '../core/versions';
+import { DEFAULT_KUMA_VERSION, type KumaVersion } from '../core/versions';
 import { readInputs } from './files';
+import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 
 export const CONVERT_USAGE = `usage: kuma-lint convert service-to-meshservice|dataplane-to-meshservice|to-universal|to-kubernetes|migrate-selectors
                          [--kuma-version 2.9|2.13|2.14|3.0] [--namespace NS] [--write] PATH...
@@ -19,8 +20,6 @@ exit status: 0 done, 2 usage or I/O error`;
 const SUBCOMMANDS = ['service-to-meshservice', 'dataplane-to-meshservice', 'to-universal', 'to-kubernetes', 'migrate-selectors'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 
-class UsageError extends Error {}
-
 interface ConvertOptions {
   sub: Sub;
   version: KumaVersion;
@@ -32,30 +31,14 @@ interface ConvertOptions {
 function parse(argv: string[]): ConvertOptions {
   const [sub, ...rest] = argv;
   if (!sub) throw new UsageError('missing conversion');
-  if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`unknown conversion "${sub}"`);
-  const o: ConvertOptions = { sub: sub as Sub, version: DEFAULT_KUMA_VERSION, write: false, paths: [] };
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const [flag, inline] =
-      a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? rest[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--kuma-version') {
-      const v = value();
-      const n = normalizeKumaVersion(v);
-      if (!n) throw new UsageError(`--kuma-version must be 2.9, 2.13, 2.14 or 3.0, not "${v}"`);
-      o.version = n;
-    } else if (flag === '--namespace') o.namespace = value();
+  const o: ConvertOptions = { sub: choiceArg('the conversion', sub, SUBCOMMANDS), version: DEFAULT_KUMA_VERSION, write: false, paths: [] };
+  o.paths = walkArgs(rest, (flag, value) => {
+    if (flag === '--kuma-version') o.version = kumaVersionArg(value());
+    else if (flag === '--namespace') o.namespace = value();
     else if (flag === '--write') o.write = true;
-    else if (flag === '--') {
-      o.paths.push(...rest.slice(i + 1));
-      break;
-    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option "${flag}"`);
-    else o.paths.push(a);
-  }
+    else return false;
+    return true;
+  });
   if (o.paths.length === 0) throw new UsageError('no PATH given');
   if (o.write && o.paths.includes('-')) throw new UsageError('--write cannot write back to standard input');
   return o;

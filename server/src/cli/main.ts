@@ -1,7 +1,8 @@
 import { readInputs } from './files';
+import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 import { CONVERT_USAGE, runConvert } from './convert';
 import { createLanguageService, type Settings } from '../core/languageService';
-import { DEFAULT_KUMA_VERSION, normalizeKumaVersion } from '../core/versions';
+import { DEFAULT_KUMA_VERSION } from '../core/versions';
 import type { Severity } from '../core/diagnosticCodes';
 import { atLeast, formatJson, formatJunit, formatSarif, formatText, summary, type FileResult } from './formats';
 
@@ -11,8 +12,6 @@ const USAGE = `usage: kuma-lint check [--format text|json|sarif|junit] [--kuma-v
   PATH is a file, a directory (searched for *.yaml and *.yml, skipping node_modules and .git),
   or - for standard input.
 exit status: 0 nothing at or above --fail-on (default error), 1 problems found, 2 usage or I/O error`;
-
-class UsageError extends Error {}
 
 interface Options {
   format: 'text' | 'json' | 'sarif' | 'junit';
@@ -26,34 +25,13 @@ function parseArgs(argv: string[]): Options {
   if (command === undefined) throw new UsageError('missing command');
   if (command !== 'check') throw new UsageError(`unknown command "${command}" (use check or convert)`);
   const o: Options = { format: 'text', kumaVersion: DEFAULT_KUMA_VERSION, failOn: 'error', paths: [] };
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const [flag, inline] =
-      a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? rest[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--format') {
-      const v = value();
-      if (!['text', 'json', 'sarif', 'junit'].includes(v)) throw new UsageError(`--format must be text, json, sarif or junit, not "${v}"`);
-      o.format = v as Options['format'];
-    } else if (flag === '--kuma-version') {
-      const v = value();
-      const n = normalizeKumaVersion(v);
-      if (!n) throw new UsageError(`--kuma-version must be 2.9, 2.13, 2.14 or 3.0, not "${v}"`);
-      o.kumaVersion = n;
-    } else if (flag === '--fail-on') {
-      const v = value();
-      if (!['error', 'warning', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning or never, not "${v}"`);
-      o.failOn = v as Options['failOn'];
-    } else if (flag === '--') {
-      o.paths.push(...rest.slice(i + 1));
-      break;
-    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option "${flag}"`);
-    else o.paths.push(a);
-  }
+  o.paths = walkArgs(rest, (flag, value) => {
+    if (flag === '--format') o.format = choiceArg(flag, value(), ['text', 'json', 'sarif', 'junit'] as const);
+    else if (flag === '--kuma-version') o.kumaVersion = kumaVersionArg(value());
+    else if (flag === '--fail-on') o.failOn = choiceArg(flag, value(), ['error', 'warning', 'never'] as const);
+    else return false;
+    return true;
+  });
   if (o.paths.length === 0) throw new UsageError('no PATH given (use . for the current directory, - for standard input)');
   return o;
 }
