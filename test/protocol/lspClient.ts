@@ -14,6 +14,8 @@ export class LspClient {
   readonly notifications: { method: string; params: unknown }[] = [];
   /** Answers to the server's `workspace/configuration` requests. */
   configuration: unknown = { version: '2.14' };
+  /** Handlers for other requests from the server (e.g. `workspace/applyEdit`). */
+  readonly handlers = new Map<string, (params: unknown) => unknown>();
   stderr = '';
 
   constructor(args: string[] = ['--stdio']) {
@@ -45,6 +47,8 @@ export class LspClient {
       if (msg.method === 'workspace/configuration') {
         const items = (msg.params as { items: unknown[] }).items;
         result = items.map(() => this.configuration);
+      } else if (this.handlers.has(msg.method)) {
+        result = this.handlers.get(msg.method)!(msg.params);
       }
       this.write({ jsonrpc: '2.0', id: msg.id, result });
       return;
