@@ -16,4 +16,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.node.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/node/main.ts'], outfile: 'dist/server.node.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The workspace indexer's worker thread, started by the node server next to it.
+  build({ ...common, entryPoints: ['server/src/node/indexer.ts'], outfile: 'dist/indexer.node.js' }),
 ]);

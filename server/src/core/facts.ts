@@ -1,5 +1,5 @@
 import { isMap, type Node } from 'yaml';
-import type { ParsedDocument } from './documents';
+import { parseChunk, splitDocuments, type ParsedDocument } from './documents';
 import { isObj } from './resource';
 import type { Form, KubernetesKind, KumaKind, OffsetRange } from './types';
 import { type PathSeg, locate, nodeRange } from './yamlNodes';
@@ -392,4 +392,21 @@ export function providerFingerprint(f: DocumentFacts): string {
     k &&
     (k.kind === 'Dataplane' ? k : { kind: k.kind, form: k.form, name: k.name, mesh: k.mesh, namespace: k.namespace, labels: k.labels });
   return JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges);
+}
+
+/**
+ * Facts of a whole file's text and the fingerprint of what other files depend on, computed
+ * without any cache: for a worker that indexes files off the editor's thread.
+ */
+export function fileFactsOfText(text: string): { facts: FileFacts; fingerprint: string } {
+  const docs: DocumentFacts[] = [];
+  const prints: string[] = [];
+  for (const chunk of splitDocuments(text)) {
+    for (const pd of parseChunk(chunk.text)) {
+      const f = documentFacts(pd);
+      docs.push(shiftFacts(f, chunk.start));
+      prints.push(providerFingerprint(f));
+    }
+  }
+  return { facts: collectFacts(docs), fingerprint: prints.join('\n') };
 }

@@ -76,6 +76,8 @@ export interface LanguageService {
    * Returns true when the file's facts changed, i.e. other files' cross-file diagnostics may change.
    */
   setFile(uri: string, text: string | undefined, layer: FileLayer): boolean;
+  /** Records a file on disk whose facts were computed elsewhere (`fileFactsOfText`, e.g. in a worker). */
+  setDiskFacts(uri: string, text: string, facts: FileFacts, fingerprint: string): boolean;
   /** `setFile` in steps of one document, for callers that share an event loop with requests. */
   setFileSteps(uri: string, text: string | undefined, layer: FileLayer): Generator<void, boolean>;
   /** The current text of a workspace file (open buffer first), if known. */
@@ -297,6 +299,21 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return changed;
   }
 
+  function setDiskFacts(uri: string, text: string, facts: FileFacts, fingerprint: string): boolean {
+    const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
+    entry.disk = text;
+    files.set(uri, entry);
+    // An open buffer has the last word; its facts stay.
+    if (entry.open !== undefined || entry.factsText === text) return false;
+    const changed = fingerprint !== entry.fingerprint;
+    entry.facts = facts;
+    entry.factsText = text;
+    entry.fingerprint = fingerprint;
+    indexCache = undefined;
+    if (changed) providerRevision++;
+    return changed;
+  }
+
   function setFile(uri: string, text: string | undefined, layer: FileLayer): boolean {
     const steps = setFileSteps(uri, text, layer);
     for (;;) {
@@ -379,6 +396,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     factsOf,
     setFile,
     setFileSteps,
+    setDiskFacts,
     getText: (uri) => files.get(uri)?.open ?? files.get(uri)?.disk,
     uris: () => [...files.keys()],
     index,

@@ -198,38 +198,48 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const isExcluded = excluded();
     let count = 0;
     let changed = false;
-    for (const folder of workspaceFolders) {
-      const uris: string[] = [];
-      for await (const uri of fs.listYamlFiles(folder, isExcluded)) uris.push(uri);
-      // Read a batch of files at once (the disk is faster with several reads in flight), then
-      // index them and let pending requests run before the next batch.
-      for (let i = 0; i < uris.length; i += 32) {
-        const batch = uris.slice(i, i + 32);
-        const texts = await Promise.all(batch.map((u) => fs.readFile(u).catch(() => undefined)));
-        // Parse in slices of a few milliseconds, so a request that arrives meanwhile waits
-        // at most one slice (answered with what is indexed so far).
-        let sliceStart = Date.now();
-        for (let j = 0; j < batch.length; j++) {
-          const text = texts[j];
-          // A file that vanished or cannot be read is simply not indexed.
-          if (text === undefined) continue;
-          // Documents one at a time: a 40k-line file must not hold requests for half a second.
-          const steps = service.setFileSteps(batch[j], text, 'disk');
-          for (let r = steps.next(); ; r = steps.next()) {
-            if (r.done) {
-              if (r.value) changed = true;
-              break;
-            }
-            if (Date.now() - sliceStart > 8) {
-              await new Promise((res) => setImmediate(res));
-              sliceStart = Date.now();
-            }
+    const uris: string[] = [];
+    for (const folder of workspaceFolders) for await (const uri of fs.listYamlFiles(folder, isExcluded)) uris.push(uri);
+    const report = () => progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
+    let inWorker = false;
+    if (fs.indexFiles) {
+      // Parse on another thread; this one only records the facts and keeps answering.
+      try {
+        await fs.indexFiles(uris, (r) => {
+          if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
+          if (++count % 100 === 0) report();
+        });
+        inWorker = true;
+      } catch (err) {
+        connection.console.warn(`kuma: indexing on a worker thread failed (${String(err)}); indexing here instead`);
+        count = 0;
+      }
+    }
+    // Read a batch of files at once, then index them in slices of a few milliseconds (a large
+    // file one document at a time), so a request that arrives meanwhile waits at most one slice.
+    for (let i = 0; !inWorker && i < uris.length; i += 32) {
+      const batch = uris.slice(i, i + 32);
+      const texts = await Promise.all(batch.map((u) => fs.readFile(u).catch(() => undefined)));
+      let sliceStart = Date.now();
+      for (let j = 0; j < batch.length; j++) {
+        const text = texts[j];
+        // A file that vanished or cannot be read is simply not indexed.
+        if (text === undefined) continue;
+        const steps = service.setFileSteps(batch[j], text, 'disk');
+        for (let r = steps.next(); ; r = steps.next()) {
+          if (r.done) {
+            if (r.value) changed = true;
+            break;
+          }
+          if (Date.now() - sliceStart > 8) {
+            await new Promise((res) => setImmediate(res));
+            sliceStart = Date.now();
           }
         }
-        count += batch.length;
-        progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
-        await new Promise((r) => setImmediate(r));
       }
+      count += batch.length;
+      report();
+      await new Promise((r) => setImmediate(r));
     }
     progress?.done();
     connection.console.info(`kuma: indexed ${count} YAML files in ${Date.now() - started} ms`);

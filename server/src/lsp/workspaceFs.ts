@@ -6,6 +6,19 @@ export interface WorkspaceFs {
   /** Every `.yaml`/`.yml` file under a folder (URI), skipping `node_modules`, `.git` and excluded paths. */
   listYamlFiles(folderUri: string, isExcluded: (relativePath: string) => boolean): AsyncIterable<string>;
   readFile(uri: string): Promise<string>;
+  /**
+   * Reads and indexes files away from the thread that answers requests, when the platform
+   * can (a worker thread); calls `onResult` for each file. Absent: the server indexes itself.
+   */
+  indexFiles?(uris: string[], onResult: (r: IndexedFile) => void): Promise<void>;
   /** Watches a folder for YAML files created, changed or deleted; returns a function that stops watching. */
   watch(folderUri: string, onChange: (uri: string, deleted: boolean) => void): () => void;
+}
+
+/** A file read and reduced to facts by `indexFiles`. */
+export interface IndexedFile {
+  uri: string;
+  text: string;
+  facts: import('../core/facts').FileFacts;
+  fingerprint: string;
 }

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { WorkspaceFs } from '../lsp/workspaceFs';
+import { Worker } from 'node:worker_threads';
+import type { IndexedFile, WorkspaceFs } from '../lsp/workspaceFs';
 
 const SKIP = new Set(['node_modules', '.git']);
 const YAML = /\.ya?ml$/i;
@@ -31,6 +33,31 @@ export const nodeFs: WorkspaceFs = {
   // A synchronous read of a manifest takes microseconds; the promise API costs more than the
   // read itself for thousands of small files.
   readFile: async (uri) => fs.readFileSync(fileURLToPath(uri), 'utf8'),
+  indexFiles(uris, onResult) {
+    const script = path.join(__dirname, 'indexer.node.js');
+    // Without the bundled worker (tests run the sources), the server indexes on its own thread.
+    if (!fs.existsSync(script)) return Promise.reject(new Error('no indexer worker'));
+    // One worker per core (up to four): parsing is what indexing spends its time on.
+    const workers = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(uris.length / 50)));
+    const parts = Array.from({ length: workers }, (_, k) => uris.filter((_u, i) => i % workers === k));
+    return Promise.all(
+      parts.map(
+        (part) =>
+          new Promise<void>((resolve, reject) => {
+            const worker = new Worker(script);
+            worker.on('message', (m: { results: IndexedFile[]; done?: boolean }) => {
+              for (const r of m.results) onResult(r);
+              if (m.done) {
+                void worker.terminate();
+                resolve();
+              }
+            });
+            worker.on('error', reject);
+            worker.postMessage({ uris: part });
+          }),
+      ),
+    ).then(() => undefined);
+  },
   watch(folderUri, onChange) {
     const root = fileURLToPath(folderUri);
     let watcher: fs.FSWatcher | undefined;
