@@ -116,3 +116,16 @@ test('multi-document files report the document index', () => {
   assert.equal(d[0].document, 1);
   assert.equal(d[0].text, 'websocket');
 });
+
+test('an empty value reads as unset: nothing for an optional key, missing for a required one', () => {
+  const text =
+    'type: MeshService\nname: a\nmesh: default\nspec:\n  state:\n  selector:\n    dataplaneRef: {name: x}\n  ports:\n    - port:\n      targetPort:\n';
+  const d = diagnose(text, '2.14');
+  assert.deepEqual(withCode(d, 'schema-type'), []);
+  assert.deepEqual(withCode(d, 'schema-enum'), []);
+  assert.deepEqual(
+    withCode(d, 'schema-missing-required').map((x) => [x.text, x.message]),
+    [['port', 'Missing value for the required key "port" in spec.ports[0].']],
+  );
+  assert.equal(withCode(d, 'target-port-missing').length, 1);
+});

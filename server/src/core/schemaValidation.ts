@@ -5,6 +5,7 @@ import s213 from '../../../schemas/2.13.json';
 import s214 from '../../../schemas/2.14.json';
 import s30 from '../../../schemas/3.0.json';
 import type { DiagnosticCode } from './diagnosticCodes';
+import { propertiesOf, schemaAtPath } from './schemaCompletion';
 import type { Form, KumaKind, OffsetRange } from './types';
 import { KUMA_VERSIONS, type KumaVersion } from './versions';
 import { type PathSeg, firstKeyRange, formatPath, locate, nodeRange, pointerToPath, rangeFor } from './yamlNodes';
@@ -89,6 +90,19 @@ export class SchemaValidators {
     const path = pointerToPath(e.instancePath, root);
     const where = formatPath(path) || '(top level)';
     const valueRange = () => rangeFor(root, path, 'value', fallback);
+    // An empty value (`targetPort:` while typing) reads as unset, as the API server treats a
+    // null: nothing to say for an optional key, "missing" for a required one.
+    if (e.data === null && ['type', 'enum', 'const'].includes(e.keyword) && typeof path[path.length - 1] === 'string') {
+      const key = String(path[path.length - 1]);
+      const parent = schemaAtPath(schemaFor(version, kind, form), path.slice(0, -1));
+      if (!parent || !propertiesOf(parent).required.has(key)) return undefined;
+      return {
+        code: 'schema-missing-required',
+        message: `Missing value for the required key "${key}"${path.length > 1 ? ` in ${formatPath(path.slice(0, -1))}` : ''}.`,
+        path: formatPath(path),
+        range: rangeFor(root, path, 'key', fallback),
+      };
+    }
     switch (e.keyword) {
       case 'additionalProperties': {
         const extra = String((e.params as { additionalProperty: string }).additionalProperty);

@@ -85,7 +85,8 @@ export function validateDocument(
   const ruleRanges = new Set(out.slice(ruleStart).map((d) => `${d.range.start}:${d.range.end}`));
   const all = [
     ...out.slice(0, ruleStart),
-    ...schemaDiags.filter((d) => !ruleRanges.has(`${d.range.start}:${d.range.end}`)),
+    // A missing required key is never what a rule on the same place explains.
+    ...schemaDiags.filter((d) => d.code === 'schema-missing-required' || !ruleRanges.has(`${d.range.start}:${d.range.end}`)),
     ...out.slice(ruleStart),
   ];
   return all.sort((a, b) => a.range.start - b.range.start);
