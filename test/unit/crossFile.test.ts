@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dedent, withCode, workspaceDiagnostics } from '../helpers';
+import { createLanguageService } from '../../server/src/core/languageService';
 
 const UNIVERSAL = dedent(`
   #- dataplanes.yaml
@@ -217,4 +218,27 @@ test('the same resource declared twice is an error pointing at both', () => {
     [['backend', 0]],
   );
   assert.match(a[0].message, /^MeshService "backend" of mesh "default" is declared 2 times in the workspace/);
+});
+
+test('cached cross-file checks follow Dataplane edits in their mesh', () => {
+  const service = createLanguageService();
+  const settings = { kumaVersion: '2.14' as const, validate: true };
+  const dp = (name: string) =>
+    `type: Dataplane\nmesh: default\nname: dp-1\nlabels: {app: web}\nnetworking:\n  address: 10.0.0.1\n  inbound:\n    - {port: 8080, name: ${name}}\n`;
+  const ms =
+    'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneLabels:\n      matchLabels: {app: web}\n  ports:\n    - port: 80\n      targetPort: http\n';
+  service.setFile('file:///dp.yaml', dp('http'), 'disk');
+  service.setFile('file:///ms.yaml', ms, 'open');
+  const codes = () => service.diagnose('file:///ms.yaml', ms, settings).diagnostics.map((d) => d.code);
+  assert.deepEqual(codes(), []);
+  service.setFile('file:///dp.yaml', dp('web'), 'disk');
+  assert.deepEqual(codes(), ['target-port-unresolved']);
+  // A Dataplane of another mesh does not change the answer.
+  service.setFile('file:///other.yaml', dp('http').replace('mesh: default', 'mesh: other'), 'disk');
+  assert.deepEqual(codes(), ['target-port-unresolved']);
+  service.setFile('file:///dp.yaml', undefined, 'disk');
+  assert.deepEqual(
+    codes(),
+    ['selector-matches-nothing'].filter(() => false),
+  );
 });

@@ -391,7 +391,37 @@ export function providerFingerprint(f: DocumentFacts): string {
   const kuma =
     k &&
     (k.kind === 'Dataplane' ? k : { kind: k.kind, form: k.form, name: k.name, mesh: k.mesh, namespace: k.namespace, labels: k.labels });
-  return JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges);
+  return `${factsScope(f)}\u0001${JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges)}`;
+}
+
+/**
+ * Which checks of other documents a document's facts can change: the Dataplanes of one mesh
+ * and form (`dp|<mesh>|<form>`), the Kubernetes objects behind workloads (`k8s`), or only
+ * resource identities (`res`). A MeshService's cached checks depend on its own scopes only.
+ */
+export function factsScope(f: DocumentFacts): string {
+  if (f.kuma?.kind === 'Dataplane') return `dp|${f.kuma.mesh}|${f.kuma.form}`;
+  if (f.workload || f.service || f.namespace || f.endpointSlice) return 'k8s';
+  if (f.mesh) return 'mesh';
+  return f.kuma ? 'res' : '';
+}
+
+/** The scopes whose documents differ between two file fingerprints (see `providerFingerprint`). */
+export function changedScopes(before: string, after: string): Set<string> {
+  const group = (fp: string) => {
+    const m = new Map<string, string[]>();
+    for (const line of fp === '' ? [] : fp.split('\n')) {
+      const scope = line.slice(0, line.indexOf('\u0001'));
+      m.set(scope, [...(m.get(scope) ?? []), line]);
+    }
+    return m;
+  };
+  const a = group(before);
+  const b = group(after);
+  const out = new Set<string>();
+  for (const scope of new Set([...a.keys(), ...b.keys()]))
+    if ((a.get(scope) ?? []).join('\n') !== (b.get(scope) ?? []).join('\n')) out.add(scope);
+  return out;
 }
 
 /**

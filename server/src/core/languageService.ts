@@ -1,6 +1,7 @@
 import { duplicateDiagnostics, meshServiceDiagnostics } from './crossFile';
 import { parseChunk, splitDocuments, type Chunk, type ParsedDocument } from './documents';
 import {
+  changedScopes,
   collectFacts,
   documentFacts,
   EMPTY_FACTS,
@@ -106,12 +107,18 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
   const crossCache = new WeakMap<
     ParsedDocument,
-    { revision: number; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
+    { revision: string; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
   >();
   const files = new Map<string, { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string }>();
   let indexCache: WorkspaceIndex | undefined;
   /** Bumped whenever facts that other files' checks read change anywhere. */
   let providerRevision = 0;
+  /** Bumped per scope (see `factsScope`): a MeshService's checks read only their own scopes. */
+  const scopeRevisions = new Map<string, number>();
+  function noteChange(before: string, after: string) {
+    providerRevision++;
+    for (const scope of changedScopes(before, after)) scopeRevisions.set(scope, (scopeRevisions.get(scope) ?? 0) + 1);
+  }
 
   function entryFor(text: string): ChunkEntry {
     let e = cache.get(text);
@@ -280,7 +287,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       files.delete(uri);
       indexCache = undefined;
       const changed = entry.fingerprint !== '';
-      if (changed) providerRevision++;
+      if (changed) noteChange(entry.fingerprint, '');
       return changed;
     }
     files.set(uri, entry);
@@ -289,13 +296,13 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
     const changed = fingerprint !== entry.fingerprint;
+    if (changed) noteChange(entry.fingerprint, fingerprint);
     entry.facts = facts;
     entry.factsText = current;
     entry.fingerprint = fingerprint;
     // Ranges move with every edit, so the index is rebuilt even when the fingerprint holds; the
     // cached cross-file results only go stale when what other files depend on changed.
     indexCache = undefined;
-    if (changed) providerRevision++;
     return changed;
   }
 
@@ -306,11 +313,11 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     // An open buffer has the last word; its facts stay.
     if (entry.open !== undefined || entry.factsText === text) return false;
     const changed = fingerprint !== entry.fingerprint;
+    if (changed) noteChange(entry.fingerprint, fingerprint);
     entry.facts = facts;
     entry.factsText = text;
     entry.fingerprint = fingerprint;
     indexCache = undefined;
-    if (changed) providerRevision++;
     return changed;
   }
 
@@ -332,11 +339,14 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
    * some file's provider facts change (a keystroke elsewhere in a large file keeps them).
    */
   function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): Omit<KumaDiagnostic, 'document'>[] {
-    const hit = crossCache.get(pd);
-    if (hit && hit.revision === providerRevision && hit.version === version) return hit.diagnostics;
     const k = factsOfDoc(pd).facts.kuma;
-    const diagnostics = k?.kind === 'MeshService' ? meshServiceDiagnostics(k, index(), version) : [];
-    crossCache.set(pd, { revision: providerRevision, version, diagnostics });
+    if (k?.kind !== 'MeshService') return [];
+    const rev = (scope: string) => scopeRevisions.get(scope) ?? 0;
+    const revision = `${rev(`dp|${k.mesh}|${k.form}`)}|${k.form === 'kubernetes' ? rev('k8s') : 0}`;
+    const hit = crossCache.get(pd);
+    if (hit && hit.revision === revision && hit.version === version) return hit.diagnostics;
+    const diagnostics = meshServiceDiagnostics(k, index(), version);
+    crossCache.set(pd, { revision, version, diagnostics });
     return diagnostics;
   }
 
