@@ -158,8 +158,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   /** Re-checks open documents (all, or all but one) after settings or workspace facts changed. */
   function revalidateOpen(except?: string) {
-    for (const doc of documents.all()) if (doc.uri !== except) schedule(doc.uri);
-    if (pullSupport && refreshSupport) void connection.languages.diagnostics.refresh();
+    // After the edited file's own diagnostics have gone out: the user is looking at that file.
+    const others = () => {
+      for (const doc of documents.all()) if (doc.uri !== except) schedule(doc.uri);
+      if (pullSupport && refreshSupport) void connection.languages.diagnostics.refresh();
+    };
+    if (except) setTimeout(others, 30);
+    else others();
   }
 
   function excluded(): (rel: string) => boolean {
