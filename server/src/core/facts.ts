@@ -412,7 +412,9 @@ export function changedScopes(before: string, after: string): Set<string> {
     const m = new Map<string, string[]>();
     for (const line of fp === '' ? [] : fp.split('\n')) {
       const scope = line.slice(0, line.indexOf('\u0001'));
-      m.set(scope, [...(m.get(scope) ?? []), line]);
+      const list = m.get(scope);
+      if (list) list.push(line);
+      else m.set(scope, [line]);
     }
     return m;
   };

@@ -330,7 +330,11 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   }
 
   function index(): WorkspaceIndex {
-    if (!indexCache) indexCache = new WorkspaceIndex([...files].map(([uri, f]) => [uri, f.facts] as [string, FileFacts]));
+    if (!indexCache)
+      indexCache = new WorkspaceIndex(
+        [...files].map(([uri, f]) => [uri, f.facts] as [string, FileFacts]),
+        keyOf,
+      );
     return indexCache;
   }
 

@@ -67,7 +67,14 @@ export class WorkspaceIndex {
   readonly meshes = new Map<string, MeshFact>();
   readonly endpointSlices: Located<EndpointSliceFact>[] = [];
 
-  constructor(files: Iterable<[string, FileFacts]>) {
+  /**
+   * @param keyOf the identity of a resource (`resourceKey`); a caller that keeps facts objects
+   * across edits can pass a memoized one, so rebuilding the index does not rebuild every key.
+   */
+  constructor(
+    files: Iterable<[string, FileFacts]>,
+    private readonly keyOf: (k: KumaFact) => string = resourceKey,
+  ) {
     for (const [uri, f] of files) {
       for (const k of f.kuma) {
         this.kuma.push({ uri, fact: k });
@@ -98,16 +105,20 @@ export class WorkspaceIndex {
       for (const d of this.dataplanes) {
         if ((d.fact.inbounds?.length ?? 0) === 0) continue;
         const k = `${d.fact.mesh}\u0000${d.fact.form}`;
-        dataplanes.set(k, [...(dataplanes.get(k) ?? []), d]);
+        const list = dataplanes.get(k);
+        if (list) list.push(d);
+        else dataplanes.set(k, [d]);
       }
       const workloads = new Map<string, Located<WorkloadFact>[]>();
       for (const w of this.workloads) {
         const k = `${w.fact.namespace}\u0000${this.workloadMesh(w.fact)}`;
-        workloads.set(k, [...(workloads.get(k) ?? []), w]);
+        const list = workloads.get(k);
+        if (list) list.push(w);
+        else workloads.set(k, [w]);
       }
       const byKey = new Map<string, Located<KumaFact>[]>();
       for (const k of this.kuma) {
-        const key = resourceKey(k.fact);
+        const key = this.keyOf(k.fact);
         const list = byKey.get(key);
         if (list) list.push(k);
         else byKey.set(key, [k]);
@@ -129,7 +140,7 @@ export class WorkspaceIndex {
 
   /** Every declaration of the resource a fact names (itself included). */
   sameResource(k: KumaFact): Located<KumaFact>[] {
-    return this.groups.byKey.get(resourceKey(k)) ?? [];
+    return this.groups.byKey.get(this.keyOf(k)) ?? [];
   }
 
   /** The mesh a Pod template belongs to: its label (or annotation), its namespace's label, or default. */
