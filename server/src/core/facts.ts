@@ -115,13 +115,15 @@ export interface EndpointSliceFact {
   endpoints: { addresses: string[]; targetRef?: { kind?: string; name?: string; namespace?: string; apiVersion?: string } }[];
 }
 
-function strMap(v: unknown): Record<string, string> {
+/** The string-valued entries of a map (labels, tags, selectors); nested values are left out. */
+export function strMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (isObj(v)) for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined && typeof x !== 'object') out[k] = String(x);
   return out;
 }
 
-function str(v: unknown): string | undefined {
+/** A scalar as text (numbers too), or undefined. */
+export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 

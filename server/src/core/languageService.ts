@@ -109,7 +109,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     ParsedDocument,
     { revision: string; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
   >();
-  const files = new Map<string, { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string }>();
+  type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string };
+  const files = new Map<string, FileEntry>();
   let indexCache: WorkspaceIndex | undefined;
   /** Bumped whenever facts that other files' checks read change anywhere. */
   let providerRevision = 0;
@@ -295,13 +296,20 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const { facts, fingerprint } = yield* factsOfText(current, entry.open !== undefined);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
+    return record(entry, current, facts, fingerprint);
+  }
+
+  /**
+   * Stores a file's new facts. Ranges move with every edit, so the index is rebuilt even when
+   * the fingerprint holds; cached cross-file results only go stale when what other files
+   * depend on changed (the return value).
+   */
+  function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string): boolean {
     const changed = fingerprint !== entry.fingerprint;
     if (changed) noteChange(entry.fingerprint, fingerprint);
     entry.facts = facts;
-    entry.factsText = current;
+    entry.factsText = text;
     entry.fingerprint = fingerprint;
-    // Ranges move with every edit, so the index is rebuilt even when the fingerprint holds; the
-    // cached cross-file results only go stale when what other files depend on changed.
     indexCache = undefined;
     return changed;
   }
@@ -312,13 +320,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     files.set(uri, entry);
     // An open buffer has the last word; its facts stay.
     if (entry.open !== undefined || entry.factsText === text) return false;
-    const changed = fingerprint !== entry.fingerprint;
-    if (changed) noteChange(entry.fingerprint, fingerprint);
-    entry.facts = facts;
-    entry.factsText = text;
-    entry.fingerprint = fingerprint;
-    indexCache = undefined;
-    return changed;
+    return record(entry, text, facts, fingerprint);
   }
 
   function setFile(uri: string, text: string | undefined, layer: FileLayer): boolean {

@@ -1,6 +1,7 @@
 import type { FileAnalysis } from './languageService';
 import { Resource, isObj } from './resource';
 import type { KumaKind, OffsetRange } from './types';
+import { str } from './facts';
 
 /** One Kuma resource of a file, for the outline and "go to symbol". Offsets are file offsets. */
 export interface SymbolEntry {
@@ -17,10 +18,6 @@ export interface SymbolEntry {
   range: OffsetRange;
   /** The name's value (or the `kind:`/`type:` key when there is no name). */
   selectionRange: OffsetRange;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
 }
 
 function list(v: unknown): Record<string, unknown>[] {

@@ -107,8 +107,7 @@ export function rewriteFile(
   return { edits, details };
 }
 
-function lspEdits(text: string, edits: TextEdit[], positionAt: (o: number) => { line: number; character: number }): LspTextEdit[] {
-  void text;
+function lspEdits(edits: TextEdit[], positionAt: (o: number) => { line: number; character: number }): LspTextEdit[] {
   return edits.map((e) => ({ range: { start: positionAt(e.range.start), end: positionAt(e.range.end) }, newText: e.newText }));
 }
 
@@ -116,12 +115,11 @@ function action(
   title: string,
   kind: string,
   uri: string,
-  text: string,
   edits: TextEdit[],
   positionAt: (o: number) => { line: number; character: number },
   extra: Partial<CodeAction> = {},
 ): CodeAction {
-  const edit: WorkspaceEdit = { changes: { [uri]: lspEdits(text, edits, positionAt) } };
+  const edit: WorkspaceEdit = { changes: { [uri]: lspEdits(edits, positionAt) } };
   return { title, kind, edit, ...extra };
 }
 
@@ -158,7 +156,6 @@ export function conversionActions(
           `Add the MeshService Kuma generates for this Service${note}`,
           rewrite,
           uri,
-          text,
           [
             insertAfter(
               text,
@@ -177,7 +174,6 @@ export function conversionActions(
           'Replace this Service with a MeshService (Kubernetes form)',
           rewrite,
           uri,
-          text,
           [{ range: replaceRange, newText: body }],
           positionAt,
         ),
@@ -189,7 +185,6 @@ export function conversionActions(
             'Replace this Service with a MeshService (Universal form)',
             rewrite,
             uri,
-            text,
             [{ range: replaceRange, newText: universal }],
             positionAt,
           ),
@@ -207,7 +202,6 @@ export function conversionActions(
           'Add the label kuma.io/mesh: default so Kuma generates a MeshService',
           CodeActionKind.QuickFix,
           uri,
-          text,
           shiftEdits(r.addMeshLabel, d.offset),
           positionAt,
         ),
@@ -222,7 +216,6 @@ export function conversionActions(
           `Generate the MeshService${r.generated.length > 1 ? 's' : ''} for this Dataplane`,
           rewrite,
           uri,
-          text,
           [
             insertAfter(
               text,
@@ -249,7 +242,6 @@ export function conversionActions(
           `Convert to ${target === 'universal' ? 'Universal' : 'Kubernetes'} format`,
           rewrite,
           uri,
-          text,
           shiftEdits(r.edits, d.offset),
           positionAt,
         ),
@@ -257,10 +249,10 @@ export function conversionActions(
     if (c.kind === 'MeshService') {
       const m = migrateSelectors(input);
       if (!('error' in m) && m.edits.length)
-        out.push(action('Migrate dataplaneTags to dataplaneLabels', rewrite, uri, text, shiftEdits(m.edits, d.offset), positionAt));
+        out.push(action('Migrate dataplaneTags to dataplaneLabels', rewrite, uri, shiftEdits(m.edits, d.offset), positionAt));
     }
     const all = rewriteFile(service, text, settings, 'migrateTo30');
-    if (all.edits.length) out.push(action('Migrate this file to Kuma 3.0', rewrite, uri, text, all.edits, positionAt));
+    if (all.edits.length) out.push(action('Migrate this file to Kuma 3.0', rewrite, uri, all.edits, positionAt));
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { isObj } from '../resource';
 import { parsableProtocols, supportedProtocols, type KumaVersion } from '../versions';
 import type { ConvertInput, GenerateResult } from './types';
 import { mapOf, seq, toYaml, type YamlMap } from './yamlOut';
+import { str, strMap } from '../facts';
 
 /**
  * Universal Dataplane → MeshService, as Kuma's Universal generator does it (SPEC.md section 9,
@@ -34,16 +35,6 @@ const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 export function isRfc1035Label(s: string): boolean {
   return s.length <= 63 && RFC1035.test(s);
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-}
-
-function strMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObj(v)) for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined && typeof x !== 'object') out[k] = String(x);
-  return out;
 }
 
 interface Port {

@@ -5,6 +5,7 @@ import { supportedProtocols, type KumaVersion } from '../versions';
 import { findPair } from '../yamlNodes';
 import type { ConvertInput, GenerateResult, TextEdit } from './types';
 import { mapOf, seq, toYaml, type YamlMap, type YamlValue } from './yamlOut';
+import { str, strMap } from '../facts';
 
 /**
  * Kubernetes Service → MeshService, as Kuma's MeshService controller does it
@@ -21,16 +22,6 @@ const MESH_LABEL = 'kuma.io/mesh';
 const SIDECAR_INJECTION = 'kuma.io/sidecar-injection';
 
 type Obj = Record<string, unknown>;
-
-function strMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObj(v)) for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined && typeof x !== 'object') out[k] = String(x);
-  return out;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-}
 
 /** Kuma's `GetEnabled` for the sidecar-injection label. */
 function enabled(v: string | undefined): boolean {
