@@ -61,13 +61,22 @@ export function withCode(seen: Seen[], code: string): Seen[] {
 }
 
 /**
+ * Loads a multi-file fixture into a fresh language service, every file at `file:///ws/<path>`,
+ * and returns the file holding the `$0` cursor (if any).
+ */
+export function loadWorkspace(src: string): { service: LanguageService; files: FixtureFile[]; cursor: FixtureFile | undefined } {
+  const service = createLanguageService();
+  const files = parseFixture(src);
+  for (const f of files) service.setFile(`file:///ws/${f.path}`, f.text, 'disk');
+  return { service, files, cursor: files.find((f) => f.cursor !== undefined) };
+}
+
+/**
  * Loads a multi-file fixture into a fresh language service as a workspace and returns what
  * each file's diagnostics cover, including cross-file ones.
  */
 export function workspaceDiagnostics(src: string, version: KumaVersion = '2.14'): Map<string, Seen[]> {
-  const service = createLanguageService();
-  const files = parseFixture(src);
-  for (const f of files) service.setFile(`file:///ws/${f.path}`, f.text, 'disk');
+  const { service, files } = loadWorkspace(src);
   const out = new Map<string, Seen[]>();
   for (const f of files) {
     const a = service.diagnose(`file:///ws/${f.path}`, f.text, { kumaVersion: version, validate: true });

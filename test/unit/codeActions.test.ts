@@ -1,15 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { quickFixes } from '../../server/src/core/codeActions';
-import { createLanguageService } from '../../server/src/core/languageService';
 import type { KumaVersion } from '../../server/src/core/versions';
-import { dedent, parseFixture } from '../helpers';
+import { dedent, loadWorkspace } from '../helpers';
 
 /** Diagnoses the fixture, applies the first (preferred) fix for `code`, returns the new text. */
 function fix(src: string, code: string, version: KumaVersion = '2.14', pick = 0): { text: string; titles: string[] } {
-  const service = createLanguageService();
-  const files = parseFixture(src);
-  for (const f of files) service.setFile(`file:///ws/${f.path}`, f.text, 'disk');
+  const { service, files } = loadWorkspace(src);
   const target = files[files.length - 1];
   const d = service
     .diagnose(`file:///ws/${target.path}`, target.text, { kumaVersion: version, validate: true })

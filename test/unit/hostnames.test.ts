@@ -1,14 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService } from '../../server/src/core/languageService';
 import { crossFileHover } from '../../server/src/core/navigation';
-import { dedent, parseFixture } from '../helpers';
+import { dedent, loadWorkspace } from '../helpers';
 
 function hover(src: string): string | undefined {
-  const service = createLanguageService();
-  const files = parseFixture(src);
-  for (const f of files) service.setFile(`file:///ws/${f.path}`, f.text, 'disk');
-  const c = files.find((f) => f.cursor !== undefined)!;
+  const { service, cursor } = loadWorkspace(src);
+  const c = cursor!;
   return crossFileHover(service, c.text, c.cursor!, { kumaVersion: '2.14', validate: true })?.markdown;
 }
 

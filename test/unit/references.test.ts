@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService, type LanguageService } from '../../server/src/core/languageService';
+import type { LanguageService } from '../../server/src/core/languageService';
 import { references, rename, prepareRename } from '../../server/src/core/references';
 import { inlayHints, workspaceSymbols } from '../../server/src/core/insights';
-import { dedent, parseFixture, type FixtureFile } from '../helpers';
+import { dedent, loadWorkspace, type FixtureFile } from '../helpers';
 
 const FIXTURE = dedent(`
   #- dataplanes.yaml
@@ -60,10 +60,8 @@ const FIXTURE = dedent(`
 const settings = { kumaVersion: '2.14' as const, validate: true };
 
 function load(src: string): { service: LanguageService; files: FixtureFile[]; cursor: FixtureFile } {
-  const service = createLanguageService();
-  const files = parseFixture(src);
-  for (const f of files) service.setFile(`file:///ws/${f.path}`, f.text, 'disk');
-  return { service, files, cursor: files.find((f) => f.cursor !== undefined)! };
+  const { service, files, cursor } = loadWorkspace(src);
+  return { service, files, cursor: cursor! };
 }
 
 function covered(files: FixtureFile[], uri: string, r: { start: number; end: number }): string {

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService } from '../../server/src/core/languageService';
 import { selectorCompletions } from '../../server/src/core/selectorCompletion';
-import { dedent, parseFixture } from '../helpers';
+import { dedent, loadWorkspace } from '../helpers';
 
 const DATAPLANES = dedent(`
   #- dp.yaml
@@ -35,10 +34,8 @@ const DATAPLANES = dedent(`
 `);
 
 function complete(src: string, version: '2.9' | '2.14' | '3.0' = '2.14') {
-  const service = createLanguageService();
-  const files = parseFixture(src);
-  for (const f of files) service.setFile(`file:///ws/${f.path}`, f.text, 'disk');
-  const c = files.find((f) => f.cursor !== undefined)!;
+  const { service, cursor } = loadWorkspace(src);
+  const c = cursor!;
   return (selectorCompletions(service, c.text, c.cursor!, { kumaVersion: version, validate: true }) ?? []).map((e) => e.label).sort();
 }
 
