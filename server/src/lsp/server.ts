@@ -9,14 +9,20 @@ import {
   FileChangeType,
   InsertTextFormat,
   InsertTextMode,
+  LSPErrorCodes,
   MarkupKind,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  type CancellationToken,
   type CompletionItem,
   type Connection,
+  type DidChangeConfigurationParams,
+  type DocumentDiagnosticReport,
+  type DidChangeWatchedFilesParams,
   type InitializeParams,
   type InitializeResult,
+  type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import picomatch from 'picomatch';
@@ -45,6 +51,10 @@ import {
 import { conversionActions, generateForFile, rewriteFile } from './conversions';
 import { toLspDiagnostics, toLspRange } from './convert';
 import type { WorkspaceFs } from './workspaceFs';
+import { Cancelled, Work } from './work';
+
+/** At most this many workspace symbols per request: a query of one letter would list the whole workspace. */
+export const MAX_WORKSPACE_SYMBOLS = 1000;
 
 /** Settings of the server: the core's plus which files the workspace index skips. */
 export interface ServerSettings extends Settings {
@@ -78,6 +88,18 @@ const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
 export interface ServerOptions {
   /** Access to files that are not open; without it the index follows open files only. */
   fs?: WorkspaceFs;
+  /**
+   * Called on entry of every handler with its name (`hover`, `document change`, ...); tests
+   * make it throw to check that a failing handler is contained (see KUMA_LS_INJECT_FAULT).
+   */
+  injectFault?: (handler: string) => void;
+}
+
+/** A small stable hash, for result ids. */
+function hashOf(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
 }
 
 /**
@@ -95,17 +117,54 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let watchRegistration = false;
   let progressSupport = false;
   let annotationSupport = false;
+  let createFileSupport = false;
   let workspaceFolders: string[] = [];
   const stopWatching: (() => void)[] = [];
   const pending = new Map<string, ReturnType<typeof setImmediate>>();
 
+  const logFailure = (name: string, err: unknown) =>
+    connection.console.error(`kuma: ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+
+  /** A notification handler or callback: a failure is logged and the server carries on. */
   const guard =
     <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R) =>
     (...args: A): R => {
       try {
+        options.injectFault?.(name);
         return fn(...args);
       } catch (err) {
-        connection.console.error(`kuma: ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        logFailure(name, err);
+        return fallback;
+      }
+    };
+  /** The same for asynchronous callbacks (configuration, file watching). */
+  const guardAsync =
+    <A extends unknown[]>(name: string, fn: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        options.injectFault?.(name);
+        await fn(...args);
+      } catch (err) {
+        logFailure(name, err);
+      }
+    };
+  /**
+   * A request handler: a failure is logged and answered with the fallback (an empty result);
+   * a request the client cancelled (before or while it runs) is answered RequestCancelled.
+   */
+  const request =
+    <P, R>(name: string, fallback: R, fn: (params: P, work: Work) => R | ResponseError<never> | Promise<R | ResponseError<never>>) =>
+    async (params: P, token: CancellationToken): Promise<R | ResponseError<never>> => {
+      const work = new Work(() => token.isCancellationRequested);
+      try {
+        work.check();
+        options.injectFault?.(name);
+        const result = await fn(params, work);
+        work.check();
+        return result;
+      } catch (err) {
+        if (err instanceof Cancelled) return new ResponseError<never>(LSPErrorCodes.RequestCancelled, `kuma: ${name} cancelled`);
+        logFailure(name, err);
         return fallback;
       }
     };
@@ -159,10 +218,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** Re-checks open documents (all, or all but one) after settings or workspace facts changed. */
   function revalidateOpen(except?: string) {
     // After the edited file's own diagnostics have gone out: the user is looking at that file.
-    const others = () => {
+    const others = guard('revalidate', undefined, () => {
       for (const doc of documents.all()) if (doc.uri !== except) schedule(doc.uri);
-      if (pullSupport && refreshSupport) void connection.languages.diagnostics.refresh();
-    };
+      if (pullSupport && refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
+    });
     if (except) setTimeout(others, 30);
     else others();
   }
@@ -251,7 +310,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (changed) revalidateOpen();
   }
 
-  async function onDiskChange(uri: string, deleted: boolean) {
+  const onDiskChange = guardAsync('file watching', async (uri: string, deleted: boolean) => {
     let text: string | undefined;
     if (!deleted && options.fs) {
       try {
@@ -261,7 +320,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
     }
     if (service.setFile(uri, text, 'disk')) revalidateOpen();
-  }
+  });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -271,6 +330,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     progressSupport = !!caps.window?.workDoneProgress;
     annotationSupport = !!caps.workspace?.workspaceEdit?.changeAnnotationSupport;
+    createFileSupport = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
     workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) =>
       u.startsWith('file:'),
     );
@@ -294,49 +354,56 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   });
 
-  connection.onInitialized(async () => {
-    if (configurationSupport) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kuma' }).catch(() => undefined);
-      const before = settings;
-      await fetchSettings();
-      if (before !== settings) revalidateOpen();
-    }
-    if (watchRegistration) {
-      void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
-        .catch(() => undefined);
-    } else if (options.fs) {
-      for (const folder of workspaceFolders) stopWatching.push(options.fs.watch(folder, (uri, deleted) => void onDiskChange(uri, deleted)));
-    }
-    // Compile the validators of the configured version while the editor is still opening files.
-    setImmediate(guard('warm up', undefined, () => service.warmUp(settings.kumaVersion)));
-    void indexWorkspace().catch((err) => connection.console.error(`kuma: indexing failed: ${String(err)}`));
-  });
+  connection.onInitialized(
+    guardAsync('initialized', async () => {
+      if (configurationSupport) {
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kuma' }).catch(() => undefined);
+        const before = settings;
+        await fetchSettings();
+        if (before !== settings) revalidateOpen();
+      }
+      if (watchRegistration) {
+        void connection.client
+          .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+          .catch(() => undefined);
+      } else if (options.fs) {
+        for (const folder of workspaceFolders)
+          stopWatching.push(options.fs.watch(folder, (uri, deleted) => void onDiskChange(uri, deleted)));
+      }
+      // Compile the validators of the configured version while the editor is still opening files.
+      setImmediate(guard('warm up', undefined, () => service.warmUp(settings.kumaVersion)));
+      void indexWorkspace().catch((err) => logFailure('indexing', err));
+    }),
+  );
 
-  connection.onDidChangeWatchedFiles((params) => {
-    const isExcluded = excluded();
-    for (const change of params.changes) {
-      const folder = workspaceFolders.find((f) => change.uri.startsWith(f.endsWith('/') ? f : `${f}/`));
-      const rel = folder ? decodeURIComponent(change.uri.slice(folder.length).replace(/^\//, '')) : change.uri;
-      if (isExcluded(rel) || /(^|\/)(node_modules|\.git)\//.test(rel)) continue;
-      void onDiskChange(change.uri, change.type === FileChangeType.Deleted);
-    }
-  });
+  connection.onDidChangeWatchedFiles(
+    guard('watched files', undefined, (params: DidChangeWatchedFilesParams) => {
+      const isExcluded = excluded();
+      for (const change of params.changes) {
+        const folder = workspaceFolders.find((f) => change.uri.startsWith(f.endsWith('/') ? f : `${f}/`));
+        const rel = folder ? decodeURIComponent(change.uri.slice(folder.length).replace(/^\//, '')) : change.uri;
+        if (isExcluded(rel) || /(^|\/)(node_modules|\.git)\//.test(rel)) continue;
+        void onDiskChange(change.uri, change.type === FileChangeType.Deleted);
+      }
+    }),
+  );
 
-  connection.onDidChangeConfiguration(async (change) => {
-    if (configurationSupport) await fetchSettings();
-    else if (change.settings) settings = readSettings(change.settings);
-    revalidateOpen();
-  });
+  connection.onDidChangeConfiguration(
+    guardAsync('configuration', async (change: DidChangeConfigurationParams) => {
+      if (configurationSupport) await fetchSettings();
+      else if (change.settings) settings = readSettings(change.settings);
+      revalidateOpen();
+    }),
+  );
 
-  connection.onShutdown(() => stopWatching.forEach((stop) => stop()));
+  connection.onShutdown(guard('shutdown', undefined, () => stopWatching.forEach((stop) => stop())));
 
   /**
    * The palette commands: convert / generate / migrate one file (uri) or the whole workspace
    * (uri null). Workspace-wide edits carry a change annotation that asks for confirmation, so
    * the editor shows them for review before applying them, as one undoable edit.
    */
-  async function runCommand(command: string, args: unknown[]): Promise<ConvertCommandResult> {
+  async function runCommand(command: string, args: unknown[], work: Work): Promise<ConvertCommandResult> {
     if (command === ServerCommands.showNotes) {
       const lines = args.filter((a): a is string => typeof a === 'string');
       if (lines.length) void connection.window.showInformationMessage(`Kuma generated the MeshService assuming: ${lines.join(' ')}`);
@@ -345,7 +412,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const uri = typeof args[0] === 'string' ? args[0] : undefined;
     const output = (typeof args[1] === 'string' ? args[1] : 'beside') as ConvertOutput;
     const uris = uri ? [uri] : service.uris();
-    const textOf = (u: string) => documents.get(u)?.getText() ?? service.getText(u);
     const progress = !uri && progressSupport ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     const label = {
       [ServerCommands.convertServices]: 'Convert Services to MeshServices',
@@ -357,6 +423,28 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }[command];
     if (!label) return { message: `Unknown command ${command}.`, details: [] };
     progress?.begin(`Kuma: ${label}`, 0, undefined, true);
+    try {
+      return await convertFiles(command, label, uri, uris, output, progress, work);
+    } catch (err) {
+      // The Cancel button of the progress notification: say so (a cancelled request is answered RequestCancelled).
+      if (err instanceof Cancelled && !work.cancelled) return { message: `${label}: cancelled, nothing changed.`, details: [] };
+      throw err;
+    } finally {
+      progress?.done();
+    }
+  }
+
+  async function convertFiles(
+    command: string,
+    label: string,
+    uri: string | undefined,
+    uris: string[],
+    output: ConvertOutput,
+    progress: WorkDoneProgressServerReporter | undefined,
+    request: Work,
+  ): Promise<ConvertCommandResult> {
+    const work = new Work(() => request.cancelled || !!progress?.token.isCancellationRequested);
+    const textOf = (u: string) => documents.get(u)?.getText() ?? service.getText(u);
     const changes: Record<string, { range: ReturnType<typeof rangeIn>; newText: string }[]> = {};
     const details: string[] = [];
     const generatedYaml: string[] = [];
@@ -365,10 +453,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const text = textOf(u);
       done++;
       if (text === undefined) continue;
-      if (done % 50 === 0) {
-        progress?.report(Math.round((100 * done) / uris.length), `${done} of ${uris.length} files`);
-        await new Promise((r) => setImmediate(r));
-      }
+      if (done % 50 === 0) progress?.report(Math.round((100 * done) / uris.length), `${done} of ${uris.length} files`);
+      await work.tick();
       let edits: { range: OffsetRange; newText: string }[] = [];
       if (command === ServerCommands.convertServices || command === ServerCommands.generateFromDataplanes) {
         const r = generateForFile(service, text, settings, command === ServerCommands.convertServices ? 'services' : 'dataplanes');
@@ -390,15 +476,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
       if (edits.length) changes[u] = edits.map((e) => ({ range: rangeIn(u, e.range), newText: e.newText }));
     }
-    progress?.done();
+    // Nothing is applied once the request is cancelled.
+    work.check();
     const generating = command === ServerCommands.convertServices || command === ServerCommands.generateFromDataplanes;
     if (generating && output !== 'beside') {
       if (generatedYaml.length === 0) return { message: `${label}: nothing to generate.`, details };
       const content = generatedYaml.join('---\n');
-      if (output === 'untitled') return { message: `${label}: ${generatedYaml.length} MeshService(s) generated.`, content, details };
-      // A new file next to the (first) source file.
+      // A new file next to the (first) source file, created by an edit the editor applies: the
+      // server itself never writes a file. An editor that cannot create files gets the text.
       const base = (uri ?? uris[0]).replace(/\.ya?ml$/i, '');
       const target = `${base}.meshservices.yaml`;
+      if (output === 'untitled' || !createFileSupport || !target.startsWith('file:'))
+        return { message: `${label}: ${generatedYaml.length} MeshService(s) generated.`, content, details };
       const applied = await connection.workspace.applyEdit({
         label: `Kuma: ${label}`,
         edit: {
@@ -460,14 +549,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.languages.diagnostics.on(
-    guard('pull diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, (params) => {
+    request('pull diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, (params) => {
       const doc = documents.get(params.textDocument.uri);
-      return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnose(doc) : [] };
+      const items = doc ? diagnose(doc) : [];
+      // The id names the result itself: the same problems as last time are answered "unchanged".
+      const resultId = hashOf(JSON.stringify(items));
+      return params.previousResultId === resultId
+        ? { kind: DocumentDiagnosticReportKind.Unchanged, resultId }
+        : { kind: DocumentDiagnosticReportKind.Full, resultId, items };
     }),
   );
 
   connection.onCompletion(
-    guard('completion', null, (params): CompletionItem[] | null => {
+    request('completion', null, (params): CompletionItem[] | null => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
       const text = doc.getText();
@@ -513,7 +607,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   connection.onHover(
-    guard('hover', null, (params) => {
+    request('hover', null, (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
       const text = doc.getText();
@@ -535,7 +629,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onDefinition(
-    guard('definition', [], (params) => {
+    request('definition', [], (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       return definitions(service, doc.getText(), doc.offsetAt(params.position), settings).map((l) => ({
@@ -546,7 +640,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onCodeAction(
-    guard('code actions', [], (params) => {
+    request('code actions', [], (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const text = doc.getText();
@@ -580,33 +674,35 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  connection.onExecuteCommand(async (params) => {
-    try {
-      return await runCommand(params.command, params.arguments ?? []);
-    } catch (err) {
-      connection.console.error(`kuma: ${params.command} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return {
-        message: `The command failed: ${err instanceof Error ? err.message : String(err)}. See the Kuma output channel.`,
-        details: [],
-      } satisfies ConvertCommandResult;
+  connection.onExecuteCommand(
+    request(
+      'command',
+      { message: 'The command failed: see the Kuma output channel for the error.', details: [] } as ConvertCommandResult,
+      (params, work) => runCommand(params.command, params.arguments ?? [], work),
+    ),
+  );
+
+  /** LSP locations of workspace locations, a time slice at a time (each file's lines are indexed once). */
+  async function locations(found: { uri: string; range: OffsetRange }[], work: Work) {
+    const out = [];
+    for (const l of found) {
+      await work.tick();
+      out.push({ uri: l.uri, range: rangeIn(l.uri, l.range) });
     }
-  });
+    return out;
+  }
 
   connection.onReferences(
-    guard('references', [], (params) => {
+    request('references', [], (params, work) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
-      return references(service, doc.uri, doc.getText(), doc.offsetAt(params.position), settings, params.context.includeDeclaration).map(
-        (l) => ({
-          uri: l.uri,
-          range: rangeIn(l.uri, l.range),
-        }),
-      );
+      const found = references(service, doc.uri, doc.getText(), doc.offsetAt(params.position), settings, params.context.includeDeclaration);
+      return locations(found, work);
     }),
   );
 
   connection.onPrepareRename(
-    guard('prepare rename', null, (params) => {
+    request('prepare rename', null, (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
       const r = prepareRename(service, doc.uri, doc.getText(), doc.offsetAt(params.position), settings);
@@ -614,25 +710,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  connection.onRenameRequest((params) => {
-    const doc = documents.get(params.textDocument.uri);
-    if (!doc) return null;
-    let result: ReturnType<typeof rename>;
-    try {
-      result = rename(service, doc.uri, doc.getText(), doc.offsetAt(params.position), params.newName, settings);
-    } catch (err) {
-      connection.console.error(`kuma: rename failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return null;
-    }
-    // A rename that cannot be done is answered with an error the editor shows to the user.
-    if ('error' in result) return new ResponseError(ErrorCodes.InvalidRequest, result.error);
-    const changes: Record<string, { range: ReturnType<typeof rangeIn>; newText: string }[]> = {};
-    for (const [uri, edits] of result.edits) changes[uri] = edits.map((e) => ({ range: rangeIn(uri, e.range), newText: e.newText }));
-    return { changes };
-  });
+  connection.onRenameRequest(
+    request('rename', null, async (params, work) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const result = rename(service, doc.uri, doc.getText(), doc.offsetAt(params.position), params.newName, settings);
+      // A rename that cannot be done is answered with an error the editor shows to the user.
+      if ('error' in result) return new ResponseError<never>(ErrorCodes.InvalidRequest, result.error);
+      const changes: Record<string, { range: ReturnType<typeof rangeIn>; newText: string }[]> = {};
+      for (const [uri, edits] of result.edits) {
+        await work.tick();
+        changes[uri] = edits.map((e) => ({ range: rangeIn(uri, e.range), newText: e.newText }));
+      }
+      return { changes };
+    }),
+  );
 
   connection.languages.inlayHint.on(
-    guard('inlay hints', [], (params) => {
+    request('inlay hints', [], (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const text = doc.getText();
@@ -648,18 +743,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onWorkspaceSymbol(
-    guard('workspace symbols', [], (params) =>
-      workspaceSymbols(service, params.query).map((s) => ({
-        name: s.name,
-        kind: s.kind === 'Dataplane' ? SymbolKind.Interface : SymbolKind.Class,
-        containerName: s.container,
-        location: { uri: s.uri, range: rangeIn(s.uri, s.range) },
-      })),
-    ),
+    request('workspace symbols', [], async (params, work) => {
+      const out = [];
+      // The editor asks again as the user types: a short query gets the first matches only.
+      for (const s of workspaceSymbols(service, params.query).slice(0, MAX_WORKSPACE_SYMBOLS)) {
+        await work.tick();
+        out.push({
+          name: s.name,
+          kind: s.kind === 'Dataplane' ? SymbolKind.Interface : SymbolKind.Class,
+          containerName: s.container,
+          location: { uri: s.uri, range: rangeIn(s.uri, s.range) },
+        });
+      }
+      return out;
+    }),
   );
 
   connection.onDocumentSymbol(
-    guard('document symbols', [], (params) => {
+    request('document symbols', [], (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const text = doc.getText();
@@ -676,7 +777,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onRequest(
     FileInfoRequest,
-    guard('fileInfo', null as FileInfoResult | null, (params: FileInfoParams): FileInfoResult | null => {
+    request('fileInfo', null as FileInfoResult | null, (params: FileInfoParams): FileInfoResult | null => {
       const doc = documents.get(params.uri);
       if (!doc) return null;
       const a = service.analyze(doc.getText(), settings);

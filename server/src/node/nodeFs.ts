@@ -53,6 +53,8 @@ export const nodeFs: WorkspaceFs = {
               }
             });
             worker.on('error', reject);
+            // A worker that dies without an error (out of memory) must not leave indexing waiting forever.
+            worker.on('exit', (code) => reject(new Error(`indexer worker exited (code ${code})`)));
             worker.postMessage({ uris: part });
           }),
       ),
