@@ -17,11 +17,16 @@ export class LspClient {
   /** Handlers for other requests from the server (e.g. `workspace/applyEdit`). */
   readonly handlers = new Map<string, (params: unknown) => unknown>();
   stderr = '';
+  /** Resolves with the exit code of the server process once it exits. */
+  readonly exited: Promise<number | null>;
 
-  constructor(args: string[] = ['--stdio']) {
+  constructor(args: string[] = ['--stdio'], env?: Record<string, string>) {
     const server = path.resolve(__dirname, '../../dist/server.node.js');
-    this.proc = spawn(process.execPath, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
     this.proc.stdout!.on('data', (d: Buffer) => this.onData(d));
+    // Writing to a server that has exited is what the exit tests do; not a test failure.
+    this.proc.stdin!.on('error', () => undefined);
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
   }
 
@@ -40,7 +45,7 @@ export class LspClient {
     }
   }
 
-  private dispatch(msg: { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } }) {
+  private dispatch(msg: { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string; code: number } }) {
     if (msg.method !== undefined && msg.id !== undefined) {
       // A request from the server.
       let result: unknown = null;
@@ -62,7 +67,7 @@ export class LspClient {
     const p = this.pending.get(msg.id!);
     if (!p) return;
     this.pending.delete(msg.id!);
-    if (msg.error) p.reject(new Error(msg.error.message));
+    if (msg.error) p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
     else p.resolve(msg.result);
   }
 
@@ -73,9 +78,25 @@ export class LspClient {
   }
 
   request<T>(method: string, params: unknown): Promise<T> {
+    return this.send<T>(method, params).response;
+  }
+
+  /** Sends a request and returns its id too (for `$/cancelRequest`); errors reject with their `code`. */
+  send<T>(method: string, params: unknown): { id: number; response: Promise<T> } {
     const id = this.nextId++;
+    const response = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
     this.write({ jsonrpc: '2.0', id, method, params });
-    return new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+    return { id, response };
+  }
+
+  /** The server process's pid (to check it is gone). */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  /** Closes the server's stdin, as an editor that died would. */
+  closeStdin() {
+    this.proc.stdin!.end();
   }
 
   notify(method: string, params: unknown) {
