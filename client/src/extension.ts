@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { RESTART_ACTION, RESTART_SERVER_COMMAND, RestartPolicy } from './restartPolicy';
 import { FileInfoRequest, ServerCommands, type ConvertCommandResult, type FileInfoResult } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
@@ -15,10 +23,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
+  // A crashed server is restarted a few times with one message, then left stopped (see restartPolicy.ts).
+  const restarts = new RestartPolicy();
   const clientOptions: LanguageClientOptions = {
+    errorHandler: {
+      error: (_error, _message, count) => ({
+        action: restarts.onConnectionError(count) === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown,
+      }),
+      closed: () => {
+        const d = restarts.onCrash();
+        if (d.message && d.severity === 'warning') void vscode.window.showWarningMessage(d.message);
+        if (d.message && d.severity === 'error') {
+          void vscode.window.showErrorMessage(d.message, RESTART_ACTION).then((choice) => {
+            if (choice === RESTART_ACTION) void vscode.commands.executeCommand(RESTART_SERVER_COMMAND);
+          });
+        }
+        // Shown above (once), so the client only logs it to the output channel.
+        return { action: d.restart ? CloseAction.Restart : CloseAction.DoNotRestart, message: d.message, handled: true };
+      },
+    },
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
+      // Virtual workspaces (see capabilities.virtualWorkspaces): open files are checked.
+      { scheme: 'vscode-vfs', language: 'yaml' },
     ],
     synchronize: { configurationSection: 'kuma' },
     outputChannel: channel,
@@ -57,6 +85,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       status.hide();
     }
   };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, async () => {
+      if (!client) return;
+      restarts.reset();
+      if (client.isRunning()) await client.stop();
+      await client.start();
+      channel.info('Kuma language server restarted by the user.');
+    }),
+  );
 
   await client.start();
   context.subscriptions.push(
