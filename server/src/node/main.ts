@@ -21,5 +21,5 @@ const injectFault = faulty.size
   : undefined;
 // Every handler is guarded; a stray rejected promise (a message the client no longer awaits)
 // is reported, not a reason to take the server down. Node's default would exit the process.
-process.on('unhandledRejection', (err) => process.stderr.write(`kuma: unhandled rejection: ${String(err)}\n`));
+process.on('unhandledRejection', (err) => console.error(`kuma: unhandled rejection: ${String(err)}`));
 startServer(createConnection(ProposedFeatures.all), { fs: nodeFs, injectFault });
