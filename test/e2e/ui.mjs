@@ -3,9 +3,10 @@
 // Env: CS_URL (code-server base URL), CS_WS (workspace folder holding examples/, ci.yaml, convert.yaml and k8s-ms.yaml),
 //      SHOT_DIR (where screenshots go), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const BASE = process.env.CS_URL ?? 'http://127.0.0.1:18080/';
 const WS = process.env.CS_WS;
@@ -469,6 +470,58 @@ try {
     return true;
   });
   await shot('kuma-e2e-palette.png');
+
+  // (h) the language server crashes: the client restarts it, says so once, and checking goes on;
+  // the palette restarts it by hand. Only our code-server's server (in run.sh's extensions dir) is touched.
+  const serverPids = () =>
+    execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(join(dirname(WS), 'exts')) && l.includes('dist/server.node.js'))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
+  const newServer = async (old) => {
+    for (let i = 0; i < 150; i++) {
+      const pids = serverPids().filter((p) => p !== old);
+      if (pids.length) return pids[0];
+      await sleep(100);
+    }
+    return undefined;
+  };
+  const CRASHED = 'stopped unexpectedly and was restarted';
+  const BOGUS = 'Unknown key "bogus"';
+  let restartedPid;
+  await step('a killed language server is restarted with one notification, and checks the next edit', async () => {
+    const [pid, ...more] = serverPids();
+    if (!pid || more.length) return `server processes: ${JSON.stringify(serverPids())}`;
+    process.kill(pid, 'SIGKILL');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: CRASHED });
+    await toast.first().waitFor({ timeout: 15000 });
+    restartedPid = await newServer(pid);
+    if (!restartedPid) return 'no new server process';
+    log(`server ${pid} killed, restarted as ${restartedPid}`);
+    await quickOpen(K8S_MS);
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('bogus: 1');
+    await problemRows.filter({ hasText: BOGUS }).first().waitFor({ timeout: 15000 });
+    const toasts = await toast.count();
+    return toasts === 1 || `${toasts} crash notifications`;
+  });
+  await shot('kuma-e2e-restarted.png');
+  await step('palette "Kuma: Restart the language server" starts a new server that follows edits', async () => {
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.type('Kuma: Restart the language server');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Restart the language server' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const pid = await newServer(restartedPid);
+    if (!pid) return 'no new server process';
+    log(`server restarted from the palette as ${pid}`);
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Z');
+    await problemRows.filter({ hasText: BOGUS }).first().waitFor({ state: 'detached', timeout: 15000 });
+    return true;
+  });
 } catch (e) {
   check('workbench session', false, String(e?.message ?? e).split('\n')[0]);
   await shot('kuma-e2e-failure.png');
