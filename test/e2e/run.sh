@@ -3,6 +3,7 @@
 # registry and Debian apt:
 #   1. code-server (VS Code 1.100.3 from npm) driven by Debian chromium through playwright-core (ui.mjs),
 #      with the packaged .vsix installed into a throwaway profile;
+#      then once more in an untrusted folder (Restricted Mode, restricted.mjs);
 #   2. Neovim 0.7's built-in LSP client against dist/server.node.js --stdio (nvim.lua).
 # Runs as root on a fresh Debian 12 machine (CI=true, no stdin, no display). The root `npm ci` must have run.
 # Env: E2E_CACHE (code-server cache dir, outside the repo), E2E_ARTIFACTS (screenshots), E2E_PORT (default 18080).
@@ -210,6 +211,40 @@ if ((ui_rc != 0 && ui_fail == 0)); then fail "vscode: ui.mjs exited with status 
 cleanup
 CS_PID=
 stamp "code-server tests done"
+
+# 5b. The same extension in an untrusted folder (Restricted Mode): workspace trust on, no trust prompt
+mkdir -p "$WORK/ud-restricted/User" "$WORK/ws-restricted"
+node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
+  Object.assign(s,{"security.workspace.trust.enabled":true,"security.workspace.trust.startupPrompt":"never"});
+  require("fs").writeFileSync(process.argv[2],JSON.stringify(s,null,2))' "$E2E_DIR/settings.json" "$WORK/ud-restricted/User/settings.json"
+cp "$ROOT/examples/mistakes/meshservice-typos.yaml" "$WORK/ws-restricted/"
+setsid "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --user-data-dir "$WORK/ud-restricted" --extensions-dir "$WORK/exts" \
+  --disable-telemetry --disable-update-check --disable-getting-started-override \
+  "$WORK/ws-restricted" >"$WORK/code-server-restricted.log" 2>&1 &
+CS_PID=$!
+up=
+for _ in $(seq 150); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
+    up=1
+    break
+  fi
+  kill -0 "$CS_PID" 2>/dev/null || break
+  sleep 0.2
+done
+if [ -n "$up" ]; then
+  set +e
+  CS_URL="http://127.0.0.1:$PORT/" CS_WS="$WORK/ws-restricted" SHOT_DIR="$ARTIFACTS" timeout 120 node "$E2E_DIR/restricted.mjs" 2>&1 |
+    tee "$WORK/restricted.log"
+  set -e
+  passed=$((passed + $(grep -c '^ok - ' "$WORK/restricted.log" || true)))
+  failed=$((failed + $(grep -c '^FAIL - ' "$WORK/restricted.log" || true)))
+  grep -q '^ok - .*Kuma extension checks' "$WORK/restricted.log" || tail -20 "$WORK/code-server-restricted.log"
+else
+  fail "code-server (Restricted Mode) listening on 127.0.0.1:$PORT"
+fi
+cleanup
+CS_PID=
+stamp "Restricted Mode done"
 
 # 6. Neovim's built-in LSP client against the same server over stdio
 # In a folder of its own: the server indexes the folder Neovim starts in.
