@@ -118,6 +118,36 @@ test('a failing handler is logged and answered with an empty result; the next re
   }
 });
 
+test("a failure while indexing a file (on the worker thread's message event) is logged; the server keeps answering", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-robust-index-'));
+  fs.writeFileSync(path.join(dir, 'a.yaml'), SERVICE('web'));
+  const root = pathToFileURL(dir).toString();
+  const c = new LspClient(['--stdio'], { KUMA_LS_INJECT_FAULT: 'indexing' });
+  try {
+    const failed = c.waitFor<LogMessage>('window/logMessage', (m) => m.message.includes('kuma: indexing failed'));
+    const done = c.waitFor<LogMessage>('window/logMessage', (m) => /indexed \d+ YAML files/.test(m.message));
+    await c.request('initialize', {
+      processId: process.pid,
+      rootUri: root,
+      workspaceFolders: [{ uri: root, name: 'ws' }],
+      capabilities: {},
+    });
+    c.notify('initialized', {});
+    assert.match((await failed).message, /injected fault in indexing/);
+    await done;
+    const uri = `${root}/b.yaml`;
+    c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: MESH_SERVICE('http') } });
+    const symbols = await c.request<{ name: string }[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['web'],
+    );
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('cancellation: a request cancelled before it runs, and a workspace conversion cancelled while it runs', async () => {
   const { c, dir } = await bigWorkspace(100, 10, { workspace: { workspaceEdit: { documentChanges: true } } });
   const applied: unknown[] = [];

@@ -50,7 +50,7 @@ import {
 } from '../protocol';
 import { conversionActions, generateForFile, rewriteFile } from './conversions';
 import { toLspDiagnostics, toLspRange } from './convert';
-import type { WorkspaceFs } from './workspaceFs';
+import type { IndexedFile, WorkspaceFs } from './workspaceFs';
 import { Cancelled, Work } from './work';
 
 /** At most this many workspace symbols per request: a query of one letter would list the whole workspace. */
@@ -269,10 +269,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (fs.indexFiles) {
       // Parse on another thread; this one only records the facts and keeps answering.
       try {
-        await fs.indexFiles(uris, (r) => {
-          if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
-          if (++count % 100 === 0) report();
-        });
+        // Called from the worker's message event: a throw there would take the process down.
+        await fs.indexFiles(
+          uris,
+          guard('indexing', undefined, (r: IndexedFile) => {
+            if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
+            if (++count % 100 === 0) report();
+          }),
+        );
         inWorker = true;
       } catch (err) {
         connection.console.warn(`kuma: indexing on a worker thread failed (${String(err)}); indexing here instead`);
