@@ -18,9 +18,12 @@ export class LspClient {
   readonly handlers = new Map<string, (params: unknown) => unknown>();
   stderr = '';
 
-  constructor(args: string[] = ['--stdio']) {
+  /** `command`: an executable to run instead of `node dist/server.node.js` (e.g. an installed bin). */
+  constructor(args: string[] = ['--stdio'], command?: string) {
     const server = path.resolve(__dirname, '../../dist/server.node.js');
-    this.proc = spawn(process.execPath, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = command
+      ? spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d: Buffer) => this.onData(d));
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
   }
