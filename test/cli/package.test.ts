@@ -106,3 +106,14 @@ test('the npm package installs offline and its bins work: kuma-lint, and kuma-la
     await c.shutdown();
   }
 });
+
+test('every picture the README shows is in docs/, a PNG under 150 KB', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const pictures = [...readme.matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.deepEqual(pictures.sort(), ['docs/completion.png', 'docs/diagnostics.png', 'docs/hover.png', 'docs/quickfix.png']);
+  for (const p of pictures) {
+    const bytes = fs.readFileSync(path.join(ROOT, p));
+    assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', p);
+    assert.ok(bytes.length < 150 * 1024, `${p} is ${bytes.length} bytes`);
+  }
+});

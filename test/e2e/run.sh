@@ -8,7 +8,8 @@
 #   4. Emacs 28 + eglot 1.9 against the same server (eglot.el);
 #   5. opt-in (E2E_ELECTRON=1): the extension-host tests in desktop VS Code via @vscode/test-electron.
 # Runs as root on a fresh Debian 12 machine (CI=true, no stdin, no display). The root `npm ci` must have run.
-# Env: E2E_CACHE (code-server cache dir, outside the repo), E2E_ARTIFACTS (screenshots), E2E_PORT (default 18080).
+# Env: E2E_CACHE (code-server cache dir, outside the repo), E2E_ARTIFACTS (screenshots), E2E_PORT (default 18080),
+#      E2E_DOCS=1 (copy the cropped screenshots to docs/*.png), E2E_ELECTRON=1 (also run test/exthost in desktop VS Code).
 # Prints `ok - name` / `FAIL - name` lines and ends with `N passed, M failed`; exits non-zero when anything failed.
 set -euo pipefail
 exec </dev/null
@@ -358,6 +359,16 @@ if [ "${E2E_ELECTRON:-}" = 1 ]; then
   failed=$((failed + el_fail))
   if ((el_rc != 0 && el_fail == 0)); then fail "vscode-electron: electron.mjs exited with status $el_rc"; fi
   stamp "electron done"
+fi
+
+# README pictures: with E2E_DOCS=1 (npm run screenshots) the cropped docs-*.png of ui.mjs replace docs/*.png
+if [ "${E2E_DOCS:-}" = 1 ]; then
+  mkdir -p "$ROOT/docs"
+  for shot in "$ARTIFACTS"/docs-*.png; do
+    [ -f "$shot" ] || continue
+    cp "$shot" "$ROOT/docs/${shot##*/docs-}"
+    echo "docs: $ROOT/docs/${shot##*/docs-} ($(du -k "$shot" | cut -f1) KiB)"
+  done
 fi
 
 for shot in "$ARTIFACTS"/*.png; do [ -f "$shot" ] && echo "screenshot: $shot"; done
