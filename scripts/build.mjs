@@ -35,4 +35,6 @@ await Promise.all([
   build({ ...server, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // The workspace indexer's worker thread, started by the node server next to it.
   build({ ...server, entryPoints: ['server/src/node/indexer.ts'], outfile: 'dist/indexer.node.js' }),
+  // Extension-host API tests (the @vscode/test-electron `run()` contract); never packaged.
+  build({ ...common, entryPoints: ['test/exthost/index.ts'], outfile: 'dist/test/exthost.js', external: ['vscode'] }),
 ]);

@@ -1,7 +1,9 @@
 -- Neovim 0.7 built-in LSP client against the Kuma language server over stdio (headless).
 -- Usage: SERVER=<repo>/dist/server.node.js OUT=result.json nvim --headless --clean -c "luafile nvim.lua" FILE.yaml
 -- FILE.yaml must hold a Kuma resource with an unknown key `weight:`. Writes JSON to OUT:
---   diagnostics (before the edit), after_edit_received, diagnostics_after_edit, errors, server_exit.
+--   diagnostics (before the edit), after_edit_received, diagnostics_after_edit, errors, server_exit,
+--   code_actions (titles on the `appProtocol:` value), applied and fixed_line (that line after the first
+--   "Change to …" action's edit).
 -- run.sh judges the JSON; this script exits 0 unless something in the protocol flow itself failed.
 local server = assert(os.getenv('SERVER'), 'SERVER env missing')
 local out = os.getenv('OUT') or 'nvim-result.json'
@@ -113,6 +115,44 @@ result.diagnostics_after_edit = snapshot()
 
 local client = vim.lsp.get_client_by_id(client_id)
 result.server_name = client and client.name
+
+-- 3. code actions on the appProtocol value (with the diagnostics there as context), then apply one
+local proto
+for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+  if line:match('^%s*appProtocol:') then
+    proto = i - 1
+  end
+end
+if client and proto then
+  local text = vim.api.nvim_buf_get_lines(bufnr, proto, proto + 1, false)[1]
+  local col = text:find(':') + 1
+  -- the line's diagnostics back in LSP form, as Neovim 0.7's own vim.lsp.buf.code_action() sends them
+  local context = vim.lsp.diagnostic.get_line_diagnostics(bufnr, proto, {}, client_id)
+  local resp = client.request_sync('textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = { line = proto, character = col }, ['end'] = { line = proto, character = #text } },
+    context = { diagnostics = context },
+  }, 10000, bufnr)
+  if not resp or resp.err or not resp.result then
+    table.insert(result.errors, 'codeAction failed: ' .. vim.inspect(resp and resp.err))
+  else
+    result.code_actions = {}
+    local change
+    for _, a in ipairs(resp.result) do
+      table.insert(result.code_actions, a.title)
+      if not change and a.edit and a.title:match('^Change to ') then
+        change = a
+      end
+    end
+    if change then
+      vim.lsp.util.apply_workspace_edit(change.edit, client.offset_encoding)
+      result.applied = change.title
+      result.fixed_line = vim.api.nvim_buf_get_lines(bufnr, proto, proto + 1, false)[1]
+    end
+  end
+elseif not proto then
+  table.insert(result.errors, 'no appProtocol: line in the file')
+end
 if client then
   client.stop()
 end

@@ -4,9 +4,13 @@
 #   1. code-server (VS Code 1.100.3 from npm) driven by Debian chromium through playwright-core (ui.mjs),
 #      with the packaged .vsix installed into a throwaway profile;
 #      then once more in an untrusted folder (Restricted Mode, restricted.mjs);
-#   2. Neovim 0.7's built-in LSP client against dist/server.node.js --stdio (nvim.lua).
+#   2. extension-host API tests (test/exthost) in the same code-server (exthost.mjs);
+#   3. Neovim 0.7's built-in LSP client against dist/server.node.js --stdio (nvim.lua);
+#   4. Emacs 28 + eglot 1.9 against the same server (eglot.el);
+#   5. opt-in (E2E_ELECTRON=1): the extension-host tests in desktop VS Code via @vscode/test-electron.
 # Runs as root on a fresh Debian 12 machine (CI=true, no stdin, no display). The root `npm ci` must have run.
-# Env: E2E_CACHE (code-server cache dir, outside the repo), E2E_ARTIFACTS (screenshots), E2E_PORT (default 18080).
+# Env: E2E_CACHE (code-server cache dir, outside the repo), E2E_ARTIFACTS (screenshots), E2E_PORT (default 18080),
+#      E2E_DOCS=1 (copy the cropped screenshots to docs/*.png), E2E_ELECTRON=1 (also run test/exthost in desktop VS Code).
 # Prints `ok - name` / `FAIL - name` lines and ends with `N passed, M failed`; exits non-zero when anything failed.
 set -euo pipefail
 exec </dev/null
@@ -64,6 +68,12 @@ need=()
 for p in chromium neovim ripgrep libkrb5-dev pkg-config build-essential python3; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
+# Emacs with eglot for step 7
+for p in emacs-nox elpa-eglot; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+# desktop VS Code (opt-in E2E_ELECTRON=1) needs a virtual display
+if [ "${E2E_ELECTRON:-}" = 1 ]; then dpkg -s xvfb >/dev/null 2>&1 || need+=(xvfb); fi
 if ((${#need[@]})); then
   stamp "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -208,11 +218,25 @@ ui_fail=$(grep -c '^FAIL - ' "$WORK/ui.log" || true)
 passed=$((passed + ui_ok))
 failed=$((failed + ui_fail))
 if ((ui_rc != 0 && ui_fail == 0)); then fail "vscode: ui.mjs exited with status $ui_rc"; fi
+
+# 5b. Extension-host API tests (test/exthost, bundled to dist/test/exthost.js) in the same code-server:
+# the repository is loaded as the development extension through the workbench's payload URL parameter,
+# in a workspace of its own; they print their own ok/FAIL lines
+mkdir -p "$WORK/exthost-ws"
+set +e
+SHOT_DIR="$ARTIFACTS" timeout 200 node "$E2E_DIR/exthost.mjs" "http://127.0.0.1:$PORT/" "$WORK/exthost-ws" "$ROOT" 2>&1 | tee "$WORK/exthost.log"
+ex_rc=${PIPESTATUS[0]}
+set -e
+ex_ok=$(grep -c '^ok - ' "$WORK/exthost.log" || true)
+ex_fail=$(grep -c '^FAIL - ' "$WORK/exthost.log" || true)
+passed=$((passed + ex_ok))
+failed=$((failed + ex_fail))
+if ((ex_rc != 0 && ex_fail == 0)); then fail "vscode-api: exthost.mjs exited with status $ex_rc"; fi
 cleanup
 CS_PID=
 stamp "code-server tests done"
 
-# 5b. The same extension in an untrusted folder (Restricted Mode): workspace trust on, no trust prompt
+# 5c. The same extension in an untrusted folder (Restricted Mode): workspace trust on, no trust prompt
 mkdir -p "$WORK/ud-restricted/User" "$WORK/ws-restricted"
 node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
   Object.assign(s,{"security.workspace.trust.enabled":true,"security.workspace.trust.startupPrompt":"never"});
@@ -295,11 +319,92 @@ say(
   'edit (nvim_buf_set_lines) removes the unknown-key diagnostic, keeps the others',
   short(after),
 );
+const titles = r.code_actions || [];
+const changes = ['Change to grpc', 'Change to http', 'Change to http2', 'Change to kafka', 'Change to tcp'];
+say(
+  JSON.stringify(titles.filter((t) => t.startsWith('Change to '))) === JSON.stringify(changes) && titles.includes('Convert to Universal format'),
+  'textDocument/codeAction on "appProtocol: websocket" offers Change to grpc … tcp and the file conversions',
+  JSON.stringify(titles),
+);
+say(r.fixed_line === '      appProtocol: grpc', 'applying "Change to grpc" (apply_workspace_edit) rewrites the line', JSON.stringify(r.fixed_line));
 EOF
   )
 fi
 echo "neovim result: $(cat "$WORK/nvim.json" 2>/dev/null | head -c 1500)"
 stamp "neovim done"
+
+# 7. Emacs 28 with eglot 1.9 against the same server over stdio (test/e2e/eglot.el), on the same kind of file
+mkdir -p "$WORK/emacs"
+cp "$WORK/nvim/nvim.yaml" "$WORK/emacs/eglot.yaml"
+set +e
+(cd "$WORK/emacs" && SERVER="$ROOT/dist/server.node.js" FILE="$WORK/emacs/eglot.yaml" OUT="$WORK/eglot.json" timeout 60 \
+  emacs --batch -l "$E2E_DIR/eglot.el" >"$WORK/eglot.log" 2>&1)
+eglot_rc=$?
+set -e
+if [ ! -f "$WORK/eglot.json" ]; then
+  fail "emacs: eglot client ran (rc $eglot_rc, no result file)"
+  tail -20 "$WORK/eglot.log"
+else
+  while IFS=$'\t' read -r verdict name; do
+    if [ "$verdict" = ok ]; then ok "$name"; else fail "$name"; fi
+  done < <(
+    node - "$WORK/eglot.json" "$eglot_rc" <<'EOF'
+const r = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const rc = process.argv[3];
+const say = (ok, name, extra) => console.log(`${ok ? 'ok' : 'FAIL'}\temacs: ${name}${ok || !extra ? '' : ` (${extra})`}`);
+const ds = r.diagnostics || [];
+say(rc === '0' && !(r.errors || []).length, 'eglot session finished cleanly', `rc ${rc}, errors ${JSON.stringify(r.errors)}`);
+const unk = ds.find((d) => d.code === 'schema-unknown-key');
+say(
+  !!unk && unk.line === 15 && unk.covers === 'weight' && unk.text.startsWith('kuma [schema-unknown-key]: Unknown key "weight" in spec'),
+  'flymake shows schema-unknown-key on "weight" at line 15',
+  JSON.stringify(ds),
+);
+const proto = ds.find((d) => d.code === 'app-protocol-unsupported');
+say(!!proto && proto.line === 14 && proto.covers === 'websocket', 'flymake shows app-protocol-unsupported on "websocket" at line 14', JSON.stringify(ds));
+say(
+  JSON.stringify(r.completion) === JSON.stringify(['grpc', 'http', 'http2', 'kafka', 'tcp']),
+  'completion-at-point after "appProtocol: " offers grpc, http, http2, kafka, tcp',
+  JSON.stringify(r.completion),
+);
+say(
+  (r.code_actions || []).includes('Change to http') && (r.code_actions || []).includes('Migrate this file to Kuma 3.0'),
+  'eglot-code-actions on the appProtocol value lists "Change to http" and "Migrate this file to Kuma 3.0"',
+  JSON.stringify(r.code_actions),
+);
+say(r.applied === 'Change to grpc' && r.fixed_line === '      appProtocol: grpc', 'applying the first action edits the buffer', `${r.applied}: ${JSON.stringify(r.fixed_line)}`);
+EOF
+  )
+fi
+echo "emacs result: $(head -c 1500 "$WORK/eglot.json" 2>/dev/null)"
+stamp "emacs done"
+
+# 8. Opt-in: the same extension-host tests in desktop VS Code via @vscode/test-electron (downloads VS Code)
+if [ "${E2E_ELECTRON:-}" = 1 ]; then
+  set +e
+  if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
+    (cd "$ROOT" && timeout 600 xvfb-run -a node test/exthost/electron.mjs) 2>&1 | tee "$WORK/electron.log"
+  else
+    (cd "$ROOT" && timeout 600 node test/exthost/electron.mjs) 2>&1 | tee "$WORK/electron.log"
+  fi
+  el_rc=${PIPESTATUS[0]}
+  set -e
+  passed=$((passed + $(grep -c '^ok - ' "$WORK/electron.log" || true)))
+  el_fail=$(grep -c '^FAIL - ' "$WORK/electron.log" || true)
+  failed=$((failed + el_fail))
+  if ((el_rc != 0 && el_fail == 0)); then fail "vscode-electron: electron.mjs exited with status $el_rc"; fi
+  stamp "electron done"
+fi
+
+# README pictures: with E2E_DOCS=1 (npm run screenshots) the cropped docs-*.png of ui.mjs replace docs/*.png
+if [ "${E2E_DOCS:-}" = 1 ]; then
+  mkdir -p "$ROOT/docs"
+  for shot in "$ARTIFACTS"/docs-*.png; do
+    [ -f "$shot" ] || continue
+    cp "$shot" "$ROOT/docs/${shot##*/docs-}"
+    echo "docs: $ROOT/docs/${shot##*/docs-} ($(du -k "$shot" | cut -f1) KiB)"
+  done
+fi
 
 for shot in "$ARTIFACTS"/*.png; do [ -f "$shot" ] && echo "screenshot: $shot"; done
 summary

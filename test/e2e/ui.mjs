@@ -128,6 +128,48 @@ async function shot(name) {
   log('screenshot', path);
 }
 
+// A cropped picture for the README (docs/NAME.png via `npm run screenshots`): the union of the boxes of
+// `parts` (locators, first visible match, or async functions returning a box), `pad` pixels left, right and below, at most
+// maxWidth × maxHeight from its top left, written to SHOT_DIR/docs-NAME.png.
+async function docShot(name, parts, { pad = 12, maxWidth = 960, maxHeight = 560 } = {}) {
+  try {
+    const boxes = [];
+    for (const p of parts) {
+      const box = typeof p === 'function' ? await p() : await p.first().boundingBox();
+      if (box) boxes.push(box);
+    }
+    if (!boxes.length) throw new Error('nothing to frame');
+    const vp = page.viewportSize();
+    const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - pad);
+    const y = Math.max(0, Math.min(...boxes.map((b) => b.y))); // no pad above: start on a whole line
+    const right = Math.min(vp.width, Math.max(...boxes.map((b) => b.x + b.width)) + pad, x + maxWidth);
+    const bottom = Math.min(vp.height, Math.max(...boxes.map((b) => b.y + b.height)) + pad, y + maxHeight);
+    const path = join(SHOT_DIR, `docs-${name}.png`);
+    await page.screenshot({ path, clip: { x, y, width: right - x, height: bottom - y } });
+    log('screenshot', path);
+  } catch (e) {
+    log(`docs screenshot ${name} failed:`, e.message);
+  }
+}
+// The box of editor lines `first`..`last` (1-based) as scrolled now, line numbers included, `width` wide.
+const editorLines =
+  (first, last, width = 720) =>
+  async () =>
+    editor.evaluate(
+      (ed, [first, last, width]) => {
+        const content = ed.querySelector('.lines-content').getBoundingClientRect();
+        const margin = ed.querySelector('.margin').getBoundingClientRect();
+        const lineHeight = ed.querySelector('.view-line').getBoundingClientRect().height;
+        return {
+          x: margin.x,
+          y: content.y + (first - 1) * lineHeight,
+          width: content.x - margin.x + width,
+          height: (last - first + 1) * lineHeight,
+        };
+      },
+      [first, last, width],
+    );
+
 try {
   await page.goto(`${BASE}?folder=${encodeURIComponent(WS)}`);
   await page.locator('.monaco-workbench').waitFor();
@@ -159,6 +201,7 @@ try {
   });
   await sleep(500); // let the panel settle for the picture
   await shot('kuma-e2e.png');
+  await docShot('diagnostics', [editorLines(1, 21, 640), page.locator('.part.panel .markers-panel')], { maxWidth: 1000, maxHeight: 760 });
 
   // (d) delete the `weight:` line with the keyboard: Ctrl+G to its line, select it, delete it
   await step(`deleting the "weight:" line clears ${UNKNOWN}`, async () => {
@@ -274,6 +317,7 @@ try {
     return true;
   });
   await shot('kuma-e2e-completion.png');
+  await docShot('completion', [editorLines(tpLine - 5, tpLine + 1, 420), suggest]);
 
   await step('accepting "http" with Enter restores "targetPort: http"', async () => {
     if (!(await suggest.isVisible())) return 'suggest widget not open';
@@ -311,6 +355,7 @@ try {
   });
   await sleep(300);
   await shot('kuma-e2e-hover.png');
+  await docShot('hover', [editorLines(tpLine - 1, tpLine + 1, 420), hover]);
   await page.keyboard.press('Escape');
 
   // two Dataplanes declare `http`: settings.json sets editor.gotoLocation.multipleDefinitions to "goto"
@@ -400,6 +445,7 @@ try {
   });
   await sleep(300);
   await shot('kuma-e2e-codeaction.png');
+  await docShot('quickfix', [editorLines(svcKindLine - 1, svcKindLine + 12, 420), actionWidget]);
 
   let converted = '';
   await step('choosing it inserts the MeshService right after the Service; the rest of the file is byte-for-byte unchanged', async () => {

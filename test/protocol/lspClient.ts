@@ -20,9 +20,11 @@ export class LspClient {
   /** Resolves with the exit code of the server process once it exits. */
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[] = ['--stdio'], env?: Record<string, string>) {
+  /** `env`: extra environment; `command`: an executable to run instead of `node dist/server.node.js` (e.g. an installed bin). */
+  constructor(args: string[] = ['--stdio'], env?: Record<string, string>, command?: string) {
     const server = path.resolve(__dirname, '../../dist/server.node.js');
-    this.proc = spawn(process.execPath, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const options = { stdio: ['pipe', 'pipe', 'pipe'] as 'pipe'[], env: { ...process.env, ...env } };
+    this.proc = command ? spawn(command, args, options) : spawn(process.execPath, [server, ...args], options);
     this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
     this.proc.stdout!.on('data', (d: Buffer) => this.onData(d));
     // Writing to a server that has exited is what the exit tests do; not a test failure.

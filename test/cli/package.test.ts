@@ -1,0 +1,143 @@
+// What ships: the .vsix (npm run package's vsce) and the npm package with the kuma-language-server and
+// kuma-lint bins. Needs the build (npm test runs it first).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { LspClient } from '../protocol/lspClient';
+
+const ROOT = path.resolve(__dirname, '../..');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-package-'));
+/** The entries of a zip file (a .vsix is one), read from its central directory: name → contents. */
+function readZip(file: string): Map<string, Buffer> {
+  const zip = fs.readFileSync(file);
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(eocd >= 0, `${file} is not a zip`);
+  const entries = new Map<string, Buffer>();
+  let at = zip.readUInt32LE(eocd + 16);
+  for (let i = zip.readUInt16LE(eocd + 10); i > 0; i--) {
+    assert.equal(zip.readUInt32LE(at), 0x02014b50, 'central directory entry');
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLen = zip.readUInt16LE(at + 28);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    const data = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const raw = zip.subarray(data, data + size);
+    entries.set(name, method === 8 ? zlib.inflateRawSync(raw) : raw);
+    at += 46 + nameLen + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
+test('the .vsix holds exactly the bundles, grammar, README, CHANGELOG, licenses and icon, under 2 MB', () => {
+  const out = path.join(tmp(), 'ext.vsix');
+  execFileSync(path.join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
+  const zip = readZip(out);
+  const files = [...zip.keys()].filter((f) => !f.endsWith('/'));
+  assert.deepEqual(files.sort(), [
+    '[Content_Types].xml',
+    'extension.vsixmanifest',
+    'extension/LICENSE.txt',
+    'extension/changelog.md',
+    'extension/dist/client.node.js',
+    'extension/dist/indexer.node.js',
+    'extension/dist/server.node.js',
+    'extension/images/icon.png',
+    'extension/package.json',
+    'extension/readme.md',
+    'extension/schemas/LICENSE',
+    'extension/schemas/README.md',
+    'extension/syntaxes/kuma.injection.tmLanguage.json',
+  ]);
+  const size = fs.statSync(out).size;
+  assert.ok(size < 2 * 1024 * 1024, `vsix is ${size} bytes`);
+  const icon = zip.get('extension/images/icon.png')!;
+  assert.ok(icon.readUInt32BE(16) >= 128 && icon.readUInt32BE(20) >= 128, `icon is ${icon.readUInt32BE(16)}×${icon.readUInt32BE(20)}`);
+  assert.equal(JSON.parse(zip.get('extension/package.json')!.toString('utf8')).main, './dist/client.node.js');
+  const manifest = zip.get('extension.vsixmanifest')!.toString('utf8');
+  assert.match(
+    manifest,
+    /<Property Id="Microsoft.VisualStudio.Services.Icons.Default" Path="extension\/images\/icon.png"|Icon>extension\/images\/icon.png</,
+  );
+});
+
+test('the npm package installs offline and its bins work: kuma-lint, and kuma-language-server --stdio', async () => {
+  const dir = tmp();
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: npmEnv }),
+  );
+  const files = (packed[0].files as { path: string }[]).map((f) => f.path).sort();
+  assert.deepEqual(files, [
+    'CHANGELOG.md',
+    'LICENSE',
+    'README.md',
+    'dist/cli.js',
+    'dist/indexer.node.js',
+    'dist/server.node.js',
+    'package.json',
+    'schemas/LICENSE',
+    'schemas/README.md',
+  ]);
+  // everything is bundled: installing the tarball needs no registry
+  const app = path.join(dir, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), '{"private":true}');
+  execFileSync('npm', ['install', '--offline', '--no-save', '--loglevel=error', path.join(dir, packed[0].filename)], {
+    cwd: app,
+    env: npmEnv,
+    stdio: 'pipe',
+  });
+  const bin = (name: string) => path.join(app, 'node_modules/.bin', name);
+
+  const version = spawnSync(bin('kuma-lint'), ['--version'], { encoding: 'utf8' });
+  assert.equal(version.status, 0, version.stderr);
+  assert.equal(version.stdout.trim(), `kuma-lint ${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}`);
+  fs.writeFileSync(
+    path.join(app, 'ms.yaml'),
+    'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n  weight: 1\n',
+  );
+  const check = spawnSync(bin('kuma-lint'), ['check', 'ms.yaml'], { cwd: app, encoding: 'utf8' });
+  assert.equal(check.status, 1);
+  assert.match(check.stdout, /^ms\.yaml:10:3: error schema-unknown-key: Unknown key "weight" in spec/m);
+
+  const c = new LspClient(['--stdio'], undefined, bin('kuma-language-server'));
+  try {
+    const init = await c.initialize({ textDocument: {} });
+    assert.ok(init.capabilities.completionProvider, JSON.stringify(init.capabilities));
+    const uri = pathToFileURL(path.join(app, 'ms.yaml')).toString();
+    const published = c.waitFor<{ uri: string; diagnostics: { code: string }[] }>(
+      'textDocument/publishDiagnostics',
+      (p) => p.uri === uri,
+      15000,
+    );
+    c.notify('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text: fs.readFileSync(path.join(app, 'ms.yaml'), 'utf8') },
+    });
+    assert.deepEqual(
+      (await published).diagnostics.map((d) => d.code),
+      ['schema-unknown-key'],
+    );
+  } finally {
+    await c.shutdown();
+  }
+});
+
+test('every picture the README shows is in docs/, a PNG under 150 KB', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const pictures = [...readme.matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.deepEqual(pictures.sort(), ['docs/completion.png', 'docs/diagnostics.png', 'docs/hover.png', 'docs/quickfix.png']);
+  for (const p of pictures) {
+    const bytes = fs.readFileSync(path.join(ROOT, p));
+    assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', p);
+    assert.ok(bytes.length < 150 * 1024, `${p} is ${bytes.length} bytes`);
+  }
+});
