@@ -1,6 +1,20 @@
 // Bundles the extension client, the language server and the CLI with esbuild into dist/.
 // Type-checking is separate (`npm run typecheck`), so this stays fast.
+import path from 'node:path';
 import { build } from 'esbuild';
+import { generateValidators } from './validators.mjs';
+
+// Every bundle validates with the validators precompiled by scripts/validators.mjs instead of
+// compiling schemas with ajv at run time (ajv's compiler generates code with `new Function`).
+const validatorsIndex = generateValidators();
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup(b) {
+    b.onResolve({ filter: /\/validatorFactory$/ }, (args) =>
+      path.basename(args.importer) === 'schemaValidation.ts' ? { path: validatorsIndex } : undefined,
+    );
+  },
+};
 
 const common = {
   bundle: true,
@@ -10,6 +24,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   minifySyntax: true,
+  plugins: [precompiledValidators],
 };
 
 await Promise.all([
