@@ -271,9 +271,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     progressSupport = !!caps.window?.workDoneProgress;
     annotationSupport = !!caps.workspace?.workspaceEdit?.changeAnnotationSupport;
-    workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) =>
-      u.startsWith('file:'),
-    );
+    const reachable = options.fs?.handles ?? ((u: string) => u.startsWith('file:'));
+    workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) => reachable(u));
     if (params.initializationOptions) settings = readSettings(params.initializationOptions);
     return {
       capabilities: {
