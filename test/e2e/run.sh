@@ -3,7 +3,8 @@
 # registry and Debian apt:
 #   1. code-server (VS Code 1.100.3 from npm) driven by Debian chromium through playwright-core (ui.mjs),
 #      with the packaged .vsix installed into a throwaway profile;
-#   2. Neovim 0.7's built-in LSP client against dist/server.node.js --stdio (nvim.lua).
+#   2. Neovim 0.7's built-in LSP client against dist/server.node.js --stdio (nvim.lua);
+#   3. dist/server.web.js in a Web Worker of chromium under a CSP without 'unsafe-eval' (web.mjs).
 # Runs as root on a fresh Debian 12 machine (CI=true, no stdin, no display). The root `npm ci` must have run.
 # Env: E2E_CACHE (code-server cache dir, outside the repo), E2E_ARTIFACTS (screenshots), E2E_PORT (default 18080).
 # Prints `ok - name` / `FAIL - name` lines and ends with `N passed, M failed`; exits non-zero when anything failed.
@@ -265,6 +266,20 @@ EOF
 fi
 echo "neovim result: $(cat "$WORK/nvim.json" 2>/dev/null | head -c 1500)"
 stamp "neovim done"
+
+# 7. The web extension's server (dist/server.web.js, built by step 3) in a Web Worker in chromium, under a
+# Content-Security-Policy without 'unsafe-eval'; web.mjs serves dist/ on loopback and prints its own ok/FAIL lines
+set +e
+timeout 120 node "$E2E_DIR/web.mjs" >"$WORK/web.log" 2>&1
+web_rc=$?
+set -e
+cat "$WORK/web.log"
+web_ok=$(grep -c '^ok - ' "$WORK/web.log" || true)
+web_fail=$(grep -c '^FAIL - ' "$WORK/web.log" || true)
+passed=$((passed + web_ok))
+failed=$((failed + web_fail))
+if ((web_rc != 0 && web_fail == 0)); then fail "web: web.mjs exited with status $web_rc"; fi
+stamp "web worker done"
 
 for shot in "$ARTIFACTS"/*.png; do [ -f "$shot" ] && echo "screenshot: $shot"; done
 summary
