@@ -268,11 +268,32 @@ echo "neovim result: $(cat "$WORK/nvim.json" 2>/dev/null | head -c 1500)"
 stamp "neovim done"
 
 # 7. The web extension's server (dist/server.web.js, built by step 3) in a Web Worker in chromium, under a
-# Content-Security-Policy without 'unsafe-eval'; web.mjs serves dist/ on loopback and prints its own ok/FAIL lines
+# Content-Security-Policy without 'unsafe-eval'; web.mjs serves dist/ on loopback and prints its own ok/FAIL lines.
+# Then the whole web extension in VS Code's web worker extension host: code-server again, with a profile that
+# runs the installed extension there (remote.extensionKind "web").
+mkdir -p "$WORK/ud-web/User"
+node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));s["remote.extensionKind"]={"kuma-tools.kuma-meshservice-tools":["web"]};console.log(JSON.stringify(s,null,1))' \
+  "$E2E_DIR/settings.json" >"$WORK/ud-web/User/settings.json"
+setsid "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --user-data-dir "$WORK/ud-web" --extensions-dir "$WORK/exts" \
+  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  "$WORK/ws" >"$WORK/code-server-web.log" 2>&1 &
+CS_PID=$!
+web_cs=
+for _ in $(seq 150); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
+    web_cs="http://127.0.0.1:$PORT/"
+    break
+  fi
+  kill -0 "$CS_PID" 2>/dev/null || break
+  sleep 0.2
+done
+[ -n "$web_cs" ] || fail "web: code-server listening again on 127.0.0.1:$PORT"
 set +e
-timeout 120 node "$E2E_DIR/web.mjs" >"$WORK/web.log" 2>&1
+CS_URL="$web_cs" CS_EXTS="$WORK/exts" timeout 180 node "$E2E_DIR/web.mjs" >"$WORK/web.log" 2>&1
 web_rc=$?
 set -e
+cleanup
+CS_PID=
 cat "$WORK/web.log"
 web_ok=$(grep -c '^ok - ' "$WORK/web.log" || true)
 web_fail=$(grep -c '^FAIL - ' "$WORK/web.log" || true)
