@@ -289,7 +289,7 @@ for _ in $(seq 150); do
 done
 [ -n "$web_cs" ] || fail "web: code-server listening again on 127.0.0.1:$PORT"
 set +e
-CS_URL="$web_cs" CS_EXTS="$WORK/exts" timeout 180 node "$E2E_DIR/web.mjs" >"$WORK/web.log" 2>&1
+CS_URL="$web_cs" CS_WS="$WORK/ws" CS_EXTS="$WORK/exts" timeout 180 node "$E2E_DIR/web.mjs" >"$WORK/web.log" 2>&1
 web_rc=$?
 set -e
 cleanup
