@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '**/node_modules/**', 'schemas/**', '.e2e-cache/**', 'bench-out/**'] },
+  { ignores: ['dist/**', 'out/**', '**/node_modules/**', 'schemas/**', '.e2e-cache/**', 'bench-out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,153 +1,24 @@
-import * as vscode from 'vscode';
-import {
-  CloseAction,
-  ErrorAction,
-  LanguageClient,
-  TransportKind,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
-import { RESTART_ACTION, RESTART_SERVER_COMMAND, RestartPolicy } from './restartPolicy';
-import { FileInfoRequest, ServerCommands, type ConvertCommandResult, type FileInfoResult } from '../../server/src/protocol';
+import type * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
+import { activateClient, deactivate } from './common';
 
-let client: LanguageClient | undefined;
-
-/**
- * Starts the Kuma language server over IPC for YAML files. The extension adds no language id
- * of its own, so other YAML extensions keep working side by side.
- */
+/** Desktop VS Code: the Kuma language server in a Node process, over IPC, for YAML files on disk. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const channel = vscode.window.createOutputChannel('Kuma', { log: true });
   const module = context.asAbsolutePath('dist/server.node.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
-  // A crashed server is restarted a few times with one message, then left stopped (see restartPolicy.ts).
-  const restarts = new RestartPolicy();
-  const clientOptions: LanguageClientOptions = {
-    errorHandler: {
-      error: (_error, _message, count) => ({
-        action: restarts.onConnectionError(count) === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown,
-      }),
-      closed: () => {
-        const d = restarts.onCrash();
-        if (d.message && d.severity === 'warning') void vscode.window.showWarningMessage(d.message);
-        if (d.message && d.severity === 'error') {
-          void vscode.window.showErrorMessage(d.message, RESTART_ACTION).then((choice) => {
-            if (choice === RESTART_ACTION) void vscode.commands.executeCommand(RESTART_SERVER_COMMAND);
-          });
-        }
-        // Shown above (once), so the client only logs it to the output channel.
-        return { action: d.restart ? CloseAction.Restart : CloseAction.DoNotRestart, message: d.message, handled: true };
-      },
-    },
-    documentSelector: [
+  await activateClient(
+    context,
+    [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
       // Virtual workspaces (see capabilities.virtualWorkspaces): open files are checked.
       { scheme: 'vscode-vfs', language: 'yaml' },
     ],
-    synchronize: { configurationSection: 'kuma' },
-    outputChannel: channel,
-    traceOutputChannel: channel,
-    middleware: {
-      // VS Code pulls diagnostics when the server offers it; the server also pushes them for
-      // clients that cannot pull. Keep one copy so the Problems panel shows each problem once.
-      handleDiagnostics: (uri, diagnostics, next) => {
-        if (!client?.initializeResult?.capabilities.diagnosticProvider) next(uri, diagnostics);
-      },
-    },
-  };
-  client = new LanguageClient('kuma', 'Kuma', serverOptions, clientOptions);
-
-  const status = vscode.window.createStatusBarItem('kuma.version', vscode.StatusBarAlignment.Right, 100);
-  status.name = 'Kuma version';
-  status.command = { title: 'Change Kuma version', command: 'workbench.action.openSettings', arguments: ['kuma.version'] };
-  context.subscriptions.push(channel, status);
-
-  const updateStatus = async () => {
-    const editor = vscode.window.activeTextEditor;
-    if (!client || !editor || editor.document.languageId !== 'yaml') {
-      status.hide();
-      return;
-    }
-    try {
-      const info = await client.sendRequest<FileInfoResult | null>(FileInfoRequest, { uri: editor.document.uri.toString() });
-      if (info && info.kumaResources > 0 && vscode.window.activeTextEditor === editor) {
-        status.text = `$(server-environment) Kuma ${info.kumaVersion}`;
-        status.tooltip = info.pinned
-          ? `Checked against Kuma ${info.kumaVersion} (pinned by the file's "# kuma-version:" comment)`
-          : `Checked against Kuma ${info.kumaVersion} (setting kuma.version). Click to change.`;
-        status.show();
-      } else status.hide();
-    } catch {
-      status.hide();
-    }
-  };
-
-  context.subscriptions.push(
-    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, async () => {
-      if (!client) return;
-      restarts.reset();
-      if (client.isRunning()) await client.stop();
-      await client.start();
-      channel.info('Kuma language server restarted by the user.');
-    }),
+    (options) => new LanguageClient('kuma', 'Kuma', serverOptions, options),
   );
-
-  await client.start();
-  context.subscriptions.push(
-    vscode.window.onDidChangeActiveTextEditor(() => void updateStatus()),
-    vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === vscode.window.activeTextEditor?.document) void updateStatus();
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('kuma')) void updateStatus();
-    }),
-  );
-  void updateStatus();
-
-  // Palette commands run on the server with the active file (or the whole workspace) and
-  // the kuma.convert.output setting; the server applies the edit, or returns text to open.
-  const commands: [string, string, 'file' | 'workspace'][] = [
-    ['kuma.convertServicesInFile', ServerCommands.convertServices, 'file'],
-    ['kuma.convertServicesInWorkspace', ServerCommands.convertServices, 'workspace'],
-    ['kuma.generateFromDataplanesInFile', ServerCommands.generateFromDataplanes, 'file'],
-    ['kuma.generateFromDataplanesInWorkspace', ServerCommands.generateFromDataplanes, 'workspace'],
-    ['kuma.convertToUniversal', ServerCommands.toUniversal, 'file'],
-    ['kuma.convertToKubernetes', ServerCommands.toKubernetes, 'file'],
-    ['kuma.migrateSelectorsInFile', ServerCommands.migrateSelectors, 'file'],
-    ['kuma.migrateSelectorsInWorkspace', ServerCommands.migrateSelectors, 'workspace'],
-    ['kuma.migrateFileTo30', ServerCommands.migrateTo30, 'file'],
-  ];
-  for (const [id, serverCommand, scope] of commands) {
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, async () => {
-        const editor = vscode.window.activeTextEditor;
-        if (scope === 'file' && (!editor || editor.document.languageId !== 'yaml')) {
-          void vscode.window.showWarningMessage('Open a YAML file with Kuma resources or Kubernetes Services first.');
-          return;
-        }
-        const output = vscode.workspace.getConfiguration('kuma').get<string>('convert.output', 'beside');
-        const result = await client?.sendRequest<ConvertCommandResult>('workspace/executeCommand', {
-          command: serverCommand,
-          arguments: [scope === 'file' ? editor!.document.uri.toString() : null, output],
-        });
-        if (!result) return;
-        if (result.content !== undefined) {
-          const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: result.content });
-          await vscode.window.showTextDocument(doc);
-        }
-        for (const line of result.details) channel.info(line);
-        const choice = await vscode.window.showInformationMessage(result.message, ...(result.details.length ? ['Show details'] : []));
-        if (choice === 'Show details') channel.show(true);
-      }),
-    );
-  }
 }
 
-export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
-}
+export { deactivate };

@@ -45,3 +45,21 @@ export interface ConvertCommandResult {
   /** Lines explaining what was skipped or not verified. */
   details: string[];
 }
+
+/**
+ * `kuma/listYamlFiles`: sent by the server to a client that serves the workspace's files (VS Code
+ * for the Web, where the server has no disk): every `.yaml`/`.yml` file under a workspace folder,
+ * without `node_modules` and `.git`. The result is the files' URIs.
+ */
+export const ListYamlFilesRequest = 'kuma/listYamlFiles';
+
+export interface ListYamlFilesParams {
+  folderUri: string;
+}
+
+/** `kuma/readFile`: the text of one workspace file (UTF-8), from a client that serves files. */
+export const ReadFileRequest = 'kuma/readFile';
+
+export interface ReadFileParams {
+  uri: string;
+}

@@ -7,7 +7,9 @@
 #   2. extension-host API tests (test/exthost) in the same code-server (exthost.mjs);
 #   3. Neovim 0.7's built-in LSP client against dist/server.node.js --stdio (nvim.lua);
 #   4. Emacs 28 + eglot 1.9 against the same server (eglot.el);
-#   5. opt-in (E2E_ELECTRON=1): the extension-host tests in desktop VS Code via @vscode/test-electron.
+#   5. dist/server.web.js in a Web Worker of chromium under a CSP without 'unsafe-eval', and the web
+#      extension in code-server's web extension host (web.mjs);
+#   6. opt-in (E2E_ELECTRON=1): the extension-host tests in desktop VS Code via @vscode/test-electron.
 # Runs as root on a fresh Debian 12 machine (CI=true, no stdin, no display). The root `npm ci` must have run.
 # Env: E2E_CACHE (code-server cache dir, outside the repo), E2E_ARTIFACTS (screenshots), E2E_PORT (default 18080),
 #      E2E_DOCS=1 (copy the cropped screenshots to docs/*.png), E2E_ELECTRON=1 (also run test/exthost in desktop VS Code).
@@ -405,6 +407,41 @@ if [ "${E2E_DOCS:-}" = 1 ]; then
     echo "docs: $ROOT/docs/${shot##*/docs-} ($(du -k "$shot" | cut -f1) KiB)"
   done
 fi
+
+# 9. The web extension's server (dist/server.web.js, built by step 3) in a Web Worker in chromium, under a
+# Content-Security-Policy without 'unsafe-eval'; web.mjs serves dist/ on loopback and prints its own ok/FAIL lines.
+# Then the whole web extension in VS Code's web worker extension host: code-server again, with a profile that
+# runs the installed extension there (remote.extensionKind "web").
+mkdir -p "$WORK/ud-web/User"
+node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));s["remote.extensionKind"]={"kuma-tools.kuma-meshservice-tools":["web"]};console.log(JSON.stringify(s,null,1))' \
+  "$E2E_DIR/settings.json" >"$WORK/ud-web/User/settings.json"
+setsid "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --user-data-dir "$WORK/ud-web" --extensions-dir "$WORK/exts" \
+  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  "$WORK/ws" >"$WORK/code-server-web.log" 2>&1 &
+CS_PID=$!
+web_cs=
+for _ in $(seq 150); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
+    web_cs="http://127.0.0.1:$PORT/"
+    break
+  fi
+  kill -0 "$CS_PID" 2>/dev/null || break
+  sleep 0.2
+done
+[ -n "$web_cs" ] || fail "web: code-server listening again on 127.0.0.1:$PORT"
+set +e
+CS_URL="$web_cs" CS_WS="$WORK/ws" CS_EXTS="$WORK/exts" timeout 180 node "$E2E_DIR/web.mjs" >"$WORK/web.log" 2>&1
+web_rc=$?
+set -e
+cleanup
+CS_PID=
+cat "$WORK/web.log"
+web_ok=$(grep -c '^ok - ' "$WORK/web.log" || true)
+web_fail=$(grep -c '^FAIL - ' "$WORK/web.log" || true)
+passed=$((passed + web_ok))
+failed=$((failed + web_fail))
+if ((web_rc != 0 && web_fail == 0)); then fail "web: web.mjs exited with status $web_rc"; fi
+stamp "web worker done"
 
 for shot in "$ARTIFACTS"/*.png; do [ -f "$shot" ] && echo "screenshot: $shot"; done
 summary

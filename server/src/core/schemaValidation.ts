@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, type Node } from 'yaml';
 import s29 from '../../../schemas/2.9.json';
 import s213 from '../../../schemas/2.13.json';
@@ -7,6 +7,7 @@ import s30 from '../../../schemas/3.0.json';
 import type { DiagnosticCode } from './diagnosticCodes';
 import { propertiesOf, schemaAtPath } from './schemaCompletion';
 import type { Form, KumaKind, OffsetRange } from './types';
+import { createValidatorFactory, type ValidatorFactory } from './validatorFactory';
 import { KUMA_VERSIONS, type KumaVersion } from './versions';
 import { type PathSeg, firstKeyRange, formatPath, locate, nodeRange, pointerToPath, rangeFor } from './yamlNodes';
 
@@ -41,17 +42,19 @@ export interface SchemaProblem {
 
 /**
  * Compiled validators, made once per (version, kind, form) on first use and kept for the
- * life of the language service. Owned by the service instance, not by the module.
+ * life of the language service. Owned by the service instance, not by the module. The factory
+ * compiles with ajv at run time by default; the bundles use precompiled ones (validatorFactory.ts).
  */
 export class SchemaValidators {
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
   private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly factory: ValidatorFactory = createValidatorFactory()) {}
 
   get(version: KumaVersion, kind: KumaKind, form: Form): ValidateFunction {
     const key = `${version}/${kind}/${form}`;
     let fn = this.compiled.get(key);
     if (!fn) {
-      fn = this.ajv.compile(schemaFor(version, kind, form));
+      fn = this.factory(version, kind, form, schemaFor(version, kind, form));
       this.compiled.set(key, fn);
     }
     return fn;
@@ -64,7 +67,8 @@ export class SchemaValidators {
   validate(version: KumaVersion, kind: KumaKind, form: Form, value: unknown, root: Node | null, fallback: OffsetRange): SchemaProblem[] {
     const fn = this.get(version, kind, form);
     if (fn(value)) return [];
-    const errors = simplify(fn.errors ?? []);
+    const schema = schemaFor(version, kind, form);
+    const errors = simplify((fn.errors ?? []).map((e) => withContext(e, value, schema)));
     const out: SchemaProblem[] = [];
     const seen = new Set<string>();
     for (const e of errors) {
@@ -210,6 +214,29 @@ export class SchemaValidators {
         pointerOf(path.slice(0, -1)) === e.instancePath,
     );
   }
+}
+
+/**
+ * The offending value and the schema holding the failed keyword, which ajv only puts on errors
+ * with its `verbose` option. The validators are compiled without it (the precompiled code is a
+ * fifth smaller), so they are looked up here: at the error's instance and schema paths.
+ */
+function withContext(e: ErrorObject, value: unknown, schema: JsonSchema): ErrorObject {
+  if (e.data !== undefined && e.parentSchema !== undefined) return e;
+  const data = walk(value, e.instancePath.split('/').slice(1));
+  // "#/properties/spec/additionalProperties": the schema at "#/properties/spec".
+  const parentSchema = walk(schema, e.schemaPath.split('/').slice(1, -1).map(decodeURIComponent)) as ErrorObject['parentSchema'];
+  return { ...e, data, parentSchema };
+}
+
+function walk(root: unknown, pointer: string[]): unknown {
+  let cur = root;
+  for (const raw of pointer) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    cur = Array.isArray(cur) ? cur[Number(seg)] : (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
 }
 
 function pointerOf(path: PathSeg[]): string {

@@ -335,9 +335,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     progressSupport = !!caps.window?.workDoneProgress;
     annotationSupport = !!caps.workspace?.workspaceEdit?.changeAnnotationSupport;
     createFileSupport = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
-    workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) =>
-      u.startsWith('file:'),
-    );
+    const reachable = options.fs?.handles ?? ((u: string) => u.startsWith('file:'));
+    workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) => reachable(u));
     if (params.initializationOptions) settings = readSettings(params.initializationOptions);
     return {
       capabilities: {

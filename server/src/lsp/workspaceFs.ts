@@ -3,6 +3,8 @@
  * an implementation over the disk; a web worker would give one over the client's file API.
  */
 export interface WorkspaceFs {
+  /** Whether a workspace folder URI is one this file system reaches; absent: `file:` URIs only. */
+  handles?(folderUri: string): boolean;
   /** Every `.yaml`/`.yml` file under a folder (URI), skipping `node_modules`, `.git` and excluded paths. */
   listYamlFiles(folderUri: string, isExcluded: (relativePath: string) => boolean): AsyncIterable<string>;
   readFile(uri: string): Promise<string>;

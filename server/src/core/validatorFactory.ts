@@ -1,0 +1,20 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { Form, KumaKind } from './types';
+import type { KumaVersion } from './versions';
+
+/** Makes the validator of one (version, kind, form); `schema` is that kind's generated JSON Schema. */
+export type ValidatorFactory = (version: KumaVersion, kind: KumaKind, form: Form, schema: Record<string, unknown>) => ValidateFunction;
+
+/**
+ * The ajv options of every validator. The bundles do not use this module: scripts/validators.mjs
+ * compiles the same schemas with the same options ahead of time (ajv's standalone code) and the
+ * build puts that module in this one's place, so no code is generated at run time (no function is built from a string at run time,
+ * which a Content-Security-Policy without 'unsafe-eval' forbids in the browser).
+ */
+export const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: true } as const;
+
+/** Compiles validators at run time with ajv (tests and `tsx` runs of the sources). */
+export function createValidatorFactory(): ValidatorFactory {
+  const ajv = new Ajv(AJV_OPTIONS);
+  return (_version, _kind, _form, schema) => ajv.compile(schema);
+}
