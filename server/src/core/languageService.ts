@@ -15,12 +15,16 @@ import { resourceKey, WorkspaceIndex } from './workspaceIndex';
 import { SchemaValidators } from './schemaValidation';
 import { KUMA_KINDS, type Classification, type KumaDiagnostic, type OffsetRange } from './types';
 import { validateDocument, type DocumentDiagnostic } from './validate';
+import { applySeverityOverrides, type SeverityOverrides } from './diagnosticCodes';
+import { applySuppressions } from './suppressions';
 import { DEFAULT_KUMA_VERSION, normalizeKumaVersion, pinnedVersionText, type KumaVersion } from './versions';
 
 /** Settings the core needs; the LSP layer and the CLI fill them from their own sources. */
 export interface Settings {
   kumaVersion: KumaVersion;
   validate: boolean;
+  /** Per-code severity (or `off`), applied to a file's final diagnostics by `diagnose`. */
+  severity?: SeverityOverrides;
 }
 
 export const DEFAULT_SETTINGS: Settings = { kumaVersion: DEFAULT_KUMA_VERSION, validate: true };
@@ -89,7 +93,10 @@ export interface LanguageService {
   index(): WorkspaceIndex;
   /** Compiles the schema validators of a version ahead of the first request. */
   warmUp(version: KumaVersion): void;
-  /** Diagnostics of a file: its own and the cross-file ones against the workspace. */
+  /**
+   * The final diagnostics of a file: its own and the cross-file ones against the workspace,
+   * less what its suppression comments hide, with the severity overrides of `settings` applied.
+   */
   diagnose(uri: string, text: string, settings?: Settings): FileAnalysis;
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
   readonly stats: { parses: number; validations: number };
@@ -396,9 +403,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const counts = keyCounts();
     const suspects = facts.kuma.filter((k) => (counts.get(keyOf(k)) ?? 0) > 1);
     if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
-    return extra.length
-      ? { ...analysis, diagnostics: [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) }
-      : analysis;
+    const all = extra.length ? [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) : analysis.diagnostics;
+    const final = applySeverityOverrides(applySuppressions(text, all, documentOf), settings.severity);
+    return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
   }
 
   function warmUp(version: KumaVersion) {
