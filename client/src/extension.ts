@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { FileInfoRequest, ServerCommands, type ConvertCommandResult, type FileInfoResult } from '../../server/src/protocol';
+import { REDHAT_YAML_ID, registerKumaSchema, resolveKumaSection, type RedHatYamlApi } from './redhatYaml';
 
 let client: LanguageClient | undefined;
 
@@ -24,6 +25,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: channel,
     traceOutputChannel: channel,
     middleware: {
+      // `kuma.validate.yamlSyntax: auto` is resolved here, where Red Hat YAML can be seen.
+      workspace: {
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          return Array.isArray(result)
+            ? result.map((r, i) => (params.items[i]?.section === 'kuma' ? resolveKumaSection(r, redHat()) : r))
+            : result;
+        },
+      },
       // VS Code pulls diagnostics when the server offers it; the server also pushes them for
       // clients that cannot pull. Keep one copy so the Problems panel shows each problem once.
       handleDiagnostics: (uri, diagnostics, next) => {
@@ -32,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   client = new LanguageClient('kuma', 'Kuma', serverOptions, clientOptions);
+  void useRedHatYaml(channel);
 
   const status = vscode.window.createStatusBarItem('kuma.version', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Kuma version';
@@ -66,6 +77,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kuma')) void updateStatus();
+      // The server re-reads its settings, with yamlSyntax resolved against the new yaml.validate.
+      if (e.affectsConfiguration('yaml.validate')) void client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
     }),
   );
   void updateStatus();
@@ -106,6 +119,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (choice === 'Show details') channel.show(true);
       }),
     );
+  }
+}
+
+/** Whether Red Hat YAML is installed and enabled, and validates YAML. */
+function redHat(): { present: boolean; validates: boolean } {
+  return {
+    present: vscode.extensions.getExtension(REDHAT_YAML_ID) !== undefined,
+    validates: vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) !== false,
+  };
+}
+
+/** Gives Red Hat YAML the permissive Kuma schema for files with Kuma documents (see redhatYaml.ts). */
+async function useRedHatYaml(channel: vscode.LogOutputChannel): Promise<void> {
+  const ext = vscode.extensions.getExtension<RedHatYamlApi>(REDHAT_YAML_ID);
+  if (!ext) return;
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    if (!api || typeof api.registerContributor !== 'function') {
+      channel.warn(`${REDHAT_YAML_ID} offers no registerContributor API; its schemas stay as they are for Kuma files`);
+      return;
+    }
+    const textOf = (uri: string) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.getText();
+    const ok = registerKumaSchema(api, textOf);
+    channel.info(`${REDHAT_YAML_ID}: ${ok ? 'files with Kuma resources use the Kuma schema' : 'schema contributor not accepted'}`);
+  } catch (err) {
+    channel.warn(`could not register with ${REDHAT_YAML_ID}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
