@@ -18,8 +18,8 @@ export class LspClient {
   readonly handlers = new Map<string, (params: unknown) => unknown>();
   stderr = '';
 
-  constructor(args: string[] = ['--stdio']) {
-    const server = path.resolve(__dirname, '../../dist/server.node.js');
+  /** `server`: another node LSP server to drive instead of ours (e.g. Red Hat's yaml-language-server). */
+  constructor(args: string[] = ['--stdio'], server = path.resolve(__dirname, '../../dist/server.node.js')) {
     this.proc = spawn(process.execPath, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d: Buffer) => this.onData(d));
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
