@@ -238,3 +238,13 @@ test('an unknown code in a suppression comment has a fix to the nearest code and
   const fixed = text.slice(0, fix.edits[0].range.start) + fix.edits[0].newText + text.slice(fix.edits[0].range.end);
   assert.deepEqual(codes(workspaceDiagnostics(fixed).get('test.yaml')), ['schema-unknown-key@apProtocol']);
 });
+
+test('a document-wide comment above the first --- applies to the document after it, not to later ones', () => {
+  const text = `# kuma-lint-disable ports-duplicate-name\n---\n${MS()}---\n${MS().replace('name: backend', 'name: frontend')}`;
+  assert.deepEqual(
+    workspaceDiagnostics(text)
+      .get('test.yaml')!
+      .map((s) => `${s.document}:${s.code}`),
+    ['0:schema-unknown-key', '1:ports-duplicate-name', '1:schema-unknown-key'],
+  );
+});

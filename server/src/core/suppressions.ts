@@ -7,6 +7,7 @@ import type { KumaDiagnostic, OffsetRange } from './types';
  *
  *   # kuma-lint-disable-next-line CODE[, CODE...]   the next line that is neither blank nor a comment
  *   # kuma-lint-disable CODE[, CODE...]             the whole `---` document holding the comment
+ *                                                   (above a file's first `---`: the document after it)
  *
  * Without a code they suppress every code. Text after ` -- ` is a reason and is ignored.
  * Trailing comments (after a value) are not suppressions.
@@ -59,16 +60,23 @@ export function findSuppressions(text: string): { suppressions: Suppression[]; p
         }
       }
       const named = codes.size > 0 || args.trim() !== '';
-      const covers =
-        kind === 'document'
-          ? { start: chunks[chunk].start, end: chunks[chunk].start + chunks[chunk].text.length }
-          : targetLine(text, lineEnd);
+      const covers = kind === 'document' ? documentCover(chunks, chunk) : targetLine(text, lineEnd);
       if (covers) suppressions.push({ kind, codes: named ? codes : undefined, covers });
     }
     if (nl < 0) break;
     lineStart = nl + 1;
   }
   return { suppressions, problems };
+}
+
+/**
+ * The offsets of the `---` document holding a comment. Comments before a file's first `---`
+ * (a chunk with no content) belong to the document that follows.
+ */
+function documentCover(chunks: { start: number; text: string }[], i: number): OffsetRange {
+  const onlyComments = (t: string) => t.split('\n').every((l) => /^\s*(#.*)?$/.test(l));
+  const j = i + 1 < chunks.length && onlyComments(chunks[i].text) ? i + 1 : i;
+  return { start: chunks[i].start, end: chunks[j].start + chunks[j].text.length };
 }
 
 /** The next line after `from` that is neither blank nor only a comment. */
