@@ -248,3 +248,23 @@ test('a document-wide comment above the first --- applies to the document after 
     ['0:schema-unknown-key', '1:ports-duplicate-name', '1:schema-unknown-key'],
   );
 });
+
+test('a kuma-lint-disable line inside a block scalar is text, not a suppression', () => {
+  const text = dedent(`
+    type: MeshService
+    name: backend
+    mesh: default
+    labels:
+      note: |
+        # kuma-lint-disable
+        # kuma-lint-disable-next-line nope
+    spec:
+      selector:
+        dataplaneTags: {app: backend}
+      ports:
+        - port: 80
+          targetPort: 8080
+          apProtocol: http
+  `);
+  assert.deepEqual(codes(workspaceDiagnostics(text).get('test.yaml')), ['schema-unknown-key@apProtocol']);
+});

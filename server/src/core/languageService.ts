@@ -1,3 +1,4 @@
+import { visit } from 'yaml';
 import { duplicateDiagnostics, meshServiceDiagnostics } from './crossFile';
 import { parseChunk, splitDocuments, type Chunk, type ParsedDocument } from './documents';
 import {
@@ -404,7 +405,11 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const suspects = facts.kuma.filter((k) => (counts.get(keyOf(k)) ?? 0) > 1);
     if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
     const all = extra.length ? [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) : analysis.diagnostics;
-    const final = applySeverityOverrides(applySuppressions(text, all, documentOf), settings.severity);
+    const inBlockScalar = (offset: number) => {
+      const d = docs[documentOf(offset)];
+      return d !== undefined && blockScalarRanges(d.parsed).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
+    };
+    const final = applySeverityOverrides(applySuppressions(text, all, documentOf, inBlockScalar), settings.severity);
     return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
   }
 
@@ -425,6 +430,22 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     index,
     diagnose,
   };
+}
+
+const blockScalars = new WeakMap<ParsedDocument, [number, number][]>();
+/** Chunk offsets of the `|` / `>` block scalars of a document (computed once per parse). */
+function blockScalarRanges(pd: ParsedDocument): [number, number][] {
+  let r = blockScalars.get(pd);
+  if (!r) {
+    const found: [number, number][] = [];
+    visit(pd.doc, {
+      Scalar(_key, node) {
+        if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range) found.push([node.range[0], node.range[1]]);
+      },
+    });
+    blockScalars.set(pd, (r = found));
+  }
+  return r;
 }
 
 function shift(d: DocumentDiagnostic, by: number, document: number): KumaDiagnostic {

@@ -26,7 +26,10 @@ export interface Suppression {
 const COMMENT = /^([ \t]*)#[ \t]*(kuma-lint-disable(?:-next-line)?)(?=[ \t]|$)(.*)$/;
 
 /** The suppressions of a text, and a warning for every code they name that does not exist. */
-export function findSuppressions(text: string): { suppressions: Suppression[]; problems: KumaDiagnostic[] } {
+export function findSuppressions(
+  text: string,
+  inBlockScalar: (offset: number) => boolean = () => false,
+): { suppressions: Suppression[]; problems: KumaDiagnostic[] } {
   const suppressions: Suppression[] = [];
   const problems: KumaDiagnostic[] = [];
   if (!text.includes(DISABLE)) return { suppressions, problems };
@@ -36,7 +39,8 @@ export function findSuppressions(text: string): { suppressions: Suppression[]; p
     const nl = text.indexOf('\n', lineStart);
     const lineEnd = nl < 0 ? text.length : nl;
     const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
-    const m = line.includes(DISABLE) ? COMMENT.exec(line) : null;
+    // A `#` line inside a `|` or `>` block scalar is text, not a comment.
+    const m = line.includes(DISABLE) && !inBlockScalar(lineStart) ? COMMENT.exec(line) : null;
     if (m) {
       while (chunk + 1 < chunks.length && chunks[chunk + 1].start <= lineStart) chunk++;
       const kind = m[2] === DISABLE_NEXT_LINE ? 'next-line' : 'document';
@@ -102,10 +106,15 @@ export function suppresses(s: Suppression, d: { code: DiagnosticCode; range: Off
 /**
  * The diagnostics of a file that its suppression comments leave, plus a warning per unknown
  * code in those comments (which can itself be suppressed). `documentOf` maps an offset to the
- * diagnostic's document index.
+ * diagnostic's document index; `inBlockScalar` tells lines of block scalars apart from comments.
  */
-export function applySuppressions(text: string, diagnostics: KumaDiagnostic[], documentOf: (offset: number) => number): KumaDiagnostic[] {
-  const { suppressions, problems } = findSuppressions(text);
+export function applySuppressions(
+  text: string,
+  diagnostics: KumaDiagnostic[],
+  documentOf: (offset: number) => number,
+  inBlockScalar?: (offset: number) => boolean,
+): KumaDiagnostic[] {
+  const { suppressions, problems } = findSuppressions(text, inBlockScalar);
   if (suppressions.length === 0 && problems.length === 0) return diagnostics;
   const all = problems.length
     ? [...diagnostics, ...problems.map((p) => ({ ...p, document: documentOf(p.range.start) }))].sort(
