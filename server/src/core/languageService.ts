@@ -393,10 +393,16 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     for (const d of docs) {
       for (const x of meshServiceChecks(d.parsed, analysis.kumaVersion)) extra.push(shift(x, d.offset, d.index));
     }
+    /** The last document starting at or before `offset` (binary search: documents are in order). */
     const documentOf = (offset: number) => {
-      let i = docs.length - 1;
-      while (i > 0 && docs[i].range.start > offset) i--;
-      return Math.max(0, i);
+      let lo = 0;
+      let hi = docs.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (docs[mid].range.start <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
     };
     const entry = files.get(uri);
     const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);

@@ -116,10 +116,21 @@ export function applySuppressions(
 ): KumaDiagnostic[] {
   const { suppressions, problems } = findSuppressions(text, inBlockScalar);
   if (suppressions.length === 0 && problems.length === 0) return diagnostics;
-  const all = problems.length
-    ? [...diagnostics, ...problems.map((p) => ({ ...p, document: documentOf(p.range.start) }))].sort(
-        (a, b) => a.range.start - b.range.start,
-      )
-    : diagnostics;
-  return all.filter((d) => !suppressions.some((s) => suppresses(s, d)));
+  const unsorted = diagnostics.some((d, i) => i > 0 && diagnostics[i - 1].range.start > d.range.start);
+  const all =
+    problems.length || unsorted
+      ? [...diagnostics, ...problems.map((p) => ({ ...p, document: documentOf(p.range.start) }))].sort(
+          (a, b) => a.range.start - b.range.start,
+        )
+      : diagnostics;
+  // One sweep in offset order: only the suppressions whose range is open at a diagnostic are
+  // asked, so a file with thousands of comments and diagnostics stays linear.
+  const byStart = [...suppressions].sort((a, b) => a.covers.start - b.covers.start);
+  let next = 0;
+  let open: Suppression[] = [];
+  return all.filter((d) => {
+    while (next < byStart.length && byStart[next].covers.start <= d.range.start) open.push(byStart[next++]);
+    open = open.filter((s) => s.covers.end >= d.range.start);
+    return !open.some((s) => suppresses(s, d));
+  });
 }
