@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DIAGNOSTIC_CODES } from '../../server/src/core/diagnosticCodes';
+import { DIAGNOSTIC_CODES, SEVERITY_LEVELS } from '../../server/src/core/diagnosticCodes';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -22,4 +22,15 @@ test('package.json contributes every kuma.* setting the README lists, with a des
   const documented = [...readme.matchAll(/^\| `(kuma\.[a-zA-Z.]+)` \|/gm)].map((m) => m[1]);
   assert.deepEqual(documented.sort(), Object.keys(props).sort());
   for (const [k, v] of Object.entries(props)) assert.ok(v.description || v.markdownDescription, k);
+});
+
+test('kuma.diagnostics.severity in package.json offers exactly the diagnostic codes, each with every level and its default', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const setting = pkg.contributes.configuration.properties['kuma.diagnostics.severity'];
+  assert.equal(setting.additionalProperties, false, 'settings.json flags an unknown code');
+  assert.deepEqual(Object.keys(setting.properties), Object.keys(DIAGNOSTIC_CODES));
+  for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
+    assert.deepEqual(setting.properties[code].enum, SEVERITY_LEVELS, code);
+    assert.equal(setting.properties[code].markdownDescription, `${info.doc} Default: \`${info.severity}\`.`, code);
+  }
 });
