@@ -7,6 +7,7 @@ import {
   type LanguageClientOptions,
 } from 'vscode-languageclient';
 import { RESTART_ACTION, RESTART_SERVER_COMMAND, RestartPolicy } from './restartPolicy';
+import { REDHAT_YAML_ID, registerKumaSchema, resolveKumaSection, type RedHatYamlApi } from './redhatYaml';
 import {
   FileInfoRequest,
   ListYamlFilesRequest,
@@ -55,6 +56,15 @@ export async function activateClient(
     outputChannel: channel,
     traceOutputChannel: channel,
     middleware: {
+      // `kuma.validate.yamlSyntax: auto` is resolved here, where Red Hat YAML can be seen.
+      workspace: {
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          return Array.isArray(result)
+            ? result.map((r, i) => (params.items[i]?.section === 'kuma' ? resolveKumaSection(r, redHat()) : r))
+            : result;
+        },
+      },
       // VS Code pulls diagnostics when the server offers it; the server also pushes them for
       // clients that cannot pull. Keep one copy so the Problems panel shows each problem once.
       handleDiagnostics: (uri, diagnostics, next) => {
@@ -63,6 +73,7 @@ export async function activateClient(
     },
   };
   client = createClient(clientOptions);
+  void useRedHatYaml(channel);
 
   const status = vscode.window.createStatusBarItem('kuma.version', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Kuma version';
@@ -175,6 +186,32 @@ export function serveWorkspaceFiles(c: BaseLanguageClient): void {
       return null;
     }
   });
+}
+
+/** Whether Red Hat YAML is installed and enabled, and validates YAML. */
+function redHat(): { present: boolean; validates: boolean } {
+  return {
+    present: vscode.extensions.getExtension(REDHAT_YAML_ID) !== undefined,
+    validates: vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) !== false,
+  };
+}
+
+/** Gives Red Hat YAML the permissive Kuma schema for files with Kuma documents (see redhatYaml.ts). */
+async function useRedHatYaml(channel: vscode.LogOutputChannel): Promise<void> {
+  const ext = vscode.extensions.getExtension<RedHatYamlApi>(REDHAT_YAML_ID);
+  if (!ext) return;
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    if (!api || typeof api.registerContributor !== 'function') {
+      channel.warn(`${REDHAT_YAML_ID} offers no registerContributor API; its schemas stay as they are for Kuma files`);
+      return;
+    }
+    const textOf = (uri: string) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.getText();
+    const ok = registerKumaSchema(api, textOf);
+    channel.info(`${REDHAT_YAML_ID}: ${ok ? 'files with Kuma resources use the Kuma schema' : 'schema contributor not accepted'}`);
+  } catch (err) {
+    channel.warn(`could not register with ${REDHAT_YAML_ID}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 export async function deactivate(): Promise<void> {

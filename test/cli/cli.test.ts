@@ -160,3 +160,63 @@ test('cross-file checks run over every path given', () => {
   const alone = run(['check', 'ms.yaml'], { cwd: dir });
   assert.doesNotMatch(alone.stdout, /target-port-unresolved/);
 });
+
+test('--severity CODE=LEVEL changes what is reported and what --fail-on counts', () => {
+  const dir = workspace({ 'w.yaml': WARN_ONLY, 'b.yaml': BAD });
+  const raised = run(['check', '--severity', 'app-protocol-unsupported=error', 'w.yaml'], { cwd: dir });
+  assert.equal(raised.code, 1);
+  assert.match(raised.stdout, /^w\.yaml:10:20: error app-protocol-unsupported: /);
+  assert.match(raised.stderr, /1 error, 0 warnings/);
+  // Both codes of b.yaml lowered or dropped: nothing fails any more, even at --fail-on warning.
+  const lowered = run(
+    ['check', '--fail-on', 'warning', '--severity=schema-unknown-key=hint', '--severity', 'app-protocol-unsupported=off', 'b.yaml'],
+    {
+      cwd: dir,
+    },
+  );
+  assert.equal(lowered.code, 0);
+  assert.equal(
+    lowered.stdout,
+    'b.yaml:11:3: hint schema-unknown-key: Unknown key "weight" in spec: MeshService (Kuma 2.14) does not define it. Allowed keys: identities, ports, selector, state.\n',
+  );
+  // In JSON and SARIF too.
+  const json = JSON.parse(run(['check', '--format', 'json', '--severity', 'schema-unknown-key=warning', 'b.yaml'], { cwd: dir }).stdout);
+  assert.deepEqual(
+    json.files[0].diagnostics.map((d: { code: string; severity: string }) => `${d.code}:${d.severity}`),
+    ['app-protocol-unsupported:warning', 'schema-unknown-key:warning'],
+  );
+  assert.deepEqual(json.summary, { files: 1, errors: 0, warnings: 2 });
+  const sarif = JSON.parse(
+    run(['check', '--format', 'sarif', '--severity', 'app-protocol-unsupported=error', 'w.yaml'], { cwd: dir }).stdout,
+  );
+  assert.deepEqual(
+    sarif.runs[0].results.map((x: { ruleId: string; level: string }) => `${x.ruleId}:${x.level}`),
+    ['app-protocol-unsupported:error'],
+  );
+});
+
+test('--severity with an unknown code or level, or no =, is a usage error that says why', () => {
+  const dir = workspace({ 'w.yaml': WARN_ONLY });
+  const code = run(['check', '--severity', 'app-protocol-unsuported=off', 'w.yaml'], { cwd: dir });
+  assert.equal(code.code, 2);
+  assert.match(code.stderr, /--severity: unknown diagnostic code "app-protocol-unsuported" \(did you mean "app-protocol-unsupported"\?\)/);
+  const level = run(['check', '--severity', 'app-protocol-unsupported=fatal', 'w.yaml'], { cwd: dir });
+  assert.equal(level.code, 2);
+  assert.match(level.stderr, /"app-protocol-unsupported": unknown level "fatal"; use error, warning, information, hint, off/);
+  const shape = run(['check', '--severity', 'off', 'w.yaml'], { cwd: dir });
+  assert.equal(shape.code, 2);
+  assert.match(shape.stderr, /--severity takes CODE=LEVEL/);
+});
+
+test('SARIF rules link each code to its section of docs/diagnostics.md', () => {
+  const dir = workspace({ 'b.yaml': BAD });
+  const rules = JSON.parse(run(['check', '--format', 'sarif', 'b.yaml'], { cwd: dir }).stdout).runs[0].tool.driver.rules as {
+    id: string;
+    helpUri: string;
+    fullDescription: { text: string };
+  }[];
+  const rule = rules.find((x) => x.id === 'schema-unknown-key')!;
+  assert.equal(rule.helpUri, 'https://github.com/kumahq/kuma-meshservice-tools/blob/main/docs/diagnostics.md#schema-unknown-key');
+  assert.match(rule.fullDescription.text, /^A key that Kuma's schema .* Default severity: error\. .*#schema-unknown-key$/);
+  for (const x of rules) assert.ok(x.helpUri.endsWith(`#${x.id}`), x.id);
+});

@@ -240,6 +240,52 @@ try {
   });
   await shot('kuma-e2e-after-edit.png');
 
+  // (d2) the code of a problem links to its docs section; the quick fix "Suppress CODE on this line"
+  // inserts a comment above the line (with its indentation) and the problem leaves the panel
+  const PORT = 'Port 70000';
+  await step('the code of a problem in the Problems panel links to docs/diagnostics.md#port-range', async () => {
+    const html = await problemRows.filter({ hasText: PORT }).first().innerHTML();
+    return html.includes('docs/diagnostics.md#port-range') || `row: ${html.slice(0, 300)}`;
+  });
+  await step('Ctrl+. on "port: 70000" → "Suppress port-range on this line" adds the comment; the problem goes', async () => {
+    const text = (await editor.locator('.view-lines').textContent()) ?? '';
+    const lines = readFileSync(join(WS, TYPOS), 'utf8').split('\n');
+    const lineNo = lines.findIndex((l) => /port: 70000/.test(l)) + 1;
+    if (lineNo < 1 || !text.includes('70000')) return 'no "port: 70000" line';
+    const col = lines[lineNo - 1].indexOf('70000') + 1;
+    await editor.locator('.view-lines').click();
+    await gotoLineCol(lineNo, col);
+    const rows = page.locator('.action-widget .monaco-list-row');
+    const title = 'Suppress port-range on this line';
+    await page.keyboard.press('Control+.');
+    await rows.first().waitFor({ timeout: 10000 });
+    await sleep(300);
+    const titles = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.title') ?? r).textContent?.trim() ?? ''));
+    log('code actions on port: 70000', JSON.stringify(titles));
+    if (!titles.includes(title)) return `menu lists ${JSON.stringify(titles)}`;
+    // move the focus to it with the arrow keys (typing would land on the "in this document" twin)
+    const focused = () =>
+      rows.evaluateAll((rs) => (rs.find((r) => r.classList.contains('focused'))?.querySelector('.title') ?? null)?.textContent?.trim());
+    for (let i = 0; i < titles.length && (await focused()) !== title; i++) {
+      await page.keyboard.press('ArrowDown');
+      await sleep(100);
+    }
+    if ((await focused()) !== title) return `could not focus "${title}" (focused: ${JSON.stringify(await focused())})`;
+    await page.keyboard.press('Enter');
+    await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 5000 });
+    const above = async () => lineText(lineNo);
+    for (let i = 0; i < 30 && !(await above())?.includes('kuma-lint-disable'); i++) await sleep(100);
+    const inserted = await above();
+    const want = `${/^\s*/.exec(lines[lineNo - 1])[0]}# kuma-lint-disable-next-line port-range`;
+    if (inserted?.trimEnd() !== want) return `line ${lineNo} reads ${JSON.stringify(inserted)}, expected ${JSON.stringify(want)}`;
+    await problemRows.filter({ hasText: PORT }).first().waitFor({ state: 'detached' });
+    const left = await problems();
+    if (!left.some((p) => p.code.includes('ports-duplicate-name')))
+      return `other problems gone too: ${JSON.stringify(left.map((p) => p.text))}`;
+    return true;
+  });
+  await shot('kuma-e2e-suppress.png');
+
   // (e) a GitHub workflow is not a Kuma resource: no kuma problems, no status bar item
   await quickOpen('ci.yaml');
   log('ci.yaml open');

@@ -31,8 +31,18 @@ test('code actions over stdio: a quick fix for an unknown key, with the edit and
     const fixes = actions.filter((a) => a.kind === 'quickfix');
     assert.deepEqual(
       fixes.map((a) => [a.title, a.kind, a.isPreferred]),
-      [['Rename key to "targetPort"', 'quickfix', true]],
+      [
+        ['Rename key to "targetPort"', 'quickfix', true],
+        ['Suppress schema-unknown-key on this line', 'quickfix', undefined],
+        ['Suppress schema-unknown-key in this document', 'quickfix', undefined],
+      ],
     );
+    assert.deepEqual(fixes[1].edit.changes[uri], [
+      {
+        range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } },
+        newText: '      # kuma-lint-disable-next-line schema-unknown-key\n',
+      },
+    ]);
     // The refactorings of the document come along: the form conversion for this resource.
     assert.ok(actions.some((a) => a.title === 'Convert to Kubernetes format' && a.kind === 'refactor.rewrite'));
     assert.deepEqual(fixes[0].edit.changes[uri], [

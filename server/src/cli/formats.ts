@@ -1,5 +1,5 @@
 import type { Severity } from '../core/diagnosticCodes';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../core/diagnosticCodes';
+import { codeDocsUrl, DIAGNOSTIC_CODES, type DiagnosticCode } from '../core/diagnosticCodes';
 import { LineIndex } from '../core/positions';
 import type { KumaDiagnostic } from '../core/types';
 
@@ -89,6 +89,10 @@ export function formatSarif(r: Report): string {
     id,
     name: id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: DIAGNOSTIC_CODES[id].doc },
+    fullDescription: {
+      text: `${DIAGNOSTIC_CODES[id].doc} Default severity: ${DIAGNOSTIC_CODES[id].severity}. An example and the fix: ${codeDocsUrl(id)}`,
+    },
+    helpUri: codeDocsUrl(id),
     defaultConfiguration: { level: SARIF_LEVEL[DIAGNOSTIC_CODES[id].severity] },
   }));
   const results = r.files.flatMap((f) => {

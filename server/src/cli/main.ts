@@ -3,20 +3,22 @@ import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 import { CONVERT_USAGE, runConvert } from './convert';
 import { createLanguageService, type Settings } from '../core/languageService';
 import { DEFAULT_KUMA_VERSION } from '../core/versions';
-import type { Severity } from '../core/diagnosticCodes';
+import { parseSeverityOverrides, type Severity, type SeverityOverrides } from '../core/diagnosticCodes';
 import { atLeast, formatJson, formatJunit, formatSarif, formatText, summary, type FileResult } from './formats';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: kuma-lint check [--format text|json|sarif|junit] [--kuma-version 2.9|2.13|2.14|3.0]
-                       [--fail-on error|warning|never] PATH...
+                       [--fail-on error|warning|never] [--severity CODE=LEVEL]... PATH...
   PATH is a file, a directory (searched for *.yaml and *.yml, skipping node_modules and .git),
-  or - for standard input.
+  or - for standard input. --severity (repeatable) sets a code's severity: error, warning,
+  information, hint, or off to drop it; --fail-on counts the severities so set.
 exit status: 0 nothing at or above --fail-on (default error), 1 problems found, 2 usage or I/O error`;
 
 interface Options {
   format: 'text' | 'json' | 'sarif' | 'junit';
   kumaVersion: Settings['kumaVersion'];
   failOn: Severity | 'never';
+  severity: SeverityOverrides;
   paths: string[];
 }
 
@@ -24,14 +26,23 @@ function parseArgs(argv: string[]): Options {
   const [command, ...rest] = argv;
   if (command === undefined) throw new UsageError('missing command');
   if (command !== 'check') throw new UsageError(`unknown command "${command}" (use check or convert)`);
-  const o: Options = { format: 'text', kumaVersion: DEFAULT_KUMA_VERSION, failOn: 'error', paths: [] };
+  const o: Options = { format: 'text', kumaVersion: DEFAULT_KUMA_VERSION, failOn: 'error', severity: {}, paths: [] };
+  const severity: Record<string, string> = {};
   o.paths = walkArgs(rest, (flag, value) => {
     if (flag === '--format') o.format = choiceArg(flag, value(), ['text', 'json', 'sarif', 'junit'] as const);
     else if (flag === '--kuma-version') o.kumaVersion = kumaVersionArg(value());
     else if (flag === '--fail-on') o.failOn = choiceArg(flag, value(), ['error', 'warning', 'never'] as const);
-    else return false;
+    else if (flag === '--severity') {
+      const v = value();
+      const eq = v.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--severity takes CODE=LEVEL (for example target-port-unserved=off), not "${v}"`);
+      severity[v.slice(0, eq).trim()] = v.slice(eq + 1).trim();
+    } else return false;
     return true;
   });
+  const { overrides, problems } = parseSeverityOverrides(severity);
+  if (problems.length) throw new UsageError(`--severity: ${problems.join('; ')}`);
+  o.severity = overrides;
   if (o.paths.length === 0) throw new UsageError('no PATH given (use . for the current directory, - for standard input)');
   return o;
 }
@@ -66,7 +77,7 @@ export async function run(
     throw err;
   }
   const service = createLanguageService();
-  const settings: Settings = { kumaVersion: o.kumaVersion, validate: true };
+  const settings: Settings = { kumaVersion: o.kumaVersion, validate: true, severity: o.severity };
   // Read everything first: the cross-file checks see every file given, whatever the order.
   const { inputs, ioFailed } = await readInputs(o.paths, io);
   // As open files: their parse stays in the cache, so checking them does not parse again.

@@ -1,3 +1,5 @@
+import { splitDocuments } from './documents';
+import { DISABLE, DISABLE_NEXT_LINE } from './suppressions';
 import type { OffsetRange } from './types';
 
 /** A quick fix: a title and the edits (file offsets) that make it. */
@@ -60,6 +62,8 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
   switch (d.code) {
     case 'schema-unknown-key':
       return suggestion ? [replaceWith(suggestion, `Rename key to "${suggestion}"`, true)] : [];
+    case 'suppression-unknown-code':
+      return suggestion ? [{ title: `Change to ${suggestion}`, edits: [{ range: d.range, newText: suggestion }], preferred: true }] : [];
     case 'target-port-unresolved': {
       const names = allowed.filter((v): v is string => typeof v === 'string');
       const ordered = suggestion ? [suggestion, ...names.filter((n) => n !== suggestion)] : names;
@@ -86,4 +90,64 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
     default:
       return [];
   }
+}
+
+/** Codes whose diagnostics get no "Suppress" fixes: fix the comment (or the version pin) instead. */
+const NOT_SUPPRESSIBLE = new Set(['suppression-unknown-code', 'kuma-version-unknown']);
+
+/**
+ * "Suppress CODE on this line" and "Suppress CODE in this document": a suppression comment
+ * above the diagnostic's line (with its indentation), or at the top of its `---` document (after
+ * the `---` line and a `# kuma-version:` pin). A comment of the same kind already there gets the
+ * code added instead.
+ */
+export function suppressionFixes(d: FixInput, text: string): FixEntry[] {
+  if (NOT_SUPPRESSIBLE.has(d.code)) return [];
+  const lineStart = text.lastIndexOf('\n', d.range.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const fixes: FixEntry[] = [];
+
+  const prevStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 2) + 1 : -1;
+  const prev = prevStart >= 0 ? text.slice(prevStart, lineStart - 1).replace(/\r$/, '') : '';
+  fixes.push({
+    title: `Suppress ${d.code} on this line`,
+    edits: [extendOrInsert(prev, prevStart, DISABLE_NEXT_LINE, d.code) ?? insert(lineStart, `${indent}# ${DISABLE_NEXT_LINE} ${d.code}\n`)],
+  });
+
+  const chunks = splitDocuments(text);
+  let chunk = chunks[0];
+  for (const c of chunks) if (c.start <= d.range.start) chunk = c;
+  // An existing document-wide comment with codes takes this one too.
+  for (let at = chunk.start; at < chunk.start + chunk.text.length;) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 || nl > chunk.start + chunk.text.length ? chunk.start + chunk.text.length : nl;
+    const existing = extendOrInsert(text.slice(at, end).replace(/\r$/, ''), at, DISABLE, d.code);
+    if (existing) {
+      fixes.push({ title: `Suppress ${d.code} in this document`, edits: [existing] });
+      return fixes;
+    }
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+  let top = chunk.start;
+  const skip = (re: RegExp) => {
+    const nl = text.indexOf('\n', top);
+    if (nl >= 0 && re.test(text.slice(top, nl))) top = nl + 1;
+  };
+  skip(/^---/);
+  if (chunk.start === 0) skip(/^\s*#\s*kuma-version\s*:/);
+  fixes.push({ title: `Suppress ${d.code} in this document`, edits: [insert(top, `# ${DISABLE} ${d.code}\n`)] });
+  return fixes;
+}
+
+function insert(at: number, newText: string) {
+  return { range: { start: at, end: at }, newText };
+}
+
+/** An edit adding `code` to a suppression comment line of `kind` that names codes, if `line` is one. */
+function extendOrInsert(line: string, lineStart: number, kind: string, code: string) {
+  const head = line.split(/[ \t]--(?=[ \t]|$)/)[0];
+  const m = /^[ \t]*#[ \t]*(kuma-lint-disable(?:-next-line)?)[ \t]+[a-z0-9-]+(?:[ \t]*,?[ \t]*[a-z0-9-]+)*/.exec(head);
+  if (!m || m[1] !== kind || head.slice(m[0].length).trim() !== '') return undefined;
+  return insert(lineStart + m[0].length, `, ${code}`);
 }

@@ -1,7 +1,9 @@
+import { repository } from '../../../package.json';
+
 /**
  * The one table of diagnostic codes. Codes are stable: editors, CI configurations and
  * suppressions refer to them. Each has a default severity and a one-line description;
- * `docs` is the README anchor used for `codeDescription.href`.
+ * docs/diagnostics.md has a section per code (`codeDocsUrl`).
  */
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -66,6 +68,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     doc: 'The same resource (kind, mesh, namespace, name) is declared more than once in the workspace.',
   },
+  'suppression-unknown-code': {
+    severity: 'warning',
+    doc: 'A `# kuma-lint-disable` comment names a code that does not exist, so it suppresses nothing.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
@@ -74,7 +80,89 @@ export function defaultSeverity(code: DiagnosticCode): Severity {
   return DIAGNOSTIC_CODES[code].severity;
 }
 
-/** Anchor in the README's table of codes, for `codeDescription.href`. */
-export function codeDocsAnchor(code: DiagnosticCode): string {
-  return `#${code}`;
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return Object.prototype.hasOwnProperty.call(DIAGNOSTIC_CODES, code);
+}
+
+/**
+ * The page that documents every code: derived from package.json's `repository.url`, which
+ * esbuild inlines at build time (only that field), so the core reads no file.
+ */
+export const DOCS_URL = `${repository.url.replace(/\.git$/, '')}/blob/main/docs/diagnostics.md`;
+
+/** The section of docs/diagnostics.md about one code, for `codeDescription.href` and SARIF `helpUri`. */
+export function codeDocsUrl(code: DiagnosticCode): string {
+  return `${DOCS_URL}#${code}`;
+}
+
+/** What a severity override can set: a severity, or `off` to drop the diagnostic. */
+export type SeverityLevel = Severity | 'off';
+export const SEVERITY_LEVELS: readonly SeverityLevel[] = ['error', 'warning', 'information', 'hint', 'off'];
+export type SeverityOverrides = Partial<Record<DiagnosticCode, SeverityLevel>>;
+
+/** The known code nearest to a misspelt one (edit distance at most a third of its length). */
+export function closestCode(code: string): DiagnosticCode | undefined {
+  let best: DiagnosticCode | undefined;
+  let bestDistance = Math.max(2, Math.floor(code.length / 3)) + 1;
+  for (const c of Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[]) {
+    const d = editDistance(code.toLowerCase(), c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Says a code is unknown, with the nearest known one. */
+export function unknownCodeMessage(code: string): string {
+  const near = closestCode(code);
+  return `unknown diagnostic code "${code}"${near ? ` (did you mean "${near}"?)` : ''}; the codes are listed in ${DOCS_URL}`;
+}
+
+/**
+ * Reads severity overrides from a setting (`{"code": "level"}`) or from `CODE=level` pairs.
+ * Entries with an unknown code or level are left out and explained in `problems`, one
+ * sentence each, for the output channel or standard error.
+ */
+export function parseSeverityOverrides(raw: unknown): { overrides: SeverityOverrides; problems: string[] } {
+  const overrides: SeverityOverrides = {};
+  const problems: string[] = [];
+  if (raw === undefined || raw === null) return { overrides, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push(`the severity overrides must be an object of code: level, not ${JSON.stringify(raw)}`);
+    return { overrides, problems };
+  }
+  for (const [code, level] of Object.entries(raw as Record<string, unknown>)) {
+    if (!isDiagnosticCode(code)) problems.push(unknownCodeMessage(code));
+    else if (typeof level !== 'string' || !(SEVERITY_LEVELS as readonly string[]).includes(level))
+      problems.push(`"${code}": unknown level ${JSON.stringify(level)}; use ${SEVERITY_LEVELS.join(', ')}`);
+    else overrides[code] = level as SeverityLevel;
+  }
+  return { overrides, problems };
+}
+
+/** Applies severity overrides: a new severity, or the diagnostic dropped for `off`. */
+export function applySeverityOverrides<D extends { code: DiagnosticCode; severity: Severity }>(
+  diagnostics: D[],
+  overrides: SeverityOverrides | undefined,
+): D[] {
+  if (!overrides || Object.keys(overrides).length === 0) return diagnostics;
+  const out: D[] = [];
+  for (const d of diagnostics) {
+    const level = overrides[d.code];
+    if (level === undefined) out.push(d);
+    else if (level !== 'off') out.push(level === d.severity ? d : { ...d, severity: level });
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import { visit } from 'yaml';
 import { duplicateDiagnostics, meshServiceDiagnostics } from './crossFile';
 import { parseChunk, splitDocuments, type Chunk, type ParsedDocument } from './documents';
 import {
@@ -15,12 +16,16 @@ import { resourceKey, WorkspaceIndex } from './workspaceIndex';
 import { SchemaValidators } from './schemaValidation';
 import { KUMA_KINDS, type Classification, type KumaDiagnostic, type OffsetRange } from './types';
 import { validateDocument, type DocumentDiagnostic } from './validate';
+import { applySeverityOverrides, type SeverityOverrides } from './diagnosticCodes';
+import { applySuppressions } from './suppressions';
 import { DEFAULT_KUMA_VERSION, normalizeKumaVersion, pinnedVersionText, type KumaVersion } from './versions';
 
 /** Settings the core needs; the LSP layer and the CLI fill them from their own sources. */
 export interface Settings {
   kumaVersion: KumaVersion;
   validate: boolean;
+  /** Per-code severity (or `off`), applied to a file's final diagnostics by `diagnose`. */
+  severity?: SeverityOverrides;
 }
 
 export const DEFAULT_SETTINGS: Settings = { kumaVersion: DEFAULT_KUMA_VERSION, validate: true };
@@ -89,7 +94,10 @@ export interface LanguageService {
   index(): WorkspaceIndex;
   /** Compiles the schema validators of a version ahead of the first request. */
   warmUp(version: KumaVersion): void;
-  /** Diagnostics of a file: its own and the cross-file ones against the workspace. */
+  /**
+   * The final diagnostics of a file: its own and the cross-file ones against the workspace,
+   * less what its suppression comments hide, with the severity overrides of `settings` applied.
+   */
   diagnose(uri: string, text: string, settings?: Settings): FileAnalysis;
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
   readonly stats: { parses: number; validations: number };
@@ -385,10 +393,16 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     for (const d of docs) {
       for (const x of meshServiceChecks(d.parsed, analysis.kumaVersion)) extra.push(shift(x, d.offset, d.index));
     }
+    /** The last document starting at or before `offset` (binary search: documents are in order). */
     const documentOf = (offset: number) => {
-      let i = docs.length - 1;
-      while (i > 0 && docs[i].range.start > offset) i--;
-      return Math.max(0, i);
+      let lo = 0;
+      let hi = docs.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (docs[mid].range.start <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
     };
     const entry = files.get(uri);
     const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);
@@ -396,9 +410,13 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const counts = keyCounts();
     const suspects = facts.kuma.filter((k) => (counts.get(keyOf(k)) ?? 0) > 1);
     if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
-    return extra.length
-      ? { ...analysis, diagnostics: [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) }
-      : analysis;
+    const all = extra.length ? [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) : analysis.diagnostics;
+    const inBlockScalar = (offset: number) => {
+      const d = docs[documentOf(offset)];
+      return d !== undefined && blockScalarRanges(d.parsed).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
+    };
+    const final = applySeverityOverrides(applySuppressions(text, all, documentOf, inBlockScalar), settings.severity);
+    return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
   }
 
   function warmUp(version: KumaVersion) {
@@ -418,6 +436,22 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     index,
     diagnose,
   };
+}
+
+const blockScalars = new WeakMap<ParsedDocument, [number, number][]>();
+/** Chunk offsets of the `|` / `>` block scalars of a document (computed once per parse). */
+function blockScalarRanges(pd: ParsedDocument): [number, number][] {
+  let r = blockScalars.get(pd);
+  if (!r) {
+    const found: [number, number][] = [];
+    visit(pd.doc, {
+      Scalar(_key, node) {
+        if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range) found.push([node.range[0], node.range[1]]);
+      },
+    });
+    blockScalars.set(pd, (r = found));
+  }
+  return r;
 }
 
 function shift(d: DocumentDiagnostic, by: number, document: number): KumaDiagnostic {

@@ -1,5 +1,5 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { Severity } from '../core/diagnosticCodes';
+import { codeDocsUrl, type Severity } from '../core/diagnosticCodes';
 import { LineIndex } from '../core/positions';
 import type { KumaDiagnostic, OffsetRange } from '../core/types';
 
@@ -30,6 +30,7 @@ export function toLspDiagnostics(
     range: toLspRange(index, d.range),
     severity: SEVERITY[d.severity],
     code: d.code,
+    codeDescription: { href: codeDocsUrl(d.code) },
     source: 'kuma',
     message: d.message,
     data: { ...d.data, document: d.document },

@@ -30,7 +30,8 @@ import type { CompletionEntry } from '../core/completionTypes';
 import { createLanguageService, DEFAULT_SETTINGS, type Settings } from '../core/languageService';
 import { crossFileHover, definitions, targetPortCompletions } from '../core/navigation';
 import { inlayHints, workspaceSymbols } from '../core/insights';
-import { quickFixes } from '../core/codeActions';
+import { quickFixes, suppressionFixes } from '../core/codeActions';
+import { parseSeverityOverrides, type SeverityOverrides } from '../core/diagnosticCodes';
 import { selectorCompletions } from '../core/selectorCompletion';
 import { prepareRename, references, rename } from '../core/references';
 import { LineIndex } from '../core/positions';
@@ -59,6 +60,8 @@ export const MAX_WORKSPACE_SYMBOLS = 1000;
 /** Settings of the server: the core's plus which files the workspace index skips. */
 export interface ServerSettings extends Settings {
   filesExclude: string[];
+  /** Why parts of the settings were ignored, for the output channel. */
+  problems?: string[];
 }
 
 /** Reads our settings out of whatever shape a client sends (`{kuma: {...}}` or the section itself). */
@@ -71,10 +74,19 @@ export function readSettings(raw: unknown): ServerSettings {
   const enable = typeof validate === 'object' && validate !== null ? validate.enable : validate;
   const files = kuma.files as Record<string, unknown> | undefined;
   const exclude = files && Array.isArray(files.exclude) ? files.exclude.filter((x): x is string => typeof x === 'string') : [];
+  const diagnostics = kuma.diagnostics as Record<string, unknown> | undefined;
+  const { overrides, problems } = parseSeverityOverrides(diagnostics?.severity);
+  // `kuma.validate.yamlSyntax`: `off` leaves YAML syntax errors to another YAML extension (the
+  // VS Code client resolves `auto` before it gets here; other editors get `on`).
+  const yamlSyntax = typeof validate === 'object' && validate !== null ? validate.yamlSyntax : undefined;
+  const severity: SeverityOverrides =
+    yamlSyntax === 'off' ? { 'yaml-syntax': 'off', 'yaml-duplicate-key': 'off', ...overrides } : overrides;
   return {
     kumaVersion: version ?? DEFAULT_SETTINGS.kumaVersion,
     validate: typeof enable === 'boolean' ? enable : DEFAULT_SETTINGS.validate,
     filesExclude: exclude,
+    ...(Object.keys(severity).length ? { severity } : {}),
+    ...(problems.length ? { problems: problems.map((p) => `kuma.diagnostics.severity: ${p}`) } : {}),
   };
 }
 
@@ -233,11 +245,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return (rel) => m(rel) || m(`${rel}/`);
   }
 
+  /** Takes new settings; what was wrong in them goes to the output channel (once per change). */
+  function useSettings(next: ServerSettings) {
+    const said = (settings.problems ?? []).join('\n');
+    settings = next;
+    if (next.problems && next.problems.join('\n') !== said) for (const p of next.problems) connection.console.warn(`kuma: ${p}`);
+  }
+
   async function fetchSettings() {
     if (!configurationSupport) return;
     try {
       const [kuma, filesExclude] = await connection.workspace.getConfiguration([{ section: 'kuma' }, { section: 'files.exclude' }]);
-      settings = readSettings(kuma);
+      useSettings(readSettings(kuma));
       editorExclude =
         filesExclude && typeof filesExclude === 'object'
           ? Object.entries(filesExclude as Record<string, unknown>)
@@ -337,7 +356,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     createFileSupport = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
     const reachable = options.fs?.handles ?? ((u: string) => u.startsWith('file:'));
     workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) => reachable(u));
-    if (params.initializationOptions) settings = readSettings(params.initializationOptions);
+    if (params.initializationOptions) useSettings(readSettings(params.initializationOptions));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -394,7 +413,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeConfiguration(
     guardAsync('configuration', async (change: DidChangeConfigurationParams) => {
       if (configurationSupport) await fetchSettings();
-      else if (change.settings) settings = readSettings(change.settings);
+      else if (change.settings) useSettings(readSettings(change.settings));
       revalidateOpen();
     }),
   );
@@ -651,7 +670,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       for (const d of params.context.diagnostics) {
         if (d.source !== 'kuma' || typeof d.code !== 'string') continue;
         const range = { start: doc.offsetAt(d.range.start), end: doc.offsetAt(d.range.end) };
-        for (const fix of quickFixes({ code: d.code, range, data: d.data as never }, text)) {
+        const input = { code: d.code, range, data: d.data as never };
+        for (const fix of [...quickFixes(input, text), ...suppressionFixes(input, text)]) {
           actions.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,
