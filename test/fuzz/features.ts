@@ -10,7 +10,7 @@ import { documentSymbols } from '../../server/src/core/symbols';
 import { inlayHints, workspaceSymbols } from '../../server/src/core/insights';
 import { conversionActions, generateForFile, rewriteFile } from '../../server/src/lsp/conversions';
 import { LineIndex } from '../../server/src/core/positions';
-import type { OffsetRange } from '../../server/src/core/types';
+import type { KumaDiagnostic, OffsetRange } from '../../server/src/core/types';
 
 /**
  * Drives every feature of the core the way the LSP handlers of server/src/lsp/server.ts do,
@@ -20,7 +20,7 @@ import type { OffsetRange } from '../../server/src/core/types';
 export interface Produced {
   ranges: { what: string; range: OffsetRange }[];
   /** Quick fixes: the diagnostic's code and the text after applying the fix. */
-  fixes: { code: string; title: string; edits: { range: OffsetRange; newText: string }[] }[];
+  fixes: { diagnostic: KumaDiagnostic; title: string; edits: { range: OffsetRange; newText: string }[] }[];
 }
 
 export const SETTINGS: Settings = { kumaVersion: '2.14', validate: true };
@@ -33,7 +33,7 @@ export function exercise(service: LanguageService, uri: string, text: string, of
     add(`diagnostic ${d.code}`, d.range);
     for (const r of d.related ?? []) if (!r.uri || r.uri === uri) add(`related of ${d.code}`, r.range);
     for (const fix of quickFixes({ code: d.code, range: d.range, data: d.data as never }, text)) {
-      out.fixes.push({ code: d.code, title: fix.title, edits: fix.edits });
+      out.fixes.push({ diagnostic: d, title: fix.title, edits: fix.edits });
       for (const e of fix.edits) add(`fix ${fix.title}`, e.range);
     }
   }

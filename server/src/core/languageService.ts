@@ -65,6 +65,8 @@ interface ChunkEntry {
 export interface LanguageServiceOptions {
   /** How many parsed documents to keep; the oldest are dropped past it. */
   cacheSize?: number;
+  /** Compiled schema validators to share (e.g. between the many short-lived services of a fuzzer); a service compiles its own otherwise. */
+  validators?: SchemaValidators;
 }
 
 /** Where a file's text came from: the editor's open buffer wins over the file on disk. */
@@ -105,7 +107,7 @@ export interface LanguageService {
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const cacheSize = options.cacheSize ?? 50_000;
   const cache = new Map<string, ChunkEntry>();
-  const validators = new SchemaValidators();
+  const validators = options.validators ?? new SchemaValidators();
   const stats = { parses: 0, validations: 0 };
   const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
   const crossCache = new WeakMap<

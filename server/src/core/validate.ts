@@ -154,7 +154,9 @@ const SYNTAX_HINTS: Record<string, string> = {
 };
 
 function syntaxDiagnostic(e: YAMLError, text: string): DocumentDiagnostic {
-  const [start, end] = e.pos;
+  // The parser places some errors (an unterminated quote) one past the end of the text.
+  const start = Math.min(Math.max(0, e.pos[0]), text.length);
+  const end = Math.min(Math.max(start, e.pos[1]), text.length);
   if (e.code === 'DUPLICATE_KEY') {
     const m = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n#]+?)\s*:/.exec(text.slice(start, start + 300));
     const key = m ? m[1] : text.slice(start, end);
@@ -174,7 +176,7 @@ function syntaxDiagnostic(e: YAMLError, text: string): DocumentDiagnostic {
     code: 'yaml-syntax',
     severity: 'error',
     message: `YAML syntax error: ${msg}.${hint ? ` ${hint}` : ''}`,
-    range: { start, end: Math.max(end, start) },
+    range: { start, end },
     data: { path: '' },
   };
 }

@@ -126,6 +126,11 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
       }
       const appProtocol = appProtocolOf(ib, tags, version);
       const entry = mine.get(msName) ?? { ports: [], rejected: [] };
+      // A MeshService's ports are keyed by (port, appProtocol): a repeated inbound adds nothing.
+      if (entry.ports.some((p) => p.port === port && p.appProtocol === appProtocol)) {
+        skipped.push(`Inbound ${i} of ${who} repeats port ${port} (${appProtocol}); MeshService ${msName} lists it once.`);
+        return;
+      }
       entry.ports.push({ name: str(ib.name) || String(port), port, targetPort: port, appProtocol });
       if (head && !supportedProtocols(version).includes(appProtocol))
         entry.rejected.push(`inbound ${str(ib.name) || port} has protocol ${appProtocol}`);
