@@ -129,6 +129,13 @@ function assertLossless(
         last--;
       exempt.push(...comments(lines.slice(0, last + 1).join('\n')));
     } else {
+      // Lines a rewrite removes take the comments between them along (a migration dropping
+      // inbound tags drops a comment inside them); comments around them must stay.
+      const lines = removed.split('\n');
+      const content = (l: string) => l.trim() !== '' && !l.trimStart().startsWith('#');
+      const first = lines.findIndex(content);
+      const last = lines.length - 1 - [...lines].reverse().findIndex(content);
+      if (first >= 0 && last > first) exempt.push(...comments(lines.slice(first + 1, last).join('\n')));
       // An edit inside a comment (the version pin) changes that comment.
       const lineStart = text.lastIndexOf('\n', e.range.start - 1) + 1;
       const lineEnd = text.indexOf('\n', e.range.start);

@@ -112,3 +112,20 @@ test('converting to Universal keeps the comments of metadata entries it drops', 
     'type: MeshService\nname: web\nmesh: default\n# about the labels\n# about the namespace\n# trailing\nspec:\n  ports: []\n',
   );
 });
+
+test('a syntax error next to an emoji covers the whole character, not half of it', () => {
+  const text =
+    '😀# kuma-version: 2.9\n😀# kuma-version: 2.9\napiVersion: kuma.io/v1alpha1\nkind: MeshService\nmetadata:\n  name: web\nspec:\n  ports: []\n';
+  const a = createLanguageService().analyze(text, S);
+  assert.ok(a.diagnostics.length > 0);
+  const splits = (o: number) => o > 0 && o < text.length && /[\ud800-\udbff]/.test(text[o - 1]) && /[\udc00-\udfff]/.test(text[o]);
+  for (const d of a.diagnostics) assert.ok(!splits(d.range.start) && !splits(d.range.end), `${d.code} ${d.range.start}-${d.range.end}`);
+  assert.deepEqual(
+    a.diagnostics.map((d) => [d.code, text.slice(d.range.start, d.range.end)]),
+    [
+      ['schema-unknown-key', '😀# kuma-version'],
+      ['yaml-duplicate-key', '😀'],
+      ['selector-missing', 'spec'],
+    ],
+  );
+});

@@ -70,3 +70,15 @@ test('a file over the size limit is not parsed: one error when it holds Kuma res
   const other = 'x: 1\n'.repeat(MAX_FILE_CHARS / 5 + 1);
   assert.deepEqual(seen(other).diags, []);
 });
+
+test(
+  'a 100,000-digit serviceProbe interval is reported, not matched digit by digit against the duration pattern',
+  { timeout: 60_000 },
+  () => {
+    const digits = '1'.repeat(100_000);
+    const text = `type: Dataplane\nname: dp\nmesh: default\nnetworking:\n  address: 10.0.0.1\n  inbound:\n  - port: 80\n    tags:\n      kuma.io/service: web\n    serviceProbe:\n      interval: "${digits}x"\n`;
+    const { a, diags } = seen(text);
+    assert.deepEqual(diags, [['schema-constraint', `"${digits}x"`]]);
+    assert.ok(a.diagnostics[0].message.length < 400);
+  },
+);

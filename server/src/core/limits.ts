@@ -12,6 +12,12 @@ export const MAX_DEPTH = 100;
 /** Alias expansions per document before `toJS` gives up (a "billion laughs" alias bomb). */
 export const MAX_ALIAS_COUNT = 1000;
 
+/**
+ * Longest value a schema `pattern` is tried on: Kuma's patterns (durations, label keys) match
+ * short values, and one of them backtracks quadratically on long runs of digits.
+ */
+export const MAX_PATTERN_INPUT = 1024;
+
 export type FileSkip = { reason: 'binary' | 'too-large'; message: string };
 
 /**
@@ -68,4 +74,11 @@ export function nestingDepth(root: Node | null | undefined, limit = MAX_DEPTH): 
 export function clipMessage(message: string, max = 120): string {
   if (message.length <= max * 2) return message;
   return message.replace(/[^\s'"]{121,}/g, (run) => `${run.slice(0, max - 20)}… (${run.length} characters) …${run.slice(-10)}`);
+}
+
+/** A range widened so that it does not start or end inside a surrogate pair. */
+export function wholeCharacters(text: string, r: { start: number; end: number }): { start: number; end: number } {
+  const low = (i: number) =>
+    i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
+  return { start: low(r.start) ? r.start - 1 : r.start, end: low(r.end) ? r.end + 1 : r.end };
 }

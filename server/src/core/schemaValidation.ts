@@ -5,6 +5,7 @@ import s213 from '../../../schemas/2.13.json';
 import s214 from '../../../schemas/2.14.json';
 import s30 from '../../../schemas/3.0.json';
 import type { DiagnosticCode } from './diagnosticCodes';
+import { MAX_PATTERN_INPUT } from './limits';
 import { propertiesOf, schemaAtPath } from './schemaCompletion';
 import type { Form, KumaKind, OffsetRange } from './types';
 import { KUMA_VERSIONS, type KumaVersion } from './versions';
@@ -40,11 +41,24 @@ export interface SchemaProblem {
 }
 
 /**
+ * The regex engine ajv uses for schema `pattern`s: values longer than `MAX_PATTERN_INPUT` do not
+ * match, so a pattern that backtracks on long input (Kuma's duration pattern does, on long runs
+ * of digits) never runs on a 1 MB value.
+ */
+const boundedRegExp = Object.assign(
+  (pattern: string, flags: string) => {
+    const re = new RegExp(pattern, flags);
+    return { test: (s: string) => s.length <= MAX_PATTERN_INPUT && re.test(s) };
+  },
+  { code: 'boundedRegExp' },
+);
+
+/**
  * Compiled validators, made once per (version, kind, form) on first use and kept for the
  * life of the language service. Owned by the service instance, not by the module.
  */
 export class SchemaValidators {
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { regExp: boundedRegExp } });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   get(version: KumaVersion, kind: KumaKind, form: Form): ValidateFunction {

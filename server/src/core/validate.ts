@@ -14,7 +14,7 @@ import type { SchemaValidators } from './schemaValidation';
 import type { KumaDiagnostic, KumaKind } from './types';
 import type { KumaVersion } from './versions';
 import { formatPath, locate, nodeRange } from './yamlNodes';
-import { clipMessage } from './limits';
+import { clipMessage, wholeCharacters } from './limits';
 
 /** A diagnostic of one document, before it is placed in its file. */
 export type DocumentDiagnostic = Omit<KumaDiagnostic, 'document'>;
@@ -154,19 +154,23 @@ const SYNTAX_HINTS: Record<string, string> = {
 };
 
 function syntaxDiagnostic(e: YAMLError, text: string): DocumentDiagnostic {
-  // The parser places some errors (an unterminated quote) one past the end of the text.
-  const start = Math.min(Math.max(0, e.pos[0]), text.length);
-  const end = Math.min(Math.max(start, e.pos[1]), text.length);
+  // The parser places some errors (an unterminated quote) one past the end of the text, and
+  // some on one UTF-16 unit, which may be half of a character such as an emoji.
+  const { start, end } = wholeCharacters(text, {
+    start: Math.min(Math.max(0, e.pos[0]), text.length),
+    end: Math.min(Math.max(e.pos[0], e.pos[1]), text.length),
+  });
   if (e.code === 'DUPLICATE_KEY') {
     const m = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n#]+?)\s*:/.exec(text.slice(start, start + 300));
     const key = m ? m[1] : text.slice(start, end);
+    const keyEnd = wholeCharacters(text, { start, end: start + key.length }).end;
     return {
       code: 'yaml-duplicate-key',
       severity: 'error',
       message: clipMessage(
         `Duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}: a key may appear only once in a mapping. Remove or rename one of them.`,
       ),
-      range: { start, end: start + key.length },
+      range: { start, end: keyEnd },
       data: { path: '' },
     };
   }

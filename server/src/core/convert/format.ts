@@ -466,7 +466,7 @@ function toKubernetes(text: string, entries: Entry[], kind: KumaKind, opts: { na
     if (find(labelEntries, MESH_LABEL)) meshLabel = '';
     if (labelsE.value.flow) {
       const pairs = labelEntries.map((e) => text.slice(e.keyStart, e.keyEnd) + ': ' + src(text, e.value));
-      if (meshLabel) pairs.unshift(meshLabel.trim().replace(/\s+#.*$/, ''));
+      if (meshLabel) pairs.unshift(withoutComment(meshLabel.trim()));
       metadata += leadingComments(text, labelsE, u) + `${pad}labels: {${pairs.join(', ')}}\n`;
     } else {
       const firstLineEnd = lineEndAt(text, labelsE.keyStart);
@@ -498,6 +498,12 @@ function toKubernetes(text: string, entries: Entry[], kind: KumaKind, opts: { na
   }
   const main = head + meshTop + metadata;
   return { body: main + keepComments(text, entries, main + spec + rest, u) + spec + rest, notes };
+}
+
+/** A line without its trailing ` # comment` (found in one pass: `/\s+#.*$/` backtracks quadratically). */
+function withoutComment(line: string): string {
+  const m = /\s#/.exec(line);
+  return m ? line.slice(0, m.index).trimEnd() : line;
 }
 
 /** Every `#` comment of a text, from the `#` to the end of its line (not inside quotes). */
