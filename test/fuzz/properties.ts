@@ -232,7 +232,13 @@ export const PROPERTIES: NamedProperty[] = [
           // Pinning another Kuma version changes which rules apply: only the pin to the version the
           // file was checked against must add nothing.
           if (target.code === 'kuma-version-unknown' && !f.title.endsWith(` ${SETTINGS.kumaVersion}`)) continue;
-          assertEmpty(`fix "${f.title}" adds errors`, newErrors(before.diagnostics, fixed.diagnostics, target.code));
+          // Quick fixes read only their file's text: moving a resource to kuma-system cannot know
+          // that one of that name is there already (a known limit; resource-duplicate tells).
+          const except = target.code === 'system-namespace-only' ? ['resource-duplicate'] : [];
+          assertEmpty(
+            `fix "${f.title}" adds errors`,
+            newErrors(before.diagnostics, fixed.diagnostics, target.code).filter((c) => !except.includes(c)),
+          );
         }
       }),
     ),
@@ -312,7 +318,7 @@ export function runAll(total: number, seed: number, log: (s: string) => void = (
   const weights = PROPERTIES.reduce((n, p) => n + p.weight, 0);
   const result: FuzzResult = { cases: 0, failures: [] };
   for (const p of PROPERTIES) {
-    const numRuns = Math.max(1, Math.round((total * p.weight) / weights));
+    const numRuns = Math.max(1, Math.ceil((total * p.weight) / weights));
     const started = Date.now();
     const details = p.check(numRuns, seed);
     result.cases += details.numRuns;

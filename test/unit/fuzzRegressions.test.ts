@@ -129,3 +129,16 @@ test('a syntax error next to an emoji covers the whole character, not half of it
     ],
   );
 });
+
+test('generating from Dataplanes skips a MeshService the workspace already has', () => {
+  const text =
+    'type: MeshService\nname: api\nmesh: default\nspec:\n  ports: []\n---\ntype: Dataplane\nname: web\nmesh: default\nnetworking:\n  address: 10.0.0.1\n  inbound:\n  - port: 1\n    tags:\n      kuma.io/service: api\n';
+  const service = createLanguageService();
+  service.setFile('file:///ws/t.yaml', text, 'open');
+  const r = generateForFile(service, text, S, 'dataplanes');
+  assert.deepEqual(r.yamls, []);
+  assert.ok(
+    r.details.includes('MeshService api (mesh default) is already in the workspace (t.yaml): nothing to generate for it.'),
+    r.details.join('\n'),
+  );
+});
