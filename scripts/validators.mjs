@@ -19,7 +19,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const VALIDATORS_DIR = path.join(root, 'out/validators');
 // The options of AJV_OPTIONS in server/src/core/validatorFactory.ts, plus standalone source.
 // test/unit/precompiledValidators.test.ts checks that both give the same diagnostics.
-const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: true, code: { source: true } };
+// The generated code calls the core's boundedRegExp (patterns are not tried on long values); here
+// it only has to give ajv each pattern's key.
+const regExp = Object.assign(
+  (pattern, flags) => {
+    const re = new RegExp(pattern, flags);
+    return { test: (s) => re.test(s), toString: () => re.toString() };
+  },
+  { code: 'require("../../server/src/core/boundedRegExp.ts").boundedRegExp' },
+);
+const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: true, code: { source: true, regExp } };
 
 /** Writes the modules (only those whose schema changed since the last run) and returns the index path. */
 export function generateValidators(outDir = VALIDATORS_DIR) {

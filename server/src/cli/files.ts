@@ -28,6 +28,19 @@ export function ioMessage(err: unknown): string {
 export interface Input {
   path: string;
   text: string;
+  /** True when the bytes were not valid UTF-8 (the invalid ones read as U+FFFD). */
+  invalidUtf8?: boolean;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes a file's bytes as UTF-8, noting whether some were invalid (they become U+FFFD). */
+export function decode(path: string, bytes: Buffer): Input {
+  try {
+    return { path, text: strictUtf8.decode(bytes) };
+  } catch {
+    return { path, text: bytes.toString('utf8'), invalidUtf8: true };
+  }
 }
 
 /**
@@ -36,13 +49,14 @@ export interface Input {
  */
 export async function readInputs(
   paths: string[],
-  io: { stderr: (s: string) => void; stdin: () => Promise<string> },
+  io: { stderr: (s: string) => void; stdin: () => Promise<string | Buffer> },
 ): Promise<{ inputs: Input[]; ioFailed: boolean }> {
   const inputs: Input[] = [];
   let ioFailed = false;
   for (const p of paths) {
     if (p === '-') {
-      inputs.push({ path: '<stdin>', text: await io.stdin() });
+      const input = await io.stdin();
+      inputs.push(typeof input === 'string' ? { path: '<stdin>', text: input } : decode('<stdin>', input));
       continue;
     }
     const found: string[] = [];
@@ -55,7 +69,7 @@ export async function readInputs(
     }
     for (const f of found) {
       try {
-        inputs.push({ path: f, text: fs.readFileSync(f, 'utf8') });
+        inputs.push(decode(f, fs.readFileSync(f)));
       } catch (err) {
         io.stderr(`kuma-lint: cannot read ${f}: ${ioMessage(err)}\n`);
         ioFailed = true;

@@ -82,7 +82,13 @@ export async function run(
   const { inputs, ioFailed } = await readInputs(o.paths, io);
   // As open files: their parse stays in the cache, so checking them does not parse again.
   for (const f of inputs) service.setFile(f.path, f.text, 'open');
-  const files: FileResult[] = inputs.map((f) => ({ ...f, diagnostics: service.diagnose(f.path, f.text, settings).diagnostics }));
+  const files: FileResult[] = inputs.map((f) => {
+    const analysis = service.diagnose(f.path, f.text, settings);
+    // One line per file the checks could not read as it is; never a stack trace.
+    if (analysis.skipped && analysis.diagnostics.length === 0) io.stderr(`kuma-lint: ${f.path}: skipped: ${analysis.skipped.message}\n`);
+    else if (f.invalidUtf8) io.stderr(`kuma-lint: ${f.path}: not valid UTF-8; the invalid bytes were read as U+FFFD\n`);
+    return { path: f.path, text: f.text, diagnostics: analysis.diagnostics };
+  });
   const failLevel: Severity = o.failOn === 'never' ? 'error' : o.failOn;
   const report = { kumaVersion: o.kumaVersion, files, toolVersion: VERSION, failLevel };
   const formatted = { text: formatText, json: formatJson, sarif: formatSarif, junit: formatJunit }[o.format](report);
@@ -114,7 +120,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`kuma-lint: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      // The stack only on request: a user gets one line.
+      const detail = err instanceof Error ? (process.env.KUMA_LINT_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+      process.stderr.write(`kuma-lint: internal error: ${detail} (please report it; KUMA_LINT_DEBUG=1 shows the stack)\n`);
       process.exitCode = 2;
     },
   );

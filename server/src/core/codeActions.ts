@@ -25,7 +25,8 @@ export function yamlScalar(v: unknown): string {
 
 /**
  * The range a `key: value` block occupies, from the key to the end of its last line, for
- * removing it: the next line at the key's indentation or less ends it.
+ * removing it: the next line at the key's indentation or less ends it. Comment lines after the
+ * block at that indentation or less belong to what follows and stay.
  */
 export function blockRange(text: string, keyStart: number): OffsetRange {
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
@@ -33,13 +34,18 @@ export function blockRange(text: string, keyStart: number): OffsetRange {
   let end = text.indexOf('\n', keyStart);
   if (end < 0) return { start: lineStart, end: text.length };
   end += 1;
-  while (end < text.length) {
-    const next = text.indexOf('\n', end);
-    const line = text.slice(end, next < 0 ? text.length : next);
-    const ind = /^ */.exec(line)![0].length;
-    if (line.trim() !== '' && !line.trimStart().startsWith('#') && ind <= indent) break;
+  let pos = end;
+  while (pos < text.length) {
+    const next = text.indexOf('\n', pos);
+    const line = text.slice(pos, next < 0 ? text.length : next);
+    const ind = line.length - line.trimStart().length;
+    const comment = line.trimStart().startsWith('#');
     if (/^(---|\.\.\.)(\s|$)/.test(line)) break;
-    end = next < 0 ? text.length : next + 1;
+    if (line.trim() !== '' && !comment && ind <= indent) break;
+    pos = next < 0 ? text.length : next + 1;
+    // The block ends after its last line indented deeper than the key (comments included);
+    // blank lines and shallower comments count only when more of the block follows them.
+    if (line.trim() !== '' && ind > indent) end = pos;
   }
   return { start: lineStart, end };
 }

@@ -36,8 +36,30 @@ interface LineInfo {
   value?: string;
 }
 
-/** A plain or quoted key followed by `:` and a space or the end of the text. */
-const KEY_RE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[\],-][^#]*?|-[^\s#][^#]*?)[ \t]*:(?:[ \t]+|$)/;
+const QUOTED_KEY_RE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ \t]*:(?:[ \t]+|$)/;
+
+/**
+ * A plain or quoted key at the start of `s` followed by `:` and a space or the end of the text:
+ * the key's text and the length up to its value. Plain keys are scanned by hand, in one pass
+ * (a lazy regex for them backtracks quadratically on long lines without a colon).
+ */
+function matchKey(s: string): { raw: string; length: number } | undefined {
+  const q = QUOTED_KEY_RE.exec(s);
+  if (q) return { raw: q[1], length: q[0].length };
+  const c0 = s[0];
+  if (c0 === undefined || ' \t\r\n#\'"{[],'.includes(c0)) return undefined;
+  if (c0 === '-' && (s.length < 2 || ' \t\r\n#'.includes(s[1]))) return undefined;
+  for (let i = c0 === '-' ? 2 : 1; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '#') return undefined;
+    if (ch === ':' && (i + 1 === s.length || s[i + 1] === ' ' || s[i + 1] === '\t')) {
+      let end = i + 1;
+      while (end < s.length && (s[end] === ' ' || s[end] === '\t')) end++;
+      return { raw: s.slice(0, i).trimEnd(), length: end };
+    }
+  }
+  return undefined;
+}
 
 function unquote(k: string): string {
   if (k.startsWith('"')) {
@@ -67,11 +89,11 @@ function analyzeLine(text: string, start: number): LineInfo {
     col += m[0].length;
     if (col >= text.length) break;
   }
-  const m = KEY_RE.exec(text.slice(col));
+  const m = matchKey(text.slice(col));
   if (m) {
-    info.key = unquote(m[1].trimEnd());
+    info.key = unquote(m.raw.trimEnd());
     info.keyCol = col;
-    info.valueCol = col + m[0].length;
+    info.valueCol = col + m.length;
     info.value = text.slice(info.valueCol);
   }
   return info;
@@ -224,11 +246,16 @@ function flowContext(doc: Document.Parsed, text: string, offset: number): Cursor
   }
   const piece = text.slice(pieceStart, offset);
   const existingKeys = hit.node.items.flatMap((p) => (isScalar(p.key) ? [String(p.key.value)] : []));
-  const colon = /^\s*([^:]+?)\s*:\s+/.exec(piece);
-  if (colon) {
-    const vStart = pieceStart + colon[0].length;
+  // `key: ` before the cursor: the first colon, when whitespace follows it (found without a
+  // lazy regex, which backtracks quadratically on long runs of spaces).
+  const c = piece.indexOf(':');
+  const key = c > 0 ? piece.slice(0, c).trim() : '';
+  let after = c + 1;
+  while (c > 0 && after < piece.length && /\s/.test(piece[after])) after++;
+  if (key !== '' && after > c + 1) {
+    const vStart = pieceStart + after;
     return {
-      path: [...hit.path, colon[1]],
+      path: [...hit.path, key],
       target: 'value',
       replace: { start: vStart, end: wordEnd(text, offset) },
       prefix: text.slice(vStart, offset),

@@ -15,6 +15,14 @@ export interface CodeInfo {
 
 export const DIAGNOSTIC_CODES = {
   'yaml-syntax': { severity: 'error', doc: 'The YAML cannot be parsed.' },
+  'yaml-limit': {
+    severity: 'error',
+    doc: 'The file or document exceeds a safety limit (size over 10 MB, nesting over 100 levels, alias expansion over 1000 nodes) and is not checked.',
+  },
+  'templated-yaml': {
+    severity: 'information',
+    doc: 'The document contains template syntax (`{{ … }}`, e.g. Helm) and is checked only once rendered.',
+  },
   'internal-error': { severity: 'information', doc: 'The checker itself failed on a document; other documents are still checked.' },
   'yaml-duplicate-key': { severity: 'error', doc: 'A key appears twice in one mapping.' },
   'kuma-version-unknown': { severity: 'warning', doc: 'The `# kuma-version:` comment names a version this tool does not cover.' },

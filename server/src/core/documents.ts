@@ -1,4 +1,5 @@
-import { isMap, isScalar, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, visit, type Alias, type Document, type YAMLError } from 'yaml';
+import { MAX_ALIAS_COUNT, MAX_DEPTH, nestingDepth } from './limits';
 import type { Classification, KubernetesKind, KumaKind, OffsetRange } from './types';
 import { KUMA_KINDS } from './types';
 
@@ -45,35 +46,75 @@ export interface ParsedDocument {
   range: OffsetRange;
   errors: YAMLError[];
   warnings: YAMLError[];
+  /** Set when the document breaks a safety limit (nesting depth, alias expansion): it has no value then. */
+  limit?: { message: string; range: OffsetRange };
 }
 
 /** Parses one chunk. A chunk normally holds one document; `...` markers can make more. */
 export function parseChunk(text: string): ParsedDocument[] {
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
   // parseAllDocuments returns an EmptyStream (an array-like with no documents) for comment-only text.
   const out: ParsedDocument[] = [];
   for (const doc of Array.from(docs as Iterable<Document.Parsed>)) {
     if (doc.contents === null && doc.errors.length === 0) continue;
     const classification = classify(doc);
     const r = doc.contents?.range ?? doc.range;
-    out.push({
-      doc,
-      classification,
-      value: classification.role === 'other' ? undefined : safeToJS(doc),
-      range: { start: r[0], end: r[1] },
-      errors: doc.errors,
-      warnings: doc.warnings,
-    });
+    const range = { start: r[0], end: r[1] };
+    let limit = depthLimit(doc, range, text);
+    const errors = limit ? doc.errors.filter((e) => !isStackOverflow(e)) : doc.errors;
+    let value: unknown;
+    if (!limit && classification.role !== 'other') {
+      const v = safeToJS(doc);
+      if ('error' in v) limit = { message: v.error, range: firstAlias(doc) ?? range };
+      else value = v.value;
+    }
+    out.push({ doc, classification, value, range, errors, warnings: doc.warnings, ...(limit ? { limit } : {}) });
   }
   return out;
 }
 
-function safeToJS(doc: Document.Parsed): unknown {
+function isStackOverflow(e: YAMLError): boolean {
+  return /Maximum call stack size exceeded/.test(e.message);
+}
+
+/** Documents nested deeper than `MAX_DEPTH` (the parser itself may run out of stack on them). */
+function depthLimit(doc: Document.Parsed, range: OffsetRange, text: string): ParsedDocument['limit'] {
+  const overflow = doc.errors.find(isStackOverflow);
+  const { depth, node } = overflow ? { depth: Infinity, node: undefined } : nestingDepth(doc.contents);
+  if (depth <= MAX_DEPTH) return undefined;
+  const start = node?.range ? node.range[0] : overflow ? overflow.pos[0] : range.start;
+  // The token where the nesting goes too deep: a key, or a bracket.
+  let end = start + 1;
+  while (end < text.length && end - start < 100 && !' \t\r\n:,[]{}'.includes(text[end])) end++;
+  return {
+    message: `YAML nested more than ${MAX_DEPTH} levels deep: this document is not checked. Kuma resources nest only a few levels; check the indentation and brackets.`,
+    range: { start, end: Math.min(end, text.length) },
+  };
+}
+
+function firstAlias(doc: Document.Parsed): OffsetRange | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  const r = (found as Alias | undefined)?.range;
+  return r ? { start: r[0], end: r[1] } : undefined;
+}
+
+function safeToJS(doc: Document.Parsed): { value: unknown } | { error: string } {
   try {
-    return doc.toJS({ maxAliasCount: 1000 });
-  } catch {
-    // Alias bombs or other pathological input: treat the document as having no data.
-    return undefined;
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/alias/i.test(msg)) {
+      return {
+        error: `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes in this document ("billion laughs" alias bomb): it is not checked. Write the values out instead of nesting aliases.`,
+      };
+    }
+    return { error: `The YAML of this document cannot be read (${msg}): it is not checked.` };
   }
 }
 

@@ -13,6 +13,7 @@ import {
   type KumaFact,
 } from './facts';
 import { resourceKey, WorkspaceIndex } from './workspaceIndex';
+import { clipMessage, fileSkip, mentionsKumaKind, type FileSkip } from './limits';
 import { SchemaValidators } from './schemaValidation';
 import { KUMA_KINDS, type Classification, type KumaDiagnostic, type OffsetRange } from './types';
 import { validateDocument, type DocumentDiagnostic } from './validate';
@@ -50,6 +51,8 @@ export interface FileAnalysis {
   pinned: boolean;
   documents: DocumentInfo[];
   diagnostics: KumaDiagnostic[];
+  /** Set when the whole file was left unparsed (binary, too large): why, in words. */
+  skipped?: FileSkip;
 }
 
 interface DocFactsEntry {
@@ -67,6 +70,8 @@ interface ChunkEntry {
 export interface LanguageServiceOptions {
   /** How many parsed documents to keep; the oldest are dropped past it. */
   cacheSize?: number;
+  /** Compiled schema validators to share (e.g. between the many short-lived services of a fuzzer); a service compiles its own otherwise. */
+  validators?: SchemaValidators;
 }
 
 /** Where a file's text came from: the editor's open buffer wins over the file on disk. */
@@ -110,7 +115,7 @@ export interface LanguageService {
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const cacheSize = options.cacheSize ?? 50_000;
   const cache = new Map<string, ChunkEntry>();
-  const validators = new SchemaValidators();
+  const validators = options.validators ?? new SchemaValidators();
   const stats = { parses: 0, validations: 0 };
   const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
   const crossCache = new WeakMap<
@@ -228,6 +233,22 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         document: 0,
       });
     }
+    const skipped = fileSkip(text);
+    if (skipped) {
+      // Said only where a Kuma resource seems to be: other large YAML belongs to other tools.
+      if (skipped.reason === 'too-large' && settings.validate && mentionsKumaKind(text)) {
+        const firstLine = text.indexOf('\n');
+        diagnostics.push({
+          code: 'yaml-limit',
+          severity: 'error',
+          message: skipped.message,
+          range: { start: 0, end: Math.min(firstLine < 0 ? text.length : firstLine, 200) },
+          data: { path: '' },
+          document: 0,
+        });
+      }
+      return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents: [], diagnostics, skipped };
+    }
     const { documents, chunks } = documentsOf(text);
     if (settings.validate) {
       for (const { chunk, entry, first } of chunks) {
@@ -270,7 +291,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         docs.push(f.placed.facts);
         prints.push(f.fingerprint);
       }
-    } else {
+    } else if (!fileSkip(text)) {
       for (const chunk of splitDocuments(text)) {
         const cached = cache.get(chunk.text);
         const parsed = cached ? cached.parsed : (stats.parses++, parseChunk(chunk.text));
@@ -410,6 +431,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const counts = keyCounts();
     const suspects = facts.kuma.filter((k) => (counts.get(keyOf(k)) ?? 0) > 1);
     if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
+    for (const x of extra) x.message = clipMessage(x.message);
     const all = extra.length ? [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) : analysis.diagnostics;
     const inBlockScalar = (offset: number) => {
       const d = docs[documentOf(offset)];

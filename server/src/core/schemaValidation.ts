@@ -113,7 +113,15 @@ export class SchemaValidators {
         const full = [...path, extra];
         const allowed = Object.keys((e.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
         const elsewhere = KUMA_VERSIONS.filter((v) => v !== version && this.keyExists(v, kind, form, value, full));
-        const hint = suggest(extra, allowed);
+        // Never suggest a key the mapping already has: renaming to it would make a duplicate key.
+        const present = e.data !== null && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {};
+        // A key of another Kuma version is no typo: the version is what to check, not the name.
+        const hint = elsewhere.length
+          ? undefined
+          : suggest(
+              extra,
+              allowed.filter((k) => !Object.prototype.hasOwnProperty.call(present, k)),
+            );
         let message = `Unknown key "${extra}"${path.length ? ` in ${where}` : ''}: ${kind} (Kuma ${version}) does not define it.`;
         if (elsewhere.length)
           message += ` It exists in Kuma ${elsewhere.join(', ')}; check the kuma.version setting or the "# kuma-version:" comment.`;

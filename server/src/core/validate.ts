@@ -13,7 +13,8 @@ import { meshServiceRules } from './rules/meshService';
 import type { SchemaValidators } from './schemaValidation';
 import type { KumaDiagnostic, KumaKind } from './types';
 import type { KumaVersion } from './versions';
-import { formatPath } from './yamlNodes';
+import { formatPath, locate, nodeRange } from './yamlNodes';
+import { clipMessage, wholeCharacters } from './limits';
 
 /** A diagnostic of one document, before it is placed in its file. */
 export type DocumentDiagnostic = Omit<KumaDiagnostic, 'document'>;
@@ -39,11 +40,41 @@ export function validateDocument(
 ): DocumentDiagnostic[] {
   const c = pd.classification;
   if (c.role !== 'kuma') return [];
+  // A template's syntax and values are only known once it is rendered: one note, nothing else.
+  const template = templateAction(pd, text);
+  if (template) {
+    return [
+      {
+        code: 'templated-yaml',
+        severity: defaultSeverity('templated-yaml'),
+        message:
+          'This document contains template syntax ({{ … }}, e.g. Helm): it is checked only once rendered, e.g. `helm template … | kuma-lint check -`.',
+        range: template,
+        data: { path: '' },
+      },
+    ];
+  }
   const out: DocumentDiagnostic[] = [];
   let fatal = false;
+  // A tab in the indentation derails the parser for the lines after it: its own error says it all.
+  const tabbed = pd.errors.some((e) => e.code === 'TAB_AS_INDENT');
   for (const e of pd.errors) {
+    if (tabbed && e.code !== 'TAB_AS_INDENT' && e.code !== 'DUPLICATE_KEY') {
+      fatal = true;
+      continue;
+    }
     out.push(syntaxDiagnostic(e, text));
     if (e.code !== 'DUPLICATE_KEY') fatal = true;
+  }
+  if (pd.limit) {
+    out.push({
+      code: 'yaml-limit',
+      severity: defaultSeverity('yaml-limit'),
+      message: pd.limit.message,
+      range: pd.limit.range,
+      data: { path: '' },
+    });
+    return out.sort((a, b) => a.range.start - b.range.start);
   }
   if (fatal || pd.value === undefined) return out;
 
@@ -89,7 +120,25 @@ export function validateDocument(
     ...schemaDiags.filter((d) => d.code === 'schema-missing-required' || !ruleRanges.has(`${d.range.start}:${d.range.end}`)),
     ...out.slice(ruleStart),
   ];
-  return all.sort((a, b) => a.range.start - b.range.start);
+  return all.sort((a, b) => a.range.start - b.range.start).map((d) => ({ ...d, message: clipMessage(d.message) }));
+}
+
+/**
+ * The first `{{ … }}` template action of a document, if any. A HostnameGenerator's
+ * `spec.template` is a Go template by design and does not count.
+ */
+function templateAction(pd: ParsedDocument, text: string): { start: number; end: number } | undefined {
+  const c = pd.classification;
+  const own =
+    c.role === 'kuma' && c.kind === 'HostnameGenerator' ? nodeRange(locate(pd.doc.contents, ['spec', 'template']).node) : undefined;
+  for (let i = text.indexOf('{{', pd.range.start); i >= 0 && i < pd.range.end; i = text.indexOf('{{', i + 2)) {
+    if (own && i >= own.start && i < own.end) continue;
+    const close = text.indexOf('}}', i + 2);
+    const lineEnd = text.indexOf('\n', i);
+    const end = close >= 0 && (lineEnd < 0 || close < lineEnd) ? close + 2 : i + 2;
+    return { start: i, end };
+  }
+  return undefined;
 }
 
 const SYNTAX_HINTS: Record<string, string> = {
@@ -105,15 +154,23 @@ const SYNTAX_HINTS: Record<string, string> = {
 };
 
 function syntaxDiagnostic(e: YAMLError, text: string): DocumentDiagnostic {
-  const [start, end] = e.pos;
+  // The parser places some errors (an unterminated quote) one past the end of the text, and
+  // some on one UTF-16 unit, which may be half of a character such as an emoji.
+  const { start, end } = wholeCharacters(text, {
+    start: Math.min(Math.max(0, e.pos[0]), text.length),
+    end: Math.min(Math.max(e.pos[0], e.pos[1]), text.length),
+  });
   if (e.code === 'DUPLICATE_KEY') {
     const m = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n#]+?)\s*:/.exec(text.slice(start, start + 300));
     const key = m ? m[1] : text.slice(start, end);
+    const keyEnd = wholeCharacters(text, { start, end: start + key.length }).end;
     return {
       code: 'yaml-duplicate-key',
       severity: 'error',
-      message: `Duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}: a key may appear only once in a mapping. Remove or rename one of them.`,
-      range: { start, end: start + key.length },
+      message: clipMessage(
+        `Duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}: a key may appear only once in a mapping. Remove or rename one of them.`,
+      ),
+      range: { start, end: keyEnd },
       data: { path: '' },
     };
   }
@@ -123,7 +180,7 @@ function syntaxDiagnostic(e: YAMLError, text: string): DocumentDiagnostic {
     code: 'yaml-syntax',
     severity: 'error',
     message: `YAML syntax error: ${msg}.${hint ? ` ${hint}` : ''}`,
-    range: { start, end: Math.max(end, start) },
+    range: { start, end },
     data: { path: '' },
   };
 }

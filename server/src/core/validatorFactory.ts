@@ -1,4 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
+import { boundedRegExp } from './boundedRegExp';
 import type { Form, KumaKind } from './types';
 import type { KumaVersion } from './versions';
 
@@ -11,7 +12,7 @@ export type ValidatorFactory = (version: KumaVersion, kind: KumaKind, form: Form
  * build puts that module in this one's place, so no code is generated at run time (no function is built from a string at run time,
  * which a Content-Security-Policy without 'unsafe-eval' forbids in the browser).
  */
-export const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: true } as const;
+export const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: boundedRegExp } } as const;
 
 /** Compiles validators at run time with ajv (tests and `tsx` runs of the sources). */
 export function createValidatorFactory(): ValidatorFactory {

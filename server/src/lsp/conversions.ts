@@ -6,6 +6,7 @@ import { dataplanesToMeshServices } from '../core/convert/dataplaneToMeshService
 import type { ConvertInput, TextEdit } from '../core/convert/types';
 import type { DocumentInfo, LanguageService, Settings } from '../core/languageService';
 import type { OffsetRange } from '../core/types';
+import { normalizeKumaVersion, pinnedVersionText } from '../core/versions';
 import { ServerCommands, type ConvertOutput } from '../protocol';
 
 /** Edits in file offsets, per file URI. */
@@ -43,10 +44,16 @@ export function generateForFile(
   const yamls: string[] = [];
   const details: string[] = [];
   if (what === 'services') {
+    const made = new Set<string>();
     for (const d of analysis.documents) {
       if (d.classification.role !== 'kubernetes' || d.classification.kind !== 'Service') continue;
       const r = serviceToMeshService(inputOf(service, text, d, settings));
       details.push(...r.skipped, ...r.unverified);
+      // A Service declared twice makes its MeshService once.
+      for (const g of r.generated.filter((x) => made.has(x.label)))
+        details.push(`${g.label} is generated once; its Service is declared twice.`);
+      r.generated = r.generated.filter((g) => !made.has(g.label));
+      for (const g of r.generated) made.add(g.label);
       if (r.generated.length) {
         edits.push(
           insertAfter(
@@ -103,6 +110,12 @@ export function rewriteFile(
     }
     details.push(...r.notes);
     edits.push(...shiftEdits(r.edits, d.offset));
+  }
+  // A file pinned to an older version would be checked against it after the migration.
+  const pin = pinnedVersionText(text);
+  if (what === 'migrateTo30' && edits.length && pin && normalizeKumaVersion(pin.value) !== '3.0') {
+    edits.push({ range: { start: pin.start, end: pin.end }, newText: '3.0' });
+    details.push(`The # kuma-version: comment now says 3.0 (it said ${pin.value}).`);
   }
   return { edits, details };
 }

@@ -126,6 +126,11 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
       }
       const appProtocol = appProtocolOf(ib, tags, version);
       const entry = mine.get(msName) ?? { ports: [], rejected: [] };
+      // A MeshService's ports are keyed by (port, appProtocol): a repeated inbound adds nothing.
+      if (entry.ports.some((p) => p.port === port && p.appProtocol === appProtocol)) {
+        skipped.push(`Inbound ${i} of ${who} repeats port ${port} (${appProtocol}); MeshService ${msName} lists it once.`);
+        return;
+      }
       entry.ports.push({ name: str(ib.name) || String(port), port, targetPort: port, appProtocol });
       if (head && !supportedProtocols(version).includes(appProtocol))
         entry.rejected.push(`inbound ${str(ib.name) || port} has protocol ${appProtocol}`);
@@ -214,6 +219,13 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
   }
 
   for (const g of groups.values()) {
+    // One already in the workspace (hand-written or generated before) would become a duplicate.
+    const existing = index.meshServices.find((m) => m.fact.form === 'universal' && m.fact.name === g.name && m.fact.mesh === g.mesh);
+    if (existing) {
+      const file = decodeURIComponent(existing.uri.slice(existing.uri.lastIndexOf('/') + 1));
+      skipped.push(`MeshService ${g.name} (mesh ${g.mesh}) is already in the workspace (${file}): nothing to generate for it.`);
+      continue;
+    }
     if (g.rejected.length) {
       skipped.push(
         `Kuma 3.0 fails to create MeshService ${g.name} from Dataplane ${g.from}: ${g.rejected.join(' and ')}, which the MeshService validator rejects (appProtocol must be one of: ${supportedProtocols(version).join(', ')}). Change the inbound protocol.`,

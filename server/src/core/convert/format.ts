@@ -418,7 +418,8 @@ function toUniversal(text: string, entries: Entry[], kind: KumaKind): BodyResult
     if (e.key === 'status') notes.push('`status` was kept as is; it is written by the control plane and should not be in a manifest.');
     rest += renderEntry(text, e, 0);
   }
-  return { body: typePart + namePart + meshPart + labelsPart + specPart + rest, notes };
+  const main = typePart + namePart + meshPart + labelsPart;
+  return { body: main + keepComments(text, entries, main + specPart + rest, 0) + specPart + rest, notes };
 }
 
 function toKubernetes(text: string, entries: Entry[], kind: KumaKind, opts: { namespace?: string }): BodyResult {
@@ -465,7 +466,7 @@ function toKubernetes(text: string, entries: Entry[], kind: KumaKind, opts: { na
     if (find(labelEntries, MESH_LABEL)) meshLabel = '';
     if (labelsE.value.flow) {
       const pairs = labelEntries.map((e) => text.slice(e.keyStart, e.keyEnd) + ': ' + src(text, e.value));
-      if (meshLabel) pairs.unshift(meshLabel.trim().replace(/\s+#.*$/, ''));
+      if (meshLabel) pairs.unshift(withoutComment(meshLabel.trim()));
       metadata += leadingComments(text, labelsE, u) + `${pad}labels: {${pairs.join(', ')}}\n`;
     } else {
       const firstLineEnd = lineEndAt(text, labelsE.keyStart);
@@ -495,5 +496,42 @@ function toKubernetes(text: string, entries: Entry[], kind: KumaKind, opts: { na
     notes.push('`status` was kept as is; it is written by the control plane and should not be in a manifest.');
     rest += renderEntry(text, status, 0);
   }
-  return { body: head + meshTop + metadata + spec + rest, notes };
+  const main = head + meshTop + metadata;
+  return { body: main + keepComments(text, entries, main + spec + rest, u) + spec + rest, notes };
+}
+
+/** A line without its trailing ` # comment` (found in one pass: `/\s+#.*$/` backtracks quadratically). */
+function withoutComment(line: string): string {
+  const m = /\s#/.exec(line);
+  return m ? line.slice(0, m.index).trimEnd() : line;
+}
+
+/** Every `#` comment of a text, from the `#` to the end of its line (not inside quotes). */
+function commentsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const i = line.startsWith('#') ? 0 : line.indexOf(' #') + 1;
+    if (i < 0 || (i > 0 && /["']/.test(line.slice(0, i)))) continue;
+    if (i === 0 && !line.startsWith('#')) continue;
+    out.push(line.slice(i));
+  }
+  return out;
+}
+
+/**
+ * The comments of the converted entries that the new body no longer has (those of dropped
+ * fields such as metadata.namespace, or of a labels block left empty), as comment lines at
+ * column `col`: a conversion never loses a comment.
+ */
+function keepComments(text: string, entries: Entry[], body: string, col: number): string {
+  const have = new Map<string, number>();
+  for (const c of commentsOf(body)) have.set(c, (have.get(c) ?? 0) + 1);
+  let out = '';
+  for (const c of commentsOf(text.slice(entries[0].start, entries[entries.length - 1].end))) {
+    const n = have.get(c) ?? 0;
+    if (n > 0) have.set(c, n - 1);
+    else out += `${' '.repeat(col)}${c}\n`;
+  }
+  return out;
 }

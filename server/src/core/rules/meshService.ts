@@ -128,10 +128,17 @@ const portsRule: Rule = (ctx) => {
 
     if (p.appProtocol !== undefined && p.appProtocol !== null) {
       const v = String(p.appProtocol);
+      // The fixes offer only protocols that do not repeat another entry's (port, appProtocol).
+      const taken = new Set(
+        ports
+          .filter((q, j) => j !== i && isObj(q) && q.port === port)
+          .map((q) => (isObj(q) && q.appProtocol != null ? String(q.appProtocol) : 'tcp')),
+      );
+      const offered = supported.filter((x) => !taken.has(x));
       if (version === '3.0') {
         if (v !== '' && !supported.includes(v.toLowerCase())) {
           report('app-protocol-invalid', [...base, 'appProtocol'], `appProtocol must be one of: ${supported.join(', ')}`, {
-            data: { allowedValues: supported },
+            data: { allowedValues: offered },
           });
         }
       } else if (!supported.includes(v.toLowerCase())) {
@@ -139,7 +146,7 @@ const portsRule: Rule = (ctx) => {
           'app-protocol-unsupported',
           [...base, 'appProtocol'],
           `appProtocol "${v}" is not a protocol Kuma ${version} supports (${supported.join(', ')}): Kuma accepts it but treats the traffic as plain TCP, without L7 features.`,
-          { data: { allowedValues: supported } },
+          { data: { allowedValues: offered } },
         );
       }
     }
