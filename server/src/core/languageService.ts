@@ -11,6 +11,7 @@ import {
   type FileFacts,
   type KumaFact,
 } from './facts';
+import { commonEnds } from './positions';
 import { resourceKey, WorkspaceIndex } from './workspaceIndex';
 import { SchemaValidators } from './schemaValidation';
 import { KUMA_KINDS, type Classification, type KumaDiagnostic, type OffsetRange } from './types';
@@ -107,9 +108,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
   const crossCache = new WeakMap<
     ParsedDocument,
-    { revision: string; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
+    { scope: string; dp: number; k8s: number; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
   >();
-  type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string };
+  type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string; prints?: string[] };
   const files = new Map<string, FileEntry>();
   let indexCache: WorkspaceIndex | undefined;
   /** Bumped whenever facts that other files' checks read change anywhere. */
@@ -180,29 +181,71 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return result;
   }
 
-  let lastDocuments: { text: string; documents: DocumentInfo[]; chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] } | undefined;
+  type Split = { text: string; documents: DocumentInfo[]; chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] };
+  /** The last few texts split into documents: an edit re-splits only what it touched. */
+  const splits: Split[] = [];
 
-  /** The documents of a text (parses only the chunks not in the cache); memoized for the last text. */
-  function documentsOf(text: string) {
-    if (lastDocuments && lastDocuments.text === text) return lastDocuments;
+  /** The documents of a text (parses only the chunks not in the cache); memoized for the last texts. */
+  function documentsOf(text: string): Split {
+    const hit = splits.find((x) => x.text === text);
+    if (hit) return hit;
+    // The text an edit came from is most likely the one of (nearly) the same length.
+    let base: Split | undefined;
+    for (const x of splits) if (!base || Math.abs(x.text.length - text.length) < Math.abs(base.text.length - text.length)) base = x;
+    const split = base && text.length > 4096 ? resplit(base, text) : fullSplit(text);
+    if (splits.unshift(split) > 4) splits.pop();
+    return split;
+  }
+
+  function fullSplit(text: string): Split {
     const documents: DocumentInfo[] = [];
-    const chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] = [];
-    for (const chunk of splitDocuments(text)) {
-      const entry = entryFor(chunk.text);
-      chunks.push({ chunk, entry, first: documents.length });
-      for (const pd of entry.parsed) {
-        documents.push({
-          index: documents.length,
-          range: { start: chunk.start + pd.range.start, end: chunk.start + pd.range.end },
-          classification: pd.classification,
-          parsed: pd,
-          offset: chunk.start,
-          chunkLength: chunk.text.length,
-        });
-      }
+    const chunks: Split['chunks'] = [];
+    for (const chunk of splitDocuments(text)) addChunk(chunk, entryFor(chunk.text), documents, chunks);
+    return { text, documents, chunks };
+  }
+
+  function addChunk(chunk: Chunk, entry: ChunkEntry, documents: DocumentInfo[], chunks: Split['chunks']) {
+    chunks.push({ chunk, entry, first: documents.length });
+    for (const pd of entry.parsed) {
+      documents.push({
+        index: documents.length,
+        range: { start: chunk.start + pd.range.start, end: chunk.start + pd.range.end },
+        classification: pd.classification,
+        parsed: pd,
+        offset: chunk.start,
+        chunkLength: chunk.text.length,
+      });
     }
-    lastDocuments = { text, documents, chunks };
-    return lastDocuments;
+  }
+
+  /**
+   * Splits `text` re-using the chunks (and document records) of `base` before and after the
+   * part that differs: a keystroke in a 2,000-document file re-splits one or two chunks.
+   */
+  function resplit(base: Split, text: string): Split {
+    const { prefix, suffix } = commonEnds(base.text, text);
+    const delta = text.length - base.text.length;
+    const old = base.chunks;
+    // Chunks before the last one whose `---` line lies wholly in the common prefix stay as they are;
+    // chunks whose `---` line (with the line break before it) lies in the common suffix move by delta.
+    let lo = 0;
+    while (lo + 1 < old.length && old[lo + 1].chunk.start + 4 <= prefix) lo++;
+    let hi = lo + 1;
+    while (hi < old.length && old[hi].chunk.start - 1 < base.text.length - suffix) hi++;
+    const documents = base.documents.slice(0, old[lo].first);
+    const chunks = old.slice(0, lo);
+    const to = hi < old.length ? old[hi].chunk.start + delta : text.length;
+    for (const chunk of splitDocuments(text, old[lo].chunk.start, to)) addChunk(chunk, entryFor(chunk.text), documents, chunks);
+    for (let i = hi; i < old.length; i++) {
+      const { chunk, entry, first } = old[i];
+      if (delta === 0 && first === documents.length) {
+        // Same place, same index: the records are the same.
+        chunks.push(old[i]);
+        const end = i + 1 < old.length ? old[i + 1].first : base.documents.length;
+        for (let d = first; d < end; d++) documents.push(base.documents[d]);
+      } else addChunk({ start: chunk.start + delta, text: chunk.text }, entry, documents, chunks);
+    }
+    return { text, documents, chunks };
   }
 
   function analyzeUncached(text: string, settings: Settings): FileAnalysis {
@@ -251,7 +294,11 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
    * not open are parsed without entering the document cache, so a large workspace does not keep
    * every parse tree in memory.
    */
-  function* factsOfText(text: string, open: boolean): Generator<void, { facts: FileFacts; fingerprint: string }> {
+  function* factsOfText(
+    text: string,
+    open: boolean,
+    before?: string[],
+  ): Generator<void, { facts: FileFacts; fingerprint?: string; prints: string[] }> {
     const docs: DocumentFacts[] = [];
     const prints: string[] = [];
     if (open) {
@@ -276,7 +323,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         yield;
       }
     }
-    return { facts: collectFacts(docs), fingerprint: prints.join('\n') };
+    // A keystroke rarely changes what other files depend on: then the per-document fingerprints
+    // are the very same strings as before, and the file's fingerprint need not be rebuilt.
+    const same = before !== undefined && before.length === prints.length && prints.every((p, i) => p === before[i]);
+    return { facts: collectFacts(docs), fingerprint: same ? undefined : prints.join('\n'), prints };
   }
 
   function* setFileSteps(uri: string, text: string | undefined, layer: FileLayer): Generator<void, boolean> {
@@ -293,10 +343,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     }
     files.set(uri, entry);
     if (entry.factsText === current) return false;
-    const { facts, fingerprint } = yield* factsOfText(current, entry.open !== undefined);
+    const { facts, fingerprint, prints } = yield* factsOfText(current, entry.open !== undefined, entry.prints);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
-    return record(entry, current, facts, fingerprint);
+    return record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
   }
 
   /**
@@ -304,8 +354,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
    * the fingerprint holds; cached cross-file results only go stale when what other files
    * depend on changed (the return value).
    */
-  function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string): boolean {
+  function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string, prints?: string[]): boolean {
     const changed = fingerprint !== entry.fingerprint;
+    entry.prints = prints;
     if (changed) noteChange(entry.fingerprint, fingerprint);
     entry.facts = facts;
     entry.factsText = text;
@@ -347,12 +398,14 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): Omit<KumaDiagnostic, 'document'>[] {
     const k = factsOfDoc(pd).facts.kuma;
     if (k?.kind !== 'MeshService') return [];
-    const rev = (scope: string) => scopeRevisions.get(scope) ?? 0;
-    const revision = `${rev(`dp|${k.mesh}|${k.form}`)}|${k.form === 'kubernetes' ? rev('k8s') : 0}`;
+    // Runs for every MeshService of a file on each keystroke: compare numbers, build no strings.
     const hit = crossCache.get(pd);
-    if (hit && hit.revision === revision && hit.version === version) return hit.diagnostics;
+    const scope = hit?.scope ?? `dp|${k.mesh}|${k.form}`;
+    const dp = scopeRevisions.get(scope) ?? 0;
+    const k8s = k.form === 'kubernetes' ? (scopeRevisions.get('k8s') ?? 0) : 0;
+    if (hit && hit.dp === dp && hit.k8s === k8s && hit.version === version) return hit.diagnostics;
     const diagnostics = meshServiceDiagnostics(k, index(), version);
-    crossCache.set(pd, { revision, version, diagnostics });
+    crossCache.set(pd, { scope, dp, k8s, version, diagnostics });
     return diagnostics;
   }
 
@@ -385,10 +438,16 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     for (const d of docs) {
       for (const x of meshServiceChecks(d.parsed, analysis.kumaVersion)) extra.push(shift(x, d.offset, d.index));
     }
+    /** The last document starting at or before `offset` (binary search: files hold thousands). */
     const documentOf = (offset: number) => {
-      let i = docs.length - 1;
-      while (i > 0 && docs[i].range.start > offset) i--;
-      return Math.max(0, i);
+      let lo = 0;
+      let hi = docs.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (docs[mid].range.start <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
     };
     const entry = files.get(uri);
     const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);

@@ -115,7 +115,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function lineIndex(uri: string, text: string): LineIndex {
     let li = lineIndexes.get(uri);
     if (!li || li.text !== text) {
-      li = new LineIndex(text);
+      // After an edit only the changed lines are re-scanned.
+      li = li ? LineIndex.update(li, text) : new LineIndex(text);
       lineIndexes.set(uri, li);
     }
     return li;
