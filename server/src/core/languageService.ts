@@ -419,15 +419,15 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return key;
   }
 
-  let counted: { revision: number; counts: Map<string, number> } | undefined;
-  /** How many times each resource key is declared in the workspace; keys are provider facts. */
-  function keyCounts(): Map<string, number> {
+  let counted: { revision: number; duplicated: Set<string> } | undefined;
+  /** The resource keys declared more than once in the workspace; keys are provider facts. */
+  function duplicatedKeys(): Set<string> {
     if (counted?.revision !== providerRevision) {
       const counts = new Map<string, number>();
       for (const f of files.values()) for (const k of f.facts.kuma) if (k.name) counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1);
-      counted = { revision: providerRevision, counts };
+      counted = { revision: providerRevision, duplicated: new Set([...counts].filter(([, n]) => n > 1).map(([key]) => key)) };
     }
-    return counted.counts;
+    return counted.duplicated;
   }
 
   function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
@@ -449,12 +449,15 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       }
       return lo;
     };
-    const entry = files.get(uri);
-    const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);
-    // Only resources whose key appears more than once need the (index-wide) duplicate check.
-    const counts = keyCounts();
-    const suspects = facts.kuma.filter((k) => (counts.get(keyOf(k)) ?? 0) > 1);
-    if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
+    // Only resources whose key appears more than once need the (index-wide) duplicate check;
+    // usually nothing is declared twice, and then no resource of the file needs a look.
+    const duplicated = duplicatedKeys();
+    if (duplicated.size > 0) {
+      const entry = files.get(uri);
+      const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);
+      const suspects = facts.kuma.filter((k) => duplicated.has(keyOf(k)));
+      if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
+    }
     return extra.length
       ? { ...analysis, diagnostics: [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) }
       : analysis;

@@ -131,7 +131,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function diagnose(doc: TextDocument) {
     const text = doc.getText();
     const analysis = service.diagnose(doc.uri, text, settings);
-    return toLspDiagnostics(doc.uri, lineIndex(doc.uri, text), analysis.diagnostics, rangeIn);
+    // The document keeps its own line starts up to date with each edit: no re-scan per keystroke.
+    return toLspDiagnostics(doc.uri, doc, analysis.diagnostics, rangeIn);
   }
 
   /**
