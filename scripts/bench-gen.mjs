@@ -40,6 +40,9 @@ const APPS = [
 const NAMESPACES = ['default', 'shop', 'finance', 'platform', 'edge'];
 const PROTOCOLS = ['tcp', 'http', 'http2', 'grpc'];
 const PORT_NAMES = ['http', 'http-api', 'grpc', 'metrics', 'admin', 'tcp-main', 'web'];
+/** The ports an app's Dataplanes serve, so MeshServices selecting them can target them by number or name. */
+const inboundPort = (app, p) => 8000 + 10 * APPS.indexOf(app) + p;
+const inboundName = (app, p) => PORT_NAMES[(APPS.indexOf(app) + p) % PORT_NAMES.length];
 /** Faults a user makes; each one is a single Kuma diagnostic in an otherwise valid document. */
 export const FAULTS = ['bad-appProtocol', 'port-out-of-range', 'unknown-field', 'duplicate-port'];
 
@@ -63,36 +66,32 @@ class Generator {
     const ord = this.meshServices++;
     const fault =
       this.faultEvery && ord % this.faultEvery === this.faultEvery - 1 ? FAULTS[Math.floor(ord / this.faultEvery) % FAULTS.length] : null;
-    const L = [
-      'apiVersion: kuma.io/v1alpha1',
-      'kind: MeshService',
-      'metadata:',
-      `  name: ${app}-${idx}`,
-      `  namespace: ${ns}`,
-      '  labels:',
-    ];
-    L.push(
-      '    kuma.io/mesh: default',
-      'spec:',
-      '  selector:',
-      '    dataplaneTags:',
-      `      app: ${app}`,
-      `      k8s.kuma.io/namespace: ${ns}`,
-    );
+    // Half in Kubernetes form, half in Universal form like the Dataplanes they select.
+    const L =
+      this.rand() < 0.5
+        ? ['apiVersion: kuma.io/v1alpha1', 'kind: MeshService', 'metadata:', `  name: ${app}-${idx}`, `  namespace: ${ns}`, '  labels:']
+        : ['type: MeshService', `name: ${app}-${idx}`, 'mesh: default', 'labels:'];
+    L.push(L[0] === 'type: MeshService' ? `  team: ${app}` : '    kuma.io/mesh: default');
+    L.push('spec:', '  selector:', '    dataplaneTags:', `      app: ${app}`, `      k8s.kuma.io/namespace: ${ns}`);
     if (fault === 'unknown-field') L.push('  weight: 10');
     L.push('  ports:');
     const probes = {};
     const used = new Set();
     const n = this.int(1, 3);
     for (let p = 0; p < n; p++) {
-      const name = PORT_NAMES[(idx + p) % PORT_NAMES.length];
+      const name = inboundName(app, p);
       let port = 8000 + this.int(0, 900) + 10 * p;
       while (used.has(port)) port++;
       used.add(port);
       if (fault === 'port-out-of-range' && p === 0) port = 70000 + this.int(0, 999);
       const proto = fault === 'bad-appProtocol' && p === 0 ? 'websocket' : this.pick(PROTOCOLS);
       const start = L.length;
-      L.push(`  - name: ${name}`, `    port: ${port}`, `    targetPort: ${this.rand() < 0.5 ? port : name}`, `    appProtocol: ${proto}`);
+      L.push(
+        `  - name: ${name}`,
+        `    port: ${port}`,
+        `    targetPort: ${this.rand() < 0.5 ? inboundPort(app, p) : name}`,
+        `    appProtocol: ${proto}`,
+      );
       if (p === 0) Object.assign(probes, { port: start + 1, targetPort: start + 2, appProtocol: start + 3 });
     }
     if (fault === 'duplicate-port') {
@@ -116,7 +115,7 @@ class Generator {
     L.push('  inbound:');
     const k = this.int(1, 3);
     for (let p = 0; p < k; p++) {
-      L.push(`  - port: ${8000 + this.int(0, 900) + 10 * p}`, `    name: ${PORT_NAMES[(idx + p) % PORT_NAMES.length]}`, '    tags:');
+      L.push(`  - port: ${inboundPort(app, p)}`, `    name: ${inboundName(app, p)}`, '    tags:');
       L.push(`      kuma.io/service: ${app}_${ns}_svc_${80 + p}`, `      app: ${app}`, `      k8s.kuma.io/namespace: ${ns}`);
     }
     return { kind: 'Dataplane', lines: L, fault: null, probes: {} };
