@@ -198,7 +198,8 @@ class Generator {
  * of a `port:` value (alternating keeps the document valid).
  */
 function probesFor(lines, docs) {
-  const ms = docs.filter((d) => d.kind === 'MeshService' && !d.fault);
+  // A Universal one: it selects the (Universal) Dataplanes, so targetPort completion has candidates.
+  const ms = docs.filter((d) => d.kind === 'MeshService' && !d.fault && lines[d.start] === 'type: MeshService');
   const mid = ms[Math.floor(ms.length / 2)];
   if (!mid) return null;
   const after = (line, key) => lines[line].indexOf(key) + key.length;
