@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dedent, withCode, workspaceDiagnostics } from '../helpers';
+import { dedent, loadWorkspace, withCode, workspaceDiagnostics } from '../helpers';
 import { createLanguageService } from '../../server/src/core/languageService';
 
 const UNIVERSAL = dedent(`
@@ -241,4 +241,57 @@ test('cached cross-file checks follow Dataplane edits in their mesh', () => {
     codes(),
     ['selector-matches-nothing'].filter(() => false),
   );
+});
+
+test('MeshServices with the same selector in different meshes and versions each get their own selection', () => {
+  // Selections are shared between MeshServices with the same selector: mesh and Kuma version
+  // must still tell them apart, within one index.
+  const { service, files } = loadWorkspace(
+    dedent(`
+    #- dataplanes.yaml
+    type: Dataplane
+    mesh: default
+    name: api-1
+    networking:
+      address: 10.0.0.1
+      inbound:
+        - port: 8080
+          name: http
+          tags:
+            kuma.io/service: api
+            app: api
+    #- services.yaml
+    type: MeshService
+    name: api
+    mesh: default
+    spec:
+      selector:
+        dataplaneTags:
+          app: api
+      ports:
+        - port: 80
+          targetPort: htp
+    ---
+    type: MeshService
+    name: api
+    mesh: other
+    spec:
+      selector:
+        dataplaneTags:
+          app: api
+      ports:
+        - port: 80
+          targetPort: htq
+  `),
+  );
+  const f = files.find((x) => x.path === 'services.yaml')!;
+  const unresolved = (kumaVersion: '2.14' | '3.0') =>
+    service
+      .diagnose(`file:///ws/${f.path}`, f.text, { kumaVersion, validate: true })
+      .diagnostics.filter((d) => d.code === 'target-port-unresolved')
+      .map((d) => f.text.slice(d.range.start, d.range.end));
+  // Mesh other has no Dataplanes: its MeshService selects nothing, so its targetPort is not checked.
+  assert.deepEqual(unresolved('2.14'), ['htp']);
+  // At 3.0 Kuma does not read dataplaneTags: no selection, no targetPort check.
+  assert.deepEqual(unresolved('3.0'), []);
 });

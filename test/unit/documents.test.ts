@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseChunk, splitDocuments } from '../../server/src/core/documents';
 import { createLanguageService } from '../../server/src/core/languageService';
+import { LineIndex } from '../../server/src/core/positions';
 import { dedent } from '../helpers';
 
 test('splits at --- lines only, keeping every byte', () => {
@@ -58,5 +59,39 @@ test('ranges of later documents shift when an earlier document grows', () => {
     assert.equal(d.length, 1);
     assert.equal(text.slice(d[0].range.start, d[0].range.end), 'bogus');
     assert.equal(d[0].document, 1);
+  }
+});
+
+test('after any edit, the re-used split and line index equal a fresh one', () => {
+  // A deterministic stream of edits that add, remove and break document markers, line breaks
+  // and values at random places of a file large enough to be split incrementally.
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const doc = (i: number) =>
+    `apiVersion: kuma.io/v1alpha1\nkind: MeshService\nmetadata:\n  name: svc-${i}\n  namespace: default\nspec:\n  ports:\n  - port: ${8000 + i}\n    appProtocol: ${i % 3 ? 'http' : 'websocket'}\n`;
+  let text = Array.from({ length: 60 }, (_, i) => doc(i)).join('---\n');
+  const pieces = ['---\n', '\n---', '-', '\n', 'x', '9', ' ', 'ports: [', '--- # c\n', ''];
+  const service = createLanguageService();
+  let index = new LineIndex(text);
+  service.analyze(text);
+  for (let step = 0; step < 300; step++) {
+    const at = rand(text.length + 1);
+    const del = rand(4) === 0 ? rand(40) : rand(2);
+    text = text.slice(0, at) + pieces[rand(pieces.length)] + text.slice(at + del);
+    const incremental = service.analyze(text);
+    const fresh = createLanguageService().analyze(text);
+    const view = (a: typeof fresh) => ({
+      documents: a.documents.map((d) => [d.index, d.offset, d.chunkLength, d.range.start, d.range.end, d.classification.role]),
+      diagnostics: a.diagnostics.map((d) => [d.code, d.range.start, d.range.end, d.document]),
+    });
+    assert.deepEqual(view(incremental), view(fresh), `after edit ${step} at ${at}`);
+    index = LineIndex.update(index, text);
+    const lines = new LineIndex(text);
+    assert.equal(index.lineCount, lines.lineCount, `line count after edit ${step}`);
+    for (const o of [0, at, at + 1, text.length - 1, text.length, rand(text.length + 1)])
+      assert.deepEqual(index.positionAt(o), lines.positionAt(o), `position of ${o} after edit ${step}`);
   }
 });

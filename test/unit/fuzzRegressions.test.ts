@@ -4,6 +4,8 @@ import { createLanguageService, type Settings } from '../../server/src/core/lang
 import { quickFixes } from '../../server/src/core/codeActions';
 import { applyEdits, convertForm } from '../../server/src/core/convert/format';
 import { generateForFile, rewriteFile } from '../../server/src/lsp/conversions';
+import { cursorContext } from '../../server/src/core/cursor';
+import { parseDocument } from 'yaml';
 
 /** Bugs the fuzzer (test/fuzz) found, each with the smallest input it shrank to. */
 
@@ -141,4 +143,19 @@ test('generating from Dataplanes skips a MeshService the workspace already has',
     r.details.includes('MeshService api (mesh default) is already in the workspace (t.yaml): nothing to generate for it.'),
     r.details.join('\n'),
   );
+});
+
+test("completion at an offset between a CRLF line end's \\r and \\n replaces a range on that line", () => {
+  // The cursor line was not found for such an offset, so the replaced range started at the last
+  // line of the document and ended before it started.
+  const text = 'type: MeshMultiZoneService\r\nname: db-1\r\nmesh: other\r\nspec:\r\n  ports:\r\n  - port: 1\r\nspce: {}\r\n';
+  const doc = parseDocument(text);
+  const offset = text.indexOf('\r\nname') + 1;
+  const ctx = cursorContext(doc, text, offset);
+  assert.ok(ctx);
+  // The end of the first line: the value of `type`.
+  assert.equal(ctx.target, 'value');
+  assert.deepEqual(ctx.replace, { start: text.indexOf('MeshMultiZoneService'), end: offset });
+  const line2 = text.indexOf('name');
+  assert.deepEqual(cursorContext(doc, text, line2)?.replace, { start: line2, end: line2 + 'name'.length });
 });

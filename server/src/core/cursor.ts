@@ -291,8 +291,9 @@ function flowContext(doc: Document.Parsed, text: string, offset: number): Cursor
 export function cursorContext(doc: Document.Parsed, text: string, offset: number): CursorContext | undefined {
   if (offset < 0 || offset > text.length) return undefined;
   const lines = linesOf(text);
-  let cur = lines.findIndex((l) => offset >= l.start && offset <= l.start + l.text.length);
-  if (cur < 0) cur = lines.length - 1;
+  // The line holding the offset; an offset between a line's \r and \n belongs to that line.
+  let cur = 0;
+  while (cur + 1 < lines.length && lines[cur + 1].start <= offset) cur++;
   const line = lines[cur];
   const col = offset - line.start;
   const before = line.text.slice(0, col);

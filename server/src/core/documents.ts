@@ -15,11 +15,12 @@ export interface Chunk {
  * document can be parsed and cached on its own. A `---` at column 0 always starts a new
  * document in YAML (even inside what looks like a block scalar), so the scan is exact.
  */
-export function splitDocuments(text: string): Chunk[] {
+export function splitDocuments(text: string, from = 0, to = text.length): Chunk[] {
+  // `from` and `to` (for re-splitting part of a file) must be chunk starts, or the text's ends.
   const chunks: Chunk[] = [];
-  let chunkStart = 0;
-  let lineStart = 0;
-  while (lineStart < text.length) {
+  let chunkStart = from;
+  let lineStart = from;
+  while (lineStart < to) {
     if (
       lineStart > chunkStart &&
       text.startsWith('---', lineStart) &&
@@ -32,7 +33,7 @@ export function splitDocuments(text: string): Chunk[] {
     if (nl < 0) break;
     lineStart = nl + 1;
   }
-  chunks.push({ start: chunkStart, text: text.slice(chunkStart) });
+  chunks.push({ start: chunkStart, text: text.slice(chunkStart, to) });
   return chunks;
 }
 

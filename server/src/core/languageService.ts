@@ -12,6 +12,7 @@ import {
   type FileFacts,
   type KumaFact,
 } from './facts';
+import { commonEnds } from './positions';
 import { resourceKey, WorkspaceIndex } from './workspaceIndex';
 import { clipMessage, fileSkip, mentionsKumaKind, type FileSkip } from './limits';
 import { SchemaValidators } from './schemaValidation';
@@ -120,9 +121,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
   const crossCache = new WeakMap<
     ParsedDocument,
-    { revision: string; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
+    { scope: string; dp: number; k8s: number; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
   >();
-  type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string };
+  type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string; prints?: string[] };
   const files = new Map<string, FileEntry>();
   let indexCache: WorkspaceIndex | undefined;
   /** Bumped whenever facts that other files' checks read change anywhere. */
@@ -193,29 +194,71 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return result;
   }
 
-  let lastDocuments: { text: string; documents: DocumentInfo[]; chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] } | undefined;
+  type Split = { text: string; documents: DocumentInfo[]; chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] };
+  /** The last few texts split into documents: an edit re-splits only what it touched. */
+  const splits: Split[] = [];
 
-  /** The documents of a text (parses only the chunks not in the cache); memoized for the last text. */
-  function documentsOf(text: string) {
-    if (lastDocuments && lastDocuments.text === text) return lastDocuments;
+  /** The documents of a text (parses only the chunks not in the cache); memoized for the last texts. */
+  function documentsOf(text: string): Split {
+    const hit = splits.find((x) => x.text === text);
+    if (hit) return hit;
+    // The text an edit came from is most likely the one of (nearly) the same length.
+    let base: Split | undefined;
+    for (const x of splits) if (!base || Math.abs(x.text.length - text.length) < Math.abs(base.text.length - text.length)) base = x;
+    const split = base && text.length > 4096 ? resplit(base, text) : fullSplit(text);
+    if (splits.unshift(split) > 4) splits.pop();
+    return split;
+  }
+
+  function fullSplit(text: string): Split {
     const documents: DocumentInfo[] = [];
-    const chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] = [];
-    for (const chunk of splitDocuments(text)) {
-      const entry = entryFor(chunk.text);
-      chunks.push({ chunk, entry, first: documents.length });
-      for (const pd of entry.parsed) {
-        documents.push({
-          index: documents.length,
-          range: { start: chunk.start + pd.range.start, end: chunk.start + pd.range.end },
-          classification: pd.classification,
-          parsed: pd,
-          offset: chunk.start,
-          chunkLength: chunk.text.length,
-        });
-      }
+    const chunks: Split['chunks'] = [];
+    for (const chunk of splitDocuments(text)) addChunk(chunk, entryFor(chunk.text), documents, chunks);
+    return { text, documents, chunks };
+  }
+
+  function addChunk(chunk: Chunk, entry: ChunkEntry, documents: DocumentInfo[], chunks: Split['chunks']) {
+    chunks.push({ chunk, entry, first: documents.length });
+    for (const pd of entry.parsed) {
+      documents.push({
+        index: documents.length,
+        range: { start: chunk.start + pd.range.start, end: chunk.start + pd.range.end },
+        classification: pd.classification,
+        parsed: pd,
+        offset: chunk.start,
+        chunkLength: chunk.text.length,
+      });
     }
-    lastDocuments = { text, documents, chunks };
-    return lastDocuments;
+  }
+
+  /**
+   * Splits `text` re-using the chunks (and document records) of `base` before and after the
+   * part that differs: a keystroke in a 2,000-document file re-splits one or two chunks.
+   */
+  function resplit(base: Split, text: string): Split {
+    const { prefix, suffix } = commonEnds(base.text, text);
+    const delta = text.length - base.text.length;
+    const old = base.chunks;
+    // Chunks before the last one whose `---` line lies wholly in the common prefix stay as they are;
+    // chunks whose `---` line (with the line break before it) lies in the common suffix move by delta.
+    let lo = 0;
+    while (lo + 1 < old.length && old[lo + 1].chunk.start + 4 <= prefix) lo++;
+    let hi = lo + 1;
+    while (hi < old.length && old[hi].chunk.start - 1 < base.text.length - suffix) hi++;
+    const documents = base.documents.slice(0, old[lo].first);
+    const chunks = old.slice(0, lo);
+    const to = hi < old.length ? old[hi].chunk.start + delta : text.length;
+    for (const chunk of splitDocuments(text, old[lo].chunk.start, to)) addChunk(chunk, entryFor(chunk.text), documents, chunks);
+    for (let i = hi; i < old.length; i++) {
+      const { chunk, entry, first } = old[i];
+      if (delta === 0 && first === documents.length) {
+        // Same place, same index: the records are the same.
+        chunks.push(old[i]);
+        const end = i + 1 < old.length ? old[i + 1].first : base.documents.length;
+        for (let d = first; d < end; d++) documents.push(base.documents[d]);
+      } else addChunk({ start: chunk.start + delta, text: chunk.text }, entry, documents, chunks);
+    }
+    return { text, documents, chunks };
   }
 
   function analyzeUncached(text: string, settings: Settings): FileAnalysis {
@@ -280,7 +323,11 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
    * not open are parsed without entering the document cache, so a large workspace does not keep
    * every parse tree in memory.
    */
-  function* factsOfText(text: string, open: boolean): Generator<void, { facts: FileFacts; fingerprint: string }> {
+  function* factsOfText(
+    text: string,
+    open: boolean,
+    before?: string[],
+  ): Generator<void, { facts: FileFacts; fingerprint?: string; prints: string[] }> {
     const docs: DocumentFacts[] = [];
     const prints: string[] = [];
     if (open) {
@@ -305,7 +352,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         yield;
       }
     }
-    return { facts: collectFacts(docs), fingerprint: prints.join('\n') };
+    // A keystroke rarely changes what other files depend on: then the per-document fingerprints
+    // are the very same strings as before, and the file's fingerprint need not be rebuilt.
+    const same = before !== undefined && before.length === prints.length && prints.every((p, i) => p === before[i]);
+    return { facts: collectFacts(docs), fingerprint: same ? undefined : prints.join('\n'), prints };
   }
 
   function* setFileSteps(uri: string, text: string | undefined, layer: FileLayer): Generator<void, boolean> {
@@ -322,10 +372,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     }
     files.set(uri, entry);
     if (entry.factsText === current) return false;
-    const { facts, fingerprint } = yield* factsOfText(current, entry.open !== undefined);
+    const { facts, fingerprint, prints } = yield* factsOfText(current, entry.open !== undefined, entry.prints);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
-    return record(entry, current, facts, fingerprint);
+    return record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
   }
 
   /**
@@ -333,8 +383,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
    * the fingerprint holds; cached cross-file results only go stale when what other files
    * depend on changed (the return value).
    */
-  function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string): boolean {
+  function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string, prints?: string[]): boolean {
     const changed = fingerprint !== entry.fingerprint;
+    entry.prints = prints;
     if (changed) noteChange(entry.fingerprint, fingerprint);
     entry.facts = facts;
     entry.factsText = text;
@@ -376,12 +427,14 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): Omit<KumaDiagnostic, 'document'>[] {
     const k = factsOfDoc(pd).facts.kuma;
     if (k?.kind !== 'MeshService') return [];
-    const rev = (scope: string) => scopeRevisions.get(scope) ?? 0;
-    const revision = `${rev(`dp|${k.mesh}|${k.form}`)}|${k.form === 'kubernetes' ? rev('k8s') : 0}`;
+    // Runs for every MeshService of a file on each keystroke: compare numbers, build no strings.
     const hit = crossCache.get(pd);
-    if (hit && hit.revision === revision && hit.version === version) return hit.diagnostics;
+    const scope = hit?.scope ?? `dp|${k.mesh}|${k.form}`;
+    const dp = scopeRevisions.get(scope) ?? 0;
+    const k8s = k.form === 'kubernetes' ? (scopeRevisions.get('k8s') ?? 0) : 0;
+    if (hit && hit.dp === dp && hit.k8s === k8s && hit.version === version) return hit.diagnostics;
     const diagnostics = meshServiceDiagnostics(k, index(), version);
-    crossCache.set(pd, { revision, version, diagnostics });
+    crossCache.set(pd, { scope, dp, k8s, version, diagnostics });
     return diagnostics;
   }
 
@@ -395,15 +448,15 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return key;
   }
 
-  let counted: { revision: number; counts: Map<string, number> } | undefined;
-  /** How many times each resource key is declared in the workspace; keys are provider facts. */
-  function keyCounts(): Map<string, number> {
+  let counted: { revision: number; duplicated: Set<string> } | undefined;
+  /** The resource keys declared more than once in the workspace; keys are provider facts. */
+  function duplicatedKeys(): Set<string> {
     if (counted?.revision !== providerRevision) {
       const counts = new Map<string, number>();
       for (const f of files.values()) for (const k of f.facts.kuma) if (k.name) counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1);
-      counted = { revision: providerRevision, counts };
+      counted = { revision: providerRevision, duplicated: new Set([...counts].filter(([, n]) => n > 1).map(([key]) => key)) };
     }
-    return counted.counts;
+    return counted.duplicated;
   }
 
   function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
@@ -414,7 +467,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     for (const d of docs) {
       for (const x of meshServiceChecks(d.parsed, analysis.kumaVersion)) extra.push(shift(x, d.offset, d.index));
     }
-    /** The last document starting at or before `offset` (binary search: documents are in order). */
+    /** The last document starting at or before `offset` (binary search: files hold thousands). */
     const documentOf = (offset: number) => {
       let lo = 0;
       let hi = docs.length - 1;
@@ -425,12 +478,15 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       }
       return lo;
     };
-    const entry = files.get(uri);
-    const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);
-    // Only resources whose key appears more than once need the (index-wide) duplicate check.
-    const counts = keyCounts();
-    const suspects = facts.kuma.filter((k) => (counts.get(keyOf(k)) ?? 0) > 1);
-    if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
+    // Only resources whose key appears more than once need the (index-wide) duplicate check;
+    // usually nothing is declared twice, and then no resource of the file needs a look.
+    const duplicated = duplicatedKeys();
+    if (duplicated.size > 0) {
+      const entry = files.get(uri);
+      const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);
+      const suspects = facts.kuma.filter((k) => duplicated.has(keyOf(k)));
+      if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
+    }
     for (const x of extra) x.message = clipMessage(x.message);
     const all = extra.length ? [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) : analysis.diagnostics;
     const inBlockScalar = (offset: number) => {

@@ -4,13 +4,67 @@ export interface Position {
   character: number;
 }
 
+/**
+ * How many characters two texts share at their start and at their end (not overlapping): what
+ * an edit left alone. Compares blocks first, so a 40k-line file costs a fraction of a millisecond.
+ */
+export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const max = Math.min(a.length, b.length);
+  const BLOCK = 256;
+  let prefix = 0;
+  while (prefix + BLOCK <= max && a.slice(prefix, prefix + BLOCK) === b.slice(prefix, prefix + BLOCK)) prefix += BLOCK;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  const room = max - prefix;
+  let suffix = 0;
+  while (
+    suffix + BLOCK <= room &&
+    a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)
+  )
+    suffix += BLOCK;
+  while (suffix < room && a.charCodeAt(a.length - suffix - 1) === b.charCodeAt(b.length - suffix - 1)) suffix++;
+  return { prefix, suffix };
+}
+
+/** The first index of ascending `xs` whose value is above `x`. */
+function firstAbove(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
     this.starts = starts;
+  }
+
+  /** The index of `text`, re-scanning only what changed since `prev` (one edit of a large file). */
+  static update(prev: LineIndex, text: string): LineIndex {
+    const { prefix, suffix } = commonEnds(prev.text, text);
+    const delta = text.length - prev.text.length;
+    const old = prev.starts;
+    // Line starts up to the end of the common prefix hold; those inside the common suffix move.
+    const keep = firstAbove(old, prefix);
+    const tail = Math.max(keep, firstAbove(old, prev.text.length - suffix));
+    const starts = old.slice(0, keep);
+    const from = starts[keep - 1];
+    const to = text.length - suffix;
+    for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) if (i + 1 > from) starts.push(i + 1);
+    for (let i = tail; i < old.length; i++) starts.push(old[i] + delta);
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {

@@ -183,8 +183,25 @@ export class WorkspaceIndex {
     return out.length ? out : [base];
   }
 
-  /** Dataplanes and workloads a MeshService selects, as Kuma's `match.go` does for the version. */
+  private readonly selections = new Map<string, SelectionResult>();
+
+  /**
+   * Dataplanes and workloads a MeshService selects, as Kuma's `match.go` does for the version.
+   * Many MeshServices share a selector (one per app), so results are kept per selector for the
+   * life of the (immutable) index: treat them as read-only.
+   */
   select(ms: KumaFact, version: KumaVersion): SelectionResult {
+    const sel = ms.selector ?? {};
+    const key = JSON.stringify([version, ms.mesh, ms.form, ms.namespace, sel.dataplaneRef, sel.dataplaneTags, sel.dataplaneLabels]);
+    let result = this.selections.get(key);
+    if (!result) {
+      result = this.selectUncached(ms, version);
+      this.selections.set(key, result);
+    }
+    return result;
+  }
+
+  private selectUncached(ms: KumaFact, version: KumaVersion): SelectionResult {
     const sel = ms.selector ?? {};
     const order: ('dataplaneRef' | 'dataplaneTags' | 'dataplaneLabels')[] =
       version === '3.0'
@@ -226,6 +243,21 @@ export class WorkspaceIndex {
    * (2.10 and later) or by the Service port (2.9), numbered by the container port.
    */
   portTargets(sel: { dataplanes: Located<KumaFact>[]; workloads: Located<WorkloadFact>[] }, version: KumaVersion): PortTarget[] {
+    // A selection from `select` is shared by the MeshServices with its selector: so are its targets.
+    const cached = this.targetsOf.get(sel)?.get(version);
+    if (cached) return cached;
+    const out = this.portTargetsUncached(sel, version);
+    if (this.targetsOf.has(sel)) this.targetsOf.get(sel)!.set(version, out);
+    else this.targetsOf.set(sel, new Map([[version, out]]));
+    return out;
+  }
+
+  private readonly targetsOf = new WeakMap<object, Map<KumaVersion, PortTarget[]>>();
+
+  private portTargetsUncached(
+    sel: { dataplanes: Located<KumaFact>[]; workloads: Located<WorkloadFact>[] },
+    version: KumaVersion,
+  ): PortTarget[] {
     const out: PortTarget[] = [];
     for (const { uri, fact: dp } of sel.dataplanes) {
       for (const ib of dp.inbounds ?? []) out.push(...inboundTargets(uri, dp, ib));
@@ -333,7 +365,8 @@ function inboundTargets(uri: string, dp: KumaFact, ib: InboundFact): PortTarget[
 
 /** True when `labels` contains every pair of `selector` (an empty selector matches all). */
 export function matchesAll(labels: Record<string, string>, selector: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
+  // Runs for every (selector, Dataplane inbound) pair: no allocation.
+  for (const k in selector) if (Object.prototype.hasOwnProperty.call(selector, k) && labels[k] !== selector[k]) return false;
   return true;
 }
 

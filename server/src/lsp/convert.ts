@@ -1,7 +1,12 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { codeDocsUrl, type Severity } from '../core/diagnosticCodes';
-import { LineIndex } from '../core/positions';
+import type { Position } from '../core/positions';
 import type { KumaDiagnostic, OffsetRange } from '../core/types';
+
+/** Anything that places offsets of one text: our LineIndex, or the editor's TextDocument. */
+export interface Positions {
+  positionAt(offset: number): Position;
+}
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -11,7 +16,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /** The one place where core offsets become LSP ranges. */
-export function toLspRange(index: LineIndex, r: OffsetRange) {
+export function toLspRange(index: Positions, r: OffsetRange) {
   return { start: index.positionAt(r.start), end: index.positionAt(r.end) };
 }
 
@@ -21,7 +26,7 @@ export function toLspRange(index: LineIndex, r: OffsetRange) {
  */
 export function toLspDiagnostics(
   uri: string,
-  index: LineIndex,
+  index: Positions,
   diags: readonly KumaDiagnostic[],
   rangeIn: (uri: string, r: OffsetRange) => ReturnType<typeof toLspRange> = (_u, r) => toLspRange(index, r),
 ): Diagnostic[] {

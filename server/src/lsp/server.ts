@@ -186,7 +186,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function lineIndex(uri: string, text: string): LineIndex {
     let li = lineIndexes.get(uri);
     if (!li || li.text !== text) {
-      li = new LineIndex(text);
+      // After an edit only the changed lines are re-scanned.
+      li = li ? LineIndex.update(li, text) : new LineIndex(text);
       lineIndexes.set(uri, li);
     }
     return li;
@@ -201,7 +202,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function diagnose(doc: TextDocument) {
     const text = doc.getText();
     const analysis = service.diagnose(doc.uri, text, settings);
-    return toLspDiagnostics(doc.uri, lineIndex(doc.uri, text), analysis.diagnostics, rangeIn);
+    // The document keeps its own line starts up to date with each edit: no re-scan per keystroke.
+    return toLspDiagnostics(doc.uri, doc, analysis.diagnostics, rangeIn);
   }
 
   /**
