@@ -1,6 +1,7 @@
 // Bundles the extension client, the language server and the CLI with esbuild into dist/:
 // for Node (desktop VS Code, other editors, kuma-lint) and for the browser (VS Code for the Web,
 // where the server runs in a Web Worker). Type-checking is separate (`npm run typecheck`), so this stays fast.
+import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { generateValidators } from './validators.mjs';
@@ -16,6 +17,53 @@ const precompiledValidators = {
     );
   },
 };
+// A schema bundle becomes `JSON.parse` of a string literal: V8 parses that much faster than the
+// same data as an object literal in JavaScript.
+const schemaJson = {
+  name: 'schema-json',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]schemas[\\/][\d.]+\.json$/ }, async (args) => ({
+      loader: 'js',
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(await fs.promises.readFile(args.path, 'utf8'))))});`,
+    }));
+  },
+};
+// The node bundles load each Kuma version's validators and schemas from files of their own in
+// dist/ (validators/<version>.js, schemas/<version>.js) when that version is first used: start-up
+// compiles only the server, not ~3 MB of validators and schemas of versions a workspace may not use.
+// The browser bundle keeps them inside (one script for the Web Worker).
+const VERSIONS = fs
+  .readdirSync('schemas')
+  .filter((f) => /^\d+\.\d+\.json$/.test(f))
+  .map((f) => f.slice(0, -'.json'.length));
+const versionFiles = {
+  name: 'version-files',
+  setup(b) {
+    const fromDist = (args, file) => {
+      // Relative to the output file: dist/<bundle>.js, or dist/validators/<version>.js.
+      const inValidators =
+        path.basename(path.dirname(args.importer)) === 'validators' && /^\d+\.\d+\.cjs$/.test(path.basename(args.importer));
+      return { path: inValidators ? `../${file}` : `./${file}`, external: true };
+    };
+    b.onResolve({ filter: /^\.\/\d+\.\d+\.cjs$/ }, (args) =>
+      args.importer === validatorsIndex ? fromDist(args, `validators/${args.path.slice(2, -'.cjs'.length)}.js`) : undefined,
+    );
+    b.onResolve({ filter: /schemas\/\d+\.\d+\.json$/ }, (args) =>
+      path.dirname(args.importer) === path.dirname(validatorsIndex)
+        ? fromDist(args, `schemas/${path.basename(args.path, '.json')}.js`)
+        : undefined,
+    );
+  },
+};
+// dist/schemas/<version>.js: a schema bundle as a module of its own.
+fs.mkdirSync('dist/schemas', { recursive: true });
+for (const version of VERSIONS) {
+  const json = JSON.stringify(JSON.parse(fs.readFileSync(`schemas/${version}.json`, 'utf8')));
+  fs.writeFileSync(
+    `dist/schemas/${version}.js`,
+    `"use strict";\n// Generated from schemas/${version}.json (Apache-2.0, see schemas/LICENSE).\nmodule.exports = JSON.parse(${JSON.stringify(json)});\n`,
+  );
+}
 
 const common = {
   bundle: true,
@@ -25,7 +73,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   minifySyntax: true,
-  plugins: [precompiledValidators],
+  plugins: [precompiledValidators, schemaJson],
 };
 const web = { ...common, platform: 'browser', format: 'iife', target: 'es2022' };
 
@@ -44,7 +92,7 @@ const noChildProcess = {
     }));
   },
 };
-const server = { ...common, plugins: [...common.plugins, noChildProcess] };
+const server = { ...common, plugins: [...common.plugins, noChildProcess, versionFiles] };
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.node.js', external: ['vscode'] }),
@@ -52,6 +100,15 @@ await Promise.all([
   build({ ...server, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // The workspace indexer's worker thread, started by the node server next to it.
   build({ ...server, entryPoints: ['server/src/node/indexer.ts'], outfile: 'dist/indexer.node.js' }),
+  // Each Kuma version's precompiled validators, loaded by the node bundles on first use.
+  build({
+    ...server,
+    entryPoints: Object.fromEntries(VERSIONS.map((v) => [v, path.join(path.dirname(validatorsIndex), `${v}.cjs`)])),
+    outdir: 'dist/validators',
+    // Generated code: no source map, no indentation to parse.
+    sourcemap: false,
+    minifyWhitespace: true,
+  }),
   // Extension-host API tests (the @vscode/test-electron `run()` contract); never packaged.
   build({ ...common, entryPoints: ['test/exthost/index.ts'], outfile: 'dist/test/exthost.js', external: ['vscode'] }),
   // VS Code for the Web: the extension (a CommonJS module the web extension host loads) and the

@@ -1,13 +1,9 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, type Node } from 'yaml';
-import s29 from '../../../schemas/2.9.json';
-import s213 from '../../../schemas/2.13.json';
-import s214 from '../../../schemas/2.14.json';
-import s30 from '../../../schemas/3.0.json';
 import type { DiagnosticCode } from './diagnosticCodes';
 import { propertiesOf, schemaAtPath } from './schemaCompletion';
 import type { Form, KumaKind, OffsetRange } from './types';
-import { createValidatorFactory, type ValidatorFactory } from './validatorFactory';
+import { createValidatorFactory, loadSchemaBundle, type ValidatorFactory } from './validatorFactory';
 import { KUMA_VERSIONS, type KumaVersion } from './versions';
 import { type PathSeg, firstKeyRange, formatPath, locate, nodeRange, pointerToPath, rangeFor } from './yamlNodes';
 
@@ -18,16 +14,17 @@ interface SchemaBundle {
   resources: Record<KumaKind, Record<Form, JsonSchema>>;
 }
 
-const BUNDLES: Record<KumaVersion, SchemaBundle> = {
-  '2.9': s29 as unknown as SchemaBundle,
-  '2.13': s213 as unknown as SchemaBundle,
-  '2.14': s214 as unknown as SchemaBundle,
-  '3.0': s30 as unknown as SchemaBundle,
-};
+/** Each version's schema bundle, loaded on its first use (immutable, so shared by every service). */
+const BUNDLES = new Map<KumaVersion, SchemaBundle>();
 
 /** The generated JSON Schema for a kind, form and version (also used for hover and completion). */
 export function schemaFor(version: KumaVersion, kind: KumaKind, form: Form): JsonSchema {
-  return BUNDLES[version].resources[kind][form];
+  let bundle = BUNDLES.get(version);
+  if (!bundle) {
+    bundle = loadSchemaBundle(version) as SchemaBundle;
+    BUNDLES.set(version, bundle);
+  }
+  return bundle.resources[kind][form];
 }
 
 export interface SchemaProblem {
