@@ -1,6 +1,6 @@
 import { visit } from 'yaml';
 import { duplicateDiagnostics, meshServiceDiagnostics } from './crossFile';
-import { parseChunk, splitDocuments, type Chunk, type ParsedDocument } from './documents';
+import { parseChunk, parseChunkReleasable, splitDocuments, type Chunk, type ChunkParse, type ParsedDocument } from './documents';
 import {
   changedScopes,
   collectFacts,
@@ -66,11 +66,17 @@ interface DocFactsEntry {
 interface ChunkEntry {
   parsed: ParsedDocument[];
   diagnostics: Map<KumaVersion, DocumentDiagnostic[][]>;
+  trees: ChunkParse;
 }
 
 export interface LanguageServiceOptions {
   /** How many parsed documents to keep; the oldest are dropped past it. */
   cacheSize?: number;
+  /**
+   * How many chunks keep their parse trees once checked (the most recently parsed or read);
+   * the others keep only their results and parse again when a request needs their tree.
+   */
+  treeBudget?: number;
   /** Compiled schema validators to share (e.g. between the many short-lived services of a fuzzer); a service compiles its own otherwise. */
   validators?: SchemaValidators;
 }
@@ -115,7 +121,10 @@ export interface LanguageService {
  */
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const cacheSize = options.cacheSize ?? 50_000;
+  const treeBudget = options.treeBudget ?? 256;
   const cache = new Map<string, ChunkEntry>();
+  /** Chunk entries holding their parse trees, least recently parsed (or read) first. */
+  const withTrees = new Set<ChunkEntry>();
   const validators = options.validators ?? new SchemaValidators();
   const stats = { parses: 0, validations: 0 };
   const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
@@ -139,17 +148,46 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     let e = cache.get(text);
     if (e) return e;
     stats.parses++;
-    e = { parsed: parseChunk(text), diagnostics: new Map() };
+    const entry: ChunkEntry = {
+      parsed: [],
+      diagnostics: new Map(),
+      trees: parseChunkReleasable(text, () => {
+        stats.parses++;
+        withTrees.add(entry);
+      }),
+    };
+    entry.parsed = entry.trees.documents;
+    withTrees.add(entry);
+    e = entry;
     if (cache.size >= cacheSize) {
       // Maps iterate in insertion order: drop the oldest tenth in one go.
       let n = Math.ceil(cacheSize / 10);
-      for (const k of cache.keys()) {
+      for (const [k, old] of cache) {
         if (n-- <= 0) break;
         cache.delete(k);
+        withTrees.delete(old);
       }
     }
     cache.set(text, e);
     return e;
+  }
+
+  /**
+   * Releases the parse trees of the chunks beyond the budget, oldest first. Runs after a file is
+   * checked or recorded, never in the middle: a file's trees are not dropped before its checks
+   * have read them. Chunks not checked yet keep theirs (they are about to be), up to a hard cap.
+   */
+  function trimTrees() {
+    if (withTrees.size <= treeBudget) return;
+    let over = withTrees.size - treeBudget;
+    const force = withTrees.size > treeBudget * 16;
+    for (const e of withTrees) {
+      if (over <= 0) break;
+      if (!force && e.diagnostics.size === 0 && e.parsed.length > 0) continue;
+      e.trees.release();
+      withTrees.delete(e);
+      over--;
+    }
   }
 
   function diagnosticsFor(e: ChunkEntry, text: string, version: KumaVersion): DocumentDiagnostic[][] {
@@ -375,7 +413,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const { facts, fingerprint, prints } = yield* factsOfText(current, entry.open !== undefined, entry.prints);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
-    return record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
+    const changed = record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
+    trimTrees();
+    return changed;
   }
 
   /**
@@ -494,6 +534,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return d !== undefined && blockScalarRanges(d.parsed).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
     };
     const final = applySeverityOverrides(applySuppressions(text, all, documentOf, inBlockScalar), settings.severity);
+    trimTrees();
     return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
   }
 
