@@ -166,11 +166,19 @@ function get(v: unknown, path: PathSeg[]): unknown {
   return cur;
 }
 
+/**
+ * The facts of the many documents that give none (CI files, Helm values, empty documents):
+ * one shared object, so they cost no allocation when shifted or fingerprinted.
+ */
+const NO_FACTS: DocumentFacts = Object.freeze({});
+/** The fingerprint of `NO_FACTS`, computed once (see `providerFingerprint`). */
+let noFactsPrint: string | undefined;
+
 /** Extracts the facts of one parsed document (empty for documents we do not index). */
 export function documentFacts(pd: ParsedDocument): DocumentFacts {
   const c = pd.classification;
   const v = pd.value;
-  if (c.role === 'other' || !isObj(v)) return {};
+  if (c.role === 'other' || !isObj(v)) return NO_FACTS;
   const root = pd.doc.contents;
   const fallback = firstKeyOf(root, []) ?? pd.range;
   if (c.role === 'kubernetes') {
@@ -334,7 +342,7 @@ export const EMPTY_FACTS: FileFacts = { meshes: [], endpointSlices: [], kuma: []
 
 /** Moves every range in a document's facts by `by` (the chunk's offset in its file). */
 export function shiftFacts(f: DocumentFacts, by: number): DocumentFacts {
-  if (by === 0) return f;
+  if (by === 0 || f === NO_FACTS) return f;
   const r = (x: OffsetRange | undefined) => (x ? { start: x.start + by, end: x.end + by } : undefined);
   const out: DocumentFacts = {};
   if (f.kuma) {
@@ -388,6 +396,11 @@ export function collectFacts(docs: DocumentFacts[]): FileFacts {
  * leaves out a MeshService's own ports and selector, which only its own checks read.
  */
 export function providerFingerprint(f: DocumentFacts): string {
+  if (f === NO_FACTS) return (noFactsPrint ??= fingerprintOf(f));
+  return fingerprintOf(f);
+}
+
+function fingerprintOf(f: DocumentFacts): string {
   const noRanges = (k: string, v: unknown) => (k.endsWith('Range') || k === 'range' ? undefined : v);
   const k = f.kuma;
   const kuma =

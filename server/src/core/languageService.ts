@@ -65,7 +65,10 @@ interface DocFactsEntry {
 
 interface ChunkEntry {
   parsed: ParsedDocument[];
-  diagnostics: Map<KumaVersion, DocumentDiagnostic[][]>;
+  /** The diagnostics per document for the version checked first (a file is rarely checked against two). */
+  checked?: { version: KumaVersion; diagnostics: DocumentDiagnostic[][] };
+  /** The diagnostics for other versions. */
+  otherVersions?: Map<KumaVersion, DocumentDiagnostic[][]>;
   trees: ChunkParse;
 }
 
@@ -150,7 +153,6 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     stats.parses++;
     const entry: ChunkEntry = {
       parsed: [],
-      diagnostics: new Map(),
       trees: parseChunkReleasable(text, () => {
         stats.parses++;
         withTrees.add(entry);
@@ -183,7 +185,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const force = withTrees.size > treeBudget * 16;
     for (const e of withTrees) {
       if (over <= 0) break;
-      if (!force && e.diagnostics.size === 0 && e.parsed.length > 0) continue;
+      if (!force && !e.checked && e.parsed.length > 0) continue;
       e.trees.release();
       withTrees.delete(e);
       over--;
@@ -191,11 +193,13 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   }
 
   function diagnosticsFor(e: ChunkEntry, text: string, version: KumaVersion): DocumentDiagnostic[][] {
-    let d = e.diagnostics.get(version);
+    if (e.checked?.version === version) return e.checked.diagnostics;
+    let d = e.otherVersions?.get(version);
     if (!d) {
       stats.validations++;
       d = e.parsed.map((pd) => safeValidate(pd, version, text));
-      e.diagnostics.set(version, d);
+      if (!e.checked) e.checked = { version, diagnostics: d };
+      else (e.otherVersions ??= new Map()).set(version, d);
     }
     return d;
   }
@@ -334,9 +338,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     if (settings.validate) {
       for (const { chunk, entry, first } of chunks) {
         const diags = diagnosticsFor(entry, chunk.text, version);
-        entry.parsed.forEach((_pd, i) => {
-          for (const d of diags[i] ?? []) diagnostics.push(shift(d, chunk.start, first + i));
-        });
+        for (let i = 0; i < diags.length; i++) for (const d of diags[i]) diagnostics.push(shift(d, chunk.start, first + i));
       }
     }
     return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents, diagnostics };
