@@ -393,7 +393,10 @@ export function collectFacts(docs: DocumentFacts[]): FileFacts {
 /**
  * A stable text of what other files' checks depend on in a document (no ranges): what selectors
  * can pick (Dataplanes, workloads, Services, Namespaces) and which resources it declares. It
- * leaves out a MeshService's own ports and selector, which only its own checks read.
+ * leaves out a MeshService's own ports and selector, which only its own checks read. The text
+ * is the document's scope and a 64-bit digest (plus the length) of those facts as JSON: a
+ * workspace keeps one per document (and sends them from the indexing threads), and the
+ * JSON itself is hundreds of characters per Dataplane.
  */
 export function providerFingerprint(f: DocumentFacts): string {
   if (f === NO_FACTS) return (noFactsPrint ??= fingerprintOf(f));
@@ -406,7 +409,7 @@ function fingerprintOf(f: DocumentFacts): string {
   const kuma =
     k &&
     (k.kind === 'Dataplane' ? k : { kind: k.kind, form: k.form, name: k.name, mesh: k.mesh, namespace: k.namespace, labels: k.labels });
-  return `${factsScope(f)}\u0001${JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges)}`;
+  return `${factsScope(f)}\u0001${digest(JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges))}`;
 }
 
 /**
@@ -419,6 +422,19 @@ export function factsScope(f: DocumentFacts): string {
   if (f.workload || f.service || f.namespace || f.endpointSlice) return 'k8s';
   if (f.mesh) return 'mesh';
   return f.kuma ? 'res' : '';
+}
+
+/** Two independent 32-bit hashes (FNV-1a and a multiply-xorshift) and the length of `s`, in base 36. */
+function digest(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${s.length.toString(36)}`;
 }
 
 /** The scopes whose documents differ between two file fingerprints (see `providerFingerprint`). */

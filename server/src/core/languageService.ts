@@ -402,6 +402,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
     if (layer === 'disk') entry.disk = text;
     else entry.open = text;
+    // A file opened as it is on disk: keep one copy of its text (the editor holds this one).
+    if (entry.open !== undefined && entry.open === entry.disk) entry.disk = entry.open;
     const current = entry.open ?? entry.disk;
     if (current === undefined) {
       files.delete(uri);
@@ -411,7 +413,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return changed;
     }
     files.set(uri, entry);
-    if (entry.factsText === current) return false;
+    if (entry.factsText === current) {
+      entry.factsText = current;
+      return false;
+    }
     const { facts, fingerprint, prints } = yield* factsOfText(current, entry.open !== undefined, entry.prints);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
