@@ -88,6 +88,21 @@ test('checked files drop their parse trees past the budget; requests and re-chec
   assert.ok(seen(small, 'file:///a.yaml', a, '2.9').includes('schema-unknown-key bogus2'));
 });
 
+test('opening a file of many documents parses each once, however small the tree budget', () => {
+  const doc = (i: number) =>
+    `---\ntype: MeshService\nname: svc-${i}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      app: a${i}\n  ports:\n    - port: ${8000 + i}\n      appProtocol: ${i === 40 ? 'websocket' : 'http'}\n`;
+  const text = Array.from({ length: 50 }, (_, i) => doc(i)).join('');
+  const service = createLanguageService({ treeBudget: 1 });
+  // What the language server does on didOpen: record the file's facts, then check it.
+  service.setFile('file:///many.yaml', text, 'open');
+  const a = service.diagnose('file:///many.yaml', text, { kumaVersion: '2.14', validate: true });
+  assert.deepEqual(
+    a.diagnostics.filter((d) => d.code === 'app-protocol-unsupported').map((d) => text.slice(d.range.start, d.range.end)),
+    ['websocket'],
+  );
+  assert.equal(service.stats.parses, 50);
+});
+
 test('ranges of later documents shift when an earlier document grows', () => {
   const service = createLanguageService();
   const a =

@@ -177,15 +177,15 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   /**
    * Releases the parse trees of the chunks beyond the budget, oldest first. Runs after a file is
    * checked or recorded, never in the middle: a file's trees are not dropped before its checks
-   * have read them. Chunks not checked yet keep theirs (they are about to be), up to a hard cap.
+   * have read them. Chunks not checked yet keep theirs (they are about to be), unless `unchecked`
+   * says no check will come (validation is off).
    */
-  function trimTrees() {
+  function trimTrees(unchecked = false) {
     if (withTrees.size <= treeBudget) return;
     let over = withTrees.size - treeBudget;
-    const force = withTrees.size > treeBudget * 16;
     for (const e of withTrees) {
       if (over <= 0) break;
-      if (!force && !e.checked && e.parsed.length > 0) continue;
+      if (!unchecked && !e.checked && e.parsed.length > 0) continue;
       e.trees.release();
       withTrees.delete(e);
       over--;
@@ -508,7 +508,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 
   function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
     const analysis = analyze(text, settings);
-    if (!settings.validate) return analysis;
+    if (!settings.validate) {
+      trimTrees(true);
+      return analysis;
+    }
     const docs = analysis.documents;
     const extra: KumaDiagnostic[] = [];
     for (const d of docs) {
