@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseChunk, splitDocuments } from '../../server/src/core/documents';
 import { createLanguageService } from '../../server/src/core/languageService';
 import { LineIndex } from '../../server/src/core/positions';
+import { schemaHover } from '../../server/src/core/hover';
 import { dedent } from '../helpers';
 
 test('splits at --- lines only, keeping every byte', () => {
@@ -45,6 +46,61 @@ test('an edit re-parses only the document it touches', () => {
   assert.equal(service.stats.parses, 201, 'one document re-parsed');
   assert.equal(service.stats.validations, 201, 'one document re-validated');
   assert.equal(second.documents.length, 200);
+});
+
+test('checked files drop their parse trees past the budget; requests and re-checks parse them again', () => {
+  const svc = (i: number) =>
+    `---\ntype: MeshService\nname: svc-${i}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      app: a${i}\n  ports:\n    - port: ${8000 + i}\n      appProtocol: http\n      bogus${i}: 1\n`;
+  const a = svc(1) + svc(2);
+  const b = svc(3);
+  const seen = (service: ReturnType<typeof createLanguageService>, uri: string, text: string, v: '2.14' | '2.9') =>
+    service
+      .diagnose(uri, text, { kumaVersion: v, validate: true })
+      .diagnostics.map((d) => `${d.code} ${text.slice(d.range.start, d.range.end)}`);
+  const hoverAt = (service: ReturnType<typeof createLanguageService>, text: string, word: string) => {
+    const at = text.lastIndexOf(word) + 2;
+    const d = service
+      .analyze(text)
+      .documents.filter((x) => x.offset <= at)
+      .at(-1)!;
+    return schemaHover(d.parsed, text.slice(d.offset, d.offset + d.chunkLength), at - d.offset, '2.14')?.markdown;
+  };
+  const fresh = createLanguageService();
+  const small = createLanguageService({ treeBudget: 1 });
+  for (const s of [fresh, small]) {
+    s.setFile('file:///a.yaml', a, 'open');
+    s.setFile('file:///b.yaml', b, 'open');
+  }
+  assert.deepEqual(seen(small, 'file:///a.yaml', a, '2.14'), seen(fresh, 'file:///a.yaml', a, '2.14'));
+  assert.deepEqual(seen(small, 'file:///b.yaml', b, '2.14'), seen(fresh, 'file:///b.yaml', b, '2.14'));
+  assert.ok(seen(small, 'file:///b.yaml', b, '2.14').includes('schema-unknown-key bogus3'));
+  const parsed = small.stats.parses;
+  assert.equal(parsed, 3, 'each document parsed once while it was checked');
+  // a.yaml's trees are gone now: a hover there parses its document again, once.
+  const expected = hoverAt(fresh, a, 'appProtocol');
+  assert.ok(expected?.includes('spec.ports[].appProtocol'));
+  assert.equal(hoverAt(small, a, 'appProtocol'), expected);
+  assert.equal(small.stats.parses, parsed + 1);
+  assert.equal(hoverAt(small, a, 'appProtocol'), expected);
+  assert.equal(small.stats.parses, parsed + 1, 'the tree stays while it is in use');
+  // Checking against another version reads the trees again and finds the same problems as a fresh service.
+  assert.deepEqual(seen(small, 'file:///a.yaml', a, '2.9'), seen(fresh, 'file:///a.yaml', a, '2.9'));
+  assert.ok(seen(small, 'file:///a.yaml', a, '2.9').includes('schema-unknown-key bogus2'));
+});
+
+test('opening a file of many documents parses each once, however small the tree budget', () => {
+  const doc = (i: number) =>
+    `---\ntype: MeshService\nname: svc-${i}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      app: a${i}\n  ports:\n    - port: ${8000 + i}\n      appProtocol: ${i === 40 ? 'websocket' : 'http'}\n`;
+  const text = Array.from({ length: 50 }, (_, i) => doc(i)).join('');
+  const service = createLanguageService({ treeBudget: 1 });
+  // What the language server does on didOpen: record the file's facts, then check it.
+  service.setFile('file:///many.yaml', text, 'open');
+  const a = service.diagnose('file:///many.yaml', text, { kumaVersion: '2.14', validate: true });
+  assert.deepEqual(
+    a.diagnostics.filter((d) => d.code === 'app-protocol-unsupported').map((d) => text.slice(d.range.start, d.range.end)),
+    ['websocket'],
+  );
+  assert.equal(service.stats.parses, 50);
 });
 
 test('ranges of later documents shift when an earlier document grows', () => {

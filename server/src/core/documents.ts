@@ -39,7 +39,11 @@ export function splitDocuments(text: string, from = 0, to = text.length): Chunk[
 
 /** One parsed YAML document, with offsets relative to its chunk. */
 export interface ParsedDocument {
-  doc: Document.Parsed;
+  /**
+   * The parse tree. A cache may drop the trees of documents nobody edits (see `ChunkParse`):
+   * then the first access parses the chunk's text again, so the tree is always there to read.
+   */
+  readonly doc: Document.Parsed;
   classification: Classification;
   /** The document as plain data (only computed for documents we check or index). */
   value: unknown;
@@ -51,13 +55,65 @@ export interface ParsedDocument {
   limit?: { message: string; range: OffsetRange };
 }
 
+/**
+ * The documents of one chunk whose parse trees can be released: a tree costs about 9 KB per
+ * small manifest, while what the checks keep of a document (its value, errors, facts,
+ * diagnostics) is a fraction of that. A released tree is re-created from the chunk's text the
+ * next time a document's `doc` is read (a hover, a completion, a conversion).
+ */
+export interface ChunkParse {
+  readonly documents: ParsedDocument[];
+  /** Drops the trees (the documents stay; `doc` re-parses on demand). */
+  release(): void;
+}
+
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' } as const;
+
+/** The documents of a chunk's text that `parseChunk` reports (a comment-only stream has none). */
+function parseTrees(text: string): Document.Parsed[] {
+  // parseAllDocuments returns an EmptyStream (an array-like with no documents) for comment-only text.
+  const docs = Array.from(parseAllDocuments(text, PARSE_OPTIONS) as Iterable<Document.Parsed>);
+  return docs.filter((doc) => !(doc.contents === null && doc.errors.length === 0));
+}
+
+interface TreeHolder {
+  text: string;
+  trees: Document.Parsed[] | undefined;
+  onReparse?: () => void;
+}
+
+class Parsed implements ParsedDocument {
+  declare limit?: { message: string; range: OffsetRange };
+  constructor(
+    private readonly holder: TreeHolder,
+    private readonly ordinal: number,
+    public classification: Classification,
+    public value: unknown,
+    public range: OffsetRange,
+    public errors: YAMLError[],
+    public warnings: YAMLError[],
+  ) {}
+
+  get doc(): Document.Parsed {
+    let trees = this.holder.trees;
+    if (!trees) {
+      trees = this.holder.trees = parseTrees(this.holder.text);
+      this.holder.onReparse?.();
+    }
+    return trees[this.ordinal];
+  }
+}
+
 /** Parses one chunk. A chunk normally holds one document; `...` markers can make more. */
 export function parseChunk(text: string): ParsedDocument[] {
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
-  // parseAllDocuments returns an EmptyStream (an array-like with no documents) for comment-only text.
-  const out: ParsedDocument[] = [];
-  for (const doc of Array.from(docs as Iterable<Document.Parsed>)) {
-    if (doc.contents === null && doc.errors.length === 0) continue;
+  return parseChunkReleasable(text).documents;
+}
+
+/** `parseChunk` whose trees can be released; `onReparse` is told when a released tree comes back. */
+export function parseChunkReleasable(text: string, onReparse?: () => void): ChunkParse {
+  const trees = parseTrees(text);
+  const holder: TreeHolder = { text, trees, onReparse };
+  const documents = trees.map((doc, ordinal) => {
     const classification = classify(doc);
     const r = doc.contents?.range ?? doc.range;
     const range = { start: r[0], end: r[1] };
@@ -69,9 +125,16 @@ export function parseChunk(text: string): ParsedDocument[] {
       if ('error' in v) limit = { message: v.error, range: firstAlias(doc) ?? range };
       else value = v.value;
     }
-    out.push({ doc, classification, value, range, errors, warnings: doc.warnings, ...(limit ? { limit } : {}) });
-  }
-  return out;
+    const pd = new Parsed(holder, ordinal, classification, value, range, errors, doc.warnings);
+    if (limit) pd.limit = limit;
+    return pd;
+  });
+  return {
+    documents,
+    release() {
+      holder.trees = undefined;
+    },
+  };
 }
 
 function isStackOverflow(e: YAMLError): boolean {

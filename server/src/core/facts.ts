@@ -166,11 +166,19 @@ function get(v: unknown, path: PathSeg[]): unknown {
   return cur;
 }
 
+/**
+ * The facts of the many documents that give none (CI files, Helm values, empty documents):
+ * one shared object, so they cost no allocation when shifted or fingerprinted.
+ */
+const NO_FACTS: DocumentFacts = Object.freeze({});
+/** The fingerprint of `NO_FACTS`, computed once (see `providerFingerprint`). */
+let noFactsPrint: string | undefined;
+
 /** Extracts the facts of one parsed document (empty for documents we do not index). */
 export function documentFacts(pd: ParsedDocument): DocumentFacts {
   const c = pd.classification;
   const v = pd.value;
-  if (c.role === 'other' || !isObj(v)) return {};
+  if (c.role === 'other' || !isObj(v)) return NO_FACTS;
   const root = pd.doc.contents;
   const fallback = firstKeyOf(root, []) ?? pd.range;
   if (c.role === 'kubernetes') {
@@ -334,7 +342,7 @@ export const EMPTY_FACTS: FileFacts = { meshes: [], endpointSlices: [], kuma: []
 
 /** Moves every range in a document's facts by `by` (the chunk's offset in its file). */
 export function shiftFacts(f: DocumentFacts, by: number): DocumentFacts {
-  if (by === 0) return f;
+  if (by === 0 || f === NO_FACTS) return f;
   const r = (x: OffsetRange | undefined) => (x ? { start: x.start + by, end: x.end + by } : undefined);
   const out: DocumentFacts = {};
   if (f.kuma) {
@@ -385,15 +393,23 @@ export function collectFacts(docs: DocumentFacts[]): FileFacts {
 /**
  * A stable text of what other files' checks depend on in a document (no ranges): what selectors
  * can pick (Dataplanes, workloads, Services, Namespaces) and which resources it declares. It
- * leaves out a MeshService's own ports and selector, which only its own checks read.
+ * leaves out a MeshService's own ports and selector, which only its own checks read. The text
+ * is the document's scope and a 64-bit digest (plus the length) of those facts as JSON: a
+ * workspace keeps one per document (and sends them from the indexing threads), and the
+ * JSON itself is hundreds of characters per Dataplane.
  */
 export function providerFingerprint(f: DocumentFacts): string {
+  if (f === NO_FACTS) return (noFactsPrint ??= fingerprintOf(f));
+  return fingerprintOf(f);
+}
+
+function fingerprintOf(f: DocumentFacts): string {
   const noRanges = (k: string, v: unknown) => (k.endsWith('Range') || k === 'range' ? undefined : v);
   const k = f.kuma;
   const kuma =
     k &&
     (k.kind === 'Dataplane' ? k : { kind: k.kind, form: k.form, name: k.name, mesh: k.mesh, namespace: k.namespace, labels: k.labels });
-  return `${factsScope(f)}\u0001${JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges)}`;
+  return `${factsScope(f)}\u0001${digest(JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges))}`;
 }
 
 /**
@@ -406,6 +422,19 @@ export function factsScope(f: DocumentFacts): string {
   if (f.workload || f.service || f.namespace || f.endpointSlice) return 'k8s';
   if (f.mesh) return 'mesh';
   return f.kuma ? 'res' : '';
+}
+
+/** Two independent 32-bit hashes (FNV-1a and a multiply-xorshift) and the length of `s`, in base 36. */
+function digest(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${s.length.toString(36)}`;
 }
 
 /** The scopes whose documents differ between two file fingerprints (see `providerFingerprint`). */

@@ -1,6 +1,6 @@
 import { visit } from 'yaml';
 import { duplicateDiagnostics, meshServiceDiagnostics } from './crossFile';
-import { parseChunk, splitDocuments, type Chunk, type ParsedDocument } from './documents';
+import { parseChunk, parseChunkReleasable, splitDocuments, type Chunk, type ChunkParse, type ParsedDocument } from './documents';
 import {
   changedScopes,
   collectFacts,
@@ -65,12 +65,21 @@ interface DocFactsEntry {
 
 interface ChunkEntry {
   parsed: ParsedDocument[];
-  diagnostics: Map<KumaVersion, DocumentDiagnostic[][]>;
+  /** The diagnostics per document for the version checked first (a file is rarely checked against two). */
+  checked?: { version: KumaVersion; diagnostics: DocumentDiagnostic[][] };
+  /** The diagnostics for other versions. */
+  otherVersions?: Map<KumaVersion, DocumentDiagnostic[][]>;
+  trees: ChunkParse;
 }
 
 export interface LanguageServiceOptions {
   /** How many parsed documents to keep; the oldest are dropped past it. */
   cacheSize?: number;
+  /**
+   * How many chunks keep their parse trees once checked (the most recently parsed or read);
+   * the others keep only their results and parse again when a request needs their tree.
+   */
+  treeBudget?: number;
   /** Compiled schema validators to share (e.g. between the many short-lived services of a fuzzer); a service compiles its own otherwise. */
   validators?: SchemaValidators;
 }
@@ -115,7 +124,10 @@ export interface LanguageService {
  */
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const cacheSize = options.cacheSize ?? 50_000;
+  const treeBudget = options.treeBudget ?? 256;
   const cache = new Map<string, ChunkEntry>();
+  /** Chunk entries holding their parse trees, least recently parsed (or read) first. */
+  const withTrees = new Set<ChunkEntry>();
   const validators = options.validators ?? new SchemaValidators();
   const stats = { parses: 0, validations: 0 };
   const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
@@ -139,25 +151,55 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     let e = cache.get(text);
     if (e) return e;
     stats.parses++;
-    e = { parsed: parseChunk(text), diagnostics: new Map() };
+    const entry: ChunkEntry = {
+      parsed: [],
+      trees: parseChunkReleasable(text, () => {
+        stats.parses++;
+        withTrees.add(entry);
+      }),
+    };
+    entry.parsed = entry.trees.documents;
+    withTrees.add(entry);
+    e = entry;
     if (cache.size >= cacheSize) {
       // Maps iterate in insertion order: drop the oldest tenth in one go.
       let n = Math.ceil(cacheSize / 10);
-      for (const k of cache.keys()) {
+      for (const [k, old] of cache) {
         if (n-- <= 0) break;
         cache.delete(k);
+        withTrees.delete(old);
       }
     }
     cache.set(text, e);
     return e;
   }
 
+  /**
+   * Releases the parse trees of the chunks beyond the budget, oldest first. Runs after a file is
+   * checked or recorded, never in the middle: a file's trees are not dropped before its checks
+   * have read them. Chunks not checked yet keep theirs (they are about to be), unless `unchecked`
+   * says no check will come (validation is off).
+   */
+  function trimTrees(unchecked = false) {
+    if (withTrees.size <= treeBudget) return;
+    let over = withTrees.size - treeBudget;
+    for (const e of withTrees) {
+      if (over <= 0) break;
+      if (!unchecked && !e.checked && e.parsed.length > 0) continue;
+      e.trees.release();
+      withTrees.delete(e);
+      over--;
+    }
+  }
+
   function diagnosticsFor(e: ChunkEntry, text: string, version: KumaVersion): DocumentDiagnostic[][] {
-    let d = e.diagnostics.get(version);
+    if (e.checked?.version === version) return e.checked.diagnostics;
+    let d = e.otherVersions?.get(version);
     if (!d) {
       stats.validations++;
       d = e.parsed.map((pd) => safeValidate(pd, version, text));
-      e.diagnostics.set(version, d);
+      if (!e.checked) e.checked = { version, diagnostics: d };
+      else (e.otherVersions ??= new Map()).set(version, d);
     }
     return d;
   }
@@ -296,9 +338,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     if (settings.validate) {
       for (const { chunk, entry, first } of chunks) {
         const diags = diagnosticsFor(entry, chunk.text, version);
-        entry.parsed.forEach((_pd, i) => {
-          for (const d of diags[i] ?? []) diagnostics.push(shift(d, chunk.start, first + i));
-        });
+        for (let i = 0; i < diags.length; i++) for (const d of diags[i]) diagnostics.push(shift(d, chunk.start, first + i));
       }
     }
     return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents, diagnostics };
@@ -362,6 +402,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
     if (layer === 'disk') entry.disk = text;
     else entry.open = text;
+    // A file opened as it is on disk: keep one copy of its text (the editor holds this one).
+    if (entry.open !== undefined && entry.open === entry.disk) entry.disk = entry.open;
     const current = entry.open ?? entry.disk;
     if (current === undefined) {
       files.delete(uri);
@@ -371,11 +413,16 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return changed;
     }
     files.set(uri, entry);
-    if (entry.factsText === current) return false;
+    if (entry.factsText === current) {
+      entry.factsText = current;
+      return false;
+    }
     const { facts, fingerprint, prints } = yield* factsOfText(current, entry.open !== undefined, entry.prints);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
-    return record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
+    const changed = record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
+    trimTrees();
+    return changed;
   }
 
   /**
@@ -461,7 +508,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 
   function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
     const analysis = analyze(text, settings);
-    if (!settings.validate) return analysis;
+    if (!settings.validate) {
+      trimTrees(true);
+      return analysis;
+    }
     const docs = analysis.documents;
     const extra: KumaDiagnostic[] = [];
     for (const d of docs) {
@@ -494,6 +544,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return d !== undefined && blockScalarRanges(d.parsed).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
     };
     const final = applySeverityOverrides(applySuppressions(text, all, documentOf, inBlockScalar), settings.severity);
+    trimTrees();
     return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
   }
 
