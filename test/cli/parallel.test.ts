@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { workerCount } from '../../server/src/cli/parallel';
+import { run as runCli } from '../../server/src/cli/main';
 
 // `kuma-lint check` parses and checks files on worker threads when there are many (the
 // cross-file part runs on the main thread): its output must be the sequential path's, byte for byte.
@@ -101,4 +102,27 @@ test('standard input is checked on one thread whatever KUMA_LINT_THREADS says', 
     env: { ...process.env, KUMA_LINT_THREADS: '2' },
   });
   assert.match(r.stdout, /^<stdin>:5:3: error schema-unknown-key: /m);
+});
+
+test('when the worker threads fail, kuma-lint check still checks everything, on one thread', async () => {
+  const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-lint-worker-')), 'broken.js');
+  fs.writeFileSync(broken, 'throw new Error("this worker cannot start");\n');
+  const capture = async (script: string | undefined) => {
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: (s: string) => void (stdout += s), stderr: (s: string) => void (stderr += s), stdin: async () => '' };
+    const code = await runCli(['check', '--format', 'json', path.join(ROOT, 'examples')], io, script);
+    return { code, stdout, stderr };
+  };
+  const before = process.env.KUMA_LINT_THREADS;
+  process.env.KUMA_LINT_THREADS = '2';
+  try {
+    const failed = await capture(broken);
+    const here = await capture(undefined);
+    assert.ok(JSON.parse(here.stdout).files.length > 5);
+    assert.deepEqual(failed, here);
+  } finally {
+    if (before === undefined) delete process.env.KUMA_LINT_THREADS;
+    else process.env.KUMA_LINT_THREADS = before;
+  }
 });

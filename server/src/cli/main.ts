@@ -86,7 +86,16 @@ export async function run(
   // Read everything first: the cross-file checks see every file given, whatever the order.
   const { inputs, ioFailed } = await readInputs(o.paths, io);
   const workers = workerScript && !o.paths.includes('-') ? workerCount(inputs) : 0;
-  const locals = workers > 0 ? await analyzeInParallel(workerScript!, inputs, settings, workers) : [];
+  let locals: LocalAnalysis[] = [];
+  if (workers > 0) {
+    try {
+      locals = await analyzeInParallel(workerScript!, inputs, settings, workers);
+    } catch (err) {
+      // A worker that failed (out of memory, say) costs time, not the result: check here instead.
+      if (process.env.KUMA_LINT_DEBUG)
+        io.stderr(`kuma-lint: worker threads failed (${err instanceof Error ? err.message : String(err)}); checking on one thread\n`);
+    }
+  }
   // From a fresh turn of the event loop either way: the stack a parse starts on is then the same.
   await new Promise((resolve) => setImmediate(resolve));
   const checked = check(service, inputs, settings, locals);
