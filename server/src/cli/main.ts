@@ -1,7 +1,10 @@
-import { readInputs } from './files';
+import { readInputs, type Input } from './files';
+import { analyzeInParallel, isCheckWorker, serveWorker, workerCount } from './parallel';
+import type { KumaDiagnostic } from '../core/types';
+import type { FileSkip } from '../core/limits';
 import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 import { CONVERT_USAGE, runConvert } from './convert';
-import { createLanguageService, type Settings } from '../core/languageService';
+import { createLanguageService, type LanguageService, type LocalAnalysis, type Settings } from '../core/languageService';
 import { DEFAULT_KUMA_VERSION } from '../core/versions';
 import { parseSeverityOverrides, type Severity, type SeverityOverrides } from '../core/diagnosticCodes';
 import { atLeast, formatJson, formatJunit, formatSarif, formatText, summary, type FileResult } from './formats';
@@ -50,6 +53,8 @@ function parseArgs(argv: string[]): Options {
 export async function run(
   argv: string[],
   io: { stdout: (s: string) => void; stderr: (s: string) => void; stdin: () => Promise<string> },
+  /** This CLI's bundled script, to start worker threads on; without it, files are checked on this thread. */
+  workerScript?: string,
 ): Promise<number> {
   if (argv[0] === 'convert') {
     if (argv.includes('--help') || argv.includes('-h')) {
@@ -80,14 +85,26 @@ export async function run(
   const settings: Settings = { kumaVersion: o.kumaVersion, validate: true, severity: o.severity };
   // Read everything first: the cross-file checks see every file given, whatever the order.
   const { inputs, ioFailed } = await readInputs(o.paths, io);
-  // As open files: their parse stays in the cache, so checking them does not parse again.
-  for (const f of inputs) service.setFile(f.path, f.text, 'open');
-  const files: FileResult[] = inputs.map((f) => {
-    const analysis = service.diagnose(f.path, f.text, settings);
+  const workers = workerScript && !o.paths.includes('-') ? workerCount(inputs) : 0;
+  let locals: LocalAnalysis[] = [];
+  if (workers > 0) {
+    try {
+      locals = await analyzeInParallel(workerScript!, inputs, settings, workers);
+    } catch (err) {
+      // A worker that failed (out of memory, say) costs time, not the result: check here instead.
+      if (process.env.KUMA_LINT_DEBUG)
+        io.stderr(`kuma-lint: worker threads failed (${err instanceof Error ? err.message : String(err)}); checking on one thread\n`);
+    }
+  }
+  // From a fresh turn of the event loop either way: the stack a parse starts on is then the same.
+  await new Promise((resolve) => setImmediate(resolve));
+  const checked = check(service, inputs, settings, locals);
+  const files: FileResult[] = inputs.map((f, i) => {
+    const { diagnostics, skipped } = checked[i];
     // One line per file the checks could not read as it is; never a stack trace.
-    if (analysis.skipped && analysis.diagnostics.length === 0) io.stderr(`kuma-lint: ${f.path}: skipped: ${analysis.skipped.message}\n`);
+    if (skipped && diagnostics.length === 0) io.stderr(`kuma-lint: ${f.path}: skipped: ${skipped.message}\n`);
     else if (f.invalidUtf8) io.stderr(`kuma-lint: ${f.path}: not valid UTF-8; the invalid bytes were read as U+FFFD\n`);
-    return { path: f.path, text: f.text, diagnostics: analysis.diagnostics };
+    return { path: f.path, text: f.text, diagnostics };
   });
   const failLevel: Severity = o.failOn === 'never' ? 'error' : o.failOn;
   const report = { kumaVersion: o.kumaVersion, files, toolVersion: VERSION, failLevel };
@@ -105,6 +122,39 @@ export async function run(
   return files.some((f) => f.diagnostics.some((d) => atLeast(d.severity, level))) ? 1 : 0;
 }
 
+/**
+ * Codes whose findings can depend on the thread: how deep YAML nests before the parser runs out
+ * of stack (a worker's stack is not the main thread's), and a rule that failed. Files with them are
+ * checked again here, so the output is the one-thread output whatever the number of threads.
+ */
+const THREAD_DEPENDENT = new Set(['yaml-limit', 'internal-error']);
+
+/**
+ * Every file's final diagnostics. Files with a local analysis (from a worker thread) only get the
+ * cross-file part here; the others are parsed and checked on this thread. Both kinds go through
+ * this one function, so a parse that runs out of stack does so at the same depth either way.
+ */
+function check(
+  service: LanguageService,
+  inputs: Input[],
+  settings: Settings,
+  locals: (LocalAnalysis | undefined)[],
+): { diagnostics: KumaDiagnostic[]; skipped?: FileSkip }[] {
+  const usable = locals.map((l) => (l && !l.diagnostics.some((d) => THREAD_DEPENDENT.has(d.code)) ? l : undefined));
+  for (let i = 0; i < inputs.length; i++) {
+    const f = inputs[i];
+    const l = usable[i];
+    // As open files: their parse stays in the cache, so checking them does not parse again.
+    if (l === undefined) service.setFile(f.path, f.text, 'open');
+    else service.setDiskFacts(f.path, f.text, l.facts, l.fingerprint);
+  }
+  return inputs.map((f, i) => {
+    const l = usable[i];
+    if (l === undefined) return service.diagnose(f.path, f.text, settings);
+    return { diagnostics: service.diagnoseLocal(f.path, f.text, l, settings), skipped: l.skipped };
+  });
+}
+
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -114,8 +164,10 @@ function readStdin(): Promise<string> {
   });
 }
 
-if (require.main === module) {
-  run(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: readStdin }).then(
+if (isCheckWorker()) serveWorker();
+else if (require.main === module) {
+  const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s), stdin: readStdin };
+  run(process.argv.slice(2), io, __filename).then(
     (code) => {
       process.exitCode = code;
     },

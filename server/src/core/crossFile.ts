@@ -2,7 +2,7 @@ import type { FileFacts, KumaFact } from './facts';
 import type { KumaDiagnostic } from './types';
 import { suggest } from './schemaValidation';
 import type { KumaVersion } from './versions';
-import type { WorkspaceIndex } from './workspaceIndex';
+import type { PortTarget, WorkspaceIndex } from './workspaceIndex';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -41,6 +41,22 @@ export function duplicateDiagnostics(
   return out;
 }
 
+const portsOfTargets = new WeakMap<PortTarget[], { names: string[]; numbers: number[] }>();
+/** The distinct port names and numbers of a selection's targets: shared by the MeshServices with its selector. */
+function portsOf(targets: PortTarget[]): { names: string[]; numbers: number[] } {
+  let r = portsOfTargets.get(targets);
+  if (!r) {
+    const names = new Set<string>();
+    const numbers = new Set<number>();
+    for (const t of targets) {
+      if (t.name) names.add(t.name);
+      if (t.port !== undefined) numbers.add(t.port);
+    }
+    portsOfTargets.set(targets, (r = { names: [...names], numbers: [...numbers] }));
+  }
+  return r;
+}
+
 /**
  * The checks of one MeshService against what the workspace holds (issue "cross-file
  * intelligence", part 4): targetPorts that resolve to nothing among the selected Dataplanes /
@@ -66,9 +82,7 @@ export function meshServiceDiagnostics(ms: KumaFact, index: WorkspaceIndex, vers
     }
     return out;
   }
-  const targets = index.portTargets(sel, version);
-  const names = [...new Set(targets.flatMap((t) => (t.name ? [t.name] : [])))];
-  const numbers = [...new Set(targets.flatMap((t) => (t.port !== undefined ? [t.port] : [])))];
+  const { names, numbers } = portsOf(index.portTargets(sel, version));
   const selected = describeSelection(sel.dataplanes.length, sel.workloads.length);
   for (const p of ms.ports ?? []) {
     if (p.targetPort === undefined || !p.targetPortRange) continue;
@@ -81,7 +95,7 @@ export function meshServiceDiagnostics(ms: KumaFact, index: WorkspaceIndex, vers
         severity: 'warning',
         message: `targetPort "${p.targetPort}" matches no inbound name of the ${selected} this MeshService selects${names.length ? `; they declare: ${names.join(', ')}` : ', and they declare no port names'}.${hint ? ` Did you mean "${hint}"?` : ''}`,
         range: p.targetPortRange,
-        data: { path, allowedValues: names, ...(hint ? { suggestion: hint } : {}) },
+        data: { path, allowedValues: [...names], ...(hint ? { suggestion: hint } : {}) },
       });
     } else if (!numbers.includes(p.targetPort)) {
       out.push({
@@ -89,7 +103,7 @@ export function meshServiceDiagnostics(ms: KumaFact, index: WorkspaceIndex, vers
         severity: 'information',
         message: `targetPort ${p.targetPort} is not an inbound port of the ${selected} this MeshService selects${numbers.length ? ` (they serve ${numbers.join(', ')})` : ''}, so it gets no endpoints from them.`,
         range: p.targetPortRange,
-        data: { path, allowedValues: numbers },
+        data: { path, allowedValues: [...numbers] },
       });
     }
   }

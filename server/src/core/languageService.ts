@@ -56,6 +56,26 @@ export interface FileAnalysis {
   skipped?: FileSkip;
 }
 
+/** A file's own analysis as plain data: see `LanguageService.localAnalysis`. */
+export interface LocalAnalysis {
+  kumaVersion: KumaVersion;
+  pinned: boolean;
+  /** The file's own diagnostics, before suppressions and severity overrides. */
+  diagnostics: KumaDiagnostic[];
+  skipped?: FileSkip;
+  documents: {
+    index: number;
+    range: OffsetRange;
+    offset: number;
+    /** The document's MeshService, in chunk offsets (what the cross-file checks read). */
+    meshService?: KumaFact;
+    /** Chunk offsets of the document's block scalars (suppression comments inside do not count). */
+    blockScalars?: [number, number][];
+  }[];
+  facts: FileFacts;
+  fingerprint: string;
+}
+
 interface DocFactsEntry {
   facts: DocumentFacts;
   fingerprint: string;
@@ -114,6 +134,16 @@ export interface LanguageService {
    * less what its suppression comments hide, with the severity overrides of `settings` applied.
    */
   diagnose(uri: string, text: string, settings?: Settings): FileAnalysis;
+  /**
+   * A file's own analysis as plain data (structured-cloneable): what `diagnoseLocal` needs to
+   * finish it elsewhere, e.g. parsed and checked on a worker thread, finished on the main one.
+   */
+  localAnalysis(text: string, settings?: Settings): LocalAnalysis;
+  /**
+   * `diagnose` from a `localAnalysis` of the same text and settings, without parsing: the file's
+   * facts must be recorded (`setDiskFacts` with the analysis' facts and fingerprint).
+   */
+  diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings?: Settings): KumaDiagnostic[];
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
   readonly stats: { parses: number; validations: number };
 }
@@ -513,9 +543,84 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return analysis;
     }
     const docs = analysis.documents;
+    const final = finish(
+      uri,
+      text,
+      settings,
+      analysis.diagnostics,
+      docs,
+      (i) => meshServiceChecks(docs[i].parsed, analysis.kumaVersion),
+      (i) => blockScalarRanges(docs[i].parsed),
+      () => factsOf(analysis),
+    );
+    trimTrees();
+    return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
+  }
+
+  function localAnalysis(text: string, settings: Settings = DEFAULT_SETTINGS): LocalAnalysis {
+    const analysis = analyze(text, settings);
+    const prints: string[] = [];
+    const documents = analysis.documents.map((d) => {
+      const f = factsOfDoc(d.parsed);
+      prints.push(f.fingerprint);
+      const k = f.facts.kuma;
+      return {
+        index: d.index,
+        range: d.range,
+        offset: d.offset,
+        ...(k?.kind === 'MeshService' ? { meshService: k } : {}),
+        ...(settings.validate ? { blockScalars: blockScalarRanges(d.parsed) } : {}),
+      };
+    });
+    const { kumaVersion, pinned, diagnostics, skipped } = analysis;
+    const facts = factsOf(analysis);
+    // Everything a worker sends back is plain data: the trees of checked files can go.
+    trimTrees(!settings.validate);
+    return {
+      kumaVersion,
+      pinned,
+      diagnostics,
+      ...(skipped ? { skipped } : {}),
+      documents,
+      facts,
+      fingerprint: prints.join('\n'),
+    };
+  }
+
+  function diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings: Settings = DEFAULT_SETTINGS): KumaDiagnostic[] {
+    if (!settings.validate) return local.diagnostics;
+    const docs = local.documents;
+    const index_ = index();
+    return finish(
+      uri,
+      text,
+      settings,
+      local.diagnostics,
+      docs,
+      (i) => (docs[i].meshService ? meshServiceDiagnostics(docs[i].meshService!, index_, local.kumaVersion) : []),
+      (i) => docs[i].blockScalars ?? [],
+      () => local.facts,
+    );
+  }
+
+  /**
+   * A file's final diagnostics from its own ones and its documents: adds the cross-file checks
+   * (per MeshService document, and duplicates), then applies suppressions and severity overrides.
+   */
+  function finish(
+    uri: string,
+    text: string,
+    settings: Settings,
+    own: KumaDiagnostic[],
+    docs: readonly { index: number; range: OffsetRange; offset: number }[],
+    checksOf: (i: number) => Omit<KumaDiagnostic, 'document'>[],
+    blockScalarsOf: (i: number) => [number, number][],
+    factsOfFile: () => FileFacts,
+  ): KumaDiagnostic[] {
     const extra: KumaDiagnostic[] = [];
-    for (const d of docs) {
-      for (const x of meshServiceChecks(d.parsed, analysis.kumaVersion)) extra.push(shift(x, d.offset, d.index));
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i];
+      for (const x of checksOf(i)) extra.push(shift(x, d.offset, d.index));
     }
     /** The last document starting at or before `offset` (binary search: files hold thousands). */
     const documentOf = (offset: number) => {
@@ -533,19 +638,18 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const duplicated = duplicatedKeys();
     if (duplicated.size > 0) {
       const entry = files.get(uri);
-      const facts = entry && entry.factsText === text ? entry.facts : factsOf(analysis);
+      const facts = entry && entry.factsText === text ? entry.facts : factsOfFile();
       const suspects = facts.kuma.filter((k) => duplicated.has(keyOf(k)));
       if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
     }
     for (const x of extra) x.message = clipMessage(x.message);
-    const all = extra.length ? [...analysis.diagnostics, ...extra].sort((a, b) => a.range.start - b.range.start) : analysis.diagnostics;
+    const all = extra.length ? [...own, ...extra].sort((a, b) => a.range.start - b.range.start) : own;
     const inBlockScalar = (offset: number) => {
-      const d = docs[documentOf(offset)];
-      return d !== undefined && blockScalarRanges(d.parsed).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
+      const i = documentOf(offset);
+      const d = docs[i];
+      return d !== undefined && blockScalarsOf(i).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
     };
-    const final = applySeverityOverrides(applySuppressions(text, all, documentOf, inBlockScalar), settings.severity);
-    trimTrees();
-    return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
+    return applySeverityOverrides(applySuppressions(text, all, documentOf, inBlockScalar), settings.severity);
   }
 
   function warmUp(version: KumaVersion) {
@@ -564,6 +668,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     uris: () => [...files.keys()],
     index,
     diagnose,
+    localAnalysis,
+    diagnoseLocal,
   };
 }
 

@@ -227,14 +227,52 @@ export class WorkspaceIndex {
       result.workloads = k8sWorkloads.filter((w) => w.fact.kind === 'Pod' && `${w.fact.name}.${w.fact.namespace}` === name);
     } else if (selector === 'dataplaneTags') {
       const tags = sel.dataplaneTags!;
-      result.dataplanes = dps.filter((d) => d.fact.inbounds!.some((ib) => matchesAll(ib.tags, tags)));
+      result.dataplanes = this.candidatesOf(dps, 'tags', tags).filter((d) => d.fact.inbounds!.some((ib) => matchesAll(ib.tags, tags)));
       result.workloads = k8sWorkloads.filter((w) => this.workloadInboundTags(w.fact).some((t) => matchesAll(t, tags)));
     } else {
       const labels = sel.dataplaneLabels!;
-      result.dataplanes = dps.filter((d) => matchesAll(d.fact.labels, labels));
+      result.dataplanes = this.candidatesOf(dps, 'labels', labels).filter((d) => matchesAll(d.fact.labels, labels));
       result.workloads = k8sWorkloads.filter((w) => matchesAll({ ...w.fact.podLabels, 'k8s.kuma.io/namespace': w.fact.namespace }, labels));
     }
     return result;
+  }
+
+  /** Per group of Dataplanes: `key=value` → the Dataplanes with that label, or with an inbound with that tag. */
+  private readonly postings = new WeakMap<
+    Located<KumaFact>[],
+    { labels?: Map<string, Located<KumaFact>[]>; tags?: Map<string, Located<KumaFact>[]> }
+  >();
+
+  /**
+   * The Dataplanes of `dps` that can match a (non-empty) tag or label selector: those holding its
+   * rarest key=value pair, in `dps` order (an inverted index, built once per group and kind), so a
+   * selector is checked against a few Dataplanes instead of every one of its mesh.
+   */
+  private candidatesOf(dps: Located<KumaFact>[], by: 'labels' | 'tags', selector: Record<string, string>): Located<KumaFact>[] {
+    let groups = this.postings.get(dps);
+    if (!groups) this.postings.set(dps, (groups = {}));
+    let map = groups[by];
+    if (!map) {
+      map = new Map();
+      const add = (key: string, d: Located<KumaFact>) => {
+        const list = map!.get(key);
+        if (!list) map!.set(key, [d]);
+        else if (list[list.length - 1] !== d) list.push(d);
+      };
+      for (const d of dps) {
+        if (by === 'labels') for (const k of Object.keys(d.fact.labels ?? {})) add(`${k}\u0000${d.fact.labels![k]}`, d);
+        else for (const ib of d.fact.inbounds ?? []) for (const k of Object.keys(ib.tags)) add(`${k}\u0000${ib.tags[k]}`, d);
+      }
+      groups[by] = map;
+    }
+    let best: Located<KumaFact>[] | undefined;
+    for (const k in selector) {
+      if (!Object.prototype.hasOwnProperty.call(selector, k)) continue;
+      const list = map.get(`${k}\u0000${selector[k]}`) ?? [];
+      if (!best || list.length < best.length) best = list;
+    }
+    // An empty selector matches everything.
+    return best ?? dps;
   }
 
   /**
