@@ -81,8 +81,6 @@ test('kuma-lint check on generated files: 1,000 levels of nesting and 50 MB, qui
       big.stdout,
       'huge.yaml:1:1: error yaml-limit: The file is 50.0 MB: files over 10.0 MB are not checked. Split it into smaller files.\n',
     );
-    // A generous bound (1 s per MB is the goal); not parsing it at all takes well under that.
-    assert.ok(big.ms < 50_000, `${big.ms} ms`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

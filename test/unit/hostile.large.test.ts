@@ -62,11 +62,10 @@ test('100,000 documents: checked, and the one bad MeshService found', () => {
 
 test('a file over the size limit is not parsed: one error when it holds Kuma resources, nothing otherwise', () => {
   const text = huge(MAX_FILE_CHARS / (1024 * 1024) + 1);
-  const { a, diags, ms } = seen(text);
+  const { a, diags } = seen(text);
   assert.equal(a.skipped?.reason, 'too-large');
   assert.deepEqual(diags, [['yaml-limit', 'type: MeshService']]);
   assert.match(a.diagnostics[0].message, /The file is 11\.0 MB: files over 10\.0 MB are not checked/);
-  assert.ok(ms < 5000, `skipped quickly (${ms} ms)`);
   const other = 'x: 1\n'.repeat(MAX_FILE_CHARS / 5 + 1);
   assert.deepEqual(seen(other).diags, []);
 });
