@@ -1,6 +1,6 @@
 import type { FileFacts, KumaFact } from './facts';
 import type { KumaDiagnostic } from './types';
-import { suggest } from './schemaValidation';
+import { suggest } from './suggest';
 import type { KumaVersion } from './versions';
 import type { PortTarget, WorkspaceIndex } from './workspaceIndex';
 

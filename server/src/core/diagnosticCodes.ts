@@ -1,4 +1,5 @@
 import { repository } from '../../../package.json';
+import { suggest } from './suggest';
 
 /**
  * The one table of diagnostic codes. Codes are stable: editors, CI configurations and
@@ -108,28 +109,9 @@ export type SeverityLevel = Severity | 'off';
 export const SEVERITY_LEVELS: readonly SeverityLevel[] = ['error', 'warning', 'information', 'hint', 'off'];
 export type SeverityOverrides = Partial<Record<DiagnosticCode, SeverityLevel>>;
 
-/** The known code nearest to a misspelt one (edit distance at most a third of its length). */
+/** The known code nearest to a misspelt one (edit distance at most a third of its length, at least 2). */
 export function closestCode(code: string): DiagnosticCode | undefined {
-  let best: DiagnosticCode | undefined;
-  let bestDistance = Math.max(2, Math.floor(code.length / 3)) + 1;
-  for (const c of Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[]) {
-    const d = editDistance(code.toLowerCase(), c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
+  return suggest(code, Object.keys(DIAGNOSTIC_CODES), 2) as DiagnosticCode | undefined;
 }
 
 /** Says a code is unknown, with the nearest known one. */

@@ -4,6 +4,7 @@ import type { DiagnosticCode } from './diagnosticCodes';
 import { propertiesOf, schemaAtPath } from './schemaCompletion';
 import type { Form, KumaKind, OffsetRange } from './types';
 import { createValidatorFactory, loadSchemaBundle, type ValidatorFactory } from './validatorFactory';
+import { suggest } from './suggest';
 import { KUMA_VERSIONS, type KumaVersion } from './versions';
 import { type PathSeg, firstKeyRange, formatPath, locate, nodeRange, pointerToPath, rangeFor } from './yamlNodes';
 
@@ -294,32 +295,4 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
   if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the decimal number ${v}`;
   return `${typeof v} ${String(v)}`;
-}
-
-/** The allowed key closest to a typo, when it is close enough to be a likely fix. */
-export function suggest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
 }
