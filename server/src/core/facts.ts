@@ -1,4 +1,5 @@
 import { isMap, type Node } from 'yaml';
+import { digest } from './digest';
 import { parseChunk, splitDocuments, type ParsedDocument } from './documents';
 import { isObj } from './resource';
 import type { Form, KubernetesKind, KumaKind, OffsetRange } from './types';
@@ -422,19 +423,6 @@ export function factsScope(f: DocumentFacts): string {
   if (f.workload || f.service || f.namespace || f.endpointSlice) return 'k8s';
   if (f.mesh) return 'mesh';
   return f.kuma ? 'res' : '';
-}
-
-/** Two independent 32-bit hashes (FNV-1a and a multiply-xorshift) and the length of `s`, in base 36. */
-function digest(s: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${s.length.toString(36)}`;
 }
 
 /** The scopes whose documents differ between two file fingerprints (see `providerFingerprint`). */

@@ -31,6 +31,7 @@ import { createLanguageService, DEFAULT_SETTINGS, type Settings } from '../core/
 import { crossFileHover, definitions, targetPortCompletions } from '../core/navigation';
 import { inlayHints, workspaceSymbols } from '../core/insights';
 import { quickFixes, suppressionFixes } from '../core/codeActions';
+import { digest } from '../core/digest';
 import { parseSeverityOverrides, type SeverityOverrides } from '../core/diagnosticCodes';
 import { selectorCompletions } from '../core/selectorCompletion';
 import { prepareRename, references, rename } from '../core/references';
@@ -105,13 +106,6 @@ export interface ServerOptions {
    * make it throw to check that a failing handler is contained (see KUMA_LS_INJECT_FAULT).
    */
   injectFault?: (handler: string) => void;
-}
-
-/** A small stable hash, for result ids. */
-function hashOf(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
 }
 
 /**
@@ -280,59 +274,63 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const started = Date.now();
     const progress = progressSupport ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     progress?.begin('Kuma: indexing YAML files', undefined, 'listing files');
-    const isExcluded = excluded();
-    let count = 0;
-    let changed = false;
-    const uris: string[] = [];
-    for (const folder of workspaceFolders) for await (const uri of fs.listYamlFiles(folder, isExcluded)) uris.push(uri);
-    const report = () => progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
-    let inWorker = false;
-    if (fs.indexFiles) {
-      // Parse on another thread; this one only records the facts and keeps answering.
-      try {
-        // Called from the worker's message event: a throw there would take the process down.
-        await fs.indexFiles(
-          uris,
-          guard('indexing', undefined, (r: IndexedFile) => {
-            if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
-            if (++count % 100 === 0) report();
-          }),
-        );
-        inWorker = true;
-      } catch (err) {
-        connection.console.warn(`kuma: indexing on a worker thread failed (${String(err)}); indexing here instead`);
-        count = 0;
-      }
-    }
-    // Read a batch of files at once, then index them in slices of a few milliseconds (a large
-    // file one document at a time), so a request that arrives meanwhile waits at most one slice.
-    for (let i = 0; !inWorker && i < uris.length; i += 32) {
-      const batch = uris.slice(i, i + 32);
-      const texts = await Promise.all(batch.map((u) => fs.readFile(u).catch(() => undefined)));
-      let sliceStart = Date.now();
-      for (let j = 0; j < batch.length; j++) {
-        const text = texts[j];
-        // A file that vanished or cannot be read is simply not indexed.
-        if (text === undefined) continue;
-        const steps = service.setFileSteps(batch[j], text, 'disk');
-        for (let r = steps.next(); ; r = steps.next()) {
-          if (r.done) {
-            if (r.value) changed = true;
-            break;
-          }
-          if (Date.now() - sliceStart > 8) {
-            await new Promise((res) => setImmediate(res));
-            sliceStart = Date.now();
-          }
+    // The progress ends even when indexing fails (the failure is logged by the caller).
+    try {
+      const isExcluded = excluded();
+      let count = 0;
+      let changed = false;
+      const uris: string[] = [];
+      for (const folder of workspaceFolders) for await (const uri of fs.listYamlFiles(folder, isExcluded)) uris.push(uri);
+      const report = () => progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
+      let inWorker = false;
+      if (fs.indexFiles) {
+        // Parse on another thread; this one only records the facts and keeps answering.
+        try {
+          // Called from the worker's message event: a throw there would take the process down.
+          await fs.indexFiles(
+            uris,
+            guard('indexing', undefined, (r: IndexedFile) => {
+              if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
+              if (++count % 100 === 0) report();
+            }),
+          );
+          inWorker = true;
+        } catch (err) {
+          connection.console.warn(`kuma: indexing on a worker thread failed (${String(err)}); indexing here instead`);
+          count = 0;
         }
       }
-      count += batch.length;
-      report();
-      await new Promise((r) => setImmediate(r));
+      // Read a batch of files at once, then index them in slices of a few milliseconds (a large
+      // file one document at a time), so a request that arrives meanwhile waits at most one slice.
+      for (let i = 0; !inWorker && i < uris.length; i += 32) {
+        const batch = uris.slice(i, i + 32);
+        const texts = await Promise.all(batch.map((u) => fs.readFile(u).catch(() => undefined)));
+        let sliceStart = Date.now();
+        for (let j = 0; j < batch.length; j++) {
+          const text = texts[j];
+          // A file that vanished or cannot be read is simply not indexed.
+          if (text === undefined) continue;
+          const steps = service.setFileSteps(batch[j], text, 'disk');
+          for (let r = steps.next(); ; r = steps.next()) {
+            if (r.done) {
+              if (r.value) changed = true;
+              break;
+            }
+            if (Date.now() - sliceStart > 8) {
+              await new Promise((res) => setImmediate(res));
+              sliceStart = Date.now();
+            }
+          }
+        }
+        count += batch.length;
+        report();
+        await new Promise((r) => setImmediate(r));
+      }
+      connection.console.info(`kuma: indexed ${count} YAML files in ${Date.now() - started} ms`);
+      if (changed) revalidateOpen();
+    } finally {
+      progress?.done();
     }
-    progress?.done();
-    connection.console.info(`kuma: indexed ${count} YAML files in ${Date.now() - started} ms`);
-    if (changed) revalidateOpen();
   }
 
   const onDiskChange = guardAsync('file watching', async (uri: string, deleted: boolean) => {
@@ -577,7 +575,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const doc = documents.get(params.textDocument.uri);
       const items = doc ? diagnose(doc) : [];
       // The id names the result itself: the same problems as last time are answered "unchanged".
-      const resultId = hashOf(JSON.stringify(items));
+      const resultId = digest(JSON.stringify(items));
       return params.previousResultId === resultId
         ? { kind: DocumentDiagnosticReportKind.Unchanged, resultId }
         : { kind: DocumentDiagnosticReportKind.Full, resultId, items };
