@@ -143,3 +143,14 @@ export class LspClient {
     }
   }
 }
+
+/** An LSP range (lines and UTF-16 characters). */
+export interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** The text a range covers on its first line (the whole range when it stays on one line). */
+export function coveredText(text: string, r: LspRange): string {
+  return text.split('\n')[r.start.line].slice(r.start.character, r.start.line === r.end.line ? r.end.character : undefined);
+}

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspClient } from './lspClient';
+import { coveredText, LspClient } from './lspClient';
 
 interface Position {
   line: number;
@@ -85,7 +85,7 @@ function pos(text: string, needle: string, delta = 0): Position {
 
 function covered(text: string, r: Range): string {
   assert.equal(r.start.line, r.end.line, 'single-line range');
-  return text.split('\n')[r.start.line].slice(r.start.character, r.end.character);
+  return coveredText(text, r);
 }
 
 const unresolved = (p: Published) =>

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspClient } from './lspClient';
+import { coveredText, LspClient } from './lspClient';
 
 /**
  * The server stays up and answers for the right state: a failing handler is contained,
@@ -38,10 +38,6 @@ const MESH_SERVICE = (appProtocol: string) =>
     `      appProtocol: ${appProtocol}`,
     '',
   ].join('\n');
-
-function covered(text: string, r: Published['diagnostics'][number]['range']): string {
-  return text.split('\n')[r.start.line].slice(r.start.character, r.start.line === r.end.line ? r.end.character : undefined);
-}
 
 const SERVICE = (name: string) =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: shop\n  labels:\n    kuma.io/mesh: default\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n`;
@@ -220,7 +216,7 @@ test('rapid edits: every publish carries the version it was computed for, and th
       // Each publish describes exactly the text of its version.
       const expected = /appProtocol: (proto\d+)/.exec(text)?.[1];
       assert.deepEqual(
-        p.diagnostics.map((d) => covered(text, d.range)),
+        p.diagnostics.map((d) => coveredText(text, d.range)),
         expected ? [expected] : [],
         `diagnostics of version ${p.version}`,
       );
@@ -234,7 +230,7 @@ test('rapid edits: every publish carries the version it was computed for, and th
     const last = published[published.length - 1];
     assert.equal(last.version, 20);
     assert.deepEqual(
-      last.diagnostics.map((d) => [d.code, covered(texts.get(20)!, d.range)]),
+      last.diagnostics.map((d) => [d.code, coveredText(texts.get(20)!, d.range)]),
       [['app-protocol-unsupported', 'proto20']],
     );
   } finally {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LspClient } from './lspClient';
+import { coveredText, LspClient } from './lspClient';
 
 interface Diag {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -30,13 +30,7 @@ const TEXT = [
   '',
 ].join('\n');
 
-function covered(text: string, d: Diag): string {
-  const lines = text.split('\n');
-  return lines[d.range.start.line].slice(
-    d.range.start.character,
-    d.range.start.line === d.range.end.line ? d.range.end.character : undefined,
-  );
-}
+const covered = (text: string, d: Diag) => coveredText(text, d.range);
 
 test('stdio session: diagnostics on open, after an incremental edit, and on pull', async () => {
   const c = new LspClient();
