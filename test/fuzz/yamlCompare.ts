@@ -46,7 +46,7 @@ function show(v: unknown): string {
 }
 
 /** The first difference between `a` (fast) and `b` (slow) below `path`, or undefined. */
-function diffValue(a: unknown, b: unknown, path: string, depth = 0): string | undefined {
+function diffValue(a: unknown, b: unknown, path: string, depth = 0, skip: ReadonlySet<string> = SKIP): string | undefined {
   if (Object.is(a, b)) return undefined;
   // The merge key `<<` (YAML 1.1, or the `merge` option) resolves to a fresh Symbol('<<') per parse.
   if (typeof a === 'symbol' && typeof b === 'symbol' && a.description === b.description) return undefined;
@@ -63,7 +63,7 @@ function diffValue(a: unknown, b: unknown, path: string, depth = 0): string | un
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return `${path}.length: ${a.length} vs ${b.length} (${show(a)} vs ${show(b)})`;
     for (let i = 0; i < a.length; i++) {
-      const d = diffValue(a[i], b[i], `${path}[${i}]`, depth + 1);
+      const d = diffValue(a[i], b[i], `${path}[${i}]`, depth + 1, skip);
       if (d) return d;
     }
     return undefined;
@@ -73,9 +73,9 @@ function diffValue(a: unknown, b: unknown, path: string, depth = 0): string | un
   if (a instanceof Error && b instanceof Error && a.message !== b.message) {
     return `${path}.message: ${show(a.message)} vs ${show(b.message)}`;
   }
-  const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].filter((k) => !SKIP.has(k));
+  const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].filter((k) => !skip.has(k));
   for (const k of keys) {
-    const d = diffValue(ra[k], rb[k], `${path}.${k}`, depth + 1);
+    const d = diffValue(ra[k], rb[k], `${path}.${k}`, depth + 1, skip);
     if (d) return d;
   }
   return undefined;
@@ -149,4 +149,15 @@ export function compareDocuments(fast: Document.Parsed[], slow: Document.Parsed[
     if (d) return d;
   }
   return undefined;
+}
+
+/** What a reader that keeps no comments leaves out of a node tree (see server/src/core/fastYaml.ts). */
+const SKIP_COMMENTS: ReadonlySet<string> = new Set([...SKIP, 'comment', 'commentBefore', 'spaceBefore']);
+
+/**
+ * Undefined when two node trees are equal but for comments and `spaceBefore` (every other own
+ * enumerable property compared, as in `compareDocuments`), else the first difference.
+ */
+export function compareTreesWithoutComments(fast: unknown, slow: unknown, path = 'contents'): string | undefined {
+  return diffValue(fast, slow, path, 0, SKIP_COMMENTS);
 }

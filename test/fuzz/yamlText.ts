@@ -711,3 +711,25 @@ export const yamlText: fc.Arbitrary<string> = fc.oneof(streamArbitrary(fullProfi
 
 /** Ordinary manifests only: block maps and sequences, plain and quoted scalars, comments, blank lines, `---`. */
 export const manifestText: fc.Arbitrary<string> = streamArbitrary(manifestProfile);
+
+/** The characters whose insertion or deletion moves a manifest around the block-YAML subset's edges. */
+const SUBSET_EDITS = [' ', ' ', '  ', '\n', '\n', '#', '# c\n', '- ', ':', ': ', 'x', '"', "'", '{}', '[]', '\n\n', '\n  # c\n', '\n# c\n'];
+
+/**
+ * Ordinary manifests with up to four random edits (spaces, line breaks, comments, dashes, colons,
+ * quotes) at random offsets: the indentation, comment placement and empty-value cases a fast
+ * reader of block YAML has to get exactly right, valid or not.
+ */
+export const editedManifestText: fc.Arbitrary<string> = fc
+  .tuple(
+    manifestText,
+    fc.array(fc.record({ pos: fc.nat(), del: fc.nat({ max: 2 }), ins: fc.constantFrom('', ...SUBSET_EDITS) }), { maxLength: 4 }),
+  )
+  .map(([text, edits]) => {
+    let t = text;
+    for (const e of edits) {
+      const at = t.length ? e.pos % t.length : 0;
+      t = t.slice(0, at) + e.ins + t.slice(at + e.del);
+    }
+    return t;
+  });

@@ -1,4 +1,5 @@
-import { isMap, isScalar, parseAllDocuments, visit, type Alias, type Document, type YAMLError } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, visit, type Alias, type Document, type ParsedNode, type YAMLError } from 'yaml';
+import { fastParseChunk, type FastDocument } from './fastYaml';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, nestingDepth } from './limits';
 import type { Classification, KubernetesKind, KumaKind, OffsetRange } from './types';
 import { KUMA_KINDS } from './types';
@@ -44,6 +45,12 @@ export interface ParsedDocument {
    * then the first access parses the chunk's text again, so the tree is always there to read.
    */
   readonly doc: Document.Parsed;
+  /**
+   * The document's root node for checks and facts: the same nodes, ranges and values as
+   * `doc.contents`, but possibly read by the fast reader (`fastYaml.ts`), which keeps no
+   * comments. Editing features that need comments or the `Document` use `doc`.
+   */
+  readonly contents: ParsedNode | null;
   classification: Classification;
   /** The document as plain data (only computed for documents we check or index). */
   value: unknown;
@@ -78,7 +85,11 @@ function parseTrees(text: string): Document.Parsed[] {
 
 interface TreeHolder {
   text: string;
+  /** `yaml`'s trees, parsed when first asked for when the fast reader read the chunk. */
   trees: Document.Parsed[] | undefined;
+  /** The fast reader's tree, when it could read the chunk (`fast` is then true). */
+  light: FastDocument | undefined;
+  fast: boolean;
   onReparse?: () => void;
 }
 
@@ -102,6 +113,16 @@ class Parsed implements ParsedDocument {
     }
     return trees[this.ordinal];
   }
+
+  get contents(): ParsedNode | null {
+    const h = this.holder;
+    if (!h.fast) return this.doc.contents;
+    if (h.light) return h.light.contents;
+    if (h.trees) return h.trees[this.ordinal].contents;
+    h.light = fastParseChunk(h.text);
+    h.onReparse?.();
+    return h.light!.contents;
+  }
 }
 
 /** Parses one chunk. A chunk normally holds one document; `...` markers can make more. */
@@ -111,10 +132,32 @@ export function parseChunk(text: string): ParsedDocument[] {
 
 /** `parseChunk` whose trees can be released; `onReparse` is told when a released tree comes back. */
 export function parseChunkReleasable(text: string, onReparse?: () => void): ChunkParse {
+  const light = fastParseChunk(text);
+  if (light) {
+    const holder: TreeHolder = { text, trees: undefined, light, fast: true, onReparse };
+    const classification = classify(light.contents);
+    const r = light.contents.range;
+    const pd = new Parsed(
+      holder,
+      0,
+      classification,
+      classification.role === 'other' ? undefined : light.value,
+      { start: r[0], end: r[1] },
+      [],
+      [],
+    );
+    return {
+      documents: [pd],
+      release() {
+        holder.trees = undefined;
+        holder.light = undefined;
+      },
+    };
+  }
   const trees = parseTrees(text);
-  const holder: TreeHolder = { text, trees, onReparse };
+  const holder: TreeHolder = { text, trees, light: undefined, fast: false, onReparse };
   const documents = trees.map((doc, ordinal) => {
-    const classification = classify(doc);
+    const classification = classify(doc.contents);
     const r = doc.contents?.range ?? doc.range;
     const range = { start: r[0], end: r[1] };
     let limit = depthLimit(doc, range, text);
@@ -189,8 +232,7 @@ const KUBERNETES_KINDS: Record<string, KubernetesKind[]> = {
   'discovery.k8s.io/v1': ['EndpointSlice'],
 };
 
-function topScalar(doc: Document.Parsed, key: string): unknown {
-  const root = doc.contents;
+function topScalar(root: ParsedNode | null, key: string): unknown {
   if (!isMap(root)) return undefined;
   for (const pair of root.items) {
     if (isScalar(pair.key) && pair.key.value === key) return isScalar(pair.value) ? pair.value.value : undefined;
@@ -204,10 +246,10 @@ function topScalar(doc: Document.Parsed, key: string): unknown {
  * Kubernetes Services, Namespaces, Pods and workloads are recognised for cross-reference.
  * Everything else (CI workflows, Helm values, other CRDs) is left alone.
  */
-export function classify(doc: Document.Parsed): Classification {
-  if (!isMap(doc.contents)) return { role: 'other' };
-  const apiVersion = topScalar(doc, 'apiVersion');
-  const kind = topScalar(doc, 'kind');
+export function classify(root: ParsedNode | null): Classification {
+  if (!isMap(root)) return { role: 'other' };
+  const apiVersion = topScalar(root, 'apiVersion');
+  const kind = topScalar(root, 'kind');
   if (typeof apiVersion === 'string' && typeof kind === 'string') {
     if (apiVersion.startsWith('kuma.io/') && kind === 'Mesh') return { role: 'mesh', form: 'kubernetes' };
     if (apiVersion.startsWith('kuma.io/') && (KUMA_KINDS as readonly string[]).includes(kind)) {
@@ -217,7 +259,7 @@ export function classify(doc: Document.Parsed): Classification {
     if (k8s?.includes(kind as KubernetesKind)) return { role: 'kubernetes', kind: kind as KubernetesKind };
     return { role: 'other' };
   }
-  const type = topScalar(doc, 'type');
+  const type = topScalar(root, 'type');
   if (apiVersion === undefined && kind === undefined && typeof type === 'string') {
     if (type === 'Mesh') return { role: 'mesh', form: 'universal' };
     if ((KUMA_KINDS as readonly string[]).includes(type)) {

@@ -180,7 +180,7 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
   const c = pd.classification;
   const v = pd.value;
   if (c.role === 'other' || !isObj(v)) return NO_FACTS;
-  const root = pd.doc.contents;
+  const root = pd.contents;
   const fallback = firstKeyOf(root, []) ?? pd.range;
   if (c.role === 'kubernetes') {
     const meta = isObj(v.metadata) ? v.metadata : {};

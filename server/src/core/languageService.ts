@@ -679,11 +679,13 @@ function blockScalarRanges(pd: ParsedDocument): [number, number][] {
   let r = blockScalars.get(pd);
   if (!r) {
     const found: [number, number][] = [];
-    visit(pd.doc, {
-      Scalar(_key, node) {
-        if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range) found.push([node.range[0], node.range[1]]);
-      },
-    });
+    const root = pd.contents;
+    if (root)
+      visit(root, {
+        Scalar(_key, node) {
+          if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range) found.push([node.range[0], node.range[1]]);
+        },
+      });
     blockScalars.set(pd, (r = found));
   }
   return r;

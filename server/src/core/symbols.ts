@@ -74,7 +74,7 @@ export function documentSymbols(analysis: FileAnalysis): SymbolEntry[] {
     const c = d.classification;
     if (c.role !== 'kuma') continue;
     const pd = d.parsed;
-    const r = new Resource(c.kind, c.form, pd.doc.contents, pd.value, pd.range);
+    const r = new Resource(c.kind, c.form, pd.contents, pd.value, pd.range);
     const shift = (x: OffsetRange): OffsetRange => ({ start: x.start + d.offset, end: x.end + d.offset });
     const ns = c.form === 'kubernetes' && isObj(r.value.metadata) ? str(r.value.metadata.namespace) : undefined;
     const detail = [ns, summary(r)].filter(Boolean).join(' — ');

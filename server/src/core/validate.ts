@@ -78,7 +78,7 @@ export function validateDocument(
   }
   if (fatal || pd.value === undefined) return out;
 
-  const root = pd.doc.contents;
+  const root = pd.contents;
   const schemaDiags: DocumentDiagnostic[] = [];
   for (const p of validators.validate(version, c.kind, c.form, pd.value, root, pd.range)) {
     schemaDiags.push({
@@ -129,8 +129,7 @@ export function validateDocument(
  */
 function templateAction(pd: ParsedDocument, text: string): { start: number; end: number } | undefined {
   const c = pd.classification;
-  const own =
-    c.role === 'kuma' && c.kind === 'HostnameGenerator' ? nodeRange(locate(pd.doc.contents, ['spec', 'template']).node) : undefined;
+  const own = c.role === 'kuma' && c.kind === 'HostnameGenerator' ? nodeRange(locate(pd.contents, ['spec', 'template']).node) : undefined;
   for (let i = text.indexOf('{{', pd.range.start); i >= 0 && i < pd.range.end; i = text.indexOf('{{', i + 2)) {
     if (own && i >= own.start && i < own.end) continue;
     const close = text.indexOf('}}', i + 2);

@@ -1,0 +1,553 @@
+import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type ParsedNode, type ScalarTag } from 'yaml';
+
+/**
+ * A fast reader for the YAML that manifests are made of: block mappings and sequences, plain
+ * and simply quoted scalars, `{}` / `[]`, comments and blank lines, one document per chunk.
+ *
+ * The `yaml` package spends most of a check's time lexing, building its concrete syntax tree
+ * and composing documents; this reader goes from the text straight to the same node classes
+ * (`YAMLMap`, `YAMLSeq`, `Pair`, `Scalar`), with the same `range`s, values, scalar `type`,
+ * `source` and `format` that `parseAllDocuments` gives, and the plain-data value that
+ * `toJS()` gives, about ten times faster. It leaves out what only editing needs (comments,
+ * `spaceBefore`, the `Document`): the exact tree is still parsed by `yaml` when a feature asks
+ * for it (see `ParsedDocument.doc`).
+ *
+ * Anything outside that subset (anchors, tags, block scalars, escapes, multi-line scalars,
+ * flow collections with items, tabs, CR, directives, syntax errors…) makes it return
+ * `undefined`, and the caller parses the chunk with `yaml`. A differential test
+ * (test/unit/fastYaml.test.ts) checks it against `yaml` on generated and real manifests.
+ */
+
+export interface FastDocument {
+  /** The root node, with the ranges `yaml` gives (relative to the chunk). */
+  contents: ParsedNode;
+  /** The document as plain data (what `doc.toJS()` gives). */
+  value: unknown;
+}
+
+const CORE = new Document();
+const SCHEMA = CORE.schema;
+const OPTIONS = CORE.options;
+/** The core schema's scalar tags that a plain scalar is tested against, in `yaml`'s order. */
+const PLAIN_TAGS = SCHEMA.tags.filter((t): t is ScalarTag => t.default === true && !t.collection && !!t.test);
+
+/** Nesting deeper than this is left to `yaml` (and to the depth limit of `parseChunk`). */
+const MAX_FAST_DEPTH = 40;
+
+// Per-line scratch tables, reused across calls (parsing is synchronous and not re-entrant).
+let cap = 0;
+/** Offset of the line's first character. */
+let lineStart = new Int32Array(0);
+/** Column of the first non-space character; -1 for a blank line. */
+let lineIndent = new Int32Array(0);
+/** Offset of the line's end (its `\n`, or the text's end). */
+let lineEnd = new Int32Array(0);
+/** 1 for a comment line. */
+let lineComment = new Uint8Array(0);
+
+let src = '';
+let nLines = 0;
+
+class Bail extends Error {}
+const BAIL = new Bail();
+
+function bail(): never {
+  throw BAIL;
+}
+
+/** Reads one chunk (see `splitDocuments`); `undefined` when `yaml` has to do it. */
+export function fastParseChunk(text: string): FastDocument | undefined {
+  if (text.length === 0 || text.indexOf('\t') >= 0 || text.indexOf('\r') >= 0) return undefined;
+  src = text;
+  try {
+    return parse();
+  } catch (e) {
+    if (e === BAIL) return undefined;
+    throw e;
+  } finally {
+    src = '';
+  }
+}
+
+function scanLines(first: number): void {
+  let n = 0;
+  let pos = first;
+  const len = src.length;
+  for (;;) {
+    if (n >= cap) grow();
+    let nl = src.indexOf('\n', pos);
+    if (nl < 0) nl = len;
+    let i = pos;
+    while (i < nl && src.charCodeAt(i) === 32) i++;
+    lineStart[n] = pos;
+    lineEnd[n] = nl;
+    if (i === nl) {
+      lineIndent[n] = -1;
+      lineComment[n] = 0;
+    } else {
+      lineIndent[n] = i - pos;
+      lineComment[n] = src.charCodeAt(i) === 35 /* # */ ? 1 : 0;
+    }
+    n++;
+    if (nl >= len - 1) break;
+    pos = nl + 1;
+  }
+  // A text ending in "\n" has no line after it; one without ends on its last line.
+  nLines = n;
+}
+
+function grow(): void {
+  const next = Math.max(64, cap * 2);
+  const s = new Int32Array(next);
+  s.set(lineStart);
+  const d = new Int32Array(next);
+  d.set(lineIndent);
+  const e = new Int32Array(next);
+  e.set(lineEnd);
+  const c = new Uint8Array(next);
+  c.set(lineComment);
+  lineStart = s;
+  lineIndent = d;
+  lineEnd = e;
+  lineComment = c;
+  cap = next;
+}
+
+/** The offset where line `l` ends, its line break included. */
+function after(l: number): number {
+  return l + 1 < nLines ? lineStart[l + 1] : Math.min(lineEnd[l] + 1, src.length);
+}
+
+function parse(): FastDocument | undefined {
+  let first = 0;
+  if (src.startsWith('---')) {
+    // A document start marker alone on its line (anything after it is left to `yaml`).
+    let i = 3;
+    while (i < src.length && src.charCodeAt(i) === 32) i++;
+    if (i < src.length && src.charCodeAt(i) !== 10) return undefined;
+    first = i + 1;
+    if (first >= src.length) return undefined;
+  }
+  scanLines(first);
+  let l = 0;
+  while (l < nLines && (lineIndent[l] < 0 || lineComment[l])) l++;
+  if (l === nLines || lineIndent[l] !== 0) return undefined;
+  const c0 = src.charCodeAt(lineStart[l]);
+  // Directives, document end markers: left to `yaml`.
+  if (c0 === 37 /* % */ || (c0 === 46 /* . */ && src.startsWith('...', lineStart[l]))) return undefined;
+  const r = isSeqItem(lineStart[l]) ? blockSeq(l, 0, 1) : blockMap(l, lineStart[l], 0, 1);
+  if (r.next !== nLines) return undefined;
+  // Whatever trails the root collection belongs to the document, not to it.
+  return { contents: r.node, value: r.value };
+}
+
+interface Block {
+  node: ParsedNode;
+  value: unknown;
+  /** The first line after the collection's last item: its trailing blank and comment lines follow. */
+  gap: number;
+  /** The first line not consumed: a content line at a lower indent, or `nLines`. */
+  next: number;
+}
+
+/** Whether the text at `at` is a block sequence indicator (`-` then a space or the line's end). */
+function isSeqItem(at: number): boolean {
+  if (src.charCodeAt(at) !== 45 /* - */) return false;
+  const c = src.charCodeAt(at + 1);
+  return c === 32 || c === 10 || Number.isNaN(c);
+}
+
+/** The next content line at or after `l` (skipping blank and comment lines). */
+function nextContent(l: number): number {
+  while (l < nLines && (lineIndent[l] < 0 || lineComment[l])) l++;
+  return l;
+}
+
+/**
+ * Where the lines from `gap` to `next` (blank and comment lines after a collection's last item)
+ * end up when the collection ends, as `yaml`'s parser decides: they stay in a nested collection
+ * (extending its range) when one of the comments is indented at least as far as its items;
+ * otherwise they move out to the parent.
+ */
+function gapStays(gap: number, next: number, indent: number): boolean {
+  if (indent === 0) return false;
+  for (let l = gap; l < next; l++) if (lineComment[l] && lineIndent[l] >= indent) return true;
+  return false;
+}
+
+/**
+ * Extends a scalar's or flow collection's end over the comment lines after it that are more
+ * indented than its collection's items (`yaml` counts them as the node's own trailing comment),
+ * returning the first line after what it took.
+ */
+function absorbIndentedComments(node: ParsedNode, line: number, indent: number): number {
+  let l = line + 1;
+  for (;;) {
+    let k = l;
+    while (k < nLines && lineIndent[k] < 0) k++;
+    if (k < nLines && lineComment[k] && lineIndent[k] > indent) {
+      (node.range as [number, number, number])[2] = after(k);
+      l = k + 1;
+      continue;
+    }
+    return l;
+  }
+}
+
+/**
+ * A block mapping whose first key starts at offset `at` on line `l`, with its keys at column
+ * `indent` (the key may follow a `- ` on its line).
+ */
+function blockMap(l: number, at: number, indent: number, depth: number): Block {
+  if (depth > MAX_FAST_DEPTH) bail();
+  const map = new YAMLMap<ParsedNode, ParsedNode | null>(SCHEMA);
+  const obj: Record<string, unknown> = {};
+  let valueEnd: number;
+  let keyAt = at;
+  for (;;) {
+    // One entry: `key:` then a value on the same line or below.
+    const key = readKey(keyAt, lineEnd[l]);
+    const k = key.scalar;
+    const name = k.value as string;
+    if (Object.prototype.hasOwnProperty.call(obj, name) || name === '__proto__') bail();
+    let p = key.after; // just past the ':'
+    const eol = lineEnd[l];
+    let value: ParsedNode;
+    let js: unknown;
+    let next: number; // the first line after the entry's value
+    let gap: number;
+    while (p < eol && src.charCodeAt(p) === 32) p++;
+    if (p < eol && src.charCodeAt(p) !== 35 /* # */) {
+      if (p === key.after) bail(); // `key:value` is a plain scalar, not an entry
+      const v = inlineValue(p, l, indent);
+      value = v.node;
+      js = v.value;
+      next = gap = v.next;
+    } else {
+      const hasComment = p < eol;
+      const c = nextContent(l + 1);
+      if (c < nLines && (lineIndent[c] > indent || (lineIndent[c] === indent && isSeqItem(lineStart[c] + indent)))) {
+        const b = blockValue(c, depth + 1);
+        value = b.node;
+        js = b.value;
+        gap = b.gap;
+        next = b.next;
+      } else {
+        // An empty value: a null scalar right after the ':' and the spaces after it.
+        if (hasComment) bail();
+        for (let g = l + 1; g < c; g++) if (lineComment[g]) bail();
+        value = emptyScalar(p);
+        js = null;
+        next = gap = l + 1 < nLines ? l + 1 : nLines;
+      }
+    }
+    map.items.push(new Pair(k, value) as Pair<ParsedNode, ParsedNode | null>);
+    obj[name] = js;
+    valueEnd = value.range[2];
+    // The next entry, or the end of the mapping.
+    const c = nextContent(next);
+    if (c < nLines && lineIndent[c] === indent && !isSeqItem(lineStart[c] + indent)) {
+      l = c;
+      keyAt = lineStart[c] + indent;
+      continue;
+    }
+    if (c < nLines && lineIndent[c] > indent) bail();
+    const stays = gapStays(gap, c, indent);
+    const end = stays ? (c < nLines ? lineStart[c] + lineIndent[c] : src.length) : valueEnd;
+    map.range = [at, valueEnd, end];
+    return { node: map as ParsedNode, value: obj, gap: stays ? c : gap, next: c };
+  }
+}
+
+/** A block sequence whose first `-` is on line `l`, at column `indent`. */
+function blockSeq(l: number, indent: number, depth: number): Block {
+  if (depth > MAX_FAST_DEPTH) bail();
+  const seq = new YAMLSeq<ParsedNode>(SCHEMA);
+  const arr: unknown[] = [];
+  const at = lineStart[l] + indent;
+  let valueEnd: number;
+  let dash = at;
+  /** The first line after the previous item (its blank and comment lines lead to this one). */
+  let lead = l;
+  for (;;) {
+    const eol = lineEnd[l];
+    let p = dash + 1;
+    while (p < eol && src.charCodeAt(p) === 32) p++;
+    let node: ParsedNode;
+    let js: unknown;
+    let next: number;
+    let gap: number;
+    if (p < eol && src.charCodeAt(p) !== 35 /* # */) {
+      if (isSeqItem(p)) bail(); // `- - a`
+      const col = p - lineStart[l];
+      if (looksLikeKey(p, eol)) {
+        const b = blockMap(l, p, col, depth + 1);
+        node = b.node;
+        js = b.value;
+        gap = b.gap;
+        next = b.next;
+      } else {
+        const v = inlineValue(p, l, indent);
+        node = v.node;
+        js = v.value;
+        next = gap = v.next;
+      }
+    } else {
+      const hasComment = p < eol;
+      const c = nextContent(l + 1);
+      if (c < nLines && lineIndent[c] > indent) {
+        const b = blockValue(c, depth + 1);
+        node = b.node;
+        js = b.value;
+        gap = b.gap;
+        next = b.next;
+      } else {
+        // A comment around an empty item changes where `yaml` ends it: left to `yaml`.
+        if (hasComment) bail();
+        for (let g = lead; g < c; g++) if (lineComment[g]) bail();
+        node = emptyScalar(p);
+        js = null;
+        next = gap = l + 1 < nLines ? l + 1 : nLines;
+      }
+    }
+    seq.items.push(node);
+    arr.push(js);
+    valueEnd = node.range[2];
+    const c = nextContent(next);
+    if (c < nLines && lineIndent[c] === indent && isSeqItem(lineStart[c] + indent)) {
+      lead = gap;
+      l = c;
+      dash = lineStart[c] + indent;
+      continue;
+    }
+    if (c < nLines && lineIndent[c] > indent) bail();
+    const stays = gapStays(gap, c, indent);
+    const end = stays ? (c < nLines ? lineStart[c] + lineIndent[c] : src.length) : valueEnd;
+    seq.range = [at, valueEnd, end];
+    return { node: seq as ParsedNode, value: arr, gap: stays ? c : gap, next: c };
+  }
+}
+
+/** A block collection starting on content line `c`. */
+function blockValue(c: number, depth: number): Block {
+  const indent = lineIndent[c];
+  const at = lineStart[c] + indent;
+  const ch = src.charCodeAt(at);
+  if (ch === 37 /* % */ || (ch === 46 /* . */ && src.startsWith('...', at))) bail();
+  if (isSeqItem(at)) return blockSeq(c, indent, depth);
+  if (!looksLikeKey(at, lineEnd[c])) bail(); // a scalar on its own line, or something else
+  return blockMap(c, at, indent, depth);
+}
+
+function emptyScalar(p: number): ParsedNode {
+  const s = new Scalar(null);
+  s.range = [p, p, p];
+  s.source = '';
+  s.type = 'PLAIN';
+  return s as ParsedNode;
+}
+
+/** Whether the line from `at` holds `key:` (a plain or quoted key, then `:` and a space or the end). */
+function looksLikeKey(at: number, eol: number): boolean {
+  const c = src.charCodeAt(at);
+  if (c === 34 /* " */ || c === 39 /* ' */) {
+    const close = src.indexOf(String.fromCharCode(c), at + 1);
+    if (close < 0 || close >= eol) return false;
+    return src.charCodeAt(close + 1) === 58; /* : */
+  }
+  for (let i = at; i < eol; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch === 58 /* : */) {
+      const n = i + 1 < eol ? src.charCodeAt(i + 1) : 10;
+      if (n === 32 || n === 10) return true;
+    } else if (ch === 35 /* # */ && src.charCodeAt(i - 1) === 32) return false;
+  }
+  return false;
+}
+
+/** A key at `at` (up to the end of the line at `eol`): its scalar, and the offset after its ':'. */
+function readKey(at: number, eol: number): { scalar: Scalar; after: number } {
+  const c = src.charCodeAt(at);
+  if (c === 34 /* " */ || c === 39 /* ' */) {
+    const q = quoted(at, eol, c);
+    if (src.charCodeAt(q.end) !== 58 /* : */) bail();
+    const n = q.end + 1 < eol ? src.charCodeAt(q.end + 1) : 10;
+    if (n !== 32 && n !== 10) bail();
+    q.scalar.range = [at, q.end, q.end];
+    return { scalar: q.scalar, after: q.end + 1 };
+  }
+  if (!plainStart(c, at)) bail();
+  for (let i = at; i < eol; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch === 58 /* : */) {
+      const n = i + 1 < eol ? src.charCodeAt(i + 1) : 10;
+      if (n !== 32 && n !== 10) continue;
+      if (src.charCodeAt(i - 1) === 32) bail(); // `key  :` (yaml's range would exclude the spaces; keep it simple)
+      const s = plainScalar(src.slice(at, i), true);
+      s.range = [at, i, i];
+      return { scalar: s, after: i + 1 };
+    }
+    if (ch < 32 || ch === 0x85 || ch === 0x2028 || ch === 0x2029 || ch === 0xfeff) bail();
+    if (ch === 35 /* # */ && src.charCodeAt(i - 1) === 32) bail();
+  }
+  bail();
+}
+
+/** Whether a plain scalar may start with the character `c` at `at` (conservatively). */
+function plainStart(c: number, at: number): boolean {
+  switch (c) {
+    case 33: // !
+    case 34: // "
+    case 35: // #
+    case 37: // %
+    case 38: // &
+    case 39: // '
+    case 42: // *
+    case 44: // ,
+    case 58: // :
+    case 62: // >
+    case 63: // ?
+    case 64: // @
+    case 91: // [
+    case 93: // ]
+    case 96: // `
+    case 123: // {
+    case 124: // |
+    case 125: // }
+    case 32:
+      return false;
+    case 45: {
+      // -
+      const n = src.charCodeAt(at + 1);
+      return !(n === 32 || n === 10 || Number.isNaN(n));
+    }
+    default:
+      return c >= 32 && c !== 0xfeff;
+  }
+}
+
+/**
+ * A value that starts on line `l` at `p` after a key or `- `: a scalar or an empty flow
+ * collection, ending on that line. `indent` is the column of the collection's items.
+ */
+function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; value: unknown; next: number } {
+  const eol = lineEnd[l];
+  const c = src.charCodeAt(p);
+  let node: ParsedNode;
+  let value: unknown;
+  let end: number; // end of the value's text
+  if (c === 34 /* " */ || c === 39 /* ' */) {
+    const q = quoted(p, eol, c);
+    node = q.scalar as ParsedNode;
+    value = q.scalar.value;
+    end = q.end;
+  } else if (c === 123 /* { */ || c === 91 /* [ */) {
+    if (src.charCodeAt(p + 1) !== (c === 123 ? 125 : 93)) bail();
+    const coll = c === 123 ? new YAMLMap(SCHEMA) : new YAMLSeq(SCHEMA);
+    coll.flow = true;
+    node = coll as ParsedNode;
+    value = c === 123 ? {} : [];
+    end = p + 2;
+  } else {
+    if (!plainStart(c, p)) bail();
+    let e = p;
+    let i = p;
+    for (; i < eol; i++) {
+      const ch = src.charCodeAt(i);
+      if (ch === 32) continue;
+      if (ch === 35 /* # */ && src.charCodeAt(i - 1) === 32) break;
+      if (ch === 58 /* : */) {
+        const n = i + 1 < eol ? src.charCodeAt(i + 1) : 10;
+        if (n === 32 || n === 10) bail(); // a nested mapping in a compact one
+      }
+      if (ch < 32 || ch === 0x85 || ch === 0x2028 || ch === 0x2029 || ch === 0xfeff) bail();
+      e = i + 1;
+    }
+    const s = plainScalar(src.slice(p, e), false);
+    node = s as ParsedNode;
+    value = s.value;
+    end = e;
+  }
+  // After the value: spaces, then nothing or a comment.
+  let i = end;
+  while (i < eol && src.charCodeAt(i) === 32) i++;
+  if (i < eol && (src.charCodeAt(i) !== 35 /* # */ || i === end)) bail();
+  node.range = [p, end, after(l)];
+  const next = absorbIndentedComments(node, l, indent);
+  return { node, value, next };
+}
+
+/** A quoted scalar at `at` that closes on its line; escapes and line breaks are left to `yaml`. */
+function quoted(at: number, eol: number, q: number): { scalar: Scalar; end: number } {
+  let value: string;
+  let end: number;
+  if (q === 34 /* " */) {
+    const close = src.indexOf('"', at + 1);
+    if (close < 0 || close >= eol) bail();
+    value = src.slice(at + 1, close);
+    if (value.indexOf('\\') >= 0) bail();
+    end = close + 1;
+  } else {
+    let i = at + 1;
+    let parts = '';
+    for (;;) {
+      const close = src.indexOf("'", i);
+      if (close < 0 || close >= eol) bail();
+      if (src.charCodeAt(close + 1) === 39) {
+        parts += src.slice(i, close + 1);
+        i = close + 2;
+        continue;
+      }
+      parts += src.slice(i, close);
+      end = close + 1;
+      break;
+    }
+    value = parts;
+  }
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if (ch < 32 || ch === 0x85 || ch === 0x2028 || ch === 0x2029 || ch === 0xfeff) bail();
+  }
+  const s = new Scalar(value);
+  s.source = value;
+  s.type = q === 34 ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+  return { scalar: s, end };
+}
+
+/** A plain scalar's node, resolved with the core schema's tags as `yaml` does. */
+function plainScalar(text: string, atKey: boolean): Scalar {
+  const c = text.charCodeAt(0);
+  let s: Scalar;
+  // Letters other than n/N/t/T/f/F (null, true, false) and '/' never start a non-string.
+  if (
+    ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 47 || c === 95) &&
+    c !== 110 &&
+    c !== 78 &&
+    c !== 116 &&
+    c !== 84 &&
+    c !== 102 &&
+    c !== 70
+  ) {
+    s = new Scalar(text);
+  } else {
+    const tag = PLAIN_TAGS.find((t) => t.test!.test(text));
+    if (!tag) s = new Scalar(text);
+    else {
+      if (atKey) bail(); // a null, bool or number as a key
+      let failed = false;
+      const res = tag.resolve(
+        text,
+        () => {
+          failed = true;
+        },
+        OPTIONS,
+      );
+      if (failed || typeof res === 'bigint') bail();
+      s = isScalar(res) ? res : new Scalar(res);
+      if (tag.format) s.format = tag.format;
+    }
+  }
+  s.source = text;
+  s.type = 'PLAIN';
+  return s;
+}
