@@ -41,7 +41,7 @@ test('the server, indexer and CLI bundles cannot start processes, open network c
   // The server's only other thread is the indexer worker next to it.
   const server = bundle('server.node.js');
   assert.deepEqual(
-    [...server.matchAll(/new ([\w$.]*Worker)\(([^)]*)\)/g)].map((m) => m[2]),
+    [...server.matchAll(/new ([\w$.]*Worker)\(([^,)]*)/g)].map((m) => m[2]),
     ['script'],
   );
   assert.match(server, /script ?= ?path\d*\.join\(__dirname, ?"indexer\.node\.js"\)/);

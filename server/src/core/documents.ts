@@ -51,6 +51,8 @@ export interface ParsedDocument {
    * comments. Editing features that need comments or the `Document` use `doc`.
    */
   readonly contents: ParsedNode | null;
+  /** True when the fast reader read it: then it has no anchors, tags or block scalars. */
+  readonly plain: boolean;
   classification: Classification;
   /** The document as plain data (only computed for documents we check or index). */
   value: unknown;
@@ -112,6 +114,10 @@ class Parsed implements ParsedDocument {
       this.holder.onReparse?.();
     }
     return trees[this.ordinal];
+  }
+
+  get plain(): boolean {
+    return this.holder.fast;
   }
 
   get contents(): ParsedNode | null {

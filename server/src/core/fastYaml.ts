@@ -31,6 +31,48 @@ const OPTIONS = CORE.options;
 /** The core schema's scalar tags that a plain scalar is tested against, in `yaml`'s order. */
 const PLAIN_TAGS = SCHEMA.tags.filter((t): t is ScalarTag => t.default === true && !t.collection && !!t.test);
 
+/*
+ * yaml's node constructors define their type tag with Object.defineProperty on every node, the
+ * largest single cost of building a tree. These prototypes carry the tag (and a collection's
+ * schema) once, so nodes are plain objects with only their own data: `isMap`, `isScalar`,
+ * `instanceof`, `visit` and every method work on them as on yaml's own.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const SCALAR_PROTO = Object.create(Scalar.prototype, { [NODE_TYPE]: { value: Symbol.for('yaml.scalar') } }) as Scalar;
+const PAIR_PROTO = Object.create(Pair.prototype, { [NODE_TYPE]: { value: Symbol.for('yaml.pair') } }) as Pair;
+const collectionProto = (proto: object, type: string) =>
+  Object.create(proto, {
+    [NODE_TYPE]: { value: Symbol.for(type) },
+    schema: { value: SCHEMA, configurable: true, enumerable: false, writable: true },
+  }) as object;
+const MAP_PROTO = collectionProto(YAMLMap.prototype, 'yaml.map') as YAMLMap<ParsedNode, ParsedNode | null>;
+const SEQ_PROTO = collectionProto(YAMLSeq.prototype, 'yaml.seq') as YAMLSeq<ParsedNode>;
+
+function newScalar(value: unknown): Scalar {
+  const s = Object.create(SCALAR_PROTO) as Scalar;
+  s.value = value;
+  return s;
+}
+
+function newPair(key: ParsedNode, value: ParsedNode): Pair<ParsedNode, ParsedNode | null> {
+  const p = Object.create(PAIR_PROTO) as Pair<ParsedNode, ParsedNode | null>;
+  p.key = key;
+  p.value = value;
+  return p;
+}
+
+function newMap(): YAMLMap<ParsedNode, ParsedNode | null> {
+  const m = Object.create(MAP_PROTO) as YAMLMap<ParsedNode, ParsedNode | null>;
+  m.items = [];
+  return m;
+}
+
+function newSeq(): YAMLSeq<ParsedNode> {
+  const q = Object.create(SEQ_PROTO) as YAMLSeq<ParsedNode>;
+  q.items = [];
+  return q;
+}
+
 /** Nesting deeper than this is left to `yaml` (and to the depth limit of `parseChunk`). */
 const MAX_FAST_DEPTH = 40;
 
@@ -200,7 +242,7 @@ function absorbIndentedComments(node: ParsedNode, line: number, indent: number):
  */
 function blockMap(l: number, at: number, indent: number, depth: number): Block {
   if (depth > MAX_FAST_DEPTH) bail();
-  const map = new YAMLMap<ParsedNode, ParsedNode | null>(SCHEMA);
+  const map = newMap();
   const obj: Record<string, unknown> = {};
   let valueEnd: number;
   let keyAt = at;
@@ -241,7 +283,7 @@ function blockMap(l: number, at: number, indent: number, depth: number): Block {
         next = gap = l + 1 < nLines ? l + 1 : nLines;
       }
     }
-    map.items.push(new Pair(k, value) as Pair<ParsedNode, ParsedNode | null>);
+    map.items.push(newPair(k as ParsedNode, value));
     obj[name] = js;
     valueEnd = value.range[2];
     // The next entry, or the end of the mapping.
@@ -262,7 +304,7 @@ function blockMap(l: number, at: number, indent: number, depth: number): Block {
 /** A block sequence whose first `-` is on line `l`, at column `indent`. */
 function blockSeq(l: number, indent: number, depth: number): Block {
   if (depth > MAX_FAST_DEPTH) bail();
-  const seq = new YAMLSeq<ParsedNode>(SCHEMA);
+  const seq = newSeq();
   const arr: unknown[] = [];
   const at = lineStart[l] + indent;
   let valueEnd: number;
@@ -340,7 +382,7 @@ function blockValue(c: number, depth: number): Block {
 }
 
 function emptyScalar(p: number): ParsedNode {
-  const s = new Scalar(null);
+  const s = newScalar(null);
   s.range = [p, p, p];
   s.source = '';
   s.type = 'PLAIN';
@@ -443,7 +485,7 @@ function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; 
     end = q.end;
   } else if (c === 123 /* { */ || c === 91 /* [ */) {
     if (src.charCodeAt(p + 1) !== (c === 123 ? 125 : 93)) bail();
-    const coll = c === 123 ? new YAMLMap(SCHEMA) : new YAMLSeq(SCHEMA);
+    const coll = c === 123 ? newMap() : newSeq();
     coll.flow = true;
     node = coll as ParsedNode;
     value = c === 123 ? {} : [];
@@ -508,7 +550,7 @@ function quoted(at: number, eol: number, q: number): { scalar: Scalar; end: numb
     const ch = value.charCodeAt(i);
     if (ch < 32 || ch === 0x85 || ch === 0x2028 || ch === 0x2029 || ch === 0xfeff) bail();
   }
-  const s = new Scalar(value);
+  const s = newScalar(value);
   s.source = value;
   s.type = q === 34 ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
   return { scalar: s, end };
@@ -528,10 +570,10 @@ function plainScalar(text: string, atKey: boolean): Scalar {
     c !== 102 &&
     c !== 70
   ) {
-    s = new Scalar(text);
+    s = newScalar(text);
   } else {
     const tag = PLAIN_TAGS.find((t) => t.test!.test(text));
-    if (!tag) s = new Scalar(text);
+    if (!tag) s = newScalar(text);
     else {
       if (atKey) bail(); // a null, bool or number as a key
       let failed = false;
@@ -543,7 +585,7 @@ function plainScalar(text: string, atKey: boolean): Scalar {
         OPTIONS,
       );
       if (failed || typeof res === 'bigint') bail();
-      s = isScalar(res) ? res : new Scalar(res);
+      s = isScalar(res) ? res : newScalar(res);
       if (tag.format) s.format = tag.format;
     }
   }

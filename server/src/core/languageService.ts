@@ -676,6 +676,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 const blockScalars = new WeakMap<ParsedDocument, [number, number][]>();
 /** Chunk offsets of the `|` / `>` block scalars of a document (computed once per parse). */
 function blockScalarRanges(pd: ParsedDocument): [number, number][] {
+  if (pd.plain) return [];
   let r = blockScalars.get(pd);
   if (!r) {
     const found: [number, number][] = [];

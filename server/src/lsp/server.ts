@@ -27,7 +27,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import picomatch from 'picomatch';
 import type { CompletionEntry } from '../core/completionTypes';
-import { createLanguageService, DEFAULT_SETTINGS, type Settings } from '../core/languageService';
+import { createLanguageService, DEFAULT_SETTINGS, type LocalAnalysis, type Settings } from '../core/languageService';
 import { crossFileHover, definitions, targetPortCompletions } from '../core/navigation';
 import { inlayHints, workspaceSymbols } from '../core/insights';
 import { quickFixes, suppressionFixes } from '../core/codeActions';
@@ -193,11 +193,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return toLspRange(lineIndex(uri, text), r);
   }
 
+  /**
+   * Workspace files whose own checks the indexer ran on its threads, with the settings then in
+   * force: a file opened unchanged needs only the cross-file checks here (an editor restoring
+   * its tabs opens many at once).
+   */
+  const preChecked = new Map<string, { text: string; settings: ServerSettings; local: LocalAnalysis }>();
+
   function diagnose(doc: TextDocument) {
     const text = doc.getText();
-    const analysis = service.diagnose(doc.uri, text, settings);
+    const pre = preChecked.get(doc.uri);
+    let diagnostics;
+    if (pre && pre.text === text && pre.settings === settings) diagnostics = service.diagnoseLocal(doc.uri, text, pre.local, settings);
+    else {
+      if (pre) preChecked.delete(doc.uri);
+      diagnostics = service.diagnose(doc.uri, text, settings).diagnostics;
+    }
     // The document keeps its own line starts up to date with each edit: no re-scan per keystroke.
-    return toLspDiagnostics(doc.uri, doc, analysis.diagnostics, rangeIn);
+    return toLspDiagnostics(doc.uri, doc, diagnostics, rangeIn);
   }
 
   /**
@@ -245,6 +258,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function useSettings(next: ServerSettings) {
     const said = (settings.problems ?? []).join('\n');
     settings = next;
+    preChecked.clear();
     if (next.problems && next.problems.join('\n') !== said) for (const p of next.problems) connection.console.warn(`kuma: ${p}`);
   }
 
@@ -287,12 +301,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         // Parse on another thread; this one only records the facts and keeps answering.
         try {
           // Called from the worker's message event: a throw there would take the process down.
+          const checkedWith = settings;
           await fs.indexFiles(
             uris,
             guard('indexing', undefined, (r: IndexedFile) => {
               if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
+              if (r.local && checkedWith === settings) preChecked.set(r.uri, { text: r.text, settings: checkedWith, local: r.local });
               if (++count % 100 === 0) report();
             }),
+            {
+              kumaVersion: settings.kumaVersion,
+              validate: settings.validate,
+              ...(settings.severity ? { severity: settings.severity } : {}),
+            },
           );
           inWorker = true;
         } catch (err) {

@@ -1,3 +1,4 @@
+import type { LocalAnalysis, Settings } from '../core/languageService';
 /**
  * How the server reaches files that are not open in the editor. The node entry point gives
  * an implementation over the disk; a web worker would give one over the client's file API.
@@ -12,7 +13,7 @@ export interface WorkspaceFs {
    * Reads and indexes files away from the thread that answers requests, when the platform
    * can (a worker thread); calls `onResult` for each file. Absent: the server indexes itself.
    */
-  indexFiles?(uris: string[], onResult: (r: IndexedFile) => void): Promise<void>;
+  indexFiles?(uris: string[], onResult: (r: IndexedFile) => void, settings?: Settings): Promise<void>;
   /** Watches a folder for YAML files created, changed or deleted; returns a function that stops watching. */
   watch(folderUri: string, onChange: (uri: string, deleted: boolean) => void): () => void;
 }
@@ -23,4 +24,9 @@ export interface IndexedFile {
   text: string;
   facts: import('../core/facts').FileFacts;
   fingerprint: string;
+  /**
+   * The file's own checks, when `indexFiles` was given settings: opening the file unchanged
+   * then needs only the cross-file checks (`LanguageService.diagnoseLocal`).
+   */
+  local?: LocalAnalysis;
 }
