@@ -25,7 +25,7 @@ const labels = (src: string, version?: KumaVersion) => complete(src, version).en
 
 function ctxOf(src: string) {
   const [file] = parseFixture(src);
-  return cursorContext(parseDocument(file.text) as never, file.text, file.cursor!);
+  return cursorContext(parseDocument(file.text).contents, file.text, file.cursor!);
 }
 
 test('cursorContext: value, key on its own line, new list item, flow map', () => {

@@ -151,11 +151,11 @@ test("completion at an offset between a CRLF line end's \\r and \\n replaces a r
   const text = 'type: MeshMultiZoneService\r\nname: db-1\r\nmesh: other\r\nspec:\r\n  ports:\r\n  - port: 1\r\nspce: {}\r\n';
   const doc = parseDocument(text);
   const offset = text.indexOf('\r\nname') + 1;
-  const ctx = cursorContext(doc, text, offset);
+  const ctx = cursorContext(doc.contents, text, offset);
   assert.ok(ctx);
   // The end of the first line: the value of `type`.
   assert.equal(ctx.target, 'value');
   assert.deepEqual(ctx.replace, { start: text.indexOf('MeshMultiZoneService'), end: offset });
   const line2 = text.indexOf('name');
-  assert.deepEqual(cursorContext(doc, text, line2)?.replace, { start: line2, end: line2 + 'name'.length });
+  assert.deepEqual(cursorContext(doc.contents, text, line2)?.replace, { start: line2, end: line2 + 'name'.length });
 });

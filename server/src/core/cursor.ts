@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { PathSeg } from './yamlNodes';
 
 /** Where the cursor is in a YAML document, for completion and hover. */
@@ -230,8 +230,8 @@ function flowDepth(s: string): number {
 }
 
 /** Completion context inside a flow mapping `{a: 1, b|}`; undefined when the text is not simple. */
-function flowContext(doc: Document.Parsed, text: string, offset: number): CursorContext | undefined {
-  const hit = flowMapAt(doc.contents as Node | null, offset, []);
+function flowContext(contents: Node | null, text: string, offset: number): CursorContext | undefined {
+  const hit = flowMapAt(contents, offset, []);
   if (!hit || !isMap(hit.node)) return undefined;
   const open = hit.node.range![0];
   // The entry being typed starts after the last comma at this flow level.
@@ -288,7 +288,8 @@ function flowContext(doc: Document.Parsed, text: string, offset: number): Cursor
  * the tree is only used to find flow mappings. Returns undefined outside any mapping/value
  * (in a comment, in a block scalar, inside a quoted scalar's text...).
  */
-export function cursorContext(doc: Document.Parsed, text: string, offset: number): CursorContext | undefined {
+/** `contents`: the document's root node (`ParsedDocument.contents`), read only inside flow mappings. */
+export function cursorContext(contents: Node | null, text: string, offset: number): CursorContext | undefined {
   if (offset < 0 || offset > text.length) return undefined;
   const lines = linesOf(text);
   // The line holding the offset; an offset between a line's \r and \n belongs to that line.
@@ -298,7 +299,7 @@ export function cursorContext(doc: Document.Parsed, text: string, offset: number
   const col = offset - line.start;
   const before = line.text.slice(0, col);
 
-  if (flowDepth(before) > 0) return flowContext(doc, text, offset);
+  if (flowDepth(before) > 0) return flowContext(contents, text, offset);
   if (line.skip && line.text.trim() !== '') return undefined;
   if (before.includes('#')) return undefined;
 

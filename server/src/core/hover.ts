@@ -39,7 +39,7 @@ export function schemaHover(
 ): HoverResult | undefined {
   const c = pd?.classification;
   if (!pd || c?.role !== 'kuma') return undefined;
-  const ctx = cursorContext(pd.doc, chunkText, offset);
+  const ctx = cursorContext(pd.contents, chunkText, offset);
   if (!ctx) return undefined;
   const start = ctx.replace.start;
   const end = ctx.replace.end;

@@ -30,6 +30,25 @@ export interface Settings {
   severity?: SeverityOverrides;
 }
 
+/** A manifest with what yaml's parser handles beyond the fast reader (comments, a block scalar, flow items). */
+const WARM_UP_YAML = `# warm-up
+apiVersion: kuma.io/v1alpha1
+kind: MeshService
+metadata:
+  name: "warm-up" # comment
+  labels: { app: warm-up }
+spec:
+  selector:
+    dataplaneTags:
+      app: warm-up
+  ports:
+    - port: 80
+      targetPort: [http]
+      appProtocol: http
+  note: |
+    text
+`;
+
 export const DEFAULT_SETTINGS: Settings = { kumaVersion: DEFAULT_KUMA_VERSION, validate: true };
 
 /** One YAML document of a file, with offsets into the file. */
@@ -654,6 +673,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 
   function warmUp(version: KumaVersion) {
     for (const kind of KUMA_KINDS) for (const form of ['kubernetes', 'universal'] as const) validators.get(version, kind, form);
+    // Checks read documents with the fast reader; editing features (completion, hover, fixes)
+    // read exact trees with yaml's parser. Run that once now, so that its code is not compiled
+    // in the user's first completion (about 10 ms).
+    for (const d of parseChunk(WARM_UP_YAML)) void d.doc.contents;
   }
 
   return {

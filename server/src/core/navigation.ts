@@ -31,7 +31,7 @@ export function cursorTarget(service: LanguageService, text: string, offset: num
   const doc = analysis.documents.find((d) => offset >= d.offset && offset <= d.offset + d.chunkLength);
   if (!doc) return undefined;
   const chunk = text.slice(doc.offset, doc.offset + doc.chunkLength);
-  const ctx = cursorContext(doc.parsed.doc, chunk, offset - doc.offset);
+  const ctx = cursorContext(doc.parsed.contents, chunk, offset - doc.offset);
   if (!ctx) return undefined;
   const f = shiftFacts(documentFacts(doc.parsed), doc.offset);
   return { analysis, doc, ctx, kuma: f.kuma, service: f.service, chunk };

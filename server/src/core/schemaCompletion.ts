@@ -218,14 +218,14 @@ export function schemaCompletions(
   offset: number,
   version: KumaVersion,
 ): CompletionEntry[] {
-  const contents = pd?.doc.contents;
+  const contents = pd?.contents;
   if (!pd || contents === null || contents === undefined || (isScalar(contents) && pd.classification.role === 'other')) {
-    const word = pd ? cursorContext(pd.doc, chunkText, offset) : undefined;
+    const word = pd ? cursorContext(pd.contents, chunkText, offset) : undefined;
     if (pd && word && word.path.length > 0) return [];
     const replace = word?.replace ?? { start: offset, end: offset };
     return resourceSnippets(version).map((e) => ({ ...e, replace }));
   }
-  const ctx = cursorContext(pd.doc, chunkText, offset);
+  const ctx = cursorContext(pd.contents, chunkText, offset);
   if (!ctx) return [];
   const c = pd.classification;
   if (c.role !== 'kuma') {
@@ -264,7 +264,7 @@ export function schemaCompletions(
 /** `kind:`/`type:`/`apiVersion:` values at the top of a document that is not (yet) a Kuma resource. */
 function identityValues(ctx: CursorContext, pd: ParsedDocument): CompletionEntry[] {
   const key = ctx.path[0];
-  const root = pd.doc.contents;
+  const root = pd.contents;
   const apiVersion = isMap(root) ? root.get('apiVersion') : undefined;
   if (key === 'apiVersion') return valueEntries(['kuma.io/v1alpha1'], ctx, 'Kuma resources');
   if (key === 'kind' && (apiVersion === undefined || apiVersion === null || String(apiVersion).startsWith('kuma.io/')))

@@ -51,12 +51,29 @@ import {
   type FileInfoResult,
 } from '../protocol';
 import { conversionActions, generateForFile, rewriteFile } from './conversions';
-import { toLspDiagnostics, toLspRange } from './convert';
+import { toLspDiagnostics, toLspRange, type Positions } from './convert';
 import type { IndexedFile, WorkspaceFs } from './workspaceFs';
 import { Cancelled, Work } from './work';
 
 /** At most this many workspace symbols per request: a query of one letter would list the whole workspace. */
 export const MAX_WORKSPACE_SYMBOLS = 1000;
+
+/** What the server warms up on (see `warmUp`): not a workspace file. */
+const WARM_UP_URI = 'kuma-warm-up:/warm-up.yaml';
+const WARM_UP_MANIFEST = `apiVersion: kuma.io/v1alpha1
+kind: MeshService
+metadata:
+  name: warm-up
+  namespace: default
+spec:
+  selector:
+    dataplaneTags:
+      app: warm-up
+  ports:
+    - port: 80
+      targetPort: http
+      appProtocol: http
+`;
 
 /** Settings of the server: the core's plus which files the workspace index skips. */
 export interface ServerSettings extends Settings {
@@ -414,7 +431,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           stopWatching.push(options.fs.watch(folder, (uri, deleted) => void onDiskChange(uri, deleted)));
       }
       // Compile the validators of the configured version while the editor is still opening files.
-      setImmediate(guard('warm up', undefined, () => service.warmUp(settings.kumaVersion)));
+      setImmediate(guard('warm up', undefined, warmUp));
       void indexWorkspace().catch((err) => logFailure('indexing', err));
     }),
   );
@@ -603,36 +620,53 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
+  /** Completion entries at an offset, and the offset of the document they are relative to. */
+  function completionsAt(uri: string, text: string, offset: number): { entries: CompletionEntry[]; base: number } | undefined {
+    const ports = targetPortCompletions(service, uri, text, offset, settings) ?? selectorCompletions(service, text, offset, settings);
+    if (ports) {
+      const d = service.analyze(text, settings).documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
+      return { entries: ports, base: d?.offset ?? 0 };
+    }
+    const a = service.analyze(text, settings);
+    const d = a.documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
+    // An empty document (or one holding only comments) has no parse: offer the skeletons.
+    const chunk = d
+      ? { start: d.offset, text: text.slice(d.offset, d.offset + d.chunkLength) }
+      : splitDocuments(text).find((c) => offset >= c.start && offset <= c.start + c.text.length);
+    if (!chunk) return undefined;
+    return { entries: schemaCompletions(d?.parsed, chunk.text, offset - chunk.start, a.kumaVersion), base: chunk.start };
+  }
+
+  /**
+   * Compiles the validators of the configured version and runs completion and hover once on a
+   * small manifest, so that the user's first request does not pay for compiling their code.
+   */
+  function warmUp() {
+    service.warmUp(settings.kumaVersion);
+    const text = WARM_UP_MANIFEST;
+    for (const at of ['appProtocol: ', 'targetPort: ', '  ports']) {
+      const offset = text.indexOf(at) + at.length;
+      completionsAt(WARM_UP_URI, text, offset);
+      crossFileHover(service, text, offset, settings);
+      const a = service.analyze(text, settings);
+      schemaHover(a.documents[0].parsed, text, offset, a.kumaVersion);
+    }
+  }
+
   connection.onCompletion(
     request('completion', null, (params): CompletionItem[] | null => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
       const text = doc.getText();
       const offset = doc.offsetAt(params.position);
-      const index = lineIndex(doc.uri, text);
-      const ports = targetPortCompletions(service, doc.uri, text, offset, settings) ?? selectorCompletions(service, text, offset, settings);
-      let entries: CompletionEntry[];
-      let base = 0;
-      if (ports) {
-        entries = ports;
-        const d = service.analyze(text, settings).documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
-        base = d?.offset ?? 0;
-      } else {
-        const a = service.analyze(text, settings);
-        const d = a.documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
-        // An empty document (or one holding only comments) has no parse: offer the skeletons.
-        const chunk = d
-          ? { start: d.offset, text: text.slice(d.offset, d.offset + d.chunkLength) }
-          : splitDocuments(text).find((c) => offset >= c.start && offset <= c.start + c.text.length);
-        if (!chunk) return null;
-        base = chunk.start;
-        entries = schemaCompletions(d?.parsed, chunk.text, offset - chunk.start, a.kumaVersion);
-      }
-      return entries.map((e) => toCompletionItem(e, index, base));
+      // The open document keeps its own line starts, up to date with each edit.
+      const index: Positions = doc;
+      const found = completionsAt(doc.uri, text, offset);
+      return found ? found.entries.map((e) => toCompletionItem(e, index, found.base)) : null;
     }),
   );
 
-  function toCompletionItem(e: CompletionEntry, index: LineIndex, base: number): CompletionItem {
+  function toCompletionItem(e: CompletionEntry, index: Positions, base: number): CompletionItem {
     const insert = e.insertText ?? e.label;
     return {
       label: e.label,
@@ -655,7 +689,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!doc) return null;
       const text = doc.getText();
       const offset = doc.offsetAt(params.position);
-      const index = lineIndex(doc.uri, text);
+      // The open document keeps its own line starts, up to date with each edit.
+      const index: Positions = doc;
       const cross = crossFileHover(service, text, offset, settings);
       const a = service.analyze(text, settings);
       const d = a.documents.find((x) => offset >= x.offset && offset <= x.offset + x.chunkLength);
@@ -775,7 +810,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const text = doc.getText();
-      const index = lineIndex(doc.uri, text);
+      // The open document keeps its own line starts, up to date with each edit.
+      const index: Positions = doc;
       const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
       return inlayHints(service, text, settings, range).map((h) => ({
         position: index.positionAt(h.offset),
@@ -808,7 +844,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const text = doc.getText();
-      const index = lineIndex(doc.uri, text);
+      // The open document keeps its own line starts, up to date with each edit.
+      const index: Positions = doc;
       return documentSymbols(service.analyze(text, settings)).map((s) => ({
         name: s.name,
         detail: s.detail,
