@@ -102,6 +102,19 @@ test('a Dataplane repeating an inbound port gives a MeshService listing the port
   assert.ok(r.details.includes('Inbound 1 of Dataplane web repeats port 80 (tcp); MeshService api lists it once.'), r.details.join('\n'));
 });
 
+test('a Service repeating a port gives a MeshService listing the port once, with no ports-duplicate error', () => {
+  const text =
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: kuma-demo\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 8080\n  - port: 8080\n';
+  const r = generateForFile(createLanguageService(), text, S, 'services');
+  assert.equal(r.yamls.length, 1);
+  assert.equal((r.yamls[0].match(/port: 8080\n/g) ?? []).length, 1, r.yamls[0]);
+  const after = applyEdits(text, r.edits);
+  const codes = createLanguageService()
+    .diagnose('file:///t.yaml', after, S)
+    .diagnostics.map((d) => d.code);
+  assert.equal(codes.includes('ports-duplicate'), false, codes.join());
+});
+
 test('converting to Universal keeps the comments of metadata entries it drops', () => {
   const text =
     'apiVersion: kuma.io/v1alpha1\nkind: MeshService\nmetadata:\n  name: web\n  # about the labels\n  labels:\n    kuma.io/mesh: default\n  # about the namespace\n  namespace: kuma-demo # trailing\nspec:\n  ports: []\n';

@@ -75,6 +75,8 @@ function meshServicePorts(
   const out: YamlMap[] = [];
   const dropped: string[] = [];
   const bad: string[] = [];
+  /** `port/appProtocol` and `name:<name>` of the ports listed so far: their index in the Service. */
+  const taken = new Map<string, number>();
   ports.forEach((p, i) => {
     if (p.protocol !== 'TCP') {
       dropped.push(p.name || (p.port !== undefined ? String(p.port) : `#${i}`));
@@ -87,12 +89,24 @@ function meshServicePorts(
       return;
     }
     const appProtocol = p.appProtocol ?? 'tcp';
+    const name = p.name || String(p.port);
+    // Kubernetes rejects a Service that repeats a port or a port name; a MeshService with the
+    // repeat would be rejected too (ports-duplicate), so it is listed once.
+    const repeats = taken.get(`${p.port}/${appProtocol}`) ?? taken.get(`name:${name}`);
+    if (repeats !== undefined) {
+      skipped.push(
+        `Port ${p.name || `#${i}`} of Service ${serviceName} repeats spec.ports[${repeats}] (Kubernetes rejects a Service with a repeated port or port name), so it was left out.`,
+      );
+      return;
+    }
+    taken.set(`${p.port}/${appProtocol}`, i);
+    taken.set(`name:${name}`, i);
     if (version === '3.0' && !supportedProtocols(version).includes(appProtocol.toLowerCase())) {
       bad.push(`port ${p.name || p.port} has appProtocol ${appProtocol}`);
     }
     out.push(
       mapOf({
-        name: p.name || String(p.port),
+        name,
         port: p.port,
         targetPort: p.targetPort ?? p.port,
         appProtocol,
