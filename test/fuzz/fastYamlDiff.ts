@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { parseAllDocuments, type Document } from 'yaml';
 import { compareDocuments, compareTreesWithoutComments } from './yamlCompare';
-import { editedManifestText, manifestText, yamlText } from './yamlText';
+import { crlfManifestText, editedManifestText, manifestText, yamlText } from './yamlText';
 
 /** The options the language service parses with (server/src/core/documents.ts). */
 export const OPTIONS = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' } as const;
@@ -93,16 +93,23 @@ export function checkChunkReader(
   split: (text: string) => { text: string }[],
   runs: number,
   seed?: number,
-): { yamlText: FastParserCounts; manifestText: FastParserCounts; editedManifestText: FastParserCounts } {
+): {
+  yamlText: FastParserCounts;
+  manifestText: FastParserCounts;
+  editedManifestText: FastParserCounts;
+  crlfManifestText: FastParserCounts;
+} {
   const counts = {
     yamlText: { accepted: 0, bailed: 0 },
     manifestText: { accepted: 0, bailed: 0 },
     editedManifestText: { accepted: 0, bailed: 0 },
+    crlfManifestText: { accepted: 0, bailed: 0 },
   };
   for (const [name, arb] of [
     ['yamlText', yamlText],
     ['manifestText', manifestText],
     ['editedManifestText', editedManifestText],
+    ['crlfManifestText', crlfManifestText],
   ] as const) {
     fc.assert(
       fc.property(arb, (text) => {

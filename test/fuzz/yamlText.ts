@@ -733,3 +733,6 @@ export const editedManifestText: fc.Arbitrary<string> = fc
     }
     return t;
   });
+
+/** Edited manifests with CRLF line ends (a random edit may still leave a lone LF or CR). */
+export const crlfManifestText: fc.Arbitrary<string> = editedManifestText.map((t) => t.replace(/\r?\n/g, '\r\n'));

@@ -13,7 +13,7 @@ import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type ParsedNode, ty
  * for it (see `ParsedDocument.doc`).
  *
  * Anything outside that subset (anchors, tags, block scalars, escapes, multi-line scalars,
- * flow collections with items, tabs, CR, directives, syntax errors…) makes it return
+ * flow collections with items, tabs, a lone CR, directives, syntax errors…) makes it return
  * `undefined`, and the caller parses the chunk with `yaml`. A differential test
  * (test/unit/fastYaml.test.ts) checks it against `yaml` on generated and real manifests.
  */
@@ -82,7 +82,7 @@ let cap = 0;
 let lineStart = new Int32Array(0);
 /** Column of the first non-space character; -1 for a blank line. */
 let lineIndent = new Int32Array(0);
-/** Offset of the line's end (its `\n`, or the text's end). */
+/** Offset of the line's end (its `\r\n` or `\n`, or the text's end). */
 let lineEnd = new Int32Array(0);
 /** 1 for a comment line. */
 let lineComment = new Uint8Array(0);
@@ -99,7 +99,9 @@ function bail(): never {
 
 /** Reads one chunk (see `splitDocuments`); `undefined` when `yaml` has to do it. */
 export function fastParseChunk(text: string): FastDocument | undefined {
-  if (text.length === 0 || text.indexOf('\t') >= 0 || text.indexOf('\r') >= 0) return undefined;
+  if (text.length === 0 || text.indexOf('\t') >= 0) return undefined;
+  // CRLF line ends are read; a CR on its own (a line break in YAML too) is left to `yaml`.
+  for (let cr = text.indexOf('\r'); cr >= 0; cr = text.indexOf('\r', cr + 2)) if (text.charCodeAt(cr + 1) !== 10) return undefined;
   src = text;
   try {
     return parse();
@@ -119,11 +121,12 @@ function scanLines(first: number): void {
     if (n >= cap) grow();
     let nl = src.indexOf('\n', pos);
     if (nl < 0) nl = len;
+    const end = nl > pos && src.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     let i = pos;
-    while (i < nl && src.charCodeAt(i) === 32) i++;
+    while (i < end && src.charCodeAt(i) === 32) i++;
     lineStart[n] = pos;
-    lineEnd[n] = nl;
-    if (i === nl) {
+    lineEnd[n] = end;
+    if (i === end) {
       lineIndent[n] = -1;
       lineComment[n] = 0;
     } else {
@@ -157,7 +160,7 @@ function grow(): void {
 
 /** The offset where line `l` ends, its line break included. */
 function after(l: number): number {
-  return l + 1 < nLines ? lineStart[l + 1] : Math.min(lineEnd[l] + 1, src.length);
+  return l + 1 < nLines ? lineStart[l + 1] : src.length;
 }
 
 function parse(): FastDocument | undefined {
@@ -166,6 +169,7 @@ function parse(): FastDocument | undefined {
     // A document start marker alone on its line (anything after it is left to `yaml`).
     let i = 3;
     while (i < src.length && src.charCodeAt(i) === 32) i++;
+    if (src.charCodeAt(i) === 13) i++;
     if (i < src.length && src.charCodeAt(i) !== 10) return undefined;
     first = i + 1;
     if (first >= src.length) return undefined;
@@ -196,7 +200,7 @@ interface Block {
 function isSeqItem(at: number): boolean {
   if (src.charCodeAt(at) !== 45 /* - */) return false;
   const c = src.charCodeAt(at + 1);
-  return c === 32 || c === 10 || Number.isNaN(c);
+  return c === 32 || c === 10 || c === 13 || Number.isNaN(c);
 }
 
 /** The next content line at or after `l` (skipping blank and comment lines). */
@@ -461,7 +465,7 @@ function plainStart(c: number, at: number): boolean {
     case 45: {
       // -
       const n = src.charCodeAt(at + 1);
-      return !(n === 32 || n === 10 || Number.isNaN(n));
+      return !(n === 32 || n === 10 || n === 13 || Number.isNaN(n));
     }
     default:
       return c >= 32 && c !== 0xfeff;
