@@ -36,9 +36,17 @@ export async function activateClient(
   const restarts = new RestartPolicy();
   const clientOptions: LanguageClientOptions = {
     errorHandler: {
-      error: (_error, _message, count) => ({
-        action: restarts.onConnectionError(count) === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown,
-      }),
+      error: (error, message, count) => {
+        const writing = message !== undefined;
+        const action = restarts.onConnectionError(count, writing) === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown;
+        // A write to a server that just died is followed by `closed`, which tells the user once:
+        // the error itself only goes to the output channel.
+        if (writing && action === ErrorAction.Continue) {
+          channel.warn(`Writing to the language server failed: ${error.message}`);
+          return { action, handled: true };
+        }
+        return { action };
+      },
       closed: () => {
         const d = restarts.onCrash();
         if (d.message && d.severity === 'warning') void vscode.window.showWarningMessage(d.message);

@@ -52,8 +52,14 @@ export class RestartPolicy {
     return { restart: true };
   }
 
-  /** A transport error while the connection is open: carry on for a few, then close it (which restarts). */
-  onConnectionError(count: number | undefined): 'continue' | 'shutdown' {
+  /**
+   * A transport error while the connection is open. A failed write (`writing`) is what a server
+   * that just died looks like to messages already on their way: carry on, its closed connection
+   * restarts it (shutting down here would stop the client for good). A reading error comes from a
+   * live but garbled connection: carry on for a few, then shut it down.
+   */
+  onConnectionError(count: number | undefined, writing = false): 'continue' | 'shutdown' {
+    if (writing) return 'continue';
     return count !== undefined && count <= 3 ? 'continue' : 'shutdown';
   }
 

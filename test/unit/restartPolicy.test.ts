@@ -72,4 +72,9 @@ test('transport errors: a few are tolerated, then the connection is shut down', 
     [1, 2, 3, 4, undefined].map((n) => p.onConnectionError(n)),
     ['continue', 'continue', 'continue', 'shutdown', 'shutdown'],
   );
+  // Writes that fail because the server died never stop the client: its closed connection restarts it.
+  assert.deepEqual(
+    [1, 4, 10, undefined].map((n) => p.onConnectionError(n, true)),
+    ['continue', 'continue', 'continue', 'continue'],
+  );
 });
