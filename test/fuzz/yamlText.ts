@@ -713,7 +713,10 @@ export const yamlText: fc.Arbitrary<string> = fc.oneof(streamArbitrary(fullProfi
 export const manifestText: fc.Arbitrary<string> = streamArbitrary(manifestProfile);
 
 /** The characters whose insertion or deletion moves a manifest around the block-YAML subset's edges. */
-const SUBSET_EDITS = [' ', ' ', '  ', '\n', '\n', '#', '# c\n', '- ', ':', ': ', 'x', '"', "'", '{}', '[]', '\n\n', '\n  # c\n', '\n# c\n'];
+const SUBSET_EDITS = [
+  ...[' ', ' ', '  ', '\n', '\n', '#', '# c\n', '- ', ':', ': ', 'x', '"', "'", '{}', '[]', '\n\n', '\n  # c\n', '\n# c\n'],
+  ...['[a, b]', '[ "x" , 1 ]', '[a,b]', "['q', true, 0x1F, ~]", '[ ]', ' [--port, "80"]', '[a b, -1, .5]', '[x]#c', '[y] # c'],
+];
 
 /**
  * Ordinary manifests with up to four random edits (spaces, line breaks, comments, dashes, colons,

@@ -45,10 +45,15 @@ test('the fast reader agrees with yaml on every example and fixture of the repos
 });
 
 test('the fast reader gives yaml ranges, scalar types and values', () => {
-  const text = "---\napiVersion: v1 # c\nkind: \"Service\"\nspec:\n  ports:\n  - port: 0x1F\n    name: 'it''s'\n  empty:\n  list: []\n";
+  const text =
+    '---\napiVersion: v1 # c\nkind: "Service"\nspec:\n  ports:\n  - port: 0x1F\n    name: \'it\'\'s\'\n  empty:\n  list: []\n  args: [ --port, "80" , 8080]\n';
   const r = fastParseChunk(text);
   assert.ok(r);
-  assert.deepEqual(r.value, { apiVersion: 'v1', kind: 'Service', spec: { ports: [{ port: 31, name: "it's" }], empty: null, list: [] } });
+  assert.deepEqual(r.value, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    spec: { ports: [{ port: 31, name: "it's" }], empty: null, list: [], args: ['--port', '80', 8080] },
+  });
   assert.equal(diffChunk(fastParseChunk, text).diff, undefined);
 });
 
@@ -64,7 +69,10 @@ test('the fast reader leaves what it does not handle to yaml', () => {
     'a: 1\na: 2\n',
     '%YAML 1.2\n---\na: 1\n',
     'a: 1\n...\n',
-    'a: [1, 2]\n',
+    'a: [1, [2]]\n',
+    'a: [x: 1]\n',
+    'a: [1, 2,]\n',
+    'a: [1,\n  2]\n',
     '? a\n: b\n',
     'a: b: c\n',
     '1: a\n',

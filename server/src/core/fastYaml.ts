@@ -487,12 +487,17 @@ function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; 
     node = q.scalar as ParsedNode;
     value = q.scalar.value;
     end = q.end;
-  } else if (c === 123 /* { */ || c === 91 /* [ */) {
-    if (src.charCodeAt(p + 1) !== (c === 123 ? 125 : 93)) bail();
-    const coll = c === 123 ? newMap() : newSeq();
+  } else if (c === 91 /* [ */) {
+    const f = flowSeq(p, eol);
+    node = f.node;
+    value = f.value;
+    end = f.end;
+  } else if (c === 123 /* { */) {
+    if (src.charCodeAt(p + 1) !== 125 /* } */) bail();
+    const coll = newMap();
     coll.flow = true;
     node = coll as ParsedNode;
-    value = c === 123 ? {} : [];
+    value = {};
     end = p + 2;
   } else {
     if (!plainStart(c, p)) bail();
@@ -521,6 +526,56 @@ function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; 
   node.range = [p, end, after(l)];
   const next = absorbIndentedComments(node, l, indent);
   return { node, value, next };
+}
+
+/**
+ * A flow sequence of scalars that closes on its line (`[]`, `[a, "b", 80]`, as `args:` and
+ * `command:` often are); nested collections, pairs, comments and empty entries are left to `yaml`.
+ */
+function flowSeq(at: number, eol: number): { node: ParsedNode; value: unknown[]; end: number } {
+  const seq = newSeq();
+  seq.flow = true;
+  const value: unknown[] = [];
+  let i = at + 1;
+  while (i < eol && src.charCodeAt(i) === 32) i++;
+  if (src.charCodeAt(i) === 93 /* ] */) return { node: seq as ParsedNode, value, end: i + 1 };
+  for (;;) {
+    const c = src.charCodeAt(i);
+    let item: Scalar;
+    let e: number;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const q = quoted(i, eol, c);
+      item = q.scalar;
+      e = q.end;
+    } else {
+      if (i >= eol || !plainStart(c, i)) bail();
+      e = i;
+      let j = i;
+      for (; j < eol; j++) {
+        const ch = src.charCodeAt(j);
+        if (ch === 44 /* , */ || ch === 93 /* ] */) break;
+        if (ch === 32) continue;
+        // Pairs, nested collections and comments inside the brackets: left to `yaml`.
+        if (ch === 58 /* : */ || ch === 91 || ch === 123 || ch === 125 || (ch === 35 /* # */ && src.charCodeAt(j - 1) === 32)) bail();
+        if (ch < 32 || ch === 0x85 || ch === 0x2028 || ch === 0x2029 || ch === 0xfeff) bail();
+        e = j + 1;
+      }
+      item = plainScalar(src.slice(i, e), false);
+    }
+    let k = e;
+    while (k < eol && src.charCodeAt(k) === 32) k++;
+    item.range = [i, e, k];
+    seq.items.push(item as ParsedNode);
+    value.push(item.value);
+    const d = src.charCodeAt(k);
+    if (d === 93 /* ] */) return { node: seq as ParsedNode, value, end: k + 1 };
+    if (d !== 44 /* , */ || k >= eol) bail();
+    k++;
+    while (k < eol && src.charCodeAt(k) === 32) k++;
+    // A trailing comma or an empty entry: left to `yaml`.
+    if (k >= eol || src.charCodeAt(k) === 93 || src.charCodeAt(k) === 44) bail();
+    i = k;
+  }
 }
 
 /** A quoted scalar at `at` that closes on its line; escapes and line breaks are left to `yaml`. */
