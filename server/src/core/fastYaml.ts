@@ -165,19 +165,27 @@ function after(l: number): number {
 
 function parse(): FastDocument | undefined {
   let first = 0;
+  /** A bare `---` line (no spaces after it): an empty document is then a null right after it. */
+  let bareMarker = false;
   if (src.startsWith('---')) {
     // A document start marker alone on its line (anything after it is left to `yaml`).
     let i = 3;
     while (i < src.length && src.charCodeAt(i) === 32) i++;
+    bareMarker = i === 3;
     if (src.charCodeAt(i) === 13) i++;
     if (i < src.length && src.charCodeAt(i) !== 10) return undefined;
     first = i + 1;
-    if (first >= src.length) return undefined;
+    if (first >= src.length) return bareMarker ? emptyDocument() : undefined;
   }
   scanLines(first);
   let l = 0;
   while (l < nLines && (lineIndent[l] < 0 || lineComment[l])) l++;
-  if (l === nLines || lineIndent[l] !== 0) return undefined;
+  if (l === nLines) {
+    // Only blank lines after `---` (a comment would extend the null's range): an empty document.
+    for (let k = 0; k < nLines; k++) if (lineComment[k]) return undefined;
+    return bareMarker ? emptyDocument() : undefined;
+  }
+  if (lineIndent[l] !== 0) return undefined;
   const c0 = src.charCodeAt(lineStart[l]);
   // Directives, document end markers: left to `yaml`.
   if (c0 === 37 /* % */ || (c0 === 46 /* . */ && src.startsWith('...', lineStart[l]))) return undefined;
@@ -185,6 +193,11 @@ function parse(): FastDocument | undefined {
   if (r.next !== nLines) return undefined;
   // Whatever trails the root collection belongs to the document, not to it.
   return { contents: r.node, value: r.value };
+}
+
+/** The document of a chunk holding only `---` and blank lines: `yaml` reads a null there. */
+function emptyDocument(): FastDocument {
+  return { contents: emptyScalar(3), value: null };
 }
 
 interface Block {
