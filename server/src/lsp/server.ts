@@ -394,9 +394,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     createFileSupport = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
     const reachable = options.fs?.handles ?? ((u: string) => u.startsWith('file:'));
     workspaceFolders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : [])).filter((u) => reachable(u));
-    // The index starts after `initialized` and the settings: get its threads going meanwhile.
-    if (workspaceFolders.length > 0 && options.fs?.prepareIndexing)
-      setImmediate(guard('prepare indexing', undefined, () => options.fs?.prepareIndexing?.()));
     if (params.initializationOptions) useSettings(readSettings(params.initializationOptions));
     return {
       capabilities: {

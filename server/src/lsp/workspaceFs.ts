@@ -14,8 +14,6 @@ export interface WorkspaceFs {
    * can (a worker thread); calls `onResult` for each file. Absent: the server indexes itself.
    */
   indexFiles?(uris: string[], onResult: (r: IndexedFile) => void, settings?: Settings): Promise<void>;
-  /** Starts what `indexFiles` uses (worker threads) ahead of it, so their start-up overlaps the client's round trips. */
-  prepareIndexing?(): void;
   /** Watches a folder for YAML files created, changed or deleted; returns a function that stops watching. */
   watch(folderUri: string, onChange: (uri: string, deleted: boolean) => void): () => void;
 }

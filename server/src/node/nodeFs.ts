@@ -8,31 +8,6 @@ import type { IndexedFile, WorkspaceFs } from '../lsp/workspaceFs';
 const SKIP = new Set(['node_modules', '.git']);
 const YAML = /\.ya?ml$/i;
 
-/** An indexer worker thread, and how it ended if it did before it was used. */
-interface Indexer {
-  worker: Worker;
-  ended?: Error;
-}
-
-/** Workers started by `prepareIndexing`, waiting for `indexFiles`. */
-let ready: Indexer[] = [];
-
-const indexerScript = () => path.join(__dirname, 'indexer.node.js');
-
-function startIndexer(): Indexer {
-  // A worker's garbage is short-lived (each file's parse): a small young generation collects it
-  // just as fast and keeps the process's peak memory down (~10 MiB).
-  const worker = new Worker(indexerScript(), { resourceLimits: { maxYoungGenerationSizeMb: 6 } });
-  const indexer: Indexer = { worker };
-  // Listening from the start: a worker that fails while it waits must not take the server down.
-  worker.once('error', (err) => (indexer.ended ??= err));
-  worker.once('exit', (code) => (indexer.ended ??= new Error(`indexer worker exited (code ${code})`)));
-  return indexer;
-}
-
-/** One worker per core (up to four): parsing is what indexing spends its time on. */
-const maxIndexers = () => Math.max(1, Math.min(4, os.availableParallelism()));
-
 /** The workspace on the local disk, for LSP clients that do not serve files themselves. */
 export const nodeFs: WorkspaceFs = {
   async *listYamlFiles(folderUri, isExcluded) {
@@ -58,28 +33,20 @@ export const nodeFs: WorkspaceFs = {
   // A synchronous read of a manifest takes microseconds; the promise API costs more than the
   // read itself for thousands of small files.
   readFile: async (uri) => fs.readFileSync(fileURLToPath(uri), 'utf8'),
-  prepareIndexing() {
-    if (ready.length || !fs.existsSync(indexerScript())) return;
-    ready = Array.from({ length: maxIndexers() }, startIndexer);
-    // Waiting workers never keep the process alive.
-    for (const r of ready) r.worker.unref();
-  },
   indexFiles(uris, onResult, settings) {
+    const script = path.join(__dirname, 'indexer.node.js');
     // Without the bundled worker (tests run the sources), the server indexes on its own thread.
-    if (!fs.existsSync(indexerScript())) return Promise.reject(new Error('no indexer worker'));
-    const workers = Math.min(maxIndexers(), Math.max(1, Math.ceil(uris.length / 50)));
-    // Workers started ahead (their start-up overlapped the client's round trips) go first.
-    const indexers = ready.splice(0, workers).filter((r) => !r.ended);
-    for (const r of ready) void r.worker.terminate();
-    ready = [];
-    while (indexers.length < workers) indexers.push(startIndexer());
+    if (!fs.existsSync(script)) return Promise.reject(new Error('no indexer worker'));
+    // One worker per core (up to four): parsing is what indexing spends its time on.
+    const workers = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(uris.length / 50)));
     const parts = Array.from({ length: workers }, (_, k) => uris.filter((_u, i) => i % workers === k));
     return Promise.all(
       parts.map(
-        (part, k) =>
+        (part) =>
           new Promise<void>((resolve, reject) => {
-            const { worker } = indexers[k];
-            worker.ref();
+            // A worker's garbage is short-lived (each file's parse): a small young generation
+            // collects it just as fast and keeps the process's peak memory down (~10 MiB).
+            const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 6 } });
             worker.on('message', (m: { results: IndexedFile[]; done?: boolean }) => {
               for (const r of m.results) onResult(r);
               if (m.done) {
