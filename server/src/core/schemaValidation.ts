@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, type Node } from 'yaml';
 import type { DiagnosticCode } from './diagnosticCodes';
-import { propertiesOf, schemaAtPath } from './schemaCompletion';
+import { propertiesOf, schemaAtPath, schemaHasProperty } from './schemaCompletion';
 import type { Form, KumaKind, OffsetRange } from './types';
 import { createValidatorFactory, loadSchemaBundle, type ValidatorFactory } from './validatorFactory';
 import { suggest } from './suggest';
@@ -70,7 +70,7 @@ export class SchemaValidators {
     const out: SchemaProblem[] = [];
     const seen = new Set<string>();
     for (const e of errors) {
-      const p = this.toProblem(e, version, kind, form, value, root, fallback);
+      const p = this.toProblem(e, version, kind, form, root, fallback);
       if (!p) continue;
       const k = `${p.code}|${p.range.start}|${p.range.end}|${p.message}`;
       if (seen.has(k)) continue;
@@ -85,7 +85,6 @@ export class SchemaValidators {
     version: KumaVersion,
     kind: KumaKind,
     form: Form,
-    value: unknown,
     root: Node | null,
     fallback: OffsetRange,
   ): SchemaProblem | undefined {
@@ -110,7 +109,7 @@ export class SchemaValidators {
         const extra = String((e.params as { additionalProperty: string }).additionalProperty);
         const full = [...path, extra];
         const allowed = Object.keys((e.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-        const elsewhere = KUMA_VERSIONS.filter((v) => v !== version && this.keyExists(v, kind, form, value, full));
+        const elsewhere = KUMA_VERSIONS.filter((v) => v !== version && this.keyExists(v, kind, form, full));
         // Never suggest a key the mapping already has: renaming to it would make a duplicate key.
         const present = e.data !== null && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {};
         // A key of another Kuma version is no typo: the version is what to check, not the name.
@@ -209,16 +208,12 @@ export class SchemaValidators {
   }
 
   /** Whether `path` would be accepted as a key by another version's schema (for the hint). */
-  private keyExists(version: KumaVersion, kind: KumaKind, form: Form, value: unknown, path: PathSeg[]): boolean {
-    const fn = this.get(version, kind, form);
-    fn(value);
-    const last = path[path.length - 1];
-    return !(fn.errors ?? []).some(
-      (e) =>
-        e.keyword === 'additionalProperties' &&
-        (e.params as { additionalProperty: string }).additionalProperty === last &&
-        pointerOf(path.slice(0, -1)) === e.instancePath,
-    );
+  /**
+   * Whether Kuma `version`'s schema declares the key at `path`: read from the schema, so that
+   * an unknown key does not load and run the validators of every other version.
+   */
+  private keyExists(version: KumaVersion, kind: KumaKind, form: Form, path: PathSeg[]): boolean {
+    return schemaHasProperty(schemaFor(version, kind, form), path);
   }
 }
 
@@ -243,10 +238,6 @@ function walk(root: unknown, pointer: string[]): unknown {
     cur = Array.isArray(cur) ? cur[Number(seg)] : (cur as Record<string, unknown>)[seg];
   }
   return cur;
-}
-
-function pointerOf(path: PathSeg[]): string {
-  return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 function identityKey(root: Node | null, form: Form): OffsetRange | undefined {
