@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { parseAllDocuments, type Document } from 'yaml';
 import { compareDocuments, compareTreesWithoutComments } from './yamlCompare';
-import { crlfManifestText, editedManifestText, manifestText, yamlText } from './yamlText';
+import { blockScalarText, crlfManifestText, editedManifestText, manifestText, yamlText } from './yamlText';
 
 /** The options the language service parses with (server/src/core/documents.ts). */
 export const OPTIONS = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' } as const;
@@ -98,18 +98,21 @@ export function checkChunkReader(
   manifestText: FastParserCounts;
   editedManifestText: FastParserCounts;
   crlfManifestText: FastParserCounts;
+  blockScalarText: FastParserCounts;
 } {
   const counts = {
     yamlText: { accepted: 0, bailed: 0 },
     manifestText: { accepted: 0, bailed: 0 },
     editedManifestText: { accepted: 0, bailed: 0 },
     crlfManifestText: { accepted: 0, bailed: 0 },
+    blockScalarText: { accepted: 0, bailed: 0 },
   };
   for (const [name, arb] of [
     ['yamlText', yamlText],
     ['manifestText', manifestText],
     ['editedManifestText', editedManifestText],
     ['crlfManifestText', crlfManifestText],
+    ['blockScalarText', blockScalarText],
   ] as const) {
     fc.assert(
       fc.property(arb, (text) => {

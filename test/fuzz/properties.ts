@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { splitDocuments } from '../../server/src/core/documents';
 import { fastParseChunk } from '../../server/src/core/fastYaml';
 import { diffChunk } from './fastYamlDiff';
-import { crlfManifestText, editedManifestText, manifestText, yamlText } from './yamlText';
+import { blockScalarText, crlfManifestText, editedManifestText, manifestText, yamlText } from './yamlText';
 import { parseAllDocuments } from 'yaml';
 import { createLanguageService, type FileAnalysis, type LanguageService } from '../../server/src/core/languageService';
 import { applyEdits, convertForm } from '../../server/src/core/convert/format';
@@ -178,7 +178,7 @@ export const PROPERTIES: NamedProperty[] = [
     name: 'the fast YAML reader reads every chunk of generated, edited and wild YAML exactly as yaml does, or leaves it to yaml',
     weight: 2,
     check: checker(
-      fc.property(fc.oneof(manifestText, editedManifestText, crlfManifestText, yamlText), (text) => {
+      fc.property(fc.oneof(manifestText, editedManifestText, crlfManifestText, blockScalarText, yamlText), (text) => {
         for (const chunk of splitDocuments(text)) {
           const r = diffChunk(fastParseChunk, chunk.text);
           if (r.diff) throw new Error(`fast reader differs on ${JSON.stringify(chunk.text)}: ${r.diff}`);

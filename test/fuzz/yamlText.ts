@@ -739,3 +739,40 @@ export const editedManifestText: fc.Arbitrary<string> = fc
 
 /** Edited manifests with CRLF line ends (a random edit may still leave a lone LF or CR). */
 export const crlfManifestText: fc.Arbitrary<string> = editedManifestText.map((t) => t.replace(/\r?\n/g, '\r\n'));
+
+/**
+ * Mappings whose values are block scalars (`|`, `|-`, and headers a fast reader leaves to
+ * `yaml`: `|+`, `>`, `|2`, a comment), with lines that look like comments, keys and list items,
+ * empty and space-only lines, deeper lines, and comments or blank lines after the scalar.
+ */
+export const blockScalarText: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        key: fc.constantFrom('a', 'data', 'script', 'k'),
+        header: fc.constantFrom('|', '|', '|', '|', '|-', '|-', '|-', '|+', '>', '|2', '| ', '| # c', '|-\r'),
+        deeper: fc.integer({ min: 0, max: 3 }),
+        lines: fc.array(
+          fc.tuple(
+            fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }),
+            fc.constantFrom('text', 'text', '# c', 'k: v', '- i', '', '', '   ', 'x y', '---'),
+          ),
+          { maxLength: 5 },
+        ),
+        after: fc.constantFrom('', '', '', '\n', '\n', '# c\n', '  # c\n', '\n\n', '   \n'),
+      }),
+      { minLength: 1, maxLength: 2 },
+    ),
+    fc.boolean(),
+    fc.boolean(),
+  )
+  .map(([entries, nested, crlf]) => {
+    const base = nested ? '  ' : '';
+    let out = nested ? 'root:\n' : '';
+    for (const e of entries) {
+      out += `${base}${e.key}: ${e.header}\n`;
+      for (const [extra, text] of e.lines) out += text === '' ? '\n' : `${base}${' '.repeat(1 + e.deeper + extra)}${text}\n`;
+      out += e.after;
+    }
+    return crlf ? out.replace(/\r?\n/g, '\r\n') : out;
+  });

@@ -25,6 +25,8 @@ test('the fast reader reads generated YAML exactly as yaml does, or leaves it to
   assert.ok(m.accepted > 0.6 * (m.accepted + m.bailed), `manifests read fast: ${m.accepted} of ${m.accepted + m.bailed}`);
   const w = counts.crlfManifestText;
   assert.ok(w.accepted > 0.3 * (w.accepted + w.bailed), `CRLF manifests read fast: ${w.accepted} of ${w.accepted + w.bailed}`);
+  const b = counts.blockScalarText;
+  assert.ok(b.accepted > 0.1 * (b.accepted + b.bailed), `block scalar texts read fast: ${b.accepted} of ${b.accepted + b.bailed}`);
   const e = counts.editedManifestText;
   assert.ok(e.accepted > 0.3 * (e.accepted + e.bailed), `edited manifests read fast: ${e.accepted} of ${e.accepted + e.bailed}`);
 });
@@ -61,7 +63,11 @@ test('the fast reader leaves what it does not handle to yaml', () => {
   for (const text of [
     'a: &x 1\nb: *x\n',
     'a: !!str 1\n',
-    'a: |\n  text\n',
+    'a: >\n  text\n',
+    'a: |+\n  text\n',
+    'a: |2\n  text\n',
+    'a: | # c\n  text\n',
+    'a: |\n  text\n  # inside is text\n # after is a comment\nb: 1\n',
     'a: "esc\\n"\n',
     'a: b\n  c\n',
     'a:\tb\n',

@@ -4,6 +4,7 @@ import { dedent, workspaceDiagnostics, type Seen } from '../helpers';
 import { createLanguageService } from '../../server/src/core/languageService';
 import { parseSeverityOverrides } from '../../server/src/core/diagnosticCodes';
 import { quickFixes, suppressionFixes } from '../../server/src/core/codeActions';
+import { fastParseChunk } from '../../server/src/core/fastYaml';
 
 const codes = (seen: Seen[] | undefined) => (seen ?? []).map((s) => `${s.code}@${s.text}`);
 
@@ -247,6 +248,29 @@ test('a document-wide comment above the first --- applies to the document after 
       .map((s) => `${s.document}:${s.code}`),
     ['0:schema-unknown-key', '1:ports-duplicate-name', '1:schema-unknown-key'],
   );
+});
+
+test('a kuma-lint-disable line inside a block scalar read by the fast reader is text, not a suppression', () => {
+  const text = dedent(`
+    type: MeshService
+    name: backend
+    mesh: default
+    labels:
+      note: |
+        # kuma-lint-disable
+        # kuma-lint-disable-next-line nope
+    spec:
+      selector:
+        dataplaneTags:
+          app: backend
+      ports:
+        - port: 80
+          targetPort: 8080
+          apProtocol: http
+  `);
+  // The document is in the fast reader's subset (a literal block scalar, no flow mapping).
+  assert.ok(fastParseChunk(text)?.blockScalars);
+  assert.deepEqual(codes(workspaceDiagnostics(text).get('test.yaml')), ['schema-unknown-key@apProtocol']);
 });
 
 test('a kuma-lint-disable line inside a block scalar is text, not a suppression', () => {

@@ -51,7 +51,7 @@ export interface ParsedDocument {
    * comments. Editing features that need comments or the `Document` use `doc`.
    */
   readonly contents: ParsedNode | null;
-  /** True when the fast reader read it: then it has no anchors, tags or block scalars. */
+  /** True when the fast reader read it and found no block scalar: then it has no anchors, tags or block scalars. */
   readonly plain: boolean;
   classification: Classification;
   /** The document as plain data (only computed for documents we check or index). */
@@ -92,6 +92,8 @@ interface TreeHolder {
   /** The fast reader's tree, when it could read the chunk (`fast` is then true). */
   light: FastDocument | undefined;
   fast: boolean;
+  /** Whether the fast reader found a block scalar (`plain` is then false). */
+  blockScalars: boolean;
   onReparse?: () => void;
 }
 
@@ -117,7 +119,7 @@ class Parsed implements ParsedDocument {
   }
 
   get plain(): boolean {
-    return this.holder.fast;
+    return this.holder.fast && !this.holder.blockScalars;
   }
 
   get contents(): ParsedNode | null {
@@ -140,7 +142,7 @@ export function parseChunk(text: string): ParsedDocument[] {
 export function parseChunkReleasable(text: string, onReparse?: () => void): ChunkParse {
   const light = fastParseChunk(text);
   if (light) {
-    const holder: TreeHolder = { text, trees: undefined, light, fast: true, onReparse };
+    const holder: TreeHolder = { text, trees: undefined, light, fast: true, blockScalars: light.blockScalars, onReparse };
     const classification = classify(light.contents);
     const r = light.contents.range;
     const pd = new Parsed(
@@ -161,7 +163,7 @@ export function parseChunkReleasable(text: string, onReparse?: () => void): Chun
     };
   }
   const trees = parseTrees(text);
-  const holder: TreeHolder = { text, trees, light: undefined, fast: false, onReparse };
+  const holder: TreeHolder = { text, trees, light: undefined, fast: false, blockScalars: true, onReparse };
   const documents = trees.map((doc, ordinal) => {
     const classification = classify(doc.contents);
     const r = doc.contents?.range ?? doc.range;

@@ -2,7 +2,8 @@ import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type ParsedNode, ty
 
 /**
  * A fast reader for the YAML that manifests are made of: block mappings and sequences, plain
- * and simply quoted scalars, `{}` / `[]`, comments and blank lines, one document per chunk.
+ * and simply quoted scalars, `{}`, one-line flow sequences of scalars, literal block scalars
+ * (`|`, `|-`), comments and blank lines, LF or CRLF line ends, one document per chunk.
  *
  * The `yaml` package spends most of a check's time lexing, building its concrete syntax tree
  * and composing documents; this reader goes from the text straight to the same node classes
@@ -12,8 +13,8 @@ import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type ParsedNode, ty
  * `spaceBefore`, the `Document`): the exact tree is still parsed by `yaml` when a feature asks
  * for it (see `ParsedDocument.doc`).
  *
- * Anything outside that subset (anchors, tags, block scalars, escapes, multi-line scalars,
- * flow collections with items, tabs, a lone CR, directives, syntax errors…) makes it return
+ * Anything outside that subset (anchors, tags, folded or kept block scalars, escapes,
+ * multi-line scalars, flow mappings, tabs, a lone CR, directives, syntax errors…) makes it return
  * `undefined`, and the caller parses the chunk with `yaml`. A differential test
  * (test/unit/fastYaml.test.ts) checks it against `yaml` on generated and real manifests.
  */
@@ -23,6 +24,8 @@ export interface FastDocument {
   contents: ParsedNode;
   /** The document as plain data (what `doc.toJS()` gives). */
   value: unknown;
+  /** Whether it holds a block scalar (`|`). */
+  blockScalars: boolean;
 }
 
 const CORE = new Document();
@@ -89,6 +92,8 @@ let lineComment = new Uint8Array(0);
 
 let src = '';
 let nLines = 0;
+/** Whether the document being read has a block scalar. */
+let sawBlockScalar = false;
 
 class Bail extends Error {}
 const BAIL = new Bail();
@@ -103,6 +108,7 @@ export function fastParseChunk(text: string): FastDocument | undefined {
   // CRLF line ends are read; a CR on its own (a line break in YAML too) is left to `yaml`.
   for (let cr = text.indexOf('\r'); cr >= 0; cr = text.indexOf('\r', cr + 2)) if (text.charCodeAt(cr + 1) !== 10) return undefined;
   src = text;
+  sawBlockScalar = false;
   try {
     return parse();
   } catch (e) {
@@ -192,12 +198,12 @@ function parse(): FastDocument | undefined {
   const r = isSeqItem(lineStart[l]) ? blockSeq(l, 0, 1) : blockMap(l, lineStart[l], 0, 1);
   if (r.next !== nLines) return undefined;
   // Whatever trails the root collection belongs to the document, not to it.
-  return { contents: r.node, value: r.value };
+  return { contents: r.node, value: r.value, blockScalars: sawBlockScalar };
 }
 
 /** The document of a chunk holding only `---` and blank lines: `yaml` reads a null there. */
 function emptyDocument(): FastDocument {
-  return { contents: emptyScalar(3), value: null };
+  return { contents: emptyScalar(3), value: null, blockScalars: false };
 }
 
 interface Block {
@@ -495,6 +501,7 @@ function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; 
   let node: ParsedNode;
   let value: unknown;
   let end: number; // end of the value's text
+  if (c === 124 /* | */) return blockLiteral(p, l, indent);
   if (c === 34 /* " */ || c === 39 /* ' */) {
     const q = quoted(p, eol, c);
     node = q.scalar as ParsedNode;
@@ -539,6 +546,55 @@ function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; 
   node.range = [p, end, after(l)];
   const next = absorbIndentedComments(node, l, indent);
   return { node, value, next };
+}
+
+/**
+ * A literal block scalar whose header (`|` or `|-`, nothing after it) is at `p` on line `l`,
+ * after a key or dash whose collection's items are at column `parent`: its lines are those
+ * indented deeper than `parent`, up to the first line indented less than the first one. Kept
+ * (`|+`), folded (`>`) and explicitly indented scalars, spaces past the indentation on an empty
+ * line, and a comment right after the scalar are left to `yaml`.
+ */
+function blockLiteral(p: number, l: number, parent: number): { node: ParsedNode; value: string; next: number } {
+  let h = p + 1;
+  const strip = src.charCodeAt(h) === 45; /* - */
+  if (strip) h++;
+  if (h !== lineEnd[l]) bail();
+  let indent = -1;
+  let first = -1;
+  let last = -1;
+  for (let k = l + 1; k < nLines; k++) {
+    if (lineIndent[k] < 0) {
+      // An empty line: its spaces must not reach past the indentation (they would be content).
+      const spaces = lineEnd[k] - lineStart[k];
+      if (indent >= 0 && spaces > indent) bail();
+      continue;
+    }
+    const spaces = lineIndent[k];
+    if (indent < 0) {
+      if (spaces <= parent) break;
+      indent = spaces;
+      first = k;
+    } else if (spaces < indent) break;
+    last = k;
+  }
+  if (last < 0) bail(); // an empty block scalar
+  for (let k = l + 1; k < first; k++) if (lineEnd[k] - lineStart[k] > indent) bail();
+  let value = '';
+  for (let k = l + 1; k <= last; k++) value += lineIndent[k] < 0 ? '\n' : `${src.slice(lineStart[k] + indent, lineEnd[k])}\n`;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if ((ch < 32 && ch !== 10) || ch === 0x85 || ch === 0x2028 || ch === 0x2029 || ch === 0xfeff) bail();
+  }
+  if (strip) value = value.slice(0, -1);
+  for (let k = last + 1; k < nLines && (lineIndent[k] < 0 || lineComment[k]); k++) if (lineComment[k]) bail();
+  const s = newScalar(value);
+  s.source = value;
+  s.type = 'BLOCK_LITERAL';
+  const end = after(last);
+  s.range = [p, end, end];
+  sawBlockScalar = true;
+  return { node: s as ParsedNode, value, next: last + 1 };
 }
 
 /**
