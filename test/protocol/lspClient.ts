@@ -91,6 +91,23 @@ export class LspClient {
     return { id, response };
   }
 
+  /**
+   * Sends a request and its `$/cancelRequest` in one write, so the server reads the cancellation
+   * before it can start the request (two writes may reach it one at a time).
+   */
+  sendCancelled<T>(method: string, params: unknown): Promise<T> {
+    const id = this.nextId++;
+    const response = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+    const frame = (msg: unknown) => {
+      const body = Buffer.from(JSON.stringify(msg));
+      return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]);
+    };
+    this.proc.stdin!.write(
+      Buffer.concat([frame({ jsonrpc: '2.0', id, method, params }), frame({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } })]),
+    );
+    return response;
+  }
+
   /** The server process's pid (to check it is gone). */
   get pid(): number | undefined {
     return this.proc.pid;
