@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { fileFactsOfText } from '../core/facts';
-import { createLanguageService, type Settings } from '../core/languageService';
+import { createLanguageService, type LanguageService, type Settings } from '../core/languageService';
 import type { IndexedFile } from '../lsp/workspaceFs';
 
 /**
@@ -10,16 +9,18 @@ import type { IndexedFile } from '../lsp/workspaceFs';
  * so parsing thousands of manifests runs on another core and never delays a request. Given
  * settings, it also runs each file's own checks on the same parse (`localAnalysis`), so that
  * opening a file the editor restores needs only the cross-file checks on the main thread.
- * Messages in: `{ uris, settings? }`; out: `{ results }` batches, then `{ done: true }`.
+ * Messages in: batches `{ files: { uri, path }[], settings? }`; out: `{ results }`, then
+ * `{ results, done: true }` when the batch is through (the server then sends the next one).
  */
-parentPort?.on('message', (msg: { uris: string[]; settings?: Settings }) => {
+let service: LanguageService | undefined;
+parentPort?.on('message', (msg: { files: { uri: string; path: string }[]; settings?: Settings }) => {
   // Each file is analysed once here: a small parse cache keeps the worker's heap small.
-  const service = msg.settings ? createLanguageService({ cacheSize: 64, treeBudget: 0 }) : undefined;
+  if (msg.settings) service ??= createLanguageService({ cacheSize: 64, treeBudget: 0 });
   let batch: IndexedFile[] = [];
-  for (const uri of msg.uris) {
+  for (const { uri, path } of msg.files) {
     try {
-      const text = fs.readFileSync(fileURLToPath(uri), 'utf8');
-      if (service) {
+      const text = fs.readFileSync(path, 'utf8');
+      if (msg.settings && service) {
         const local = service.localAnalysis(text, msg.settings);
         batch.push({ uri, text, facts: local.facts, fingerprint: local.fingerprint, local });
       } else batch.push({ uri, text, ...fileFactsOfText(text) });

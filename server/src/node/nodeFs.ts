@@ -39,10 +39,19 @@ export const nodeFs: WorkspaceFs = {
     if (!fs.existsSync(script)) return Promise.reject(new Error('no indexer worker'));
     // One worker per core (up to four): parsing is what indexing spends its time on.
     const workers = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(uris.length / 50)));
-    const parts = Array.from({ length: workers }, (_, k) => uris.filter((_u, i) => i % workers === k));
+    // Files go out in batches as workers finish the previous one, so that they all finish
+    // together however the work is spread; the paths are made here, while the workers start.
+    const BATCH = 40;
+    let next = 0;
+    const take = () => {
+      const files = uris.slice(next, next + BATCH).map((uri) => ({ uri, path: fileURLToPath(uri) }));
+      next += files.length;
+      return files;
+    };
     return Promise.all(
-      parts.map(
-        (part) =>
+      Array.from(
+        { length: workers },
+        () =>
           new Promise<void>((resolve, reject) => {
             // A worker's garbage is short-lived (each file's parse). V8's default young generation
             // grows to 32 MiB per thread; 10 MiB keeps the peak RSS of a 1,000-file workspace near
@@ -50,7 +59,10 @@ export const nodeFs: WorkspaceFs = {
             const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 10 } });
             worker.on('message', (m: { results: IndexedFile[]; done?: boolean }) => {
               for (const r of m.results) onResult(r);
-              if (m.done) {
+              if (!m.done) return;
+              const files = take();
+              if (files.length) worker.postMessage({ files, settings });
+              else {
                 void worker.terminate();
                 resolve();
               }
@@ -58,7 +70,7 @@ export const nodeFs: WorkspaceFs = {
             worker.on('error', reject);
             // A worker that dies without an error (out of memory) must not leave indexing waiting forever.
             worker.on('exit', (code) => reject(new Error(`indexer worker exited (code ${code})`)));
-            worker.postMessage({ uris: part, settings });
+            worker.postMessage({ files: take(), settings });
           }),
       ),
     ).then(() => undefined);
