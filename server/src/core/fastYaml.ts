@@ -206,12 +206,13 @@ function emptyDocument(): FastDocument {
   return { contents: emptyScalar(3), value: null, blockScalars: false };
 }
 
+/** A node read from the text (a collection or a value) and its plain data. */
 interface Block {
   node: ParsedNode;
   value: unknown;
-  /** The first line after the collection's last item: its trailing blank and comment lines follow. */
+  /** The first line after the node's own lines: the blank and comment lines after it start here. */
   gap: number;
-  /** The first line not consumed: a content line at a lower indent, or `nLines`. */
+  /** The first line not consumed (for a collection: a content line at a lower indent, or `nLines`). */
   next: number;
 }
 
@@ -277,50 +278,23 @@ function blockMap(l: number, at: number, indent: number, depth: number): Block {
     if (Object.prototype.hasOwnProperty.call(obj, name) || name === '__proto__') bail();
     let p = key.after; // just past the ':'
     const eol = lineEnd[l];
-    let value: ParsedNode;
-    let js: unknown;
-    let next: number; // the first line after the entry's value
-    let gap: number;
     while (p < eol && src.charCodeAt(p) === 32) p++;
+    let v: Block;
     if (p < eol && src.charCodeAt(p) !== 35 /* # */) {
       if (p === key.after) bail(); // `key:value` is a plain scalar, not an entry
-      const v = inlineValue(p, l, indent);
-      value = v.node;
-      js = v.value;
-      next = gap = v.next;
-    } else {
-      const hasComment = p < eol;
-      const c = nextContent(l + 1);
-      if (c < nLines && (lineIndent[c] > indent || (lineIndent[c] === indent && isSeqItem(lineStart[c] + indent)))) {
-        const b = blockValue(c, depth + 1);
-        value = b.node;
-        js = b.value;
-        gap = b.gap;
-        next = b.next;
-      } else {
-        // An empty value: a null scalar right after the ':' and the spaces after it.
-        if (hasComment) bail();
-        for (let g = l + 1; g < c; g++) if (lineComment[g]) bail();
-        value = emptyScalar(p);
-        js = null;
-        next = gap = l + 1 < nLines ? l + 1 : nLines;
-      }
-    }
-    map.items.push(newPair(k as ParsedNode, value));
-    obj[name] = js;
-    valueEnd = value.range[2];
+      v = inlineValue(p, l, indent);
+    } else v = valueBelow(l, p, indent, true, l + 1, depth);
+    map.items.push(newPair(k as ParsedNode, v.node));
+    obj[name] = v.value;
+    valueEnd = v.node.range[2];
     // The next entry, or the end of the mapping.
-    const c = nextContent(next);
+    const c = nextContent(v.next);
     if (c < nLines && lineIndent[c] === indent && !isSeqItem(lineStart[c] + indent)) {
       l = c;
       keyAt = lineStart[c] + indent;
       continue;
     }
-    if (c < nLines && lineIndent[c] > indent) bail();
-    const stays = gapStays(gap, c, indent);
-    const end = stays ? (c < nLines ? lineStart[c] + lineIndent[c] : src.length) : valueEnd;
-    map.range = [at, valueEnd, end];
-    return { node: map as ParsedNode, value: obj, gap: stays ? c : gap, next: c };
+    return close(map as ParsedNode, obj, at, valueEnd, v.gap, c, indent);
   }
 }
 
@@ -338,59 +312,54 @@ function blockSeq(l: number, indent: number, depth: number): Block {
     const eol = lineEnd[l];
     let p = dash + 1;
     while (p < eol && src.charCodeAt(p) === 32) p++;
-    let node: ParsedNode;
-    let js: unknown;
-    let next: number;
-    let gap: number;
+    let v: Block;
     if (p < eol && src.charCodeAt(p) !== 35 /* # */) {
       if (isSeqItem(p)) bail(); // `- - a`
-      const col = p - lineStart[l];
-      if (looksLikeKey(p, eol)) {
-        const b = blockMap(l, p, col, depth + 1);
-        node = b.node;
-        js = b.value;
-        gap = b.gap;
-        next = b.next;
-      } else {
-        const v = inlineValue(p, l, indent);
-        node = v.node;
-        js = v.value;
-        next = gap = v.next;
-      }
-    } else {
-      const hasComment = p < eol;
-      const c = nextContent(l + 1);
-      if (c < nLines && lineIndent[c] > indent) {
-        const b = blockValue(c, depth + 1);
-        node = b.node;
-        js = b.value;
-        gap = b.gap;
-        next = b.next;
-      } else {
-        // A comment around an empty item changes where `yaml` ends it: left to `yaml`.
-        if (hasComment) bail();
-        for (let g = lead; g < c; g++) if (lineComment[g]) bail();
-        node = emptyScalar(p);
-        js = null;
-        next = gap = l + 1 < nLines ? l + 1 : nLines;
-      }
-    }
-    seq.items.push(node);
-    arr.push(js);
-    valueEnd = node.range[2];
-    const c = nextContent(next);
+      v = looksLikeKey(p, eol) ? blockMap(l, p, p - lineStart[l], depth + 1) : inlineValue(p, l, indent);
+    } else v = valueBelow(l, p, indent, false, lead, depth);
+    seq.items.push(v.node);
+    arr.push(v.value);
+    valueEnd = v.node.range[2];
+    const c = nextContent(v.next);
     if (c < nLines && lineIndent[c] === indent && isSeqItem(lineStart[c] + indent)) {
-      lead = gap;
+      lead = v.gap;
       l = c;
       dash = lineStart[c] + indent;
       continue;
     }
-    if (c < nLines && lineIndent[c] > indent) bail();
-    const stays = gapStays(gap, c, indent);
-    const end = stays ? (c < nLines ? lineStart[c] + lineIndent[c] : src.length) : valueEnd;
-    seq.range = [at, valueEnd, end];
-    return { node: seq as ParsedNode, value: arr, gap: stays ? c : gap, next: c };
+    return close(seq as ParsedNode, arr, at, valueEnd, v.gap, c, indent);
   }
+}
+
+/**
+ * The value of a key or `- ` with nothing after it on line `l` but maybe a comment (`p`: where
+ * the line's text ends): a block collection below, or else an empty value (a null right after
+ * the `:` or `-` and its spaces). A sequence at the collection's own column is the value of a
+ * key (`key:\n- a`, `sameColumnSeq`) but not of a dash. A comment around an empty value (on
+ * the line, or from line `from` on) changes where `yaml` ends it: left to `yaml`.
+ */
+function valueBelow(l: number, p: number, indent: number, sameColumnSeq: boolean, from: number, depth: number): Block {
+  const c = nextContent(l + 1);
+  if (c < nLines && (lineIndent[c] > indent || (sameColumnSeq && lineIndent[c] === indent && isSeqItem(lineStart[c] + indent)))) {
+    return blockValue(c, depth + 1);
+  }
+  if (p < lineEnd[l]) bail();
+  for (let g = from; g < c; g++) if (lineComment[g]) bail();
+  const next = l + 1 < nLines ? l + 1 : nLines;
+  return { node: emptyScalar(p), value: null, gap: next, next };
+}
+
+/**
+ * Ends a collection whose last item's value ends at `valueEnd`, before content line `c` (or the
+ * text's end): the blank and comment lines from `gap` stay in its range or move out to its
+ * parent as `yaml`'s parser decides (see `gapStays`).
+ */
+function close(node: ParsedNode, value: unknown, at: number, valueEnd: number, gap: number, c: number, indent: number): Block {
+  if (c < nLines && lineIndent[c] > indent) bail();
+  const stays = gapStays(gap, c, indent);
+  const end = stays ? (c < nLines ? lineStart[c] + lineIndent[c] : src.length) : valueEnd;
+  node.range = [at, valueEnd, end];
+  return { node, value, gap: stays ? c : gap, next: c };
 }
 
 /** A block collection starting on content line `c`. */
@@ -495,7 +464,7 @@ function plainStart(c: number, at: number): boolean {
  * A value that starts on line `l` at `p` after a key or `- `: a scalar or an empty flow
  * collection, ending on that line. `indent` is the column of the collection's items.
  */
-function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; value: unknown; next: number } {
+function inlineValue(p: number, l: number, indent: number): Block {
   const eol = lineEnd[l];
   const c = src.charCodeAt(p);
   let node: ParsedNode;
@@ -545,7 +514,7 @@ function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; 
   if (i < eol && (src.charCodeAt(i) !== 35 /* # */ || i === end)) bail();
   node.range = [p, end, after(l)];
   const next = absorbIndentedComments(node, l, indent);
-  return { node, value, next };
+  return { node, value, gap: next, next };
 }
 
 /**
@@ -555,7 +524,7 @@ function inlineValue(p: number, l: number, indent: number): { node: ParsedNode; 
  * (`|+`), folded (`>`) and explicitly indented scalars, spaces past the indentation on an empty
  * line, and a comment right after the scalar are left to `yaml`.
  */
-function blockLiteral(p: number, l: number, parent: number): { node: ParsedNode; value: string; next: number } {
+function blockLiteral(p: number, l: number, parent: number): Block {
   let h = p + 1;
   const strip = src.charCodeAt(h) === 45; /* - */
   if (strip) h++;
@@ -594,7 +563,7 @@ function blockLiteral(p: number, l: number, parent: number): { node: ParsedNode;
   const end = after(last);
   s.range = [p, end, end];
   sawBlockScalar = true;
-  return { node: s as ParsedNode, value, next: last + 1 };
+  return { node: s as ParsedNode, value, gap: last + 1, next: last + 1 };
 }
 
 /**
