@@ -250,45 +250,29 @@ test('a document-wide comment above the first --- applies to the document after 
   );
 });
 
-test('a kuma-lint-disable line inside a block scalar read by the fast reader is text, not a suppression', () => {
-  const text = dedent(`
-    type: MeshService
-    name: backend
-    mesh: default
-    labels:
-      note: |
-        # kuma-lint-disable
-        # kuma-lint-disable-next-line nope
-    spec:
-      selector:
-        dataplaneTags:
-          app: backend
-      ports:
-        - port: 80
-          targetPort: 8080
-          apProtocol: http
-  `);
-  // The document is in the fast reader's subset (a literal block scalar, no flow mapping).
-  assert.ok(fastParseChunk(text)?.blockScalars);
-  assert.deepEqual(codes(workspaceDiagnostics(text).get('test.yaml')), ['schema-unknown-key@apProtocol']);
-});
-
-test('a kuma-lint-disable line inside a block scalar is text, not a suppression', () => {
-  const text = dedent(`
-    type: MeshService
-    name: backend
-    mesh: default
-    labels:
-      note: |
-        # kuma-lint-disable
-        # kuma-lint-disable-next-line nope
-    spec:
-      selector:
-        dataplaneTags: {app: backend}
-      ports:
-        - port: 80
-          targetPort: 8080
-          apProtocol: http
-  `);
-  assert.deepEqual(codes(workspaceDiagnostics(text).get('test.yaml')), ['schema-unknown-key@apProtocol']);
+test('a kuma-lint-disable line inside a block scalar is text, not a suppression (fast reader and yaml)', () => {
+  // With a block selector the fast reader reads the document; a flow mapping leaves it to yaml.
+  for (const [selector, fast] of [
+    ['dataplaneTags:\n            app: backend', true],
+    ['dataplaneTags: {app: backend}', false],
+  ] as const) {
+    const text = dedent(`
+      type: MeshService
+      name: backend
+      mesh: default
+      labels:
+        note: |
+          # kuma-lint-disable
+          # kuma-lint-disable-next-line nope
+      spec:
+        selector:
+          ${selector}
+        ports:
+          - port: 80
+            targetPort: 8080
+            apProtocol: http
+    `);
+    assert.equal(fastParseChunk(text)?.blockScalars ?? false, fast, selector);
+    assert.deepEqual(codes(workspaceDiagnostics(text).get('test.yaml')), ['schema-unknown-key@apProtocol'], selector);
+  }
 });
