@@ -14,6 +14,8 @@ import {
   ReadFileRequest,
   ServerCommands,
   type ConvertCommandResult,
+  type ConvertPlanFile,
+  type ConvertReview,
   type FileInfoResult,
   type ListYamlFilesParams,
   type ReadFileParams,
@@ -73,10 +75,15 @@ export async function activateClient(
             : result;
         },
       },
-      // VS Code pulls diagnostics when the server offers it; the server also pushes them for
-      // clients that cannot pull. Keep one copy so the Problems panel shows each problem once.
+      // VS Code pulls the diagnostics of open files when the server offers it; the server also
+      // pushes them (for clients that cannot pull), and pushes those of files not open
+      // (kuma.diagnostics.scope). Keep one copy so the Problems panel shows each problem once:
+      // a push for a file that is open only clears what was pushed while it was closed.
       handleDiagnostics: (uri, diagnostics, next) => {
-        if (!client?.initializeResult?.capabilities.diagnosticProvider) next(uri, diagnostics);
+        const pulled =
+          !!client?.initializeResult?.capabilities.diagnosticProvider &&
+          vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+        next(uri, pulled ? [] : diagnostics);
       },
     },
   };
@@ -152,10 +159,30 @@ export async function activateClient(
           return;
         }
         const output = vscode.workspace.getConfiguration('kuma').get<string>('convert.output', 'beside');
-        const result = await client?.sendRequest<ConvertCommandResult>('workspace/executeCommand', {
-          command: serverCommand,
-          arguments: [scope === 'file' ? editor!.document.uri.toString() : null, output],
-        });
+        const run = (review?: ConvertReview) =>
+          client?.sendRequest<ConvertCommandResult>('workspace/executeCommand', {
+            command: serverCommand,
+            arguments: [scope === 'file' ? editor!.document.uri.toString() : null, output, ...(review ? [review] : [])],
+          });
+        let result: ConvertCommandResult | undefined;
+        if (scope === 'workspace') {
+          // Review first: every file that would change, all picked; the user unticks what they
+          // do not want, and the rest is applied as one edit (one undo).
+          const plan = await run({ plan: true });
+          if (!plan) return;
+          if (!plan.plan?.length) {
+            void vscode.window.showInformationMessage(plan.message);
+            return;
+          }
+          const picked = await vscode.window.showQuickPick(planItems(plan.plan), {
+            canPickMany: true,
+            title: plan.message,
+            placeHolder: 'The files to change: untick those to leave as they are, then press Enter (Escape cancels)',
+            ignoreFocusOut: true,
+          });
+          if (!picked?.length) return;
+          result = await run({ only: picked.map((p) => p.uri) });
+        } else result = await run();
         if (!result) return;
         if (result.content !== undefined) {
           const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: result.content });
@@ -168,6 +195,14 @@ export async function activateClient(
     );
   }
   return client;
+}
+
+/** Quick-pick items of a workspace command's plan: one per file, all picked, with what it gets. */
+function planItems(plan: ConvertPlanFile[]): (vscode.QuickPickItem & { uri: string })[] {
+  return plan.map((f) => {
+    const uri = vscode.Uri.parse(f.uri);
+    return { uri: f.uri, label: vscode.workspace.asRelativePath(uri), description: f.summary, picked: true };
+  });
 }
 
 /**

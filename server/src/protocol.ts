@@ -22,9 +22,25 @@ export interface FileInfoResult {
 export type ConvertOutput = 'beside' | 'newFile' | 'untitled';
 
 /**
+ * How a workspace-wide command is reviewed (third argument): `plan` computes what would change,
+ * file by file, without applying anything; `only` applies the change to these files alone, as
+ * the user picked them from the plan, in one edit without asking again.
+ */
+export interface ConvertReview {
+  plan?: boolean;
+  only?: string[];
+}
+
+/** One file of a plan: what the command would do to it, in a few words ("2 MeshServices"). */
+export interface ConvertPlanFile {
+  uri: string;
+  summary: string;
+}
+
+/**
  * Commands the server executes (`workspace/executeCommand`). Arguments: the file URI (or null
- * for the whole workspace) and, for the generators, the output mode. The result is
- * `ConvertCommandResult`.
+ * for the whole workspace), for the generators the output mode, and for workspace-wide commands
+ * optionally a `ConvertReview`. The result is `ConvertCommandResult`.
  */
 export const ServerCommands = {
   convertServices: 'kuma.server.convertServices',
@@ -44,6 +60,8 @@ export interface ConvertCommandResult {
   content?: string;
   /** Lines explaining what was skipped or not verified. */
   details: string[];
+  /** With `review.plan`: the files that would change (nothing was applied). */
+  plan?: ConvertPlanFile[];
 }
 
 /**

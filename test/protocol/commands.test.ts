@@ -89,3 +89,45 @@ test('palette commands over executeCommand: one file, the workspace with review 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('workspace commands reviewed first: a plan of the files that would change, then one edit of the files the user kept', async () => {
+  const { c, dir, edits, a, b } = await session({ workspace: { workspaceEdit: { documentChanges: true, changeAnnotationSupport: {} } } });
+  try {
+    type Result = { message: string; plan?: { uri: string; summary: string }[] };
+    const plan = await c.request<Result>('workspace/executeCommand', {
+      command: 'kuma.server.convertServices',
+      arguments: [null, 'beside', { plan: true }],
+    });
+    assert.equal(plan.message, 'Convert Services to MeshServices: 2 files to change.');
+    assert.deepEqual(plan.plan!.map((f) => [path.basename(new URL(f.uri).pathname), f.summary]).sort(), [
+      ['a.yaml', '1 MeshService'],
+      ['b.yaml', '1 MeshService'],
+    ]);
+    assert.equal(edits.length, 0, 'a plan applies nothing');
+
+    // The user unticked b.yaml: a.yaml alone changes, applied as it is (no confirmation asked
+    // again, which VS Code would show with every change unticked), as a refactoring.
+    const done = await c.request<Result>('workspace/executeCommand', {
+      command: 'kuma.server.convertServices',
+      arguments: [null, 'beside', { only: [a] }],
+    });
+    assert.match(done.message, /changed 1 file/);
+    assert.equal(edits.length, 1);
+    const applied = edits[0] as Edit & { metadata?: { isRefactoring?: boolean } };
+    assert.deepEqual(Object.keys(applied.edit.changes ?? {}), [a]);
+    assert.equal(applied.edit.changeAnnotations, undefined);
+    assert.equal(applied.metadata?.isRefactoring, true);
+    assert.match(applied.edit.changes![a][0].newText, /kind: MeshService\nmetadata:\n {2}name: web\n/);
+    assert.ok(!(b in (applied.edit.changes ?? {})));
+
+    const migrate = await c.request<Result>('workspace/executeCommand', {
+      command: 'kuma.server.migrateSelectors',
+      arguments: [null, 'beside', { plan: true }],
+    });
+    assert.deepEqual(migrate.plan, []);
+    assert.equal(migrate.message, 'Migrate dataplaneTags to dataplaneLabels: nothing to change.');
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -41,12 +41,14 @@ import { schemaCompletions } from '../core/schemaCompletion';
 import { schemaHover } from '../core/hover';
 import { documentSymbols } from '../core/symbols';
 import { isKumaVersion, normalizeKumaVersion } from '../core/versions';
-import type { OffsetRange } from '../core/types';
+import type { KumaDiagnostic, OffsetRange } from '../core/types';
 import {
   FileInfoRequest,
   ServerCommands,
   type ConvertCommandResult,
   type ConvertOutput,
+  type ConvertPlanFile,
+  type ConvertReview,
   type FileInfoParams,
   type FileInfoResult,
 } from '../protocol';
@@ -75,9 +77,17 @@ spec:
       appProtocol: http
 `;
 
+/** Whose problems the server reports (setting `kuma.diagnostics.scope`). */
+export type DiagnosticsScope = 'workspace' | 'openFiles';
+
 /** Settings of the server: the core's plus which files the workspace index skips. */
 export interface ServerSettings extends Settings {
   filesExclude: string[];
+  /**
+   * Whose problems are reported: every indexed file (`workspace`, the default: files not open are
+   * pushed) or the open files only (`openFiles`).
+   */
+  diagnosticsScope: DiagnosticsScope;
   /** Why parts of the settings were ignored, for the output channel. */
   problems?: string[];
 }
@@ -94,6 +104,10 @@ export function readSettings(raw: unknown): ServerSettings {
   const exclude = files && Array.isArray(files.exclude) ? files.exclude.filter((x): x is string => typeof x === 'string') : [];
   const diagnostics = kuma.diagnostics as Record<string, unknown> | undefined;
   const { overrides, problems } = parseSeverityOverrides(diagnostics?.severity);
+  const scope = diagnostics?.scope;
+  const said = problems.map((p) => `kuma.diagnostics.severity: ${p}`);
+  if (scope !== undefined && scope !== 'workspace' && scope !== 'openFiles')
+    said.push(`kuma.diagnostics.scope: ${JSON.stringify(scope)} is neither "workspace" nor "openFiles"; using "workspace"`);
   // `kuma.validate.yamlSyntax`: `off` leaves YAML syntax errors to another YAML extension (the
   // VS Code client resolves `auto` before it gets here; other editors get `on`).
   const yamlSyntax = typeof validate === 'object' && validate !== null ? validate.yamlSyntax : undefined;
@@ -103,8 +117,9 @@ export function readSettings(raw: unknown): ServerSettings {
     kumaVersion: version ?? DEFAULT_SETTINGS.kumaVersion,
     validate: typeof enable === 'boolean' ? enable : DEFAULT_SETTINGS.validate,
     filesExclude: exclude,
+    diagnosticsScope: scope === 'openFiles' ? 'openFiles' : 'workspace',
     ...(Object.keys(severity).length ? { severity } : {}),
-    ...(problems.length ? { problems: problems.map((p) => `kuma.diagnostics.severity: ${p}`) } : {}),
+    ...(said.length ? { problems: said } : {}),
   };
 }
 
@@ -132,11 +147,12 @@ export interface ServerOptions {
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const service = createLanguageService();
-  let settings: ServerSettings = { ...DEFAULT_SETTINGS, filesExclude: [] };
+  let settings: ServerSettings = { ...DEFAULT_SETTINGS, filesExclude: [], diagnosticsScope: 'workspace' };
   let editorExclude: string[] = [];
   let configurationSupport = false;
   let pullSupport = false;
   let refreshSupport = false;
+  let inlayRefreshSupport = false;
   let watchRegistration = false;
   let progressSupport = false;
   let annotationSupport = false;
@@ -253,15 +269,111 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     );
   }
 
-  /** Re-checks open documents (all, or all but one) after settings or workspace facts changed. */
+  /**
+   * Re-checks open documents (all, or all but one) after settings or workspace facts changed,
+   * asks the client to refresh what it pulled or shows from them (diagnostics, inlay hints), and
+   * schedules the files that are not open.
+   */
   function revalidateOpen(except?: string) {
     // After the edited file's own diagnostics have gone out: the user is looking at that file.
     const others = guard('revalidate', undefined, () => {
       for (const doc of documents.all()) if (doc.uri !== except) schedule(doc.uri);
       if (pullSupport && refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
+      // "selects N Dataplanes" and the "→ port" hints read the index: a restored tab that asked
+      // before the index was ready would keep showing what it got then.
+      if (inlayRefreshSupport) void connection.languages.inlayHint.refresh().catch(() => undefined);
     });
     if (except) setTimeout(others, 30);
     else others();
+    // While the user types, the files not open wait until the typing pauses.
+    markClosed(undefined, except ? 250 : 0);
+  }
+
+  /**
+   * The problems of files that are not open (`kuma.diagnostics.scope: workspace`), pushed in the
+   * background, a time slice at a time, once the index is ready and whenever a change may alter
+   * them. `closedSent` holds a digest of what each file was last sent, so a pass sends only what
+   * changed, and a file whose problems went away (or that was opened) gets an empty list once.
+   */
+  const closedSent = new Map<string, string>();
+  const closedDirty = new Set<string>();
+  let closedAll = false;
+  let closedTimer: ReturnType<typeof setTimeout> | undefined;
+  let closedRunning = false;
+  /** Set once the first indexing is through: until then the index does not know the closed files. */
+  let indexDone = false;
+
+  /** Schedules the given closed files (undefined: all of them) for a pass after `delay` ms. */
+  function markClosed(uris: string[] | undefined, delay = 0) {
+    if (!indexDone) return;
+    if (uris) for (const u of uris) closedDirty.add(u);
+    else closedAll = true;
+    if (closedTimer) clearTimeout(closedTimer);
+    closedTimer = setTimeout(() => {
+      closedTimer = undefined;
+      void publishClosed().catch((err) => logFailure('problems of files not open', err));
+    }, delay);
+  }
+
+  async function publishClosed() {
+    // A pass already running takes what was marked meanwhile when it finishes its list.
+    if (closedRunning) return;
+    closedRunning = true;
+    try {
+      while (closedAll || closedDirty.size > 0) {
+        const all = closedAll;
+        const started = Date.now();
+        const todo = all ? [...new Set([...service.uris(), ...closedSent.keys()])] : [...closedDirty];
+        closedAll = false;
+        closedDirty.clear();
+        let slice = Date.now();
+        let checked = 0;
+        for (const uri of todo) {
+          // Marked "all" again meanwhile (settings, facts): start over with the new state.
+          if (closedAll) break;
+          if (Date.now() - slice > 8) {
+            await new Promise((r) => setImmediate(r));
+            slice = Date.now();
+          }
+          publishClosedFile(uri);
+          checked++;
+        }
+        if (all && checked === todo.length)
+          connection.console.info(
+            `kuma: reported the problems of files not open: ${closedSent.size} of ${checked} files have some (${Date.now() - started} ms)`,
+          );
+      }
+    } finally {
+      closedRunning = false;
+    }
+  }
+
+  /**
+   * Pushes the problems of one file that is not open, when they differ from what it was last
+   * sent (`force`: send them anyway, e.g. on close, replacing what the open file showed).
+   */
+  function publishClosedFile(uri: string, force = false) {
+    // An open file's own checks (pushed or pulled) cover it.
+    if (documents.get(uri)) {
+      closedSent.delete(uri);
+      return;
+    }
+    const text = settings.validate && settings.diagnosticsScope === 'workspace' ? service.getText(uri) : undefined;
+    let diagnostics: KumaDiagnostic[] = [];
+    if (text !== undefined) {
+      const pre = preChecked.get(uri);
+      diagnostics =
+        pre && pre.text === text && pre.settings === settings
+          ? service.diagnoseLocal(uri, text, pre.local, settings)
+          : service.diagnose(uri, text, settings).diagnostics;
+    }
+    const key = diagnostics.length ? digest(JSON.stringify(diagnostics)) : '';
+    if (!force && key === (closedSent.get(uri) ?? '')) return;
+    if (key) closedSent.set(uri, key);
+    else closedSent.delete(uri);
+    // A closed file's line starts are needed once per change: not kept.
+    const items = diagnostics.length ? toLspDiagnostics(uri, new LineIndex(text!), diagnostics, rangeIn) : [];
+    void connection.sendDiagnostics({ uri, diagnostics: items });
   }
 
   function excluded(): (rel: string) => boolean {
@@ -365,7 +477,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         await new Promise((r) => setImmediate(r));
       }
       connection.console.info(`kuma: indexed ${count} YAML files in ${Date.now() - started} ms`);
-      if (changed) revalidateOpen();
+      indexDone = true;
+      // Even when no fact changed: hints and pulled diagnostics asked for meanwhile are refreshed.
+      if (changed || documents.all().length) revalidateOpen();
+      else markClosed(undefined);
     } finally {
       progress?.done();
     }
@@ -381,6 +496,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
     }
     if (service.setFile(uri, text, 'disk')) revalidateOpen();
+    markClosed([uri]);
   });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -388,6 +504,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     configurationSupport = !!caps.workspace?.configuration;
     pullSupport = !!caps.textDocument?.diagnostic;
     refreshSupport = !!caps.workspace?.diagnostics?.refreshSupport;
+    inlayRefreshSupport = !!caps.workspace?.inlayHint?.refreshSupport;
     watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     progressSupport = !!caps.window?.workDoneProgress;
     annotationSupport = !!caps.workspace?.workspaceEdit?.changeAnnotationSupport;
@@ -471,7 +588,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     const uri = typeof args[0] === 'string' ? args[0] : undefined;
     const output = (typeof args[1] === 'string' ? args[1] : 'beside') as ConvertOutput;
-    const uris = uri ? [uri] : service.uris();
+    const review = readReview(args[2]);
+    const known = new Set(service.uris());
+    const uris = uri ? [uri] : review.only ? review.only.filter((u) => known.has(u)) : [...known];
     const progress = !uri && progressSupport ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     const label = {
       [ServerCommands.convertServices]: 'Convert Services to MeshServices',
@@ -484,7 +603,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!label) return { message: `Unknown command ${command}.`, details: [] };
     progress?.begin(`Kuma: ${label}`, 0, undefined, true);
     try {
-      return await convertFiles(command, label, uri, uris, output, progress, work);
+      return await convertFiles(command, label, uri, uris, output, review, progress, work);
     } catch (err) {
       // The Cancel button of the progress notification: say so (a cancelled request is answered RequestCancelled).
       if (err instanceof Cancelled && !work.cancelled) return { message: `${label}: cancelled, nothing changed.`, details: [] };
@@ -500,6 +619,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     uri: string | undefined,
     uris: string[],
     output: ConvertOutput,
+    review: ConvertReview,
     progress: WorkDoneProgressServerReporter | undefined,
     request: Work,
   ): Promise<ConvertCommandResult> {
@@ -508,6 +628,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const changes: Record<string, { range: ReturnType<typeof rangeIn>; newText: string }[]> = {};
     const details: string[] = [];
     const generatedYaml: string[] = [];
+    /** What each file would get, in words, for the review (`review.plan`). */
+    const planned: ConvertPlanFile[] = [];
     let done = 0;
     for (const u of uris) {
       const text = textOf(u);
@@ -521,6 +643,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         details.push(...r.details.map((d) => `${shortName(u)}: ${d}`));
         generatedYaml.push(...r.yamls);
         if (output === 'beside') edits = r.edits;
+        if (r.yamls.length) planned.push({ uri: u, summary: `${r.yamls.length} MeshService${r.yamls.length === 1 ? '' : 's'}` });
       } else {
         const what =
           command === ServerCommands.toUniversal
@@ -533,11 +656,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         const r = rewriteFile(service, text, settings, what);
         details.push(...r.details.map((d) => `${shortName(u)}: ${d}`));
         edits = r.edits;
+        if (edits.length) planned.push({ uri: u, summary: `${edits.length} change${edits.length === 1 ? '' : 's'}` });
       }
       if (edits.length) changes[u] = edits.map((e) => ({ range: rangeIn(u, e.range), newText: e.newText }));
     }
     // Nothing is applied once the request is cancelled.
     work.check();
+    if (review.plan) {
+      const n = planned.length;
+      return {
+        message: n ? `${label}: ${n} file${n === 1 ? '' : 's'} to change.` : `${label}: nothing to change.`,
+        details,
+        plan: planned,
+      };
+    }
     const generating = command === ServerCommands.convertServices || command === ServerCommands.generateFromDataplanes;
     if (generating && output !== 'beside') {
       if (generatedYaml.length === 0) return { message: `${label}: nothing to generate.`, details };
@@ -569,7 +701,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     const files = Object.keys(changes).length;
     if (files === 0) return { message: `${label}: nothing to change.`, details };
-    const annotate = !uri && annotationSupport;
+    // The user reviewed the files (review.only): one edit, applied as it is. Otherwise a client
+    // that knows change annotations shows a workspace-wide edit for confirmation first.
+    const annotate = !uri && !review.only && annotationSupport;
     const edit = annotate
       ? {
           changeAnnotations: { kuma: { label, needsConfirmation: true, description: `${files} file(s) changed by Kuma` } },
@@ -579,10 +713,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           })),
         }
       : { changes };
-    const applied = await connection.workspace.applyEdit({ label: `Kuma: ${label}`, edit });
+    // A refactoring: VS Code saves the files it changes (files.refactoring.autoSave), so closed
+    // files are written to disk rather than left open and unsaved.
+    const applied = await connection.workspace.applyEdit({ label: `Kuma: ${label}`, edit, metadata: { isRefactoring: !uri } });
     return {
       message: applied.applied ? `${label}: changed ${files} file(s).` : `${label}: not applied (${applied.failureReason ?? 'declined'}).`,
       details,
+    };
+  }
+
+  function readReview(raw: unknown): ConvertReview {
+    const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    return {
+      ...(r.plan === true ? { plan: true } : {}),
+      ...(Array.isArray(r.only) ? { only: r.only.filter((u): u is string => typeof u === 'string') } : {}),
     };
   }
 
@@ -591,6 +735,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   const onOpenOrChange = guard('document change', undefined, (doc: TextDocument) => {
+    // The open file's own diagnostics replace what it was sent while closed.
+    closedSent.delete(doc.uri);
     const factsChanged = service.setFile(doc.uri, doc.getText(), 'open');
     schedule(doc.uri);
     if (factsChanged) revalidateOpen(doc.uri);
@@ -604,7 +750,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       pending.delete(e.document.uri);
       lineIndexes.delete(e.document.uri);
       if (service.setFile(e.document.uri, undefined, 'open')) revalidateOpen();
-      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      // Closed, the file shows the problems of its text on disk (kuma.diagnostics.scope), or none.
+      if (indexDone) publishClosedFile(e.document.uri, true);
+      else void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     }),
   );
 
