@@ -21,6 +21,8 @@ export class LspSession {
     this.nextId = 1;
     this.pending = new Map();
     this.diagWaiters = new Map();
+    /** The last diagnostics published per URI. */
+    this.published = new Map();
     this.logWaiters = [];
     this.logs = [];
     this.stderr = '';
@@ -53,6 +55,7 @@ export class LspSession {
       const result = msg.method === 'workspace/configuration' ? msg.params.items.map((it) => this.configuration(it.section) ?? null) : null;
       this.write({ jsonrpc: '2.0', id: msg.id, result });
     } else if (msg.method === 'textDocument/publishDiagnostics') {
+      this.published.set(msg.params.uri, msg.params.diagnostics);
       const ws = this.diagWaiters.get(msg.params.uri);
       if (!ws) return;
       // Results for an older version of the document are not what the user waits for.

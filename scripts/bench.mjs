@@ -89,7 +89,9 @@ const SERVERS = {
   ours: {
     label: 'kuma-language-server',
     command: [process.execPath, server, '--stdio'],
-    configuration: (section) => (section === 'kuma' ? { version: '2.14' } : section === 'files.exclude' ? {} : null),
+    // The open-files scenario measures open files alone; `closedRun` measures the default scope.
+    configuration: (section) =>
+      section === 'kuma' ? { version: '2.14', diagnostics: { scope: 'openFiles' } } : section === 'files.exclude' ? {} : null,
     indexes: true,
   },
 };
@@ -219,6 +221,29 @@ async function workspaceRun(s, rec) {
   await session.stop();
 }
 
+/**
+ * One process with the 1,000-file folder as its root and `kuma.diagnostics.scope: workspace` (the
+ * default): nothing is opened; the server indexes and pushes the problems of every file.
+ */
+async function closedRun(s, rec) {
+  const session = new LspSession(s.command, (section) =>
+    section === 'kuma' ? { version: '2.14' } : section === 'files.exclude' ? {} : null,
+  );
+  const reported = session.nextLog(/reported the problems of files not open: (\d+) of (\d+) files/);
+  await session.initialize(pathToFileURL(workload.workspace.dir).href);
+  const tInitialized = now();
+  const r = await reported;
+  if (Number(r.match[2]) !== wsFiles.length) throw new Error(`the server reported on ${r.match[2]} files, not ${wsFiles.length}`);
+  rec.closedReported.push(r.t - tInitialized);
+  rec.closedFound = wsFiles.reduce((acc, f) => add(acc, coverage(f, session.published.get(f.uri) ?? [])), {
+    faults: 0,
+    found: 0,
+    diagnostics: 0,
+  });
+  rec.closedRss.push(session.peakRssMiB());
+  await session.stop();
+}
+
 const labels = (r) => (Array.isArray(r) ? r : (r?.items ?? [])).map((x) => x.label);
 /** How many injected faults got a diagnostic inside their document. */
 function coverage(file, diagnostics) {
@@ -252,6 +277,8 @@ for (const [key, s] of Object.entries(SERVERS)) {
     wsCompl: [],
     wsHover: [],
     wsRss: [],
+    closedReported: [],
+    closedRss: [],
   };
   for (let i = 0; i < reps; i++) {
     log(`${s.label}: single files, process ${i + 1}/${reps}`);
@@ -260,6 +287,10 @@ for (const [key, s] of Object.entries(SERVERS)) {
   for (let i = 0; i < wsReps; i++) {
     log(`${s.label}: workspace, process ${i + 1}/${wsReps}`);
     await workspaceRun(s, rec);
+  }
+  for (let i = 0; s.indexes && i < wsReps; i++) {
+    log(`${s.label}: workspace, problems of files not open, process ${i + 1}/${wsReps}`);
+    await closedRun(s, rec);
   }
   results[key] = rec;
 }
@@ -358,6 +389,13 @@ row('workspace: indexed (from initialized) + all diagnosed', iad, undefined, [
   `≤ 1.2 × floor (${fmt(1.2 * floor.workspace.median)} ms)${cpuRatio(ours.openAllCpu, floorCpu.workspace, 'open-all CPU')}`,
   le(iad, 1.2 * floor.workspace.median),
 ]);
+const closed = S(ours.closedReported);
+row(
+  'workspace, kuma.diagnostics.scope workspace: indexed (from initialized) + problems of every file pushed, none open',
+  closed,
+  undefined,
+  [`≤ 1.2 × "indexed + all diagnosed" (${fmt(1.2 * (iad?.median ?? NaN))} ms)`, le(closed, 1.2 * (iad?.median ?? NaN))],
+);
 const wsCompl = S(ours.wsCompl);
 row('workspace: completion (targetPort, appProtocol)', wsCompl, S(peer?.wsCompl), ['p95 ≤ 5 ms', le(wsCompl, 5, 'p95')]);
 const wsHover = S(ours.wsHover);
@@ -408,7 +446,7 @@ console.log(cpuLine('workspace: whole process (start, index, open all)', ours.ws
 
 const f = ours.found;
 console.log(
-  `\nFaults found (injected fault with a diagnostic in its document): ours 2,000-doc ${f[2000].found}/${f[2000].faults} (${f[2000].diagnostics} diagnostics), workspace ${ours.wsFound.found}/${ours.wsFound.faults} (${ours.wsFound.diagnostics})` +
+  `\nFaults found (injected fault with a diagnostic in its document): ours 2,000-doc ${f[2000].found}/${f[2000].faults} (${f[2000].diagnostics} diagnostics), workspace ${ours.wsFound.found}/${ours.wsFound.faults} (${ours.wsFound.diagnostics}), workspace never opened (scope workspace) ${ours.closedFound.found}/${ours.closedFound.faults} (${ours.closedFound.diagnostics})` +
     (withPeer
       ? `; peer 2,000-doc ${peer.found[2000].found}/${peer.found[2000].faults} (${peer.found[2000].diagnostics}), workspace ${peer.wsFound.found}/${peer.wsFound.faults} (${peer.wsFound.diagnostics})`
       : ''),

@@ -166,6 +166,24 @@ metadata:
 data:
   LOG_LEVEL: "debug"
 EOF
+# A second file with a Service for the workspace conversion (ui.mjs): VS Code saves a refactoring
+# that changes more than one file.
+cat >"$WORK/ws/shop.yaml" <<'EOF'
+apiVersion: v1
+kind: Service
+metadata:
+  name: cart
+  namespace: shop
+  labels:
+    kuma.io/mesh: default
+spec:
+  selector:
+    app: cart
+  ports:
+    - name: http
+      port: 8080
+      appProtocol: http
+EOF
 cat >"$WORK/ws/k8s-ms.yaml" <<'EOF'
 apiVersion: kuma.io/v1alpha1
 kind: MeshService

@@ -94,6 +94,14 @@ async function problems() {
   return markers;
 }
 
+// The Problems panel renders only the rows in view: steps about one file filter the panel to it
+// (a glob on the file's path), as a user would in a workspace whose every file is reported.
+const problemsFilter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+async function filterProblems(glob) {
+  await problemsFilter.fill(glob);
+  await sleep(800); // the filter applies after a short delay
+}
+
 // The text of editor line `n` as rendered (inlay hints included), matched to its line number by position.
 async function lineText(n) {
   return editor.evaluate((ed, n) => {
@@ -176,6 +184,26 @@ try {
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
   log('workbench loaded');
 
+  // (0) The first YAML file opened starts the extension and the server: its inlay hints are asked
+  // for before the workspace index is ready, as for a tab restored when the window loads. The
+  // server asks VS Code to refresh them once the index is ready; no edit is needed.
+  await quickOpen(BACKEND);
+  log(`${BACKEND} open first`);
+  await step('inlay hints of the first file opened read the index once it is ready: "selects 2 Dataplanes", no edit needed', async () => {
+    const lines = readFileSync(join(WS, BACKEND), 'utf8').split('\n');
+    const sel = lines.findIndex((l) => /^\s*selector:\s*$/.test(l)) + 1;
+    await editor.locator('.view-lines').click();
+    await gotoLineCol(sel, 3);
+    let t = '';
+    for (let i = 0; i < 75; i++) {
+      t = ((await editor.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
+      if (t.includes('selects 2 Dataplanes') && t.includes('→ 18080')) return true;
+      await sleep(200);
+    }
+    return `the editor shows ${JSON.stringify(t.match(/selects \d+ \w+/g))}`;
+  });
+  await shot('kuma-e2e-first-hints.png');
+
   await quickOpen(TYPOS);
   log(`${TYPOS} open`);
 
@@ -190,6 +218,7 @@ try {
 
   // (b) Problems panel
   await page.keyboard.press('Control+Shift+M');
+  await filterProblems(`**/${TYPOS.split('/').pop()}`);
   await step(`Problems panel lists ${UNKNOWN} with source kuma`, async () => {
     await problemRows.filter({ hasText: UNKNOWN }).first().waitFor();
     const m = (await problems()).find((p) => p.text.includes(UNKNOWN));
@@ -199,6 +228,20 @@ try {
     if (!m.resource.includes('meshservice-typos.yaml')) return `listed under ${m.resource}`;
     return true;
   });
+  const NEVER_OPENED = 'universal-mistakes.yaml';
+  await step(`Problems panel lists the problems of ${NEVER_OPENED}, a file never opened (kuma.diagnostics.scope: workspace)`, async () => {
+    await filterProblems(`**/${NEVER_OPENED}`);
+    await problemRows.filter({ hasText: NEVER_OPENED }).first().waitFor({ timeout: 15000 });
+    const closed = (await problems()).filter((p) => p.resource.includes(NEVER_OPENED));
+    log(`${NEVER_OPENED}:`, JSON.stringify(closed.map((p) => p.text)));
+    if (closed.length === 0) return 'no problems listed under it';
+    // Rows without a source are related information ("first used here") under a problem.
+    if (!closed.every((p) => p.source === 'kuma' || p.source === '')) return `sources ${JSON.stringify(closed.map((p) => p.source))}`;
+    const open = await page.locator(`.tab[aria-label*="${NEVER_OPENED}"]`).count();
+    return open === 0 || 'the file is open in a tab';
+  });
+  await shot('kuma-e2e-closed-problems.png');
+  await filterProblems(`**/${TYPOS.split('/').pop()}`);
   await sleep(500); // let the panel settle for the picture
   await shot('kuma-e2e.png');
   await docShot('diagnostics', [editorLines(1, 21, 640), page.locator('.part.panel .markers-panel')], { maxWidth: 1000, maxHeight: 760 });
@@ -292,13 +335,14 @@ try {
   await step('status bar hides "Kuma 2.14" for a non-Kuma YAML file', () => kumaStatus.first().waitFor({ state: 'hidden' }));
   await sleep(3000); // time for the server to (wrongly) publish something
   await step('Problems panel shows no kuma entries for ci.yaml', async () => {
-    const all = await problems();
-    const bad = all.filter((p) => /ci\.yaml/.test(p.resource) || (p.source === 'kuma' && !/meshservice-typos/.test(p.resource)));
+    await filterProblems('**/ci.yaml');
+    const bad = await problems();
     if (bad.length) return bad.map((p) => `${p.resource}: ${p.text}`).join(' | ');
     const squiggles = await editor.locator('.squiggly-error, .squiggly-warning').count();
     if (squiggles) return `${squiggles} squiggles in ci.yaml`;
     // the panel is still alive and showing the typos file, so an empty ci.yaml entry is meaningful
-    if (!all.some((p) => /meshservice-typos/.test(p.resource))) return 'Problems panel lists nothing at all';
+    await filterProblems(`**/${TYPOS.split('/').pop()}`);
+    if (!(await problems()).some((p) => /meshservice-typos/.test(p.resource))) return 'Problems panel lists nothing at all';
     return true;
   });
   await shot('kuma-e2e-ci.png');
@@ -563,6 +607,54 @@ try {
   });
   await shot('kuma-e2e-palette.png');
 
+  // A workspace conversion: the quick pick lists every file that would change, all picked; Enter
+  // applies them as one edit, which VS Code saves (files.refactoring.autoSave): the files on disk change.
+  const WS_PALETTE = 'Kuma: Convert the Services of the workspace to MeshServices';
+  await step(`palette "${WS_PALETTE}": a quick pick of the files (all picked), Enter, the files on disk change`, async () => {
+    // The examples' Services have hand-written MeshServices already: Kuma would generate nothing for them.
+    const files = [CONVERT, 'shop.yaml'];
+    const before = Object.fromEntries(files.map((f) => [f, readWs(f)]));
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.type(WS_PALETTE);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Convert the Services of the workspace' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'MeshService' }).first().waitFor({ timeout: 15000 });
+    await sleep(300);
+    const listed = await rows.evaluateAll((els) =>
+      els.map((el) => ({
+        text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
+        checked:
+          el.querySelector('input[type=checkbox]')?.checked ??
+          el.querySelector('.monaco-checkbox, .quick-input-list-checkbox')?.classList.contains('checked'),
+      })),
+    );
+    log('quick pick', JSON.stringify(listed));
+    await shot('kuma-e2e-workspace-review.png');
+    for (const f of files) if (!listed.some((r) => r.text.includes(f))) return `${f} not listed: ${JSON.stringify(listed)}`;
+    if (listed.length !== files.length) return `listed ${JSON.stringify(listed)}`;
+    if (!listed.every((r) => r.checked !== false)) return `not every file picked: ${JSON.stringify(listed)}`;
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Convert Services to MeshServices' });
+    await toast.first().waitFor({ timeout: 15000 });
+    const msg = ((await toast.first().locator('.notification-list-item-message').textContent()) ?? '').trim();
+    log('notification', JSON.stringify(msg));
+    if (!/changed \d+ file/.test(msg)) return `notification: ${msg}`;
+    // No Ctrl+S: VS Code saves the files of a multi-file refactoring itself.
+    for (let i = 0; i < 50 && files.some((f) => readWs(f) === before[f]); i++) await sleep(100);
+    const unchanged = files.filter((f) => readWs(f) === before[f]);
+    if (unchanged.length) return `unchanged on disk: ${unchanged.join(', ')}`;
+    const now = readWs(CONVERT);
+    if (!/\n---\napiVersion: kuma\.io\/v1alpha1\nkind: MeshService\nmetadata:\n {2}name: web\n/.test(now))
+      return `${CONVERT}: ${JSON.stringify(now.slice(0, 600))}`;
+    // Inserted right after the Service: everything before it is as it was, the ConfigMap follows.
+    const head = before[CONVERT].slice(0, before[CONVERT].indexOf('---\n# settings'));
+    if (!now.startsWith(head) || !now.endsWith(before[CONVERT].slice(head.length))) return `${CONVERT} changed outside the insertion`;
+    return true;
+  });
+  await shot('kuma-e2e-workspace-converted.png');
+
   // (h) the language server crashes: the client restarts it, says so once, and checking goes on;
   // the palette restarts it by hand. Only our code-server's server (in run.sh's extensions dir) is touched.
   const serverPids = () =>
@@ -578,6 +670,7 @@ try {
     }
     return undefined;
   };
+  await filterProblems(`**/${K8S_MS}`);
   const CRASHED = 'stopped unexpectedly and was restarted';
   const BOGUS = 'Unknown key "bogus"';
   let restartedPid;
