@@ -73,6 +73,14 @@ test('a hand-written status is removed with its whole block, comments around kep
   assert.equal(r.text, 'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneRef: {name: x}\n');
 });
 
+test('the ignored mesh of a HostnameGenerator is removed', () => {
+  const src =
+    'type: HostnameGenerator\nname: gen\nmesh: default\nspec:\n  selector:\n    meshService:\n      matchLabels: {a: b}\n  template: x\n';
+  const r = fix(src, 'mesh-ignored');
+  assert.deepEqual(r.titles.slice(0, 1), ['Remove the ignored mesh']);
+  assert.equal(r.text, src.replace('mesh: default\n', ''));
+});
+
 test('version pin comment is fixed with bare text; YAML values that would read as another type are quoted', () => {
   const r = fix(
     '# kuma-version: 2.99\ntype: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneRef: {name: x}\n',

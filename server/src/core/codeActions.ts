@@ -93,6 +93,8 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
       return [
         { title: 'Remove the hand-written status', edits: [{ range: blockRange(text, d.range.start), newText: '' }], preferred: true },
       ];
+    case 'mesh-ignored':
+      return [{ title: 'Remove the ignored mesh', edits: [{ range: blockRange(text, d.range.start), newText: '' }], preferred: true }];
     default:
       return [];
   }
