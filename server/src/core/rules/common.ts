@@ -70,7 +70,7 @@ export const statusRule: Rule = ({ res, report }) => {
     'status-read-only',
     ['status'],
     `status is written by the Kuma control plane: a hand-written status is ignored and overwritten. Remove it from the manifest.`,
-    { target: 'key' },
+    { target: 'key', covers: true },
   );
 };
 
