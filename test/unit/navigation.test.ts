@@ -590,7 +590,16 @@ test('hover on a targetPort: the inbound it resolves to, its Dataplane and port'
 test('hover on a targetPort that resolves to nothing says so', () => {
   const h = hover(universalMeshService('dataplaneLabels:\n  matchLabels:\n    app: backend', 'we$0b'), '3.0');
   assert.ok(h);
-  assert.match(h.markdown, /resolves to nothing among the 2 Dataplanes selected/);
+  assert.equal(h.markdown, '**targetPort "web"** resolves to nothing among the 2 Dataplanes selected; they declare: http, metrics, admin.');
+  const n = hover(universalMeshService('dataplaneLabels:\n  matchLabels:\n    app: backend', '12$034'), '3.0')!;
+  assert.equal(
+    n.markdown,
+    '**targetPort 1234** resolves to nothing among the 2 Dataplanes selected; they listen on 18080, 19090, 18081, 9901.',
+  );
+  const one = hover(universalMeshService('dataplaneRef:\n  name: backend-2', 'we$0b'), '3.0')!;
+  assert.equal(one.markdown, '**targetPort "web"** resolves to nothing among the 1 Dataplane selected; it declares: http, admin.');
+  const none = hover(universalMeshService('dataplaneLabels:\n  matchLabels:\n    app: frontend', 'we$0b'), '3.0')!;
+  assert.equal(none.markdown, '**targetPort "web"** resolves to nothing: the selector selects no Dataplane or workload.');
 });
 
 test('hover on the selector: the list of matched Dataplanes', () => {

@@ -1,5 +1,5 @@
 import type { CompletionEntry } from './completionTypes';
-import { describeSelection } from './crossFile';
+import { declaredInstead, describeSelection, selectionWords } from './crossFile';
 import { cursorContext, type CursorContext } from './cursor';
 import { documentFacts, shiftFacts, type KumaFact, type ServiceFact } from './facts';
 import type { DocumentInfo, FileAnalysis, LanguageService, Settings } from './languageService';
@@ -209,10 +209,20 @@ export function crossFileHover(
   if (portIndex !== undefined) {
     const tp = t.kuma.ports?.[portIndex]?.targetPort;
     if (tp === undefined) return undefined;
-    const hits = index.portTargets(sel, version).filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp));
+    const targets = index.portTargets(sel, version);
+    const hits = targets.filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp));
+    const head = `**targetPort ${JSON.stringify(tp)}** resolves to`;
+    if (sel.dataplanes.length + sel.workloads.length === 0)
+      return { markdown: `${head} nothing: the selector selects no Dataplane or workload.`, range };
+    const w = selectionWords(sel.dataplanes.length, sel.workloads.length, version);
+    if (hits.length === 0) {
+      const names = [...new Set(targets.flatMap((p) => (p.name ? [p.name] : [])))];
+      const numbers = [...new Set(targets.flatMap((p) => (p.port !== undefined ? [p.port] : [])))];
+      return { markdown: `${head} nothing among the ${w.selected} selected${declaredInstead(tp, names, numbers, w)}.`, range };
+    }
     const lines = hits.map((p) => `- ${p.source}${p.port !== undefined ? ` → port ${p.port}` : ''} (${basename(p.uri)})`);
     return {
-      markdown: `**targetPort ${JSON.stringify(tp)}** resolves to ${hits.length ? `${hits.length} port${hits.length === 1 ? '' : 's'}` : 'nothing'} among the ${describeSelection(sel.dataplanes.length, sel.workloads.length)} selected:\n\n${lines.join('\n')}`,
+      markdown: `${head} ${hits.length} port${hits.length === 1 ? '' : 's'} among the ${w.selected} selected:\n\n${lines.join('\n')}`,
       range,
     };
   }
