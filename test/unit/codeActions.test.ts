@@ -49,6 +49,42 @@ test('an unresolved targetPort is fixed to the nearest inbound name', () => {
   assert.match(r.text, /^ {6}targetPort: http # typo$/m);
 });
 
+test('the targetPort fix prefers a name no other port of the MeshService uses, and says which are in use', () => {
+  const src = dedent(`
+    #- dp.yaml
+    type: Dataplane
+    mesh: default
+    name: dp-1
+    labels: {app: web}
+    networking:
+      address: 10.0.0.1
+      inbound:
+        - {port: 8080, name: web1}
+        - {port: 8081, name: web2}
+    #- ms.yaml
+    type: MeshService
+    name: web
+    mesh: default
+    spec:
+      selector:
+        dataplaneLabels:
+          matchLabels: {app: web}
+      ports:
+        - port: 80
+          targetPort: web1
+        - port: 81
+          targetPort: web
+  `);
+  const { service, files } = loadWorkspace(src);
+  const d = service
+    .diagnose('file:///ws/ms.yaml', files[1].text, { kumaVersion: '2.14', validate: true })
+    .diagnostics.find((x) => x.code === 'target-port-unresolved')!;
+  assert.match(d.message, /Did you mean "web2"\?$/);
+  const r = fix(src, 'target-port-unresolved');
+  assert.deepEqual(r.titles, ['Change targetPort to "web2"', 'Change targetPort to "web1" (in use by port 80)']);
+  assert.match(r.text, /^ {6}targetPort: web2$/m);
+});
+
 test('an unknown key close to a known one is renamed; enum and protocol values are replaced', () => {
   const ms = (body: string) =>
     `type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneRef: {name: x}\n  ports:\n    - port: 80\n${body}`;

@@ -60,6 +60,32 @@ export function declaredInstead(targetPort: string | number, names: string[], nu
   return numbers.length ? `; ${w.they} listen${w.s} on ${numbers.join(', ')}` : `, and ${w.they} declare${w.s} no ports`;
 }
 
+/**
+ * The targets (name and number labels) other ports of the same MeshService or Service already
+ * use as targetPort, each with the port that uses it (`http` → `port 80`). A name counts as used
+ * when another port targets a number it stands for, and a number when another port names it.
+ */
+export function targetsInUse(
+  ports: readonly { index: number; port?: number; targetPort?: string | number }[],
+  self: number,
+  targets: readonly PortTarget[],
+): Map<string, string> {
+  const used = new Map<string, string>();
+  for (const q of ports) {
+    if (q.index === self || q.targetPort === undefined) continue;
+    const by = q.port !== undefined ? `port ${q.port}` : `spec.ports[${q.index}]`;
+    const mark = (label: string) => {
+      if (!used.has(label)) used.set(label, by);
+    };
+    mark(String(q.targetPort));
+    for (const t of targets) {
+      if (typeof q.targetPort === 'string' && t.name === q.targetPort && t.port !== undefined) mark(String(t.port));
+      if (typeof q.targetPort === 'number' && t.port === q.targetPort && t.name) mark(t.name);
+    }
+  }
+  return used;
+}
+
 /** Resources declared more than once in the workspace: an error on each, pointing at the others. */
 export function duplicateDiagnostics(
   uri: string,
@@ -126,20 +152,30 @@ export function meshServiceDiagnostics(ms: KumaFact, index: WorkspaceIndex, vers
     }
     return out;
   }
-  const { names, numbers } = portsOf(index.portTargets(sel, version));
+  const targets = index.portTargets(sel, version);
+  const { names, numbers } = portsOf(targets);
   const w = selectionWords(sel.dataplanes.length, sel.workloads.length, version);
   for (const p of ms.ports ?? []) {
     if (p.targetPort === undefined || !p.targetPortRange) continue;
     const path = `spec.ports[${p.index}].targetPort`;
     if (typeof p.targetPort === 'string') {
       if (names.includes(p.targetPort)) continue;
-      const hint = suggest(p.targetPort, names);
+      // Names another port already targets are offered last, and suggested only when no free name fits.
+      const inUse = targetsInUse(ms.ports ?? [], p.index, targets);
+      const free = names.filter((n) => !inUse.has(n));
+      const taken = names.filter((n) => inUse.has(n));
+      const hint = suggest(p.targetPort, free) ?? suggest(p.targetPort, taken);
       out.push({
         code: 'target-port-unresolved',
         severity: 'warning',
         message: `targetPort "${p.targetPort}" matches no ${w.portName} of the ${w.selected} this MeshService selects${declaredInstead(p.targetPort, names, numbers, w)}.${hint ? ` Did you mean "${hint}"?` : ''}`,
         range: p.targetPortRange,
-        data: { path, allowedValues: [...names], ...(hint ? { suggestion: hint } : {}) },
+        data: {
+          path,
+          allowedValues: [...free, ...taken],
+          ...(hint ? { suggestion: hint } : {}),
+          ...(taken.length ? { inUse: Object.fromEntries(taken.map((n) => [n, inUse.get(n)!])) } : {}),
+        },
       });
     } else if (!numbers.includes(p.targetPort)) {
       out.push({
