@@ -154,7 +154,7 @@ test('cross-file checks run over every path given', () => {
   const both = run(['check', 'dp.yaml', 'ms.yaml'], { cwd: dir });
   assert.match(
     both.stdout,
-    /ms\.yaml:11:19: warning target-port-unresolved: targetPort "htp" matches no inbound name of the 1 Dataplane this MeshService selects; they declare: http\. Did you mean "http"\?/,
+    /ms\.yaml:11:19: warning target-port-unresolved: targetPort "htp" matches no inbound name of the 1 Dataplane this MeshService selects; it declares: http\. Did you mean "http"\?/,
   );
   // Without the Dataplane, nothing is known about the ports: no cross-file warning.
   const alone = run(['check', 'ms.yaml'], { cwd: dir });

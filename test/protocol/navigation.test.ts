@@ -137,7 +137,7 @@ test('workspace on disk: navigation and cross-file diagnostics for files that ar
     const first = await indexed;
     assert.deepEqual(unresolved(first), ['htp']);
     const d = first.diagnostics.find((x) => x.code === 'target-port-unresolved')!;
-    assert.match(d.message, /they declare: http, metrics\. Did you mean "http"\?/);
+    assert.match(d.message, /it declares: http, metrics\. Did you mean "http"\?/);
     assert.equal(
       c.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as Published).uri === dpUri).length,
       0,
@@ -195,7 +195,7 @@ test('workspace on disk: navigation and cross-file diagnostics for files that ar
     );
     fs.writeFileSync(dpPath, DATAPLANES('htp'));
     const after = await renamed;
-    assert.match(after.diagnostics.find((x) => x.code === 'target-port-unresolved')!.message, /they declare: htp, metrics/);
+    assert.match(after.diagnostics.find((x) => x.code === 'target-port-unresolved')!.message, /it declares: htp, metrics/);
 
     // And the navigation follows the disk too.
     const defs2 = await c.request<{ uri: string; range: Range }[]>('textDocument/definition', {

@@ -49,6 +49,42 @@ test('an unresolved targetPort is fixed to the nearest inbound name', () => {
   assert.match(r.text, /^ {6}targetPort: http # typo$/m);
 });
 
+test('the targetPort fix prefers a name no other port of the MeshService uses, and says which are in use', () => {
+  const src = dedent(`
+    #- dp.yaml
+    type: Dataplane
+    mesh: default
+    name: dp-1
+    labels: {app: web}
+    networking:
+      address: 10.0.0.1
+      inbound:
+        - {port: 8080, name: web1}
+        - {port: 8081, name: web2}
+    #- ms.yaml
+    type: MeshService
+    name: web
+    mesh: default
+    spec:
+      selector:
+        dataplaneLabels:
+          matchLabels: {app: web}
+      ports:
+        - port: 80
+          targetPort: web1
+        - port: 81
+          targetPort: web
+  `);
+  const { service, files } = loadWorkspace(src);
+  const d = service
+    .diagnose('file:///ws/ms.yaml', files[1].text, { kumaVersion: '2.14', validate: true })
+    .diagnostics.find((x) => x.code === 'target-port-unresolved')!;
+  assert.match(d.message, /Did you mean "web2"\?$/);
+  const r = fix(src, 'target-port-unresolved');
+  assert.deepEqual(r.titles, ['Change targetPort to "web2"', 'Change targetPort to "web1" (in use by port 80)']);
+  assert.match(r.text, /^ {6}targetPort: web2$/m);
+});
+
 test('an unknown key close to a known one is renamed; enum and protocol values are replaced', () => {
   const ms = (body: string) =>
     `type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneRef: {name: x}\n  ports:\n    - port: 80\n${body}`;
@@ -71,6 +107,14 @@ test('a hand-written status is removed with its whole block, comments around kep
     'type: MeshService\nname: web\nmesh: default\nstatus:\n  vips:\n    - ip: 241.0.0.1\n  # trailing\nspec:\n  selector:\n    dataplaneRef: {name: x}\n';
   const r = fix(src, 'status-read-only');
   assert.equal(r.text, 'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneRef: {name: x}\n');
+});
+
+test('the ignored mesh of a HostnameGenerator is removed', () => {
+  const src =
+    'type: HostnameGenerator\nname: gen\nmesh: default\nspec:\n  selector:\n    meshService:\n      matchLabels: {a: b}\n  template: x\n';
+  const r = fix(src, 'mesh-ignored');
+  assert.deepEqual(r.titles.slice(0, 1), ['Remove the ignored mesh']);
+  assert.equal(r.text, src.replace('mesh: default\n', ''));
 });
 
 test('version pin comment is fixed with bare text; YAML values that would read as another type are quoted', () => {

@@ -12,6 +12,7 @@ import {
 import type { ConvertInput, GenerateResult, TextEdit } from '../../server/src/core/convert/types';
 import { createLanguageService, type LanguageService } from '../../server/src/core/languageService';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/versions';
+import { conversionActions } from '../../server/src/lsp/conversions';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'convert');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -81,7 +82,11 @@ for (const c of cases) {
     assert.ok(inputs.length > 0, 'the input has no Service');
     const results = inputs.map(serviceToMeshService);
     golden(dir, 'expected.yaml', render(results));
-    for (const r of results) assertValid(r, version);
+    for (const r of results) {
+      assertValid(r, version);
+      // Every assumption has its short form for the action title.
+      assert.equal(r.assumed?.length ?? 0, r.unverified.length, `${c}: short forms of ${r.unverified.join(' | ')}`);
+    }
     const withEdit = results.findIndex((r) => r.addMeshLabel);
     if (withEdit >= 0) {
       // Inputs hold one Service each: the edit's chunk offsets are file offsets for the first chunk.
@@ -179,4 +184,45 @@ test('a document that is not a Service is refused in words', () => {
   const r = serviceToMeshService({ doc: d.parsed, chunk: text, version: '2.14', index: ls.index() });
   assert.equal(r.generated.length, 0);
   assert.match(r.skipped[0], /not a Kubernetes Service/);
+});
+
+test('the "Add the MeshService" action says its assumptions in its title, before it is applied', () => {
+  const svc = (ns: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\n  namespace: ${ns}\nspec:\n  selector:\n    app: backend\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`;
+  const title = (text: string, version: KumaVersion, workspace?: string) => {
+    const { ls } = load(text, workspace, version);
+    const actions = conversionActions(
+      ls,
+      'file:///ws/input.yaml',
+      text,
+      { start: 0, end: 0 },
+      { kumaVersion: version, validate: true },
+      (o) => ({
+        line: 0,
+        character: o,
+      }),
+    );
+    const add = actions.find((a) => a.title.startsWith('Add the MeshService Kuma generates'))!;
+    return { title: add.title, notes: add.command?.arguments };
+  };
+  // Namespace and Mesh absent at 3.0: two short assumptions fit.
+  const two = title(svc('shop'), '3.0');
+  assert.equal(
+    two.title,
+    'Add the MeshService Kuma generates for this Service (assumes: namespace shop exists with sidecar injection, mesh default exists)',
+  );
+  // The full sentences stay one click away.
+  assert.equal(two.notes?.length, 2);
+  assert.match(String(two.notes?.[0]), /^Namespace shop is not in the workspace: this assumes it exists/);
+  // At 2.14 there are three: the title keeps what fits and counts the rest.
+  assert.equal(
+    title(svc('shop'), '2.14').title,
+    'Add the MeshService Kuma generates for this Service (assumes: namespace shop exists with sidecar injection, +2 more)',
+  );
+  // Nothing assumed: the plain title.
+  const ws =
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    kuma.io/sidecar-injection: enabled\n---\napiVersion: kuma.io/v1alpha1\nkind: Mesh\nmetadata:\n  name: default\n';
+  const none = title(svc('shop'), '3.0', ws);
+  assert.equal(none.title, 'Add the MeshService Kuma generates for this Service');
+  assert.equal(none.notes, undefined);
 });

@@ -75,12 +75,100 @@ test('named targetPort must be an inbound name of the selected Dataplanes, with 
   );
   assert.equal(
     unresolved[0].message,
-    'targetPort "htp" matches no inbound name of the 1 Dataplane this MeshService selects; they declare: http, metrics. Did you mean "http"?',
+    'targetPort "htp" matches no inbound name of the 1 Dataplane this MeshService selects; it declares: http, metrics. Did you mean "http"?',
   );
   const unserved = withCode(d, 'target-port-unserved');
   assert.deepEqual(
-    unserved.map((x) => [x.text, x.severity]),
-    [['18081', 'information']],
+    unserved.map((x) => [x.text, x.severity, x.message]),
+    [
+      [
+        '18081',
+        'information',
+        'targetPort 18081 is not an inbound port of the 1 Dataplane this MeshService selects (it listens on 18080, 19090), so this port gets no endpoints from it.',
+      ],
+    ],
+  );
+});
+
+const WORKLOAD = dedent(`
+  #- app.yaml
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: web
+    namespace: demo
+  spec:
+    template:
+      metadata:
+        labels:
+          app: web
+      spec:
+        containers:
+          - name: web
+            ports:
+              - name: web
+                containerPort: 8080
+`);
+const K8S_DATAPLANE = dedent(`
+  #- dp.yaml
+  apiVersion: kuma.io/v1alpha1
+  kind: Dataplane
+  metadata:
+    name: legacy-1
+    namespace: demo
+    labels:
+      app: web
+  spec:
+    networking:
+      address: 10.0.0.9
+      inbound:
+        - port: 9090
+          name: admin
+          tags:
+            kuma.io/service: web_demo_svc_9090
+`);
+const K8S_MESH_SERVICE = dedent(`
+  #- ms.yaml
+  apiVersion: kuma.io/v1alpha1
+  kind: MeshService
+  metadata:
+    name: web
+    namespace: demo
+  spec:
+    selector:
+      dataplaneLabels:
+        matchLabels:
+          app: web
+    ports:
+      - port: 80
+        targetPort: wb
+      - port: 81
+        targetPort: 7000
+`);
+
+test('targetPort messages name what is selected: container ports of a workload, inbounds of Dataplanes, it or they', () => {
+  const messages = (src: string) =>
+    workspaceDiagnostics(src, '2.14')
+      .get('ms.yaml')!
+      .filter((x) => x.code.startsWith('target-port'))
+      .map((x) => x.message);
+  assert.deepEqual(messages(WORKLOAD + K8S_MESH_SERVICE), [
+    'targetPort "wb" matches no container port name of the 1 workload this MeshService selects; it declares: web. Did you mean "web"?',
+    'targetPort 7000 is not a container port of the 1 workload this MeshService selects (it listens on 8080), so this port gets no endpoints from it.',
+  ]);
+  assert.deepEqual(messages(WORKLOAD + K8S_DATAPLANE + K8S_MESH_SERVICE), [
+    'targetPort "wb" matches no inbound or container port name of the 1 Dataplane and 1 workload this MeshService selects; they declare: admin, web. Did you mean "web"?',
+    'targetPort 7000 is not an inbound or container port of the 1 Dataplane and 1 workload this MeshService selects (they listen on 9090, 8080), so this port gets no endpoints from them.',
+  ]);
+  assert.deepEqual(messages(K8S_DATAPLANE + K8S_MESH_SERVICE), [
+    'targetPort "wb" matches no inbound name of the 1 Dataplane this MeshService selects; it declares: admin.',
+    'targetPort 7000 is not an inbound port of the 1 Dataplane this MeshService selects (it listens on 9090), so this port gets no endpoints from it.',
+  ]);
+  const unnamed = WORKLOAD.replace('- name: web\n              containerPort', '- containerPort');
+  assert.notEqual(unnamed, WORKLOAD);
+  assert.deepEqual(
+    messages(unnamed + K8S_MESH_SERVICE)[0],
+    'targetPort "wb" matches no container port name of the 1 workload this MeshService selects, and it declares no container port names.',
   );
 });
 

@@ -176,6 +176,45 @@ test('a hand-written status gets a warning on the key', () => {
   assert.equal(d[0].text, 'status');
 });
 
+test('a hand-written status gets its one warning, and nothing inside it is checked', () => {
+  const status = 'status:\n  vips:\n  - ip: 241.0.0.1\n    name: extra\n  hostnameGenerators:\n  - name: x\n  tls:\n    status: Wrong\n';
+  for (const v of ALL) {
+    const sel = v === '3.0' || v === '2.14' ? sel214 : sel29;
+    const seen = diagnose(universal('a', `${sel}\n${okPorts}`) + status, v);
+    assert.deepEqual(
+      seen.map((d) => [d.code, d.text]),
+      [['status-read-only', 'status']],
+      v,
+    );
+  }
+  const k8s = dedent(`
+    apiVersion: kuma.io/v1alpha1
+    kind: MeshService
+    metadata:
+      name: redis
+    spec:
+      selector:
+        dataplaneRef:
+          name: redis
+      ports:
+      - port: 80
+        targetPort: 80
+    status:
+      addresses:
+      - hostname: redis.mesh
+        bogus: 1
+  `);
+  assert.deepEqual(
+    diagnose(k8s).map((d) => [d.code, d.text]),
+    [['status-read-only', 'status']],
+  );
+  // A status of the wrong type is covered by the same warning.
+  assert.deepEqual(
+    diagnose(universal('a', `${sel214}\n${okPorts}`) + 'status: 5\n').map((d) => d.code),
+    ['status-read-only'],
+  );
+});
+
 test('no selector: a warning in every version', () => {
   for (const v of ALL) {
     const d = withCode(diagnose(universal('a', okPorts), v), 'selector-missing');

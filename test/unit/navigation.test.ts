@@ -235,6 +235,24 @@ test('Universal dataplaneLabels: targetPort offers the selected Dataplanes’ in
   for (const v of ['2.14', '3.0'] as const) assertSelected(complete(BY_LABELS, v));
 });
 
+test('targetPort completion marks the ports another port of the MeshService already targets, and sorts them last', () => {
+  const src = BY_LABELS.replace(
+    '    - port: 80\n      targetPort: $0\n',
+    '    - port: 80\n      targetPort: http\n    - port: 81\n      targetPort: $0\n',
+  );
+  assert.notEqual(src, BY_LABELS);
+  const c = complete(src, '2.14');
+  assert.deepEqual(c.labels, SELECTED);
+  const http = c.byLabel.get('http')!;
+  assert.match(http.detail!, / · in use by port 80$/);
+  // The numbers http stands for are the same inbounds: in use too.
+  assert.match(c.byLabel.get('18080')!.detail!, / · in use by port 80$/);
+  for (const free of ['metrics', 'admin', '19090', '9901']) assert.doesNotMatch(c.byLabel.get(free)!.detail!, /in use/);
+  // Unused names, then unused numbers, then what is in use.
+  const order = [...c.entries].sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1)).map((e) => e.label);
+  assert.deepEqual(order, ['admin', 'metrics', '19090', '9901', 'http', '18080', '18081']);
+});
+
 test('Universal dataplaneLabels is no selector at 2.9: every known port, marked as not selected', () => {
   assertEveryPortUnselected(complete(BY_LABELS, '2.9'));
 });
@@ -590,7 +608,16 @@ test('hover on a targetPort: the inbound it resolves to, its Dataplane and port'
 test('hover on a targetPort that resolves to nothing says so', () => {
   const h = hover(universalMeshService('dataplaneLabels:\n  matchLabels:\n    app: backend', 'we$0b'), '3.0');
   assert.ok(h);
-  assert.match(h.markdown, /resolves to nothing among the 2 Dataplanes selected/);
+  assert.equal(h.markdown, '**targetPort "web"** resolves to nothing among the 2 Dataplanes selected; they declare: http, metrics, admin.');
+  const n = hover(universalMeshService('dataplaneLabels:\n  matchLabels:\n    app: backend', '12$034'), '3.0')!;
+  assert.equal(
+    n.markdown,
+    '**targetPort 1234** resolves to nothing among the 2 Dataplanes selected; they listen on 18080, 19090, 18081, 9901.',
+  );
+  const one = hover(universalMeshService('dataplaneRef:\n  name: backend-2', 'we$0b'), '3.0')!;
+  assert.equal(one.markdown, '**targetPort "web"** resolves to nothing among the 1 Dataplane selected; it declares: http, admin.');
+  const none = hover(universalMeshService('dataplaneLabels:\n  matchLabels:\n    app: frontend', 'we$0b'), '3.0')!;
+  assert.equal(none.markdown, '**targetPort "web"** resolves to nothing: the selector selects no Dataplane or workload.');
 });
 
 test('hover on the selector: the list of matched Dataplanes', () => {

@@ -226,3 +226,35 @@ test('Universal names and meshes follow the meta validator', () => {
     [['Default', "invalid characters. Valid characters are numbers, lowercase latin letters and '-', '_', '.' symbols."]],
   );
 });
+
+test('HostnameGenerator (Universal): a mesh is ignored, not an unknown key (it is global-scoped)', () => {
+  const hg = (mesh: string) =>
+    `type: HostnameGenerator\nname: gen\n${mesh}spec:\n  selector:\n    meshService:\n      matchLabels: {a: b}\n  template: '{{ .DisplayName }}.mesh'\n`;
+  for (const version of ['2.9', '2.14', '3.0'] as const) {
+    const seen = diagnose(hg('mesh: default\n'), version);
+    assert.deepEqual(
+      seen.map((d) => [d.code, d.severity, d.text, d.message]),
+      [
+        [
+          'mesh-ignored',
+          'warning',
+          'mesh',
+          'HostnameGenerator is global-scoped, not part of a mesh: Kuma ignores its mesh. Remove the mesh key.',
+        ],
+      ],
+      version,
+    );
+  }
+  // Even a mesh name Kuma would reject for a mesh-scoped resource is only ignored.
+  assert.deepEqual(
+    diagnose(hg('mesh: Bad_Mesh\n')).map((d) => d.code),
+    ['mesh-ignored'],
+  );
+  assert.deepEqual(diagnose(hg('')), []);
+  // Mesh-scoped kinds keep their mesh checks.
+  assert.deepEqual(
+    withCode(diagnose('type: MeshExternalService\nname: e\nmesh: Bad\nspec:\n  match:\n    port: 80\n    protocol: tcp\n'), 'mesh-invalid')
+      .length,
+    1,
+  );
+});

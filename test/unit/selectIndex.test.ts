@@ -82,7 +82,7 @@ function unresolved(selector: string, name = 'ms'): string[] {
 
 test('a tag selector selects the Dataplanes with all its tags on one inbound, of its own mesh', () => {
   assert.deepEqual(unresolved('dataplaneTags: {app: web, zone: z1}'), [
-    'targetPort "nope" matches no inbound name of the 1 Dataplane this MeshService selects; they declare: http.',
+    'targetPort "nope" matches no inbound name of the 1 Dataplane this MeshService selects; it declares: http.',
   ]);
   assert.deepEqual(unresolved('dataplaneTags: {app: web}'), [
     'targetPort "nope" matches no inbound name of the 2 Dataplanes this MeshService selects; they declare: http, metrics, admin.',
@@ -94,7 +94,7 @@ test('a tag selector selects the Dataplanes with all its tags on one inbound, of
 
 test('a label selector selects the Dataplanes with all its labels; an unknown value selects none', () => {
   assert.deepEqual(unresolved('dataplaneLabels: {matchLabels: {app: web, tier: back}}'), [
-    'targetPort "nope" matches no inbound name of the 1 Dataplane this MeshService selects; they declare: metrics, admin.',
+    'targetPort "nope" matches no inbound name of the 1 Dataplane this MeshService selects; it declares: metrics, admin.',
   ]);
   assert.deepEqual(unresolved('dataplaneLabels: {matchLabels: {app: web, tier: side}}'), [
     'This dataplaneLabels selector matches none of the 2 Dataplanes or workloads the workspace holds for mesh "default", so the MeshService has no endpoints.',

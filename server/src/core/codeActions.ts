@@ -13,7 +13,7 @@ export interface FixEntry {
 export interface FixInput {
   code: string;
   range: OffsetRange;
-  data?: { allowedValues?: unknown[]; suggestion?: unknown; path?: unknown };
+  data?: { allowedValues?: unknown[]; suggestion?: unknown; path?: unknown; inUse?: unknown };
 }
 
 /** A scalar as YAML needs it: quoted when plain text would read as another type or break. */
@@ -73,7 +73,12 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
     case 'target-port-unresolved': {
       const names = allowed.filter((v): v is string => typeof v === 'string');
       const ordered = suggestion ? [suggestion, ...names.filter((n) => n !== suggestion)] : names;
-      return ordered.slice(0, MAX_CHOICES).map((n, i) => replaceWith(n, `Change targetPort to "${n}"`, i === 0 && n === suggestion));
+      // Names another port of the MeshService already targets: {name: "port 80"}.
+      const inUse = data.inUse !== null && typeof data.inUse === 'object' ? (data.inUse as Record<string, unknown>) : {};
+      const note = (n: string) => (typeof inUse[n] === 'string' ? ` (in use by ${inUse[n]})` : '');
+      return ordered
+        .slice(0, MAX_CHOICES)
+        .map((n, i) => replaceWith(n, `Change targetPort to "${n}"${note(n)}`, i === 0 && n === suggestion));
     }
     case 'schema-enum':
     case 'app-protocol-invalid':
@@ -93,6 +98,8 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
       return [
         { title: 'Remove the hand-written status', edits: [{ range: blockRange(text, d.range.start), newText: '' }], preferred: true },
       ];
+    case 'mesh-ignored':
+      return [{ title: 'Remove the ignored mesh', edits: [{ range: blockRange(text, d.range.start), newText: '' }], preferred: true }];
     default:
       return [];
   }

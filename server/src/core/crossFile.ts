@@ -16,6 +16,76 @@ export function describeSelection(dataplanes: number, workloads: number): string
   return parts.join(' and ');
 }
 
+/**
+ * How to speak of what a MeshService selects: Dataplanes have inbounds, Kubernetes workloads
+ * have container ports (at 2.9 Kuma names their inbounds after the Service ports), and one of
+ * them is "it", more are "they".
+ */
+export interface SelectionWords {
+  /** "1 Dataplane", "2 Dataplanes and 1 workload" */
+  selected: string;
+  /** "it" or "they", and the verb endings that go with it. */
+  they: string;
+  them: string;
+  s: string;
+  /** What a string targetPort names: "inbound name", "container port name", "inbound or container port name". */
+  portName: string;
+  /** What a numeric targetPort names, with its article: "an inbound port", "a container port". */
+  aPort: string;
+}
+
+export function selectionWords(dataplanes: number, workloads: number, version: KumaVersion): SelectionWords {
+  const one = dataplanes + workloads === 1;
+  const workloadNames = version === '2.9' ? 'Service port' : 'container port';
+  const kinds = [...(dataplanes || !workloads ? ['inbound'] : []), ...(workloads ? ['container'] : [])];
+  const port = kinds.length === 2 ? 'inbound or container port' : kinds[0] === 'inbound' ? 'inbound port' : 'container port';
+  const names = kinds.length === 2 ? `inbound or ${workloadNames} name` : kinds[0] === 'inbound' ? 'inbound name' : `${workloadNames} name`;
+  return {
+    selected: describeSelection(dataplanes, workloads),
+    they: one ? 'it' : 'they',
+    them: one ? 'it' : 'them',
+    s: one ? 's' : '',
+    portName: names,
+    aPort: `${/^[aeiou]/.test(port) ? 'an' : 'a'} ${port}`,
+  };
+}
+
+/**
+ * What the selection declares instead of an unresolved targetPort: `; they declare: a, b` for a
+ * name, `; it listens on 80, 81` for a number, or that there is nothing of the kind.
+ */
+export function declaredInstead(targetPort: string | number, names: string[], numbers: number[], w: SelectionWords): string {
+  if (typeof targetPort === 'string')
+    return names.length ? `; ${w.they} declare${w.s}: ${names.join(', ')}` : `, and ${w.they} declare${w.s} no ${w.portName}s`;
+  return numbers.length ? `; ${w.they} listen${w.s} on ${numbers.join(', ')}` : `, and ${w.they} declare${w.s} no ports`;
+}
+
+/**
+ * The targets (name and number labels) other ports of the same MeshService or Service already
+ * use as targetPort, each with the port that uses it (`http` → `port 80`). A name counts as used
+ * when another port targets a number it stands for, and a number when another port names it.
+ */
+export function targetsInUse(
+  ports: readonly { index: number; port?: number; targetPort?: string | number }[],
+  self: number,
+  targets: readonly PortTarget[],
+): Map<string, string> {
+  const used = new Map<string, string>();
+  for (const q of ports) {
+    if (q.index === self || q.targetPort === undefined) continue;
+    const by = q.port !== undefined ? `port ${q.port}` : `spec.ports[${q.index}]`;
+    const mark = (label: string) => {
+      if (!used.has(label)) used.set(label, by);
+    };
+    mark(String(q.targetPort));
+    for (const t of targets) {
+      if (typeof q.targetPort === 'string' && t.name === q.targetPort && t.port !== undefined) mark(String(t.port));
+      if (typeof q.targetPort === 'number' && t.port === q.targetPort && t.name) mark(t.name);
+    }
+  }
+  return used;
+}
+
 /** Resources declared more than once in the workspace: an error on each, pointing at the others. */
 export function duplicateDiagnostics(
   uri: string,
@@ -82,26 +152,36 @@ export function meshServiceDiagnostics(ms: KumaFact, index: WorkspaceIndex, vers
     }
     return out;
   }
-  const { names, numbers } = portsOf(index.portTargets(sel, version));
-  const selected = describeSelection(sel.dataplanes.length, sel.workloads.length);
+  const targets = index.portTargets(sel, version);
+  const { names, numbers } = portsOf(targets);
+  const w = selectionWords(sel.dataplanes.length, sel.workloads.length, version);
   for (const p of ms.ports ?? []) {
     if (p.targetPort === undefined || !p.targetPortRange) continue;
     const path = `spec.ports[${p.index}].targetPort`;
     if (typeof p.targetPort === 'string') {
       if (names.includes(p.targetPort)) continue;
-      const hint = suggest(p.targetPort, names);
+      // Names another port already targets are offered last, and suggested only when no free name fits.
+      const inUse = targetsInUse(ms.ports ?? [], p.index, targets);
+      const free = names.filter((n) => !inUse.has(n));
+      const taken = names.filter((n) => inUse.has(n));
+      const hint = suggest(p.targetPort, free) ?? suggest(p.targetPort, taken);
       out.push({
         code: 'target-port-unresolved',
         severity: 'warning',
-        message: `targetPort "${p.targetPort}" matches no inbound name of the ${selected} this MeshService selects${names.length ? `; they declare: ${names.join(', ')}` : ', and they declare no port names'}.${hint ? ` Did you mean "${hint}"?` : ''}`,
+        message: `targetPort "${p.targetPort}" matches no ${w.portName} of the ${w.selected} this MeshService selects${declaredInstead(p.targetPort, names, numbers, w)}.${hint ? ` Did you mean "${hint}"?` : ''}`,
         range: p.targetPortRange,
-        data: { path, allowedValues: [...names], ...(hint ? { suggestion: hint } : {}) },
+        data: {
+          path,
+          allowedValues: [...free, ...taken],
+          ...(hint ? { suggestion: hint } : {}),
+          ...(taken.length ? { inUse: Object.fromEntries(taken.map((n) => [n, inUse.get(n)!])) } : {}),
+        },
       });
     } else if (!numbers.includes(p.targetPort)) {
       out.push({
         code: 'target-port-unserved',
         severity: 'information',
-        message: `targetPort ${p.targetPort} is not an inbound port of the ${selected} this MeshService selects${numbers.length ? ` (they serve ${numbers.join(', ')})` : ''}, so it gets no endpoints from them.`,
+        message: `targetPort ${p.targetPort} is not ${w.aPort} of the ${w.selected} this MeshService selects${numbers.length ? ` (${w.they} listen${w.s} on ${numbers.join(', ')})` : ''}, so this port gets no endpoints from ${w.them}.`,
         range: p.targetPortRange,
         data: { path, allowedValues: [...numbers] },
       });

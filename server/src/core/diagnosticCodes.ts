@@ -35,6 +35,7 @@ export const DIAGNOSTIC_CODES = {
   'schema-constraint': { severity: 'error', doc: 'A value breaks another schema constraint (length, pattern, item count).' },
   'name-invalid': { severity: 'error', doc: 'The resource name breaks the naming rules of its form.' },
   'mesh-invalid': { severity: 'error', doc: 'The mesh name has invalid characters or is empty.' },
+  'mesh-ignored': { severity: 'warning', doc: 'A `mesh` on a global-scoped resource (HostnameGenerator), which Kuma ignores.' },
   'name-too-long': { severity: 'error', doc: 'MeshService / MeshExternalService names longer than 63 characters (Kuma 2.9 to 2.14).' },
   'name-rfc1035': { severity: 'error', doc: 'Names must be RFC 1035 labels (Kuma 3.0).' },
   'name-rfc1035-deprecated': { severity: 'warning', doc: 'Names that are not RFC 1035 labels are deprecated (Kuma 2.10 to 2.14).' },

@@ -10,8 +10,9 @@ import {
   typeLabel,
   type JsonSchema,
 } from './schemaCompletion';
+import { protocolField, judgeProtocol } from './rules/protocols';
 import { schemaFor } from './schemaValidation';
-import { KUMA_VERSIONS, type KumaVersion } from './versions';
+import { KUMA_VERSIONS, supportedProtocols, type KumaVersion } from './versions';
 import type { PathSeg } from './yamlNodes';
 
 /** Hover content: markdown and the chunk-relative range of the word it is about. */
@@ -49,11 +50,20 @@ export function schemaHover(
   const root = schemaFor(version, c.kind, c.form);
 
   if (ctx.target === 'value') {
+    const head = `**${displayPath(ctx.path)}** (${c.kind}, Kuma ${version})`;
+    // A protocol is judged as the rules judge it, so the hover says what the diagnostics say.
+    const field = protocolField(c.kind, c.form, ctx.path, version);
+    if (field) {
+      const { note } = judgeProtocol(field, word.replace(/^["']|["']$/g, ''), version);
+      const lines = [head, '', `Supported protocols: ${supportedProtocols(version).map(fmt).join(', ')}.`];
+      if (note) lines.push('', note);
+      return { markdown: lines.join('\n'), range };
+    }
     const schema = schemaAtPath(root, ctx.path);
-    const allowed = protocolValues(c.kind, c.form, ctx.path, version) ?? (schema ? enumValues(schema) : []);
+    const allowed = schema ? enumValues(schema) : [];
     if (allowed.length === 0) return undefined;
     const ok = allowed.some((v) => String(v) === word);
-    const lines = [`**${displayPath(ctx.path)}** (${c.kind}, Kuma ${version})`, '', `Allowed values: ${allowed.map(fmt).join(', ')}.`];
+    const lines = [head, '', `Allowed values: ${allowed.map(fmt).join(', ')}.`];
     if (!ok) lines.push('', `${fmt(word)} is not one of them.`);
     return { markdown: lines.join('\n'), range };
   }

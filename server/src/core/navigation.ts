@@ -1,5 +1,5 @@
 import type { CompletionEntry } from './completionTypes';
-import { describeSelection } from './crossFile';
+import { declaredInstead, describeSelection, selectionWords, targetsInUse } from './crossFile';
 import { cursorContext, type CursorContext } from './cursor';
 import { documentFacts, shiftFacts, type KumaFact, type ServiceFact } from './facts';
 import type { DocumentInfo, FileAnalysis, LanguageService, Settings } from './languageService';
@@ -78,7 +78,7 @@ function basename(uri: string): string {
  */
 export function targetPortCompletions(
   service: LanguageService,
-  uri: string,
+  _uri: string,
   text: string,
   offset: number,
   settings: Settings,
@@ -91,13 +91,16 @@ export function targetPortCompletions(
   const version = t.analysis.kumaVersion;
   let targets: PortTarget[];
   let matched: boolean;
+  let siblings: readonly { index: number; port?: number; targetPort?: string | number }[];
   if (t.kuma?.kind === 'MeshService') {
+    siblings = t.kuma.ports ?? [];
     const sel = index.select(t.kuma, version);
     targets = index.portTargets(sel, version);
     matched = sel.dataplanes.length + sel.workloads.length > 0;
     // Nothing selected: offer what the workspace knows in the same form (Kubernetes or Universal).
     if (!matched) targets = index.portTargetsOfForm(t.kuma.form, version);
   } else if (t.service) {
+    siblings = t.service.ports;
     const r = servicePortTargets(index, t.service);
     targets = r.targets;
     matched = r.workloads.length > 0;
@@ -107,12 +110,13 @@ export function targetPortCompletions(
         '3.0',
       );
   } else return undefined;
-  return portEntries(targets, matched, t.ctx.replace, uri);
+  return portEntries(targets, matched, t.ctx.replace, targetsInUse(siblings, portIndex, targets));
 }
 
 const MAX_SOURCES = 8;
 
-function portEntries(targets: PortTarget[], matched: boolean, replace: OffsetRange, _uri: string): CompletionEntry[] {
+/** Entries for `targets`; those another port already targets (`inUse`: label → "port 80") are marked and sort last. */
+function portEntries(targets: PortTarget[], matched: boolean, replace: OffsetRange, inUse: Map<string, string>): CompletionEntry[] {
   const byLabel = new Map<string, { isName: boolean; numbers: Set<number>; sources: PortTarget[] }>();
   for (const t of targets) {
     const labels: [string, boolean][] = [];
@@ -133,15 +137,16 @@ function portEntries(targets: PortTarget[], matched: boolean, replace: OffsetRan
     // A name many Dataplanes share would make a huge tooltip: list a few and count the rest.
     const listed = e.sources.slice(0, MAX_SOURCES);
     const more = e.sources.length - listed.length;
+    const used = inUse.get(label);
     return {
       label,
       kind: 'value' as const,
-      detail: `${e.isName && numbers.length ? `→ ${shownNumbers} · ` : ''}${owners.length === 1 ? owners[0] : `${owners.length} ${e.sources[0].from === 'dataplane' ? 'Dataplanes' : 'sources'}`}${note}`,
+      detail: `${e.isName && numbers.length ? `→ ${shownNumbers} · ` : ''}${owners.length === 1 ? owners[0] : `${owners.length} ${e.sources[0].from === 'dataplane' ? 'Dataplanes' : 'sources'}`}${note}${used ? ` · in use by ${used}` : ''}`,
       documentation:
         listed.map((s) => `- ${s.source}${s.port !== undefined && e.isName ? ` → port ${s.port}` : ''} (${basename(s.uri)})`).join('\n') +
         (more > 0 ? `\n- … and ${more} more` : ''),
       replace,
-      sortText: `${matched ? '0' : '1'}${e.isName ? '0' : '1'}${label}`,
+      sortText: `${matched ? '0' : '1'}${used ? '1' : '0'}${e.isName ? '0' : '1'}${label}`,
     };
   });
 }
@@ -209,10 +214,20 @@ export function crossFileHover(
   if (portIndex !== undefined) {
     const tp = t.kuma.ports?.[portIndex]?.targetPort;
     if (tp === undefined) return undefined;
-    const hits = index.portTargets(sel, version).filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp));
+    const targets = index.portTargets(sel, version);
+    const hits = targets.filter((p) => (typeof tp === 'string' ? p.name === tp : p.port === tp));
+    const head = `**targetPort ${JSON.stringify(tp)}** resolves to`;
+    if (sel.dataplanes.length + sel.workloads.length === 0)
+      return { markdown: `${head} nothing: the selector selects no Dataplane or workload.`, range };
+    const w = selectionWords(sel.dataplanes.length, sel.workloads.length, version);
+    if (hits.length === 0) {
+      const names = [...new Set(targets.flatMap((p) => (p.name ? [p.name] : [])))];
+      const numbers = [...new Set(targets.flatMap((p) => (p.port !== undefined ? [p.port] : [])))];
+      return { markdown: `${head} nothing among the ${w.selected} selected${declaredInstead(tp, names, numbers, w)}.`, range };
+    }
     const lines = hits.map((p) => `- ${p.source}${p.port !== undefined ? ` → port ${p.port}` : ''} (${basename(p.uri)})`);
     return {
-      markdown: `**targetPort ${JSON.stringify(tp)}** resolves to ${hits.length ? `${hits.length} port${hits.length === 1 ? '' : 's'}` : 'nothing'} among the ${describeSelection(sel.dataplanes.length, sel.workloads.length)} selected:\n\n${lines.join('\n')}`,
+      markdown: `${head} ${hits.length} port${hits.length === 1 ? '' : 's'} among the ${w.selected} selected:\n\n${lines.join('\n')}`,
       range,
     };
   }

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import type { Form, KumaKind, OffsetRange } from './types';
-import { type PathSeg, locate, rangeFor } from './yamlNodes';
+import { type PathSeg, locate, nodeRange, rangeFor } from './yamlNodes';
 
 type Obj = Record<string, unknown>;
 
@@ -56,6 +56,16 @@ export class Resource {
   /** Where to put a diagnostic about a Kuma path. */
   range(kumaPath: readonly PathSeg[], target: 'key' | 'value' = 'value'): OffsetRange {
     return rangeFor(this.root, this.yamlPath(kumaPath), target, this.identityRange());
+  }
+
+  /** The whole text of a field: its key and all of its value (none when the field is absent). */
+  extent(kumaPath: readonly PathSeg[]): OffsetRange | undefined {
+    const loc = locate(this.root, this.yamlPath(kumaPath));
+    if (!loc.complete) return undefined;
+    const k = nodeRange(loc.key);
+    const v = nodeRange(loc.node);
+    if (!k || !v) return k ?? v;
+    return { start: Math.min(k.start, v.start), end: Math.max(k.end, v.end) };
   }
 
   /** The `kind:`/`type:` key: where a problem with the whole resource is shown. */

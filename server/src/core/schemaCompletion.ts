@@ -4,6 +4,7 @@ import { cursorContext, type CursorContext } from './cursor';
 import type { ParsedDocument } from './documents';
 import { schemaFor } from './schemaValidation';
 import { KUMA_KINDS, type Form, type KumaKind } from './types';
+import { protocolField } from './rules/protocols';
 import { supportedProtocols, versionAtLeast, type KumaVersion } from './versions';
 import type { PathSeg } from './yamlNodes';
 
@@ -119,21 +120,12 @@ export function displayPath(path: readonly PathSeg[]): string {
 }
 
 /**
- * The values Kuma accepts where the schema has no enum but a validator checks the protocol
- * (SPEC.md section 3): MeshService/MeshMultiZoneService `appProtocol`, Dataplane inbound
- * `protocol` (2.14+) and `kuma.io/protocol` tags. MeshExternalService `match.protocol` has its
- * enum in the schema. Undefined for any other path.
+ * The protocols Kuma supports where the schema has no enum but a validator checks (or Kuma
+ * reads) the protocol: the fields of `protocolField` (SPEC.md section 3). Undefined for any
+ * other path.
  */
 export function protocolValues(kind: KumaKind, form: Form, path: readonly PathSeg[], version: KumaVersion): string[] | undefined {
-  const p = displayPath(path);
-  if ((kind === 'MeshService' || kind === 'MeshMultiZoneService') && p === 'spec.ports[].appProtocol') return supportedProtocols(version);
-  if (kind === 'Dataplane') {
-    const body = form === 'kubernetes' ? p.replace(/^spec\./, '') : p;
-    if (body === 'networking.inbound[].protocol' && versionAtLeast(version, '2.14')) return supportedProtocols(version);
-    if (/^networking\.(inbound|gateway)(\[\])?\.tags\["kuma\.io\/protocol"\]$/.test(body) && version !== '3.0')
-      return supportedProtocols(version);
-  }
-  return undefined;
+  return protocolField(kind, form, path, version) ? supportedProtocols(version) : undefined;
 }
 
 /** Keys the API server or the control plane sets: never offered for writing. */

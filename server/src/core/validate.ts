@@ -95,6 +95,7 @@ export function validateDocument(
   }
 
   const res = new Resource(c.kind, c.form, root, pd.value, pd.range);
+  const covered: { start: number; end: number }[] = [];
   const ctx: RuleContext = {
     version,
     res,
@@ -107,6 +108,8 @@ export function validateDocument(
         data: { path: formatPath(kumaPath), ...opts.data },
         ...(opts.related ? { related: opts.related } : {}),
       });
+      const extent = opts.covers ? res.extent(kumaPath) : undefined;
+      if (extent) covered.push(extent);
     },
   };
   const ruleStart = out.length;
@@ -117,7 +120,12 @@ export function validateDocument(
   const all = [
     ...out.slice(0, ruleStart),
     // A missing required key is never what a rule on the same place explains.
-    ...schemaDiags.filter((d) => d.code === 'schema-missing-required' || !ruleRanges.has(`${d.range.start}:${d.range.end}`)),
+    ...schemaDiags.filter(
+      (d) =>
+        (d.code === 'schema-missing-required' || !ruleRanges.has(`${d.range.start}:${d.range.end}`)) &&
+        // Nothing inside a field a rule reports as a whole (a hand-written status): that one problem says it all.
+        !covered.some((r) => d.range.start >= r.start && d.range.end <= r.end),
+    ),
     ...out.slice(ruleStart),
   ];
   return all.sort((a, b) => a.range.start - b.range.start).map((d) => ({ ...d, message: clipMessage(d.message) }));

@@ -136,6 +136,24 @@ function action(
   return { title, kind, edit, ...extra };
 }
 
+const ADD_MESH_SERVICE = 'Add the MeshService Kuma generates for this Service';
+
+/** A longer title is hard to read in the light bulb menu. */
+const MAX_TITLE = 130;
+
+/**
+ * The assumptions of an action, for its title: ` (assumes: a, b)`, or as many as fit in
+ * MAX_TITLE with the rest counted (` (assumes: a, +2 more)`); at least the first one.
+ */
+export function assumptionsNote(assumed: readonly string[], titleLength: number): string {
+  if (assumed.length === 0) return '';
+  for (let k = assumed.length; k > 1; k--) {
+    const note = ` (assumes: ${assumed.slice(0, k).join(', ')}${k < assumed.length ? `, +${assumed.length - k} more` : ''})`;
+    if (titleLength + note.length <= MAX_TITLE) return note;
+  }
+  return ` (assumes: ${assumed[0]}${assumed.length > 1 ? `, +${assumed.length - 1} more` : ''})`;
+}
+
 /**
  * Conversion code actions for the document under `range`: MeshServices from a Service or a
  * Universal Dataplane, replacing a Service, Kubernetes ↔ Universal, and the 3.0 migrations.
@@ -159,14 +177,14 @@ export function conversionActions(
     const r = serviceToMeshService(input);
     const why = [...r.skipped].join(' ');
     if (r.generated.length) {
-      // What the workspace could not confirm (a Namespace or Mesh not in it) is counted in the title; the palette command lists it.
-      const note = r.unverified.length ? ` (${r.unverified.length} assumption${r.unverified.length === 1 ? '' : 's'})` : '';
+      // What the workspace could not confirm (a Namespace or Mesh not in it) is said in the title, shortly; the command lists it in full.
+      const note = assumptionsNote(r.assumed ?? [], ADD_MESH_SERVICE.length);
       const notes = r.unverified.length
         ? { command: { title: 'Show what was assumed', command: ServerCommands.showNotes, arguments: r.unverified } }
         : {};
       out.push(
         action(
-          `Add the MeshService Kuma generates for this Service${note}`,
+          `${ADD_MESH_SERVICE}${note}`,
           rewrite,
           uri,
           [
@@ -204,7 +222,7 @@ export function conversionActions(
         );
     } else {
       out.push({
-        title: 'Add the MeshService Kuma generates for this Service',
+        title: ADD_MESH_SERVICE,
         kind: rewrite,
         disabled: { reason: why || 'Kuma generates no MeshService for this Service.' },
       });

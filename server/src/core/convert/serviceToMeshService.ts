@@ -153,6 +153,11 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   const who = `Service ${name}`;
   const none = `Kuma ${version} generates no MeshService for ${who}`;
   const { skipped, unverified } = result;
+  /** An assumption: in a few words (for the action title) and in full. */
+  const assume = (short: string, long: string) => {
+    unverified.push(long);
+    (result.assumed ??= []).push(short);
+  };
   if (!name) {
     skipped.push('This Service has no metadata.name, so no MeshService can be named after it. Add metadata.name.');
     return result;
@@ -164,7 +169,8 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   const hasMeshLabel = Object.prototype.hasOwnProperty.call(labels, MESH_LABEL);
   let notInMesh = false;
   if (!nsFact) {
-    unverified.push(
+    assume(
+      hasMeshLabel ? `namespace ${ns} exists` : `namespace ${ns} exists with sidecar injection`,
       hasMeshLabel
         ? `Namespace ${ns} is not in the workspace: Kuma generates the MeshService only once the namespace exists.`
         : `Namespace ${ns} is not in the workspace: this assumes it exists and sets ${SIDECAR_INJECTION}: enabled (and no ${MESH_LABEL} label, so the mesh is default). Otherwise Kuma generates nothing for ${who}: add the label ${MESH_LABEL}: <mesh> to the Service.`,
@@ -182,7 +188,8 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   let mesh = labels[MESH_LABEL] || '';
   if (!mesh && !head && annotations[MESH_LABEL]) {
     mesh = annotations[MESH_LABEL];
-    unverified.push(
+    assume(
+      `the ${MESH_LABEL} annotation is still read`,
       `${who} names its mesh with the annotation ${MESH_LABEL}, which Kuma ${version} still reads but no longer supports (3.0 ignores it). Use the label ${MESH_LABEL} instead.`,
     );
   }
@@ -191,7 +198,8 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   // 4. The Mesh object, 5. its meshServices.mode (2.x only; absent means Disabled).
   const meshFact = index.meshes.get(mesh);
   if (!meshFact) {
-    unverified.push(
+    assume(
+      head ? `mesh ${mesh} exists` : `mesh ${mesh} exists with MeshServices enabled`,
       head
         ? `Mesh ${mesh} is not in the workspace: the MeshService exists only if mesh ${mesh} exists.`
         : `Mesh ${mesh} is not in the workspace: the MeshService exists only if mesh ${mesh} exists and its spec.meshServices.mode is not Disabled (Disabled is the 2.x default).`,
@@ -207,7 +215,8 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   if (ignore === 'true' || ignore === 'yes') {
     if (from214) skipped.push(`${none}: it has the annotation kuma.io/ignore: "${ignore}". Remove the annotation to get a MeshService.`);
     else if (version === '2.13')
-      unverified.push(
+      assume(
+        'kuma.io/ignore is not read (2.13 as 2.9)',
         `${who} has the annotation kuma.io/ignore: "${ignore}". Kuma 2.9 does not read it for MeshServices and 2.14 deletes the MeshService; this tool treats 2.13 like 2.9 here.`,
       );
   }
@@ -224,7 +233,8 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
         `${none}: it has the label k8s.kuma.io/zone-proxy-type, so it is a zone ingress/egress Service, which gets no MeshService.`,
       );
     else if (version === '2.13')
-      unverified.push(
+      assume(
+        'the zone-proxy label is not checked (2.13 as 2.9)',
         `${who} has the label k8s.kuma.io/zone-proxy-type: Kuma 2.14 generates no MeshService for it; this tool treats 2.13 like 2.9, which does not check it.`,
       );
   }
@@ -239,7 +249,8 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
           `${none}: its first Pod endpoint, Pod ${firstPod.name}, has the annotation kuma.io/gateway, so it is a delegated gateway's Service, which gets no MeshService.`,
         );
       else
-        unverified.push(
+        assume(
+          'the delegated gateway is not checked (2.13 as 2.9)',
           `Pod ${firstPod.name} behind ${who} is a delegated gateway: Kuma 2.14 generates no MeshService for it; this tool treats 2.13 like 2.9, which does not check it.`,
         );
     }
@@ -290,7 +301,11 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
       let podNs = ep.namespace;
       if (!podNs) {
         podNs = ns;
-        if (!head) unverified.push(`The endpoint of Pod ${ep.name} has no targetRef.namespace (Kubernetes always sets it): assumed ${ns}.`);
+        if (!head)
+          assume(
+            `Pod ${ep.name} is in namespace ${ns}`,
+            `The endpoint of Pod ${ep.name} has no targetRef.namespace (Kubernetes always sets it): assumed ${ns}.`,
+          );
       }
       const msName = headlessMeshServiceName(ep.name, name, ns);
       const clash = existingMeshService(input, msName, podNs, name);
@@ -305,7 +320,8 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
           if (pod.podLabels[k] !== undefined) extra.push([k, pod.podLabels[k]]);
         }
       } else {
-        unverified.push(
+        assume(
+          `Pod ${ep.name} has no StatefulSet labels`,
           `Pod ${ep.name} is not in the workspace: when it has the labels statefulset.kubernetes.io/pod-name or apps.kubernetes.io/pod-index, Kuma copies them onto MeshService ${msName}.`,
         );
       }
@@ -327,10 +343,14 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   }
   const selector: YamlMap = [...Object.entries(strMap(spec.selector)), ['k8s.kuma.io/namespace', ns]];
   if (Object.keys(strMap(spec.selector)).length === 0) {
-    unverified.push(`${who} has no spec.selector: its MeshService selects every proxy of namespace ${ns} in mesh ${mesh}.`);
+    assume(
+      `the MeshService selects all of namespace ${ns}`,
+      `${who} has no spec.selector: its MeshService selects every proxy of namespace ${ns} in mesh ${mesh}.`,
+    );
   }
   if (version === '2.14') {
-    unverified.push(
+    assume(
+      'inbound tags are enabled (the default)',
       'Kuma 2.14 writes a dataplaneTags selector with its default inboundTagsDisabled=false; with KUMA_EXPERIMENTAL_INBOUND_TAGS_DISABLED=true it writes dataplaneLabels.matchLabels instead.',
     );
   }

@@ -33,6 +33,8 @@ export interface GenerateResult {
   skipped: string[];
   /** Facts the conversion assumed because the workspace does not hold them, e.g. "Namespace kuma-demo is not in the workspace: its kuma.io/sidecar-injection label was not checked". */
   unverified: string[];
+  /** The same assumptions in a few words each, in the same order, for an action title, e.g. "namespace shop exists". */
+  assumed?: string[];
   /** When the only obstacle is a missing `kuma.io/mesh` label on the Service: the edit (chunk offsets) that adds `kuma.io/mesh: default`. */
   addMeshLabel?: TextEdit[];
 }

@@ -2,6 +2,10 @@ import { isObj } from '../resource';
 import type { Rule, RuleContext } from './context';
 import { MSG_DNS1123_SUBDOMAIN_FORMAT, dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from './names';
 import { versionAtLeast } from '../versions';
+import type { KumaKind } from '../types';
+
+/** Kinds that belong to no mesh (SPEC.md section 1.2): Kuma ignores a `mesh` on them. */
+const GLOBAL_SCOPED: ReadonlySet<KumaKind> = new Set<KumaKind>(['HostnameGenerator']);
 
 /**
  * Universal names and meshes: `pkg/core/resources/apis/mesh/meta_validator.go` (every
@@ -34,7 +38,12 @@ export const metaRule: Rule = ({ res, report }) => {
     else if (dns1123SubdomainErrors(s).length)
       report('name-invalid', ['name'], `invalid characters. ${capitalize(MSG_DNS1123_SUBDOMAIN_FORMAT)}`);
   }
-  if (res.kind !== 'HostnameGenerator' && res.has(['mesh'])) {
+  if (res.has(['mesh']) && GLOBAL_SCOPED.has(res.kind)) {
+    // ValidateMeta checks the mesh of mesh-scoped resources only; the REST schema has no `mesh` for these.
+    report('mesh-ignored', ['mesh'], `${res.kind} is global-scoped, not part of a mesh: Kuma ignores its mesh. Remove the mesh key.`, {
+      target: 'key',
+    });
+  } else if (res.has(['mesh'])) {
     const mesh = res.get(['mesh']);
     const s = mesh === null || mesh === undefined ? '' : String(mesh);
     if (s === '') report('mesh-invalid', ['mesh'], 'cannot be empty');
@@ -61,7 +70,7 @@ export const statusRule: Rule = ({ res, report }) => {
     'status-read-only',
     ['status'],
     `status is written by the Kuma control plane: a hand-written status is ignored and overwritten. Remove it from the manifest.`,
-    { target: 'key' },
+    { target: 'key', covers: true },
   );
 };
 

@@ -14,6 +14,8 @@ export interface ReportOptions {
   related?: { message: string; range: OffsetRange }[];
   /** An explicit range, when the path alone does not say where. */
   range?: OffsetRange;
+  /** The problem is the whole field (e.g. a hand-written `status`): schema problems inside its value are dropped. */
+  covers?: boolean;
 }
 
 /** What a semantic rule sees: one resource, the Kuma version, and a way to report. */

@@ -1,7 +1,8 @@
 import { isObj } from '../resource';
-import { parsableProtocols, supportedProtocols, versionAtLeast } from '../versions';
+import { supportedProtocols, versionAtLeast } from '../versions';
 import type { Rule } from './context';
 import { isDNSName, isIP } from './names';
+import { judgeProtocol } from './protocols';
 
 /** Selected rules of `pkg/core/resources/apis/mesh/dataplane_validator.go` (SPEC.md 4.5). */
 const networkingRule: Rule = ({ res, version, report }) => {
@@ -14,7 +15,6 @@ const networkingRule: Rule = ({ res, version, report }) => {
     else if (!isIP(a) && !isDNSName(a))
       report('dataplane-invalid', ['networking', 'address'], 'address has to be valid IP address or domain name');
   }
-  const supported = supportedProtocols(version).join(', ');
   const inbounds = Array.isArray(net.inbound) ? net.inbound : [];
   inbounds.forEach((ib, i) => {
     if (!isObj(ib)) return;
@@ -39,13 +39,9 @@ const networkingRule: Rule = ({ res, version, report }) => {
         }
       }
     }
-    if (versionAtLeast(version, '2.14') && ib.protocol !== undefined && ib.protocol !== '') {
-      const v = String(ib.protocol);
-      if (!parsableProtocols(version).includes(v.toLowerCase())) {
-        report('dataplane-invalid', [...base, 'protocol'], `has an invalid value "${v}". Allowed values: ${supported}`, {
-          data: { allowedValues: supportedProtocols(version) },
-        });
-      }
+    if (versionAtLeast(version, '2.14') && ib.protocol !== undefined) {
+      const { problem } = judgeProtocol('dataplane.inbound.protocol', String(ib.protocol), version);
+      if (problem) report(problem.code, [...base, 'protocol'], problem.message, { data: { allowedValues: supportedProtocols(version) } });
     }
     if (version !== '3.0') {
       const tags = isObj(ib.tags) ? ib.tags : undefined;
@@ -58,15 +54,12 @@ const networkingRule: Rule = ({ res, version, report }) => {
         });
       }
       const proto = tags?.['kuma.io/protocol'];
-      if (proto !== undefined && !parsableProtocols(version).includes(String(proto).toLowerCase())) {
-        report(
-          'dataplane-invalid',
-          [...base, 'tags', 'kuma.io/protocol'],
-          `tag "kuma.io/protocol" has an invalid value "${String(proto)}". Allowed values: ${supported}`,
-          {
+      if (proto !== undefined) {
+        const { problem } = judgeProtocol('dataplane.inbound.protocolTag', String(proto), version);
+        if (problem)
+          report(problem.code, [...base, 'tags', 'kuma.io/protocol'], problem.message, {
             data: { allowedValues: supportedProtocols(version) },
-          },
-        );
+          });
       }
     }
   });

@@ -2,6 +2,7 @@ import { isObj } from '../resource';
 import { supportedProtocols, versionAtLeast } from '../versions';
 import type { Rule } from './context';
 import { displayNameRule, sniPortRule } from './common';
+import { judgeProtocol } from './protocols';
 
 /** `pkg/core/resources/apis/meshmultizoneservice/api/v1alpha1/validator.go` (SPEC.md 4.3). */
 const specRule: Rule = (ctx) => {
@@ -27,11 +28,10 @@ const specRule: Rule = (ctx) => {
     const base = ['spec', 'ports', i];
     if (versionAtLeast(version, '2.13')) {
       if (p.name === '') report('multizone-service-invalid', [...base, 'name'], 'must not be empty');
-      if (p.appProtocol !== undefined && !supported.includes(String(p.appProtocol ?? ''))) {
-        report('app-protocol-invalid', [...base, 'appProtocol'], `appProtocol must be one of: ${supported.join(', ')}`, {
-          data: { allowedValues: supported },
-        });
-      }
+    }
+    if (p.appProtocol !== undefined) {
+      const { problem } = judgeProtocol('meshMultiZoneService.appProtocol', String(p.appProtocol ?? ''), version);
+      if (problem) report(problem.code, [...base, 'appProtocol'], problem.message, { data: { allowedValues: supported } });
     }
     sniPortRule(ctx, p, i);
   });

@@ -2,6 +2,7 @@ import { isObj } from '../resource';
 import { supportedProtocols, type KumaVersion } from '../versions';
 import type { Rule, RuleContext } from './context';
 import { displayNameRule, sniPortRule } from './common';
+import { judgeProtocol } from './protocols';
 
 /**
  * MeshService rules: `pkg/core/resources/apis/meshservice/api/v1alpha1/validator.go` and
@@ -135,20 +136,8 @@ const portsRule: Rule = (ctx) => {
           .map((q) => (isObj(q) && q.appProtocol != null ? String(q.appProtocol) : 'tcp')),
       );
       const offered = supported.filter((x) => !taken.has(x));
-      if (version === '3.0') {
-        if (v !== '' && !supported.includes(v.toLowerCase())) {
-          report('app-protocol-invalid', [...base, 'appProtocol'], `appProtocol must be one of: ${supported.join(', ')}`, {
-            data: { allowedValues: offered },
-          });
-        }
-      } else if (!supported.includes(v.toLowerCase())) {
-        report(
-          'app-protocol-unsupported',
-          [...base, 'appProtocol'],
-          `appProtocol "${v}" is not a protocol Kuma ${version} supports (${supported.join(', ')}): Kuma accepts it but treats the traffic as plain TCP, without L7 features.`,
-          { data: { allowedValues: offered } },
-        );
-      }
+      const { problem } = judgeProtocol('meshService.appProtocol', v, version);
+      if (problem) report(problem.code, [...base, 'appProtocol'], problem.message, { data: { allowedValues: offered } });
     }
 
     sniPortRule(ctx, p, i);
