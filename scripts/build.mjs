@@ -66,8 +66,11 @@ for (const version of VERSIONS) {
   );
 }
 
+// The version every bundle reports (server/src/version.ts): package.json's.
+const version = JSON.parse(fs.readFileSync('package.json', 'utf8')).version;
 const common = {
   bundle: true,
+  define: { KUMA_TOOLS_VERSION: JSON.stringify(version) },
   platform: 'node',
   format: 'cjs',
   target: 'node18',

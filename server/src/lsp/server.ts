@@ -54,6 +54,7 @@ import { conversionActions, generateForFile, rewriteFile } from './conversions';
 import { toLspDiagnostics, toLspRange, type Positions } from './convert';
 import type { IndexedFile, WorkspaceFs } from './workspaceFs';
 import { Cancelled, Work } from './work';
+import { TOOLS_VERSION } from '../version';
 
 /** At most this many workspace symbols per request: a query of one letter would list the whole workspace. */
 export const MAX_WORKSPACE_SYMBOLS = 1000;
@@ -80,6 +81,8 @@ export interface ServerSettings extends Settings {
   filesExclude: string[];
   /** Why parts of the settings were ignored, for the output channel. */
   problems?: string[];
+  /** Whether the settings named the Kuma version (else it is the default). */
+  versionSet?: boolean;
 }
 
 /** Reads our settings out of whatever shape a client sends (`{kuma: {...}}` or the section itself). */
@@ -105,7 +108,19 @@ export function readSettings(raw: unknown): ServerSettings {
     filesExclude: exclude,
     ...(Object.keys(severity).length ? { severity } : {}),
     ...(problems.length ? { problems: problems.map((p) => `kuma.diagnostics.severity: ${p}`) } : {}),
+    ...(version !== undefined ? { versionSet: true } : {}),
   };
+}
+
+/** A workspace folder as the user knows it: a file: URI as its path, any other URI as it is. */
+function displayUri(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    const p = decodeURIComponent(new URL(uri).pathname);
+    return /^\/[A-Za-z]:/.test(p) ? p.slice(1) : p;
+  } catch {
+    return uri;
+  }
 }
 
 const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
@@ -410,7 +425,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         workspaceSymbolProvider: true,
         inlayHintProvider: true,
       },
-      serverInfo: { name: 'kuma-language-server', version: '0.1.0' },
+      serverInfo: { name: 'kuma-language-server', version: TOOLS_VERSION },
     };
   });
 
@@ -422,6 +437,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         await fetchSettings();
         if (before !== settings) revalidateOpen();
       }
+      // The output channel's first line: which server, which Kuma version and which folders.
+      const folders = workspaceFolders.length ? `workspace folders: ${workspaceFolders.map(displayUri).join(', ')}` : 'no workspace folder';
+      connection.console.info(
+        `kuma-language-server ${TOOLS_VERSION} started: Kuma ${settings.kumaVersion} (${settings.versionSet ? 'setting kuma.version' : 'default'}), ${folders}`,
+      );
       if (watchRegistration) {
         void connection.client
           .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
