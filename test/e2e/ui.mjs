@@ -4,7 +4,7 @@
 //      SHOT_DIR (where screenshots go), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -619,6 +619,35 @@ try {
     await problemRows.filter({ hasText: BOGUS }).first().waitFor({ state: 'detached', timeout: 15000 });
     return true;
   });
+
+  // (i) the status bar item opens a quick pick of the Kuma versions, which writes the workspace
+  // setting. Last, since it changes the version; the workspace settings are restored afterwards.
+  const wsSettings = join(WS, '.vscode/settings.json');
+  const settingsBefore = existsSync(wsSettings) ? readFileSync(wsSettings, 'utf8') : undefined;
+  try {
+    await step('status bar "Kuma 2.14" opens a quick pick of the versions; picking 3.0 sets kuma.version 3.0', async () => {
+      await quickOpen(K8S_MS);
+      await kumaStatus.first().click();
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'Kuma 3.0' }).first().waitFor();
+      const labels = (await rows.locator('.label-name').allInnerTexts()).map((t) => t.trim());
+      if (JSON.stringify(labels) !== JSON.stringify(['Kuma 2.9', 'Kuma 2.13', 'Kuma 2.14', 'Kuma 3.0']))
+        return `rows ${JSON.stringify(labels)}`;
+      const current = await rows.filter({ hasText: 'Kuma 2.14' }).first().innerText();
+      if (!/current · Kuma 2\.14\.x/.test(current)) return `the 2.14 row says ${JSON.stringify(current)}`;
+      await shot('kuma-e2e-version-pick.png');
+      await rows.filter({ hasText: 'Kuma 3.0' }).first().click();
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      await page.locator('.statusbar-item', { hasText: 'Kuma 3.0' }).first().waitFor();
+      const written = existsSync(wsSettings) ? JSON.parse(readFileSync(wsSettings, 'utf8'))['kuma.version'] : undefined;
+      return written === '3.0' || `${wsSettings} has kuma.version ${JSON.stringify(written)}`;
+    });
+    await shot('kuma-e2e-version-picked.png');
+  } finally {
+    if (settingsBefore === undefined) rmSync(wsSettings, { force: true });
+    else writeFileSync(wsSettings, settingsBefore);
+  }
+  await step('with the workspace settings restored, the status bar says "Kuma 2.14" again', () => kumaStatus.first().waitFor());
 } catch (e) {
   check('workbench session', false, String(e?.message ?? e).split('\n')[0]);
   await shot('kuma-e2e-failure.png');
