@@ -131,7 +131,9 @@ export async function activateClient(
       if (e.document === vscode.window.activeTextEditor?.document) void updateStatus();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('kuma')) void updateStatus();
+      // After the language client has sent the change to the server (its listener may run after
+      // this one): the server then answers with the new settings.
+      if (e.affectsConfiguration('kuma')) setTimeout(() => void updateStatus(), 0);
     }),
   );
   void updateStatus();

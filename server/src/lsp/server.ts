@@ -294,7 +294,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (next.problems && next.problems.join('\n') !== said) for (const p of next.problems) connection.console.warn(`kuma: ${p}`);
   }
 
-  async function fetchSettings() {
+  /** A read of the settings under way: kuma/fileInfo waits for it, to report the settings in force. */
+  let settingsFetch: Promise<void> | undefined;
+  function fetchSettings(): Promise<void> {
+    const p = readClientSettings();
+    settingsFetch = p;
+    return p.finally(() => {
+      if (settingsFetch === p) settingsFetch = undefined;
+    });
+  }
+
+  async function readClientSettings() {
     if (!configurationSupport) return;
     try {
       const [kuma, filesExclude] = await connection.workspace.getConfiguration([{ section: 'kuma' }, { section: 'files.exclude' }]);
@@ -878,7 +888,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onRequest(
     FileInfoRequest,
-    request('fileInfo', null as FileInfoResult | null, (params: FileInfoParams): FileInfoResult | null => {
+    request('fileInfo', null as FileInfoResult | null, async (params: FileInfoParams): Promise<FileInfoResult | null> => {
+      await settingsFetch;
       const doc = documents.get(params.uri);
       if (!doc) return null;
       const a = service.analyze(doc.getText(), settings);
