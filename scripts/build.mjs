@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { generateValidators } from './validators.mjs';
+import { buildReport } from './buildReport.mjs';
 
 // Every bundle validates with the validators precompiled by scripts/validators.mjs instead of
 // compiling schemas with ajv at run time (ajv's compiler generates code with `new Function`).
@@ -65,8 +66,11 @@ for (const version of VERSIONS) {
   );
 }
 
+// The version every bundle reports (server/src/version.ts): package.json's.
+const version = JSON.parse(fs.readFileSync('package.json', 'utf8')).version;
 const common = {
   bundle: true,
+  define: { KUMA_TOOLS_VERSION: JSON.stringify(version) },
   platform: 'node',
   format: 'cjs',
   target: 'node18',
@@ -128,3 +132,19 @@ for (const version of VERSIONS) {
   if (code.indexOf(head) < 0 || !tail.test(code)) throw new Error(`${file}: not the expected module.exports=boundedRegExp=>{…}`);
   fs.writeFileSync(file, code.replace(head, 'module.exports=(function(boundedRegExp){').replace(tail, 'return exports2});\n'));
 }
+
+// What was built: every file above but the source maps, the test bundle last (it is never packaged).
+const byVersion = [...VERSIONS].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+process.stdout.write(
+  buildReport([
+    'dist/client.node.js',
+    'dist/server.node.js',
+    'dist/indexer.node.js',
+    'dist/cli.js',
+    ...byVersion.map((v) => `dist/validators/${v}.js`),
+    ...byVersion.map((v) => `dist/schemas/${v}.js`),
+    'dist/client.web.js',
+    'dist/server.web.js',
+    'dist/test/exthost.js',
+  ]),
+);

@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageclient';
 import { RESTART_ACTION, RESTART_SERVER_COMMAND, RestartPolicy } from './restartPolicy';
 import { REDHAT_YAML_ID, registerKumaSchema, resolveKumaSection, type RedHatYamlApi } from './redhatYaml';
+import { versionPick, type VersionProperty } from './versionPick';
 import {
   FileInfoRequest,
   ListYamlFilesRequest,
@@ -22,6 +23,9 @@ import {
 } from '../../server/src/protocol';
 
 let client: BaseLanguageClient | undefined;
+
+/** Opens the quick pick of Kuma versions and writes the setting (the status bar item runs it). */
+export const SELECT_VERSION_COMMAND = 'kuma.selectVersion';
 
 /**
  * What the desktop extension (extension.ts, the server in a Node process) and the web extension
@@ -92,7 +96,7 @@ export async function activateClient(
 
   const status = vscode.window.createStatusBarItem('kuma.version', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Kuma version';
-  status.command = { title: 'Change Kuma version', command: 'workbench.action.openSettings', arguments: ['kuma.version'] };
+  status.command = { title: 'Select the Kuma version', command: SELECT_VERSION_COMMAND };
   context.subscriptions.push(channel, status);
 
   const updateStatus = async () => {
@@ -106,7 +110,7 @@ export async function activateClient(
       if (info && info.kumaResources > 0 && vscode.window.activeTextEditor === editor) {
         status.text = `$(server-environment) Kuma ${info.kumaVersion}`;
         status.tooltip = info.pinned
-          ? `Checked against Kuma ${info.kumaVersion} (pinned by the file's "# kuma-version:" comment)`
+          ? `Checked against Kuma ${info.kumaVersion} (pinned by the file's "# kuma-version:" comment). Click to change the setting for the other files.`
           : `Checked against Kuma ${info.kumaVersion} (setting kuma.version). Click to change.`;
         status.show();
       } else status.hide();
@@ -125,6 +129,8 @@ export async function activateClient(
     }),
   );
 
+  context.subscriptions.push(vscode.commands.registerCommand(SELECT_VERSION_COMMAND, () => selectVersion(context)));
+
   await client.start();
   context.subscriptions.push(
     vscode.window.onDidChangeActiveTextEditor(() => void updateStatus()),
@@ -132,7 +138,9 @@ export async function activateClient(
       if (e.document === vscode.window.activeTextEditor?.document) void updateStatus();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('kuma')) void updateStatus();
+      // After the language client has sent the change to the server (its listener may run after
+      // this one): the server then answers with the new settings.
+      if (e.affectsConfiguration('kuma')) setTimeout(() => void updateStatus(), 0);
     }),
   );
   void updateStatus();
@@ -203,6 +211,46 @@ function planItems(plan: ConvertPlanFile[]): (vscode.QuickPickItem & { uri: stri
     const uri = vscode.Uri.parse(f.uri);
     return { uri: f.uri, label: vscode.workspace.asRelativePath(uri), description: f.summary, picked: true };
   });
+}
+
+/**
+ * The quick pick of Kuma versions (see versionPick.ts): writes `kuma.version` to the workspace
+ * settings when a folder is open, else to the user's. Returns the version picked, if any.
+ */
+async function selectVersion(context: vscode.ExtensionContext): Promise<string | undefined> {
+  const property = (
+    context.extension.packageJSON as {
+      contributes: { configuration: { properties: Record<string, VersionProperty & { default: string }> } };
+    }
+  ).contributes.configuration.properties['kuma.version'];
+  const config = vscode.workspace.getConfiguration('kuma');
+  const scope = vscode.workspace.workspaceFolders?.length ? 'workspace' : 'user';
+  const editor = vscode.window.activeTextEditor;
+  let pinned: { version: string; file: string } | undefined;
+  if (client?.isRunning() && editor?.document.languageId === 'yaml') {
+    const info = await client
+      .sendRequest<FileInfoResult | null>(FileInfoRequest, { uri: editor.document.uri.toString() })
+      .catch(() => null);
+    if (info?.pinned) pinned = { version: info.kumaVersion, file: editor.document.uri.path.split('/').pop() ?? '' };
+  }
+  const pick = versionPick({ property, current: config.get<string>('version') ?? property.default, scope, pinned });
+  const quickPick = vscode.window.createQuickPick<vscode.QuickPickItem & { version?: string }>();
+  quickPick.title = pick.title;
+  quickPick.placeholder = pick.placeholder;
+  quickPick.items = pick.items.map(({ kind, ...i }) => (kind === 'separator' ? { ...i, kind: vscode.QuickPickItemKind.Separator } : i));
+  quickPick.activeItems = [quickPick.items[pick.active]];
+  const chosen = await new Promise<string | undefined>((resolve) => {
+    quickPick.onDidAccept(() => {
+      resolve(quickPick.selectedItems[0]?.version);
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => resolve(undefined));
+    quickPick.show();
+  });
+  quickPick.dispose();
+  if (chosen === undefined) return undefined;
+  await config.update('version', chosen, scope === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  return chosen;
 }
 
 /**

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -98,6 +99,40 @@ test('SARIF output is SARIF 2.1.0 with rules and 1-based regions', () => {
     assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
   }
   assert.deepEqual(runs.results[1].locations[0].physicalLocation.region, { startLine: 11, startColumn: 3, endLine: 11, endColumn: 9 });
+});
+
+test('SARIF URIs: relative to the working directory under %SRCROOT%, which the run declares; files outside are absolute', () => {
+  const dir = fs.realpathSync(workspace({ 'a dir/bad #1.yaml': BAD, 'sub/b.yaml': BAD }));
+  const outside = fs.realpathSync(workspace({ 'o.yaml': BAD }));
+  const uris = (args: string[]) => {
+    const runs = JSON.parse(run(['check', '--format', 'sarif', ...args], { cwd: path.join(dir, 'sub') }).stdout).runs[0];
+    const locs = runs.results.map((x: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) =>
+      JSON.stringify(x.locations[0].physicalLocation.artifactLocation),
+    );
+    return { base: runs.originalUriBaseIds, locations: [...new Set(locs)] };
+  };
+  const srcRoot = { '%SRCROOT%': { uri: `${pathToFileURL(path.join(dir, 'sub')).href}/` } };
+  const inSub = JSON.stringify({ uri: 'b.yaml', uriBaseId: '%SRCROOT%' });
+  const above = JSON.stringify({ uri: `${pathToFileURL(path.join(dir, 'a dir/bad #1.yaml')).href}` });
+  const away = JSON.stringify({ uri: `${pathToFileURL(path.join(outside, 'o.yaml')).href}` });
+  // Absolute paths on the command line: the file under the working directory is still relative.
+  assert.deepEqual(uris([path.join(dir, 'sub/b.yaml'), path.join(dir, 'a dir'), outside]), {
+    base: srcRoot,
+    locations: [inSub, above, away],
+  });
+  // Relative paths: the same URIs.
+  assert.deepEqual(uris(['b.yaml', '../a dir', path.relative(path.join(dir, 'sub'), outside)]), {
+    base: srcRoot,
+    locations: [inSub, above, away],
+  });
+  assert.match(above, /a%20dir\/bad%20%231\.yaml"/);
+  // A subdirectory's file: forward slashes, each segment percent-encoded.
+  const nested = JSON.parse(run(['check', '--format', 'sarif', path.join(dir, 'a dir')], { cwd: dir }).stdout).runs[0];
+  assert.deepEqual(nested.results[0].locations[0].physicalLocation.artifactLocation, {
+    uri: 'a%20dir/bad%20%231.yaml',
+    uriBaseId: '%SRCROOT%',
+  });
+  assert.deepEqual(nested.originalUriBaseIds, { '%SRCROOT%': { uri: `${pathToFileURL(dir).href}/` } });
 });
 
 test('JUnit output: one test case per file, failures for errors', () => {

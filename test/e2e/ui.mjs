@@ -4,7 +4,7 @@
 //      SHOT_DIR (where screenshots go), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -712,6 +712,58 @@ try {
     await problemRows.filter({ hasText: BOGUS }).first().waitFor({ state: 'detached', timeout: 15000 });
     return true;
   });
+
+  // (i) the status bar item opens a quick pick of the Kuma versions, which writes the workspace
+  // setting. Last, since it changes the version: picking 2.14 again puts it back, and the workspace
+  // settings file is restored on disk for the runs after this one.
+  const wsSettings = join(WS, '.vscode/settings.json');
+  const settingsBefore = existsSync(wsSettings) ? readFileSync(wsSettings, 'utf8') : undefined;
+  const versionRows = page.locator('.quick-input-list .monaco-list-row');
+  const pickVersion = async (from, to) => {
+    await page
+      .locator('.statusbar-item', { hasText: `Kuma ${from}` })
+      .first()
+      .click();
+    log(`clicked the status bar item "Kuma ${from}"`);
+    await versionRows
+      .filter({ hasText: `Kuma ${to}` })
+      .first()
+      .waitFor();
+    const labels = (await versionRows.locator('.label-name').allInnerTexts()).map((t) => t.trim());
+    if (JSON.stringify(labels) !== JSON.stringify(['Kuma 2.9', 'Kuma 2.13', 'Kuma 2.14', 'Kuma 3.0']))
+      return `rows ${JSON.stringify(labels)}`;
+    const current = await versionRows
+      .filter({ hasText: `Kuma ${from}` })
+      .first()
+      .innerText();
+    if (!current.includes(`current · Kuma ${from === '3.0' ? '3.0 development line' : `${from}.x`}`))
+      return `the ${from} row says ${JSON.stringify(current)}`;
+    if (to === '3.0') await shot('kuma-e2e-version-pick.png');
+    await versionRows
+      .filter({ hasText: `Kuma ${to}` })
+      .first()
+      .click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    log(`picked Kuma ${to}`);
+    await page
+      .locator('.statusbar-item', { hasText: `Kuma ${to}` })
+      .first()
+      .waitFor();
+    const written = existsSync(wsSettings) ? JSON.parse(readFileSync(wsSettings, 'utf8'))['kuma.version'] : undefined;
+    return written === to || `${wsSettings} has kuma.version ${JSON.stringify(written)}`;
+  };
+  try {
+    await quickOpen(K8S_MS);
+    await step('status bar "Kuma 2.14" opens a quick pick of the versions; picking 3.0 sets kuma.version 3.0', () =>
+      pickVersion('2.14', '3.0'),
+    );
+    await shot('kuma-e2e-version-picked.png');
+    await step('status bar "Kuma 3.0": picking 2.14 sets it back', () => pickVersion('3.0', '2.14'));
+    await shot('kuma-e2e-version-back.png');
+  } finally {
+    if (settingsBefore === undefined) rmSync(wsSettings, { force: true });
+    else writeFileSync(wsSettings, settingsBefore);
+  }
 } catch (e) {
   check('workbench session', false, String(e?.message ?? e).split('\n')[0]);
   await shot('kuma-e2e-failure.png');

@@ -253,6 +253,32 @@ export async function run(): Promise<void> {
     return !!back || `after unsetting: ${describe(typos, vscode.languages.getDiagnostics(typosUri))}`;
   });
 
+  await test('kuma.selectVersion: the quick pick starts on the current 2.14; the next item, 3.0, is written to the workspace settings', async () => {
+    await vscode.window.showTextDocument(typos);
+    const config = () => vscode.workspace.getConfiguration('kuma', typosUri);
+    const before = config().inspect<string>('version');
+    if (before?.workspaceValue !== undefined || config().get('version') !== '2.14') return `kuma.version before: ${JSON.stringify(before)}`;
+    try {
+      const picked = vscode.commands.executeCommand<string | undefined>('kuma.selectVersion');
+      // The pick opens after the command asks the server whether the file pins its version.
+      await sleep(1500);
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const got = await Promise.race([picked, sleep(5000).then(() => 'no answer after 5 s')]);
+      if (got !== '3.0') {
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        return `the command returned ${JSON.stringify(got)}`;
+      }
+      const after = config().inspect<string>('version');
+      if (after?.workspaceValue !== '3.0' || after.globalValue !== undefined) return `kuma.version after: ${JSON.stringify(after)}`;
+      const has = (ds: vscode.Diagnostic[], code: string) => ds.some((d) => codeOf(d) === code);
+      const v3 = await typosDiagnostics((ds) => has(ds, 'app-protocol-invalid') && !has(ds, 'app-protocol-unsupported'));
+      return !!v3 || `diagnostics after picking 3.0: ${describe(typos, vscode.languages.getDiagnostics(typosUri))}`;
+    } finally {
+      await config().update('version', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   finish(out, results);
 }
 

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Severity } from '../core/diagnosticCodes';
 import { codeDocsUrl, DIAGNOSTIC_CODES, type DiagnosticCode } from '../core/diagnosticCodes';
 import { LineIndex } from '../core/positions';
@@ -16,6 +18,8 @@ export interface Report {
   toolVersion: string;
   /** Diagnostics at or above this severity fail a JUnit test case. */
   failLevel: Severity;
+  /** What SARIF URIs are relative to (`%SRCROOT%`); the process's working directory by default. */
+  cwd?: string;
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
@@ -82,8 +86,12 @@ export function formatJson(r: Report): string {
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-/** SARIF 2.1.0 as GitHub code scanning reads it: relative URIs, 1-based regions, rule metadata. */
+/**
+ * SARIF 2.1.0 as GitHub code scanning reads it: URIs relative to `%SRCROOT%` (the working
+ * directory, declared in `originalUriBaseIds`), 1-based regions, rule metadata.
+ */
 export function formatSarif(r: Report): string {
+  const cwd = path.resolve(r.cwd ?? process.cwd());
   const codes = Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[];
   const rules = codes.map((id) => ({
     id,
@@ -107,7 +115,7 @@ export function formatSarif(r: Report): string {
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: toUri(f.path), uriBaseId: '%SRCROOT%' },
+              artifactLocation: artifactLocation(f.path, cwd),
               region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
             },
             ...(d.data.path ? { logicalLocations: [{ fullyQualifiedName: d.data.path, kind: 'member' }] } : {}),
@@ -123,6 +131,7 @@ export function formatSarif(r: Report): string {
     runs: [
       {
         tool: { driver: { name: 'kuma-lint', version: r.toolVersion, semanticVersion: r.toolVersion, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(cwd) } },
         properties: { kumaVersion: r.kumaVersion },
         results,
       },
@@ -131,13 +140,23 @@ export function formatSarif(r: Report): string {
   return JSON.stringify(sarif, null, 2) + '\n';
 }
 
-function toUri(p: string): string {
-  return p
-    .replace(/\\/g, '/')
-    .replace(/^\.\//, '')
-    .split('/')
-    .map((s) => encodeURIComponent(s))
-    .join('/');
+/**
+ * A file under the working directory: a URI reference relative to `%SRCROOT%` (forward slashes,
+ * each segment percent-encoded). Anywhere else: an absolute `file:` URI, with no base.
+ * Standard input keeps its name as a relative reference.
+ */
+function artifactLocation(p: string, cwd: string): { uri: string; uriBaseId?: string } {
+  if (p === '<stdin>') return { uri: encodeURIComponent(p), uriBaseId: '%SRCROOT%' };
+  const abs = path.resolve(cwd, p);
+  const rel = path.relative(cwd, abs);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
+  return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/** A directory's `file:` URI, ending in a slash as SARIF requires of a base. */
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(dir).href;
+  return href.endsWith('/') ? href : `${href}/`;
 }
 
 function xml(s: string): string {

@@ -6,10 +6,11 @@ import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 import { CONVERT_USAGE, runConvert } from './convert';
 import { createLanguageService, type LanguageService, type LocalAnalysis, type Settings } from '../core/languageService';
 import { DEFAULT_KUMA_VERSION } from '../core/versions';
+import { TOOLS_VERSION } from '../version';
 import { parseSeverityOverrides, type Severity, type SeverityOverrides } from '../core/diagnosticCodes';
 import { atLeast, formatJson, formatJunit, formatSarif, formatText, summary, type FileResult } from './formats';
 
-const VERSION = '0.1.0';
+const VERSION = TOOLS_VERSION;
 const USAGE = `usage: kuma-lint check [--format text|json|sarif|junit] [--kuma-version 2.9|2.13|2.14|3.0]
                        [--fail-on error|warning|never] [--severity CODE=LEVEL]... PATH...
   PATH is a file, a directory (searched for *.yaml and *.yml, skipping node_modules and .git),

@@ -56,6 +56,7 @@ import { conversionActions, generateForFile, rewriteFile } from './conversions';
 import { toLspDiagnostics, toLspRange, type Positions } from './convert';
 import type { IndexedFile, WorkspaceFs } from './workspaceFs';
 import { Cancelled, Work } from './work';
+import { TOOLS_VERSION } from '../version';
 
 /** At most this many workspace symbols per request: a query of one letter would list the whole workspace. */
 export const MAX_WORKSPACE_SYMBOLS = 1000;
@@ -90,6 +91,8 @@ export interface ServerSettings extends Settings {
   diagnosticsScope: DiagnosticsScope;
   /** Why parts of the settings were ignored, for the output channel. */
   problems?: string[];
+  /** Whether the settings named the Kuma version (else it is the default). */
+  versionSet?: boolean;
 }
 
 /** Reads our settings out of whatever shape a client sends (`{kuma: {...}}` or the section itself). */
@@ -120,7 +123,19 @@ export function readSettings(raw: unknown): ServerSettings {
     diagnosticsScope: scope === 'openFiles' ? 'openFiles' : 'workspace',
     ...(Object.keys(severity).length ? { severity } : {}),
     ...(said.length ? { problems: said } : {}),
+    ...(version !== undefined ? { versionSet: true } : {}),
   };
+}
+
+/** A workspace folder as the user knows it: a file: URI as its path, any other URI as it is. */
+function displayUri(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    const p = decodeURIComponent(new URL(uri).pathname);
+    return /^\/[A-Za-z]:/.test(p) ? p.slice(1) : p;
+  } catch {
+    return uri;
+  }
 }
 
 const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
@@ -391,7 +406,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (next.problems && next.problems.join('\n') !== said) for (const p of next.problems) connection.console.warn(`kuma: ${p}`);
   }
 
-  async function fetchSettings() {
+  /** A read of the settings under way: kuma/fileInfo waits for it, to report the settings in force. */
+  let settingsFetch: Promise<void> | undefined;
+  function fetchSettings(): Promise<void> {
+    const p = readClientSettings();
+    settingsFetch = p;
+    return p.finally(() => {
+      if (settingsFetch === p) settingsFetch = undefined;
+    });
+  }
+
+  async function readClientSettings() {
     if (!configurationSupport) return;
     try {
       const [kuma, filesExclude] = await connection.workspace.getConfiguration([{ section: 'kuma' }, { section: 'files.exclude' }]);
@@ -527,7 +552,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         workspaceSymbolProvider: true,
         inlayHintProvider: true,
       },
-      serverInfo: { name: 'kuma-language-server', version: '0.1.0' },
+      serverInfo: { name: 'kuma-language-server', version: TOOLS_VERSION },
     };
   });
 
@@ -539,6 +564,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         await fetchSettings();
         if (before !== settings) revalidateOpen();
       }
+      // The output channel's first line: which server, which Kuma version and which folders.
+      const folders = workspaceFolders.length ? `workspace folders: ${workspaceFolders.map(displayUri).join(', ')}` : 'no workspace folder';
+      connection.console.info(
+        `kuma-language-server ${TOOLS_VERSION} started: Kuma ${settings.kumaVersion} (${settings.versionSet ? 'setting kuma.version' : 'default'}), ${folders}`,
+      );
       if (watchRegistration) {
         void connection.client
           .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
@@ -1006,7 +1036,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onRequest(
     FileInfoRequest,
-    request('fileInfo', null as FileInfoResult | null, (params: FileInfoParams): FileInfoResult | null => {
+    request('fileInfo', null as FileInfoResult | null, async (params: FileInfoParams): Promise<FileInfoResult | null> => {
+      await settingsFetch;
       const doc = documents.get(params.uri);
       if (!doc) return null;
       const a = service.analyze(doc.getText(), settings);

@@ -1,10 +1,11 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
 import { nodeFs } from './nodeFs';
+import { TOOLS_VERSION } from '../version';
 
 // The transport (--stdio, --node-ipc, --socket=N) is chosen by vscode-languageserver from argv.
 if (process.argv.includes('--version')) {
-  process.stdout.write('kuma-language-server 0.1.0\n');
+  process.stdout.write(`kuma-language-server ${TOOLS_VERSION}\n`);
   process.exit(0);
 }
 if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
