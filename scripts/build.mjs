@@ -14,7 +14,7 @@ const precompiledValidators = {
   name: 'precompiled-validators',
   setup(b) {
     b.onResolve({ filter: /\/validatorFactory$/ }, (args) =>
-      path.basename(args.importer) === 'schemaValidation.ts' ? { path: validatorsIndex } : undefined,
+      args.importer.endsWith(path.join('core', 'schema', 'validation.ts')) ? { path: validatorsIndex } : undefined,
     );
   },
 };

@@ -4,7 +4,7 @@
 // compile on its first validation).
 //
 // Writes out/validators/<version>.cjs (every kind and form of one Kuma version) and
-// out/validators/index.cjs, which build.mjs puts in place of server/src/core/validatorFactory.ts.
+// out/validators/index.cjs, which build.mjs puts in place of server/src/core/schema/validatorFactory.ts.
 // Versions load lazily: a version's module runs on its first validation, its schema bundle on its
 // first use (validation, hover or completion). The node bundles keep both in files of their own.
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ const { default: standaloneCode } = require('ajv/dist/standalone');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const VALIDATORS_DIR = path.join(root, 'out/validators');
-// The options of AJV_OPTIONS in server/src/core/validatorFactory.ts, plus standalone source.
+// The options of AJV_OPTIONS in server/src/core/schema/validatorFactory.ts, plus standalone source.
 // test/unit/precompiledValidators.test.ts checks that both give the same diagnostics.
 // The generated code calls the core's boundedRegExp (patterns are not tried on long values), which
 // the index passes to a version's module (so that module bundles none of the core); here it only
@@ -104,7 +104,7 @@ exports.loadSchemaBundle = (version) => {
   if (!load) throw new Error(\`no schemas for Kuma \${version}\`);
   return load();
 };
-const { boundedRegExp } = require(${JSON.stringify(path.relative(outDir, path.join(root, 'server/src/core/boundedRegExp.ts')).split(path.sep).join('/'))});
+const { boundedRegExp } = require(${JSON.stringify(path.relative(outDir, path.join(root, 'server/src/core/schema/boundedRegExp.ts')).split(path.sep).join('/'))});
 const loaded = {};
 exports.createValidatorFactory = () => (version, kind, form) => {
   const load = versions[version];

@@ -1,5 +1,5 @@
-import { createLanguageService, type LanguageService } from '../server/src/core/languageService';
-import type { KumaVersion } from '../server/src/core/versions';
+import { createLanguageService, type LanguageService } from '../server/src/core/host/languageService';
+import type { KumaVersion } from '../server/src/core/kuma/versions';
 
 /** A file of a multi-file fixture: its text with the `$0` cursor marker removed. */
 export interface FixtureFile {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createLanguageService } from '../../server/src/core/languageService';
+import { createLanguageService } from '../../server/src/core/host/languageService';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 

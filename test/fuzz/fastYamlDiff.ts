@@ -4,7 +4,7 @@ import { parseAllDocuments, type Document } from 'yaml';
 import { compareDocuments, compareTreesWithoutComments } from './yamlCompare';
 import { blockScalarText, crlfManifestText, editedManifestText, manifestText, yamlText } from './yamlText';
 
-/** The options the language service parses with (server/src/core/documents.ts). */
+/** The options the language service parses with (server/src/core/yaml/documents.ts). */
 export const OPTIONS = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' } as const;
 
 export interface FastParserCounts {

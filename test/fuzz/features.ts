@@ -1,15 +1,15 @@
-import type { LanguageService, Settings } from '../../server/src/core/languageService';
-import { crossFileHover, definitions, targetPortCompletions } from '../../server/src/core/navigation';
-import { selectorCompletions } from '../../server/src/core/selectorCompletion';
-import { schemaCompletions } from '../../server/src/core/schemaCompletion';
-import { schemaHover } from '../../server/src/core/hover';
-import { splitDocuments } from '../../server/src/core/documents';
-import { quickFixes } from '../../server/src/core/codeActions';
-import { prepareRename, references } from '../../server/src/core/references';
-import { documentSymbols } from '../../server/src/core/symbols';
-import { inlayHints, workspaceSymbols } from '../../server/src/core/insights';
+import type { LanguageService, Settings } from '../../server/src/core/host/languageService';
+import { crossFileHover, definitions, targetPortCompletions } from '../../server/src/core/features/navigation';
+import { selectorCompletions } from '../../server/src/core/features/completion/selectors';
+import { schemaCompletions } from '../../server/src/core/features/completion/schema';
+import { schemaHover } from '../../server/src/core/features/hover';
+import { splitDocuments } from '../../server/src/core/yaml/documents';
+import { quickFixes } from '../../server/src/core/features/codeActions';
+import { prepareRename, references } from '../../server/src/core/features/references';
+import { documentSymbols } from '../../server/src/core/features/symbols';
+import { inlayHints, workspaceSymbols } from '../../server/src/core/features/inlayHints';
 import { conversionActions, generateForFile, rewriteFile } from '../../server/src/lsp/conversions';
-import { LineIndex } from '../../server/src/core/positions';
+import { LineIndex } from '../../server/src/core/yaml/positions';
 import type { KumaDiagnostic, OffsetRange } from '../../server/src/core/types';
 
 /**

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
-import { splitDocuments } from '../../server/src/core/documents';
-import { fastParseChunk } from '../../server/src/core/fastYaml';
+import { splitDocuments } from '../../server/src/core/yaml/documents';
+import { fastParseChunk } from '../../server/src/core/yaml/fastYaml';
 import { diffChunk } from './fastYamlDiff';
 import { blockScalarText, crlfManifestText, editedManifestText, manifestText, yamlText } from './yamlText';
 import { parseAllDocuments } from 'yaml';
-import { createLanguageService, type FileAnalysis, type LanguageService } from '../../server/src/core/languageService';
+import { createLanguageService, type FileAnalysis, type LanguageService } from '../../server/src/core/host/languageService';
 import { applyEdits, convertForm } from '../../server/src/core/convert/format';
 import { migrateSelectors } from '../../server/src/core/convert/migrate';
 import { generateForFile, rewriteFile } from '../../server/src/lsp/conversions';
 import type { KumaDiagnostic } from '../../server/src/core/types';
-import { SchemaValidators } from '../../server/src/core/schemaValidation';
-import { pinnedVersionText } from '../../server/src/core/versions';
+import { SchemaValidators } from '../../server/src/core/schema/validation';
+import { pinnedVersionText } from '../../server/src/core/kuma/versions';
 import { applyMutation, manifestFile, mutation, offsetsOf, positions } from './arbitraries';
 import { badRanges, exercise, SETTINGS } from './features';
 

@@ -151,7 +151,7 @@ export function compareDocuments(fast: Document.Parsed[], slow: Document.Parsed[
   return undefined;
 }
 
-/** What a reader that keeps no comments leaves out of a node tree (see server/src/core/fastYaml.ts). */
+/** What a reader that keeps no comments leaves out of a node tree (see server/src/core/yaml/fastYaml.ts). */
 const SKIP_COMMENTS: ReadonlySet<string> = new Set([...SKIP, 'comment', 'commentBefore', 'spaceBefore']);
 
 /**

@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { KUMA_VERSIONS } from '../../server/src/core/versions';
+import { KUMA_VERSIONS } from '../../server/src/core/kuma/versions';
 import { LspClient } from './lspClient';
 
 /**

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Ajv from 'ajv';
-import { boundedRegExp } from '../../server/src/core/boundedRegExp';
-import { MAX_PATTERN_INPUT } from '../../server/src/core/limits';
-import { AJV_OPTIONS } from '../../server/src/core/validatorFactory';
+import { boundedRegExp } from '../../server/src/core/schema/boundedRegExp';
+import { MAX_PATTERN_INPUT } from '../../server/src/core/yaml/limits';
+import { AJV_OPTIONS } from '../../server/src/core/schema/validatorFactory';
 
 test('schema patterns run through the bounded engine: each pattern keeps its own regex', () => {
   // ajv keys compiled patterns by their toString(): two patterns must not share one regex.

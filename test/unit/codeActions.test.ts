@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { quickFixes } from '../../server/src/core/codeActions';
-import type { KumaVersion } from '../../server/src/core/versions';
+import { quickFixes } from '../../server/src/core/features/codeActions';
+import type { KumaVersion } from '../../server/src/core/kuma/versions';
 import { dedent, loadWorkspace } from '../helpers';
 
 /** Diagnoses the fixture, applies the first (preferred) fix for `code`, returns the new text. */

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from 'yaml';
-import type { CompletionEntry } from '../../server/src/core/completionTypes';
-import { cursorContext } from '../../server/src/core/cursor';
-import { parseChunk, splitDocuments } from '../../server/src/core/documents';
-import { expandSnippet, schemaCompletions } from '../../server/src/core/schemaCompletion';
-import { KUMA_VERSIONS, type KumaVersion } from '../../server/src/core/versions';
+import type { CompletionEntry } from '../../server/src/core/features/completion/types';
+import { cursorContext } from '../../server/src/core/yaml/cursor';
+import { parseChunk, splitDocuments } from '../../server/src/core/yaml/documents';
+import { expandSnippet, schemaCompletions } from '../../server/src/core/features/completion/schema';
+import { KUMA_VERSIONS, type KumaVersion } from '../../server/src/core/kuma/versions';
 import { dedent, diagnose, parseFixture } from '../helpers';
 
 /** Completions at `$0` in a one-file fixture. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceToMeshService } from '../../server/src/core/convert/serviceToMeshService';
-import { createLanguageService } from '../../server/src/core/languageService';
+import { createLanguageService } from '../../server/src/core/host/languageService';
 
 const SERVICE =
   'apiVersion: v1\nkind: Service\nmetadata:\n  name: redis\n  namespace: demo\n  labels:\n    kuma.io/mesh: default\nspec:\n  selector:\n    app: redis\n  ports:\n    - port: 6379\n';

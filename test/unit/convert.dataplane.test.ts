@@ -4,8 +4,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataplaneToMeshServices, dataplanesToMeshServices } from '../../server/src/core/convert/dataplaneToMeshService';
 import type { ConvertInput, GenerateResult } from '../../server/src/core/convert/types';
-import { createLanguageService } from '../../server/src/core/languageService';
-import { isKumaVersion, type KumaVersion } from '../../server/src/core/versions';
+import { createLanguageService } from '../../server/src/core/host/languageService';
+import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'convert');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

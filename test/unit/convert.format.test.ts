@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseChunk, splitDocuments, type ParsedDocument } from '../../server/src/core/documents';
-import { createLanguageService } from '../../server/src/core/languageService';
+import { parseChunk, splitDocuments, type ParsedDocument } from '../../server/src/core/yaml/documents';
+import { createLanguageService } from '../../server/src/core/host/languageService';
 import { applyEdits, convertForm, diffEdits } from '../../server/src/core/convert/format';
 import type { ConvertInput } from '../../server/src/core/convert/types';
-import { WorkspaceIndex } from '../../server/src/core/workspaceIndex';
-import { isKumaVersion, type KumaVersion } from '../../server/src/core/versions';
+import { WorkspaceIndex } from '../../server/src/core/host/workspaceIndex';
+import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
 
 const DIR = join('test', 'fixtures', 'convert');
 const service = createLanguageService();

@@ -10,8 +10,8 @@ import {
   serviceToMeshService,
 } from '../../server/src/core/convert/serviceToMeshService';
 import type { ConvertInput, GenerateResult, TextEdit } from '../../server/src/core/convert/types';
-import { createLanguageService, type LanguageService } from '../../server/src/core/languageService';
-import { isKumaVersion, type KumaVersion } from '../../server/src/core/versions';
+import { createLanguageService, type LanguageService } from '../../server/src/core/host/languageService';
+import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
 import { conversionActions } from '../../server/src/lsp/conversions';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'convert');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dedent, loadWorkspace, withCode, workspaceDiagnostics } from '../helpers';
-import { createLanguageService } from '../../server/src/core/languageService';
+import { createLanguageService } from '../../server/src/core/host/languageService';
 
 const UNIVERSAL = dedent(`
   #- dataplanes.yaml

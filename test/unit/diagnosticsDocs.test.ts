@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DIAGNOSTIC_CODES } from '../../server/src/core/diagnosticCodes';
+import { DIAGNOSTIC_CODES } from '../../server/src/core/diagnostics/codes';
 import { workspaceDiagnostics } from '../helpers';
 
 const DOCS = fs.readFileSync(path.resolve(__dirname, '../../docs/diagnostics.md'), 'utf8');

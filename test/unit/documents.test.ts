@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseChunk, splitDocuments } from '../../server/src/core/documents';
-import { createLanguageService } from '../../server/src/core/languageService';
-import { LineIndex } from '../../server/src/core/positions';
-import { schemaHover } from '../../server/src/core/hover';
+import { parseChunk, splitDocuments } from '../../server/src/core/yaml/documents';
+import { createLanguageService } from '../../server/src/core/host/languageService';
+import { LineIndex } from '../../server/src/core/yaml/positions';
+import { schemaHover } from '../../server/src/core/features/hover';
 import { dedent } from '../helpers';
 
 test('splits at --- lines only, keeping every byte', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { splitDocuments } from '../../server/src/core/documents';
-import { fastParseChunk } from '../../server/src/core/fastYaml';
+import { splitDocuments } from '../../server/src/core/yaml/documents';
+import { fastParseChunk } from '../../server/src/core/yaml/fastYaml';
 import { checkChunkReader, diffChunk } from '../fuzz/fastYamlDiff';
 
 const root = path.join(__dirname, '..', '..');

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService, type Settings } from '../../server/src/core/languageService';
-import { quickFixes } from '../../server/src/core/codeActions';
+import { createLanguageService, type Settings } from '../../server/src/core/host/languageService';
+import { quickFixes } from '../../server/src/core/features/codeActions';
 import { applyEdits, convertForm } from '../../server/src/core/convert/format';
 import { generateForFile, rewriteFile } from '../../server/src/lsp/conversions';
-import { cursorContext } from '../../server/src/core/cursor';
+import { cursorContext } from '../../server/src/core/yaml/cursor';
 import { parseDocument } from 'yaml';
 
 /** Bugs the fuzzer (test/fuzz) found, each with the smallest input it shrank to. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService } from '../../server/src/core/languageService';
-import { MAX_FILE_CHARS } from '../../server/src/core/limits';
+import { createLanguageService } from '../../server/src/core/host/languageService';
+import { MAX_FILE_CHARS } from '../../server/src/core/yaml/limits';
 import { deepNesting, huge, longLine, longName, manyDocuments } from '../fixtures/hostile/generate';
 import { badRanges, exercise, SETTINGS } from '../fuzz/features';
 

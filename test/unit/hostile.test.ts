@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService } from '../../server/src/core/languageService';
+import { createLanguageService } from '../../server/src/core/host/languageService';
 import { smallCorpus } from '../fixtures/hostile/generate';
 import { badRanges, exercise, SETTINGS } from '../fuzz/features';
 

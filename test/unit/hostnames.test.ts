@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossFileHover } from '../../server/src/core/navigation';
+import { crossFileHover } from '../../server/src/core/features/navigation';
 import { dedent, loadWorkspace } from '../helpers';
 
 function hover(src: string): string | undefined {

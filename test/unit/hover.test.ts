@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseChunk } from '../../server/src/core/documents';
-import { schemaHover } from '../../server/src/core/hover';
-import { schemaCompletions } from '../../server/src/core/schemaCompletion';
-import type { KumaVersion } from '../../server/src/core/versions';
+import { parseChunk } from '../../server/src/core/yaml/documents';
+import { schemaHover } from '../../server/src/core/features/hover';
+import { schemaCompletions } from '../../server/src/core/features/completion/schema';
+import type { KumaVersion } from '../../server/src/core/kuma/versions';
 import { dedent, diagnose, parseFixture } from '../helpers';
 
 /** Hover at `$0` in a single-document fixture: the markdown and the text the range covers. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dedent, diagnose, withCode } from '../helpers';
-import type { KumaVersion } from '../../server/src/core/versions';
+import type { KumaVersion } from '../../server/src/core/kuma/versions';
 
 const ALL: KumaVersion[] = ['2.9', '2.13', '2.14', '3.0'];
 

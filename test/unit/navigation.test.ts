@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService, type LanguageService, type Settings } from '../../server/src/core/languageService';
-import { crossFileHover, definitions, targetPortCompletions } from '../../server/src/core/navigation';
-import type { CompletionEntry } from '../../server/src/core/completionTypes';
-import type { KumaVersion } from '../../server/src/core/versions';
+import { createLanguageService, type LanguageService, type Settings } from '../../server/src/core/host/languageService';
+import { crossFileHover, definitions, targetPortCompletions } from '../../server/src/core/features/navigation';
+import type { CompletionEntry } from '../../server/src/core/features/completion/types';
+import type { KumaVersion } from '../../server/src/core/kuma/versions';
 import { dedent, parseFixture, type FixtureFile } from '../helpers';
 
 // ---------------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseChunk, splitDocuments } from '../../server/src/core/documents';
-import { SchemaValidators, type SchemaProblem } from '../../server/src/core/schemaValidation';
-import type { ValidatorFactory } from '../../server/src/core/validatorFactory';
-import { KUMA_VERSIONS } from '../../server/src/core/versions';
+import { parseChunk, splitDocuments } from '../../server/src/core/yaml/documents';
+import { SchemaValidators, type SchemaProblem } from '../../server/src/core/schema/validation';
+import type { ValidatorFactory } from '../../server/src/core/schema/validatorFactory';
+import { KUMA_VERSIONS } from '../../server/src/core/kuma/versions';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DIAGNOSTIC_CODES, SEVERITY_LEVELS } from '../../server/src/core/diagnosticCodes';
+import { DIAGNOSTIC_CODES, SEVERITY_LEVELS } from '../../server/src/core/diagnostics/codes';
 
 const root = path.resolve(__dirname, '../..');
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LanguageService } from '../../server/src/core/languageService';
-import { references, rename, prepareRename } from '../../server/src/core/references';
-import { inlayHints, workspaceSymbols } from '../../server/src/core/insights';
+import type { LanguageService } from '../../server/src/core/host/languageService';
+import { references, rename, prepareRename } from '../../server/src/core/features/references';
+import { inlayHints, workspaceSymbols } from '../../server/src/core/features/inlayHints';
 import { dedent, loadWorkspace, type FixtureFile } from '../helpers';
 
 const FIXTURE = dedent(`

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import ts from 'typescript';
-import { MAX_PATTERN_INPUT } from '../../server/src/core/limits';
+import { MAX_PATTERN_INPUT } from '../../server/src/core/yaml/limits';
 
 /**
  * Every regular expression of server/src (found with the TypeScript scanner, so none is
@@ -36,7 +36,7 @@ const BOUNDED: Record<string, number> = {
  */
 const OWN_TEXT: { file: string; source: string; why: string }[] = [
   {
-    file: 'server/src/core/schemaCompletion.ts',
+    file: 'server/src/core/features/completion/schema.ts',
     source: '\\$\\{(\\d+)\\|([^,|]*)[^}]*\\}|\\$\\{(\\d+):((?:[^}\\\\]|\\\\.)*)\\}',
     why: 'expandSnippet reads only the snippets the tool builds from its own schemas',
   },
@@ -174,7 +174,7 @@ test('every regular expression of server/src and of the schemas is found', () =>
   const found = regexLiterals();
   assert.ok(found.length > 60, `${found.length} expressions`);
   // The bounded ones are really bounded where they are used.
-  const validate = fs.readFileSync(path.join(ROOT, 'server/src/core/validate.ts'), 'utf8');
+  const validate = fs.readFileSync(path.join(ROOT, 'server/src/core/diagnostics/validate.ts'), 'utf8');
   assert.match(validate, /\.exec\(text\.slice\(start, start \+ 300\)\)/);
   for (const source of Object.keys(BOUNDED))
     assert.ok(

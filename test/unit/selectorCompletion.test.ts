@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectorCompletions } from '../../server/src/core/selectorCompletion';
+import { selectorCompletions } from '../../server/src/core/features/completion/selectors';
 import { dedent, loadWorkspace } from '../helpers';
 
 const DATAPLANES = dedent(`

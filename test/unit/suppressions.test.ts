@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dedent, workspaceDiagnostics, type Seen } from '../helpers';
-import { createLanguageService } from '../../server/src/core/languageService';
-import { parseSeverityOverrides } from '../../server/src/core/diagnosticCodes';
-import { quickFixes, suppressionFixes } from '../../server/src/core/codeActions';
-import { fastParseChunk } from '../../server/src/core/fastYaml';
+import { createLanguageService } from '../../server/src/core/host/languageService';
+import { parseSeverityOverrides } from '../../server/src/core/diagnostics/codes';
+import { quickFixes, suppressionFixes } from '../../server/src/core/features/codeActions';
+import { fastParseChunk } from '../../server/src/core/yaml/fastYaml';
 
 const codes = (seen: Seen[] | undefined) => (seen ?? []).map((s) => `${s.code}@${s.text}`);
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService } from '../../server/src/core/languageService';
-import { documentSymbols } from '../../server/src/core/symbols';
+import { createLanguageService } from '../../server/src/core/host/languageService';
+import { documentSymbols } from '../../server/src/core/features/symbols';
 import { dedent } from '../helpers';
 
 test('document symbols: one per Kuma resource, both forms, file offsets', () => {

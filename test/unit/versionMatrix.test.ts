@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnose } from '../helpers';
-import { KUMA_VERSIONS, type KumaVersion } from '../../server/src/core/versions';
+import { KUMA_VERSIONS, type KumaVersion } from '../../server/src/core/kuma/versions';
 
 /**
  * SPEC.md section 4 and 5, rule by rule: each case fires with Kuma's path and message in the

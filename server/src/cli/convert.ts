@@ -4,8 +4,8 @@ import { migrateSelectors } from '../core/convert/migrate';
 import { serviceToMeshService } from '../core/convert/serviceToMeshService';
 import { dataplanesToMeshServices } from '../core/convert/dataplaneToMeshService';
 import type { ConvertInput, TextEdit } from '../core/convert/types';
-import { createLanguageService, type DocumentInfo } from '../core/languageService';
-import { DEFAULT_KUMA_VERSION, type KumaVersion } from '../core/versions';
+import { createLanguageService, type DocumentInfo } from '../core/host/languageService';
+import { DEFAULT_KUMA_VERSION, type KumaVersion } from '../core/kuma/versions';
 import { readInputs } from './files';
 import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Severity } from '../core/diagnosticCodes';
-import { codeDocsUrl, DIAGNOSTIC_CODES, type DiagnosticCode } from '../core/diagnosticCodes';
-import { LineIndex } from '../core/positions';
+import type { Severity } from '../core/diagnostics/codes';
+import { codeDocsUrl, DIAGNOSTIC_CODES, type DiagnosticCode } from '../core/diagnostics/codes';
+import { LineIndex } from '../core/yaml/positions';
 import type { KumaDiagnostic } from '../core/types';
 
 /** One checked file, as every output format sees it. */

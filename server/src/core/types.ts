@@ -1,4 +1,4 @@
-import type { DiagnosticCode, Severity } from './diagnosticCodes';
+import type { DiagnosticCode, Severity } from './diagnostics/codes';
 
 /** A half-open range of character offsets into a text. */
 export interface OffsetRange {

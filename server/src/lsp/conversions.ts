@@ -4,9 +4,9 @@ import { migrateSelectors, migrateToKuma30 } from '../core/convert/migrate';
 import { serviceToMeshService } from '../core/convert/serviceToMeshService';
 import { dataplanesToMeshServices } from '../core/convert/dataplaneToMeshService';
 import type { ConvertInput, TextEdit } from '../core/convert/types';
-import type { DocumentInfo, LanguageService, Settings } from '../core/languageService';
+import type { DocumentInfo, LanguageService, Settings } from '../core/host/languageService';
 import type { OffsetRange } from '../core/types';
-import { normalizeKumaVersion, pinnedVersionText } from '../core/versions';
+import { normalizeKumaVersion, pinnedVersionText } from '../core/kuma/versions';
 import { ServerCommands, type ConvertOutput } from '../protocol';
 
 /** Edits in file offsets, per file URI. */

@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { codeDocsUrl, type Severity } from '../core/diagnosticCodes';
-import type { Position } from '../core/positions';
+import { codeDocsUrl, type Severity } from '../core/diagnostics/codes';
+import type { Position } from '../core/yaml/positions';
 import type { KumaDiagnostic, OffsetRange } from '../core/types';
 
 /** Anything that places offsets of one text: our LineIndex, or the editor's TextDocument. */

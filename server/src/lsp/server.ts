@@ -26,21 +26,21 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import picomatch from 'picomatch';
-import type { CompletionEntry } from '../core/completionTypes';
-import { createLanguageService, DEFAULT_SETTINGS, type LocalAnalysis, type Settings } from '../core/languageService';
-import { crossFileHover, definitions, targetPortCompletions } from '../core/navigation';
-import { inlayHints, workspaceSymbols } from '../core/insights';
-import { quickFixes, suppressionFixes } from '../core/codeActions';
-import { digest } from '../core/digest';
-import { parseSeverityOverrides, type SeverityOverrides } from '../core/diagnosticCodes';
-import { selectorCompletions } from '../core/selectorCompletion';
-import { prepareRename, references, rename } from '../core/references';
-import { LineIndex } from '../core/positions';
-import { splitDocuments } from '../core/documents';
-import { schemaCompletions } from '../core/schemaCompletion';
-import { schemaHover } from '../core/hover';
-import { documentSymbols } from '../core/symbols';
-import { isKumaVersion, normalizeKumaVersion } from '../core/versions';
+import type { CompletionEntry } from '../core/features/completion/types';
+import { createLanguageService, DEFAULT_SETTINGS, type LocalAnalysis, type Settings } from '../core/host/languageService';
+import { crossFileHover, definitions, targetPortCompletions } from '../core/features/navigation';
+import { inlayHints, workspaceSymbols } from '../core/features/inlayHints';
+import { quickFixes, suppressionFixes } from '../core/features/codeActions';
+import { digest } from '../core/util/digest';
+import { parseSeverityOverrides, type SeverityOverrides } from '../core/diagnostics/codes';
+import { selectorCompletions } from '../core/features/completion/selectors';
+import { prepareRename, references, rename } from '../core/features/references';
+import { LineIndex } from '../core/yaml/positions';
+import { splitDocuments } from '../core/yaml/documents';
+import { schemaCompletions } from '../core/features/completion/schema';
+import { schemaHover } from '../core/features/hover';
+import { documentSymbols } from '../core/features/symbols';
+import { isKumaVersion, normalizeKumaVersion } from '../core/kuma/versions';
 import type { KumaDiagnostic, OffsetRange } from '../core/types';
 import {
   FileInfoRequest,

@@ -1,4 +1,4 @@
-import type { LocalAnalysis, Settings } from '../core/languageService';
+import type { LocalAnalysis, Settings } from '../core/host/languageService';
 /**
  * How the server reaches files that are not open in the editor. The node entry point gives
  * an implementation over the disk; a web worker would give one over the client's file API.
@@ -22,7 +22,7 @@ export interface WorkspaceFs {
 export interface IndexedFile {
   uri: string;
   text: string;
-  facts: import('../core/facts').FileFacts;
+  facts: import('../core/host/facts').FileFacts;
   fingerprint: string;
   /**
    * The file's own checks, when `indexFiles` was given settings: opening the file unchanged

@@ -1,8 +1,8 @@
-import { isObj } from '../resource';
-import { parsableProtocols, supportedProtocols, type KumaVersion } from '../versions';
+import { isObj } from '../kuma/resource';
+import { parsableProtocols, supportedProtocols, type KumaVersion } from '../kuma/versions';
 import type { ConvertInput, GenerateResult } from './types';
 import { mapOf, seq, toYaml, type YamlMap } from './yamlOut';
-import { str, strMap } from '../facts';
+import { str, strMap } from '../host/facts';
 
 /**
  * Universal Dataplane → MeshService, as Kuma's Universal generator does it (SPEC.md section 9,

@@ -1,8 +1,8 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
-import { parseChunk, type ParsedDocument } from '../documents';
+import { parseChunk, type ParsedDocument } from '../yaml/documents';
 import type { Form } from '../types';
-import { versionAtLeast, type KumaVersion } from '../versions';
-import { locate, type PathSeg } from '../yamlNodes';
+import { versionAtLeast, type KumaVersion } from '../kuma/versions';
+import { locate, type PathSeg } from '../yaml/nodes';
 import { applyEdits, diffEdits, entriesOf, lineEndAt, lineStartAt, shift, src, type Entry } from './format';
 import type { ConvertInput, TextEdit } from './types';
 

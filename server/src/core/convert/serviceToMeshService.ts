@@ -1,11 +1,11 @@
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { ParsedDocument } from '../documents';
-import { isObj } from '../resource';
-import { supportedProtocols, type KumaVersion } from '../versions';
-import { findPair } from '../yamlNodes';
+import type { ParsedDocument } from '../yaml/documents';
+import { isObj } from '../kuma/resource';
+import { supportedProtocols, type KumaVersion } from '../kuma/versions';
+import { findPair } from '../yaml/nodes';
 import type { ConvertInput, GenerateResult, TextEdit } from './types';
 import { mapOf, seq, toYaml, type YamlMap, type YamlValue } from './yamlOut';
-import { str, strMap } from '../facts';
+import { str, strMap } from '../host/facts';
 
 /**
  * Kubernetes Service → MeshService, as Kuma's MeshService controller does it

@@ -1,7 +1,7 @@
-import type { ParsedDocument } from '../documents';
+import type { ParsedDocument } from '../yaml/documents';
 import type { OffsetRange } from '../types';
-import type { KumaVersion } from '../versions';
-import type { WorkspaceIndex } from '../workspaceIndex';
+import type { KumaVersion } from '../kuma/versions';
+import type { WorkspaceIndex } from '../host/workspaceIndex';
 
 /**
  * Shared shapes of the conversions (Service → MeshService, Dataplane → MeshService,

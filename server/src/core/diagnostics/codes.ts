@@ -1,0 +1,159 @@
+import { repository } from '../../../../package.json';
+import { suggest } from '../util/suggest';
+
+/**
+ * The one table of diagnostic codes. Codes are stable: editors, CI configurations and
+ * suppressions refer to them. Each has a default severity and a one-line description;
+ * docs/diagnostics.md has a section per code (`codeDocsUrl`).
+ */
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface CodeInfo {
+  severity: Severity;
+  doc: string;
+}
+
+export const DIAGNOSTIC_CODES = {
+  'yaml-syntax': { severity: 'error', doc: 'The YAML cannot be parsed.' },
+  'yaml-limit': {
+    severity: 'error',
+    doc: 'The file or document exceeds a safety limit (size over 10 MB, nesting over 100 levels, alias expansion over 1000 nodes) and is not checked.',
+  },
+  'templated-yaml': {
+    severity: 'information',
+    doc: 'The document contains template syntax (`{{ … }}`, e.g. Helm) and is checked only once rendered.',
+  },
+  'internal-error': { severity: 'information', doc: 'The checker itself failed on a document; other documents are still checked.' },
+  'yaml-duplicate-key': { severity: 'error', doc: 'A key appears twice in one mapping.' },
+  'kuma-version-unknown': { severity: 'warning', doc: 'The `# kuma-version:` comment names a version this tool does not cover.' },
+  'schema-unknown-key': { severity: 'error', doc: "A key that Kuma's schema for this kind and version does not define." },
+  'schema-missing-required': { severity: 'error', doc: "A key that Kuma's schema requires is missing." },
+  'schema-type': { severity: 'error', doc: 'A value of the wrong type (for example a string where a number is expected).' },
+  'schema-enum': { severity: 'error', doc: 'A value outside the allowed set.' },
+  'schema-range': { severity: 'error', doc: 'A number outside the range the schema allows.' },
+  'schema-constraint': { severity: 'error', doc: 'A value breaks another schema constraint (length, pattern, item count).' },
+  'name-invalid': { severity: 'error', doc: 'The resource name breaks the naming rules of its form.' },
+  'mesh-invalid': { severity: 'error', doc: 'The mesh name has invalid characters or is empty.' },
+  'mesh-ignored': { severity: 'warning', doc: 'A `mesh` on a global-scoped resource (HostnameGenerator), which Kuma ignores.' },
+  'name-too-long': { severity: 'error', doc: 'MeshService / MeshExternalService names longer than 63 characters (Kuma 2.9 to 2.14).' },
+  'name-rfc1035': { severity: 'error', doc: 'Names must be RFC 1035 labels (Kuma 3.0).' },
+  'name-rfc1035-deprecated': { severity: 'warning', doc: 'Names that are not RFC 1035 labels are deprecated (Kuma 2.10 to 2.14).' },
+  'selector-multiple': { severity: 'error', doc: 'More than one MeshService selector (Kuma 2.14 and 3.0 reject it).' },
+  'selector-multiple-ignored': { severity: 'warning', doc: 'More than one MeshService selector: Kuma 2.9 to 2.13 use only the first.' },
+  'selector-missing': { severity: 'warning', doc: 'A MeshService without a selector matches no data plane proxies.' },
+  'selector-dataplane-tags-removed': { severity: 'error', doc: '`dataplaneTags` was removed in Kuma 3.0 and is dropped silently.' },
+  'ports-duplicate': { severity: 'error', doc: 'Two ports with the same (port, appProtocol) pair.' },
+  'ports-duplicate-name': { severity: 'warning', doc: 'Two ports with the same name (the name is the policy sectionName).' },
+  'port-range': { severity: 'warning', doc: 'A port number outside 1-65535.' },
+  'target-port-missing': { severity: 'warning', doc: 'A MeshService port without targetPort gets no endpoints.' },
+  'app-protocol-invalid': { severity: 'error', doc: 'An appProtocol Kuma rejects (MeshService at 3.0, MeshMultiZoneService from 2.10).' },
+  'app-protocol-unsupported': {
+    severity: 'warning',
+    doc: 'An appProtocol Kuma 2.x accepts but does not support (traffic is treated as TCP).',
+  },
+  'sni-deprecated': { severity: 'warning', doc: 'A port name that makes an invalid SNI (Kuma 2.14 and 3.0 deprecation).' },
+  'status-read-only': { severity: 'warning', doc: '`status` is written by the control plane, not by hand.' },
+  'system-namespace-only': {
+    severity: 'warning',
+    doc: 'MeshExternalService and HostnameGenerator are accepted only in the Kuma system namespace.',
+  },
+  'external-service-invalid': { severity: 'error', doc: "A MeshExternalService rule of Kuma's validator." },
+  'multizone-service-invalid': { severity: 'error', doc: "A MeshMultiZoneService rule of Kuma's validator." },
+  'hostname-generator-invalid': { severity: 'error', doc: "A HostnameGenerator rule of Kuma's validator (selector, template)." },
+  'dataplane-invalid': { severity: 'error', doc: "A Dataplane rule of Kuma's validator (ports, addresses, protocols, tags)." },
+  'target-port-unresolved': {
+    severity: 'warning',
+    doc: 'A named targetPort that no inbound or container port of the selected Dataplanes / workloads declares.',
+  },
+  'target-port-unserved': {
+    severity: 'information',
+    doc: 'A numeric targetPort that no inbound of the selected Dataplanes / workloads serves.',
+  },
+  'selector-matches-nothing': {
+    severity: 'warning',
+    doc: 'A selector that matches none of the Dataplanes / workloads the workspace holds for that mesh / namespace.',
+  },
+  'resource-duplicate': {
+    severity: 'error',
+    doc: 'The same resource (kind, mesh, namespace, name) is declared more than once in the workspace.',
+  },
+  'suppression-unknown-code': {
+    severity: 'warning',
+    doc: 'A `# kuma-lint-disable` comment names a code that does not exist, so it suppresses nothing.',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export function defaultSeverity(code: DiagnosticCode): Severity {
+  return DIAGNOSTIC_CODES[code].severity;
+}
+
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return Object.prototype.hasOwnProperty.call(DIAGNOSTIC_CODES, code);
+}
+
+/**
+ * The page that documents every code: derived from package.json's `repository.url`, which
+ * esbuild inlines at build time (only that field), so the core reads no file.
+ */
+export const DOCS_URL = `${repository.url.replace(/\.git$/, '')}/blob/main/docs/diagnostics.md`;
+
+/** The section of docs/diagnostics.md about one code, for `codeDescription.href` and SARIF `helpUri`. */
+export function codeDocsUrl(code: DiagnosticCode): string {
+  return `${DOCS_URL}#${code}`;
+}
+
+/** What a severity override can set: a severity, or `off` to drop the diagnostic. */
+export type SeverityLevel = Severity | 'off';
+export const SEVERITY_LEVELS: readonly SeverityLevel[] = ['error', 'warning', 'information', 'hint', 'off'];
+export type SeverityOverrides = Partial<Record<DiagnosticCode, SeverityLevel>>;
+
+/** The known code nearest to a misspelt one (edit distance at most a third of its length, at least 2). */
+export function closestCode(code: string): DiagnosticCode | undefined {
+  return suggest(code, Object.keys(DIAGNOSTIC_CODES), 2) as DiagnosticCode | undefined;
+}
+
+/** Says a code is unknown, with the nearest known one. */
+export function unknownCodeMessage(code: string): string {
+  const near = closestCode(code);
+  return `unknown diagnostic code "${code}"${near ? ` (did you mean "${near}"?)` : ''}; the codes are listed in ${DOCS_URL}`;
+}
+
+/**
+ * Reads severity overrides from a setting (`{"code": "level"}`) or from `CODE=level` pairs.
+ * Entries with an unknown code or level are left out and explained in `problems`, one
+ * sentence each, for the output channel or standard error.
+ */
+export function parseSeverityOverrides(raw: unknown): { overrides: SeverityOverrides; problems: string[] } {
+  const overrides: SeverityOverrides = {};
+  const problems: string[] = [];
+  if (raw === undefined || raw === null) return { overrides, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push(`the severity overrides must be an object of code: level, not ${JSON.stringify(raw)}`);
+    return { overrides, problems };
+  }
+  for (const [code, level] of Object.entries(raw as Record<string, unknown>)) {
+    if (!isDiagnosticCode(code)) problems.push(unknownCodeMessage(code));
+    else if (typeof level !== 'string' || !(SEVERITY_LEVELS as readonly string[]).includes(level))
+      problems.push(`"${code}": unknown level ${JSON.stringify(level)}; use ${SEVERITY_LEVELS.join(', ')}`);
+    else overrides[code] = level as SeverityLevel;
+  }
+  return { overrides, problems };
+}
+
+/** Applies severity overrides: a new severity, or the diagnostic dropped for `off`. */
+export function applySeverityOverrides<D extends { code: DiagnosticCode; severity: Severity }>(
+  diagnostics: D[],
+  overrides: SeverityOverrides | undefined,
+): D[] {
+  if (!overrides || Object.keys(overrides).length === 0) return diagnostics;
+  const out: D[] = [];
+  for (const d of diagnostics) {
+    const level = overrides[d.code];
+    if (level === undefined) out.push(d);
+    else if (level !== 'off') out.push(level === d.severity ? d : { ...d, severity: level });
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+import { describeSelection } from '../diagnostics/crossFile';
+import type { KumaFact } from '../host/facts';
+import type { LanguageService, Settings } from '../host/languageService';
+import type { OffsetRange } from '../types';
+
+/** An inlay hint at a file offset. */
+export interface InlayEntry {
+  offset: number;
+  label: string;
+  tooltip?: string;
+}
+
+/**
+ * Inlay hints for MeshServices: the port number behind a named `targetPort`, and how many
+ * Dataplanes / workloads the selector picks.
+ */
+export function inlayHints(service: LanguageService, text: string, settings: Settings, range?: OffsetRange): InlayEntry[] {
+  const analysis = service.analyze(text, settings);
+  const facts = service.factsOf(analysis);
+  const index = service.index();
+  const version = analysis.kumaVersion;
+  const out: InlayEntry[] = [];
+  const inRange = (o: number) => !range || (o >= range.start && o <= range.end);
+  for (const ms of facts.kuma) {
+    if (ms.kind !== 'MeshService' || !ms.selector) continue;
+    const sel = index.select(ms, version);
+    if (sel.selector && ms.selector.range && inRange(ms.selector.range.end)) {
+      // After "selector:", so the hint reads `selector: · selects 2 Dataplanes`.
+      const colon = text.indexOf(':', ms.selector.range.end);
+      out.push({
+        offset: colon >= 0 && colon - ms.selector.range.end < 3 ? colon + 1 : ms.selector.range.end,
+        label: ` selects ${describeSelection(sel.dataplanes.length, sel.workloads.length)}`,
+        tooltip:
+          [...sel.dataplanes.map((d) => `Dataplane ${d.fact.name}`), ...sel.workloads.map((w) => `${w.fact.kind} ${w.fact.name}`)].join(
+            '\n',
+          ) || undefined,
+      });
+    }
+    if (sel.dataplanes.length + sel.workloads.length === 0) continue;
+    const targets = index.portTargets(sel, version);
+    for (const p of ms.ports ?? []) {
+      if (typeof p.targetPort !== 'string' || !p.targetPortRange || !inRange(p.targetPortRange.end)) continue;
+      const numbers = [...new Set(targets.filter((t) => t.name === p.targetPort && t.port !== undefined).map((t) => t.port!))];
+      if (numbers.length) out.push({ offset: p.targetPortRange.end, label: ` → ${numbers.join(', ')}` });
+    }
+  }
+  return out;
+}
+
+/** A Kuma resource anywhere in the workspace, for "go to symbol in workspace". */
+export interface WorkspaceSymbolEntry {
+  name: string;
+  kind: KumaFact['kind'];
+  container: string;
+  uri: string;
+  range: OffsetRange;
+}
+
+export function workspaceSymbols(service: LanguageService, query: string): WorkspaceSymbolEntry[] {
+  const q = query.toLowerCase();
+  return service
+    .index()
+    .kuma.filter((k) => k.fact.name.toLowerCase().includes(q))
+    .map((k) => ({
+      name: k.fact.name,
+      kind: k.fact.kind,
+      container: `${k.fact.kind}${k.fact.namespace ? ` · ${k.fact.namespace}` : ''}${k.fact.kind === 'HostnameGenerator' ? '' : ` · mesh ${k.fact.mesh}`}`,
+      uri: k.uri,
+      range: k.fact.nameRange,
+    }));
+}

@@ -1,0 +1,270 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isMap, type Node } from 'yaml';
+import type { DiagnosticCode } from '../diagnostics/codes';
+import { propertiesOf, schemaAtPath, schemaHasProperty } from './walk';
+import { schemaFor, type JsonSchema } from './bundles';
+import type { Form, KumaKind, OffsetRange } from '../types';
+import { createValidatorFactory, type ValidatorFactory } from './validatorFactory';
+import { suggest } from '../util/suggest';
+import { KUMA_VERSIONS, type KumaVersion } from '../kuma/versions';
+import { type PathSeg, firstKeyRange, formatPath, locate, nodeRange, pointerToPath, rangeFor } from '../yaml/nodes';
+
+export interface SchemaProblem {
+  code: DiagnosticCode;
+  message: string;
+  path: string;
+  range: OffsetRange;
+  allowedValues?: (string | number)[];
+  /** The likely intended value (a close key name), for the quick fix. */
+  suggestion?: string;
+}
+
+/**
+ * Compiled validators, made once per (version, kind, form) on first use and kept for the
+ * life of the language service. Owned by the service instance, not by the module. The factory
+ * compiles with ajv at run time by default; the bundles use precompiled ones (validatorFactory.ts).
+ */
+export class SchemaValidators {
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly factory: ValidatorFactory = createValidatorFactory()) {}
+
+  get(version: KumaVersion, kind: KumaKind, form: Form): ValidateFunction {
+    const key = `${version}/${kind}/${form}`;
+    let fn = this.compiled.get(key);
+    if (!fn) {
+      fn = this.factory(version, kind, form, schemaFor(version, kind, form));
+      this.compiled.set(key, fn);
+    }
+    return fn;
+  }
+
+  /**
+   * Validates a document's data against Kuma's schema and turns ajv's errors into problems
+   * placed on the offending key or value of the YAML tree.
+   */
+  validate(version: KumaVersion, kind: KumaKind, form: Form, value: unknown, root: Node | null, fallback: OffsetRange): SchemaProblem[] {
+    const fn = this.get(version, kind, form);
+    if (fn(value)) return [];
+    const schema = schemaFor(version, kind, form);
+    const errors = simplify((fn.errors ?? []).map((e) => withContext(e, value, schema)));
+    const out: SchemaProblem[] = [];
+    const seen = new Set<string>();
+    for (const e of errors) {
+      const p = this.toProblem(e, version, kind, form, root, fallback);
+      if (!p) continue;
+      const k = `${p.code}|${p.range.start}|${p.range.end}|${p.message}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(p);
+    }
+    return out;
+  }
+
+  private toProblem(
+    e: ErrorObject,
+    version: KumaVersion,
+    kind: KumaKind,
+    form: Form,
+    root: Node | null,
+    fallback: OffsetRange,
+  ): SchemaProblem | undefined {
+    const path = pointerToPath(e.instancePath, root);
+    const where = formatPath(path) || '(top level)';
+    const valueRange = () => rangeFor(root, path, 'value', fallback);
+    // An empty value (`targetPort:` while typing) reads as unset, as the API server treats a
+    // null: nothing to say for an optional key, "missing" for a required one.
+    if (e.data === null && ['type', 'enum', 'const'].includes(e.keyword) && typeof path[path.length - 1] === 'string') {
+      const key = String(path[path.length - 1]);
+      const parent = schemaAtPath(schemaFor(version, kind, form), path.slice(0, -1));
+      if (!parent || !propertiesOf(parent).required.has(key)) return undefined;
+      return {
+        code: 'schema-missing-required',
+        message: `Missing value for the required key "${key}"${path.length > 1 ? ` in ${formatPath(path.slice(0, -1))}` : ''}.`,
+        path: formatPath(path),
+        range: rangeFor(root, path, 'key', fallback),
+      };
+    }
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+        const full = [...path, extra];
+        const allowed = Object.keys((e.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
+        const elsewhere = KUMA_VERSIONS.filter((v) => v !== version && this.keyExists(v, kind, form, full));
+        // Never suggest a key the mapping already has: renaming to it would make a duplicate key.
+        const present = e.data !== null && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {};
+        // A key of another Kuma version is no typo: the version is what to check, not the name.
+        const hint = elsewhere.length
+          ? undefined
+          : suggest(
+              extra,
+              allowed.filter((k) => !Object.prototype.hasOwnProperty.call(present, k)),
+            );
+        let message = `Unknown key "${extra}"${path.length ? ` in ${where}` : ''}: ${kind} (Kuma ${version}) does not define it.`;
+        if (elsewhere.length)
+          message += ` It exists in Kuma ${elsewhere.join(', ')}; check the kuma.version setting or the "# kuma-version:" comment.`;
+        if (hint) message += ` Did you mean "${hint}"?`;
+        else if (allowed.length) message += ` Allowed keys: ${allowed.join(', ')}.`;
+        return {
+          code: 'schema-unknown-key',
+          message,
+          path: formatPath(full),
+          range: rangeFor(root, full, 'key', fallback),
+          allowedValues: allowed,
+          ...(hint ? { suggestion: hint } : {}),
+        };
+      }
+      case 'required': {
+        const missing = String((e.params as { missingProperty: string }).missingProperty);
+        const loc = locate(root, path);
+        const range =
+          path.length === 0 ? (identityKey(root, form) ?? fallback) : (nodeRange(loc.key) ?? firstKeyRange(loc.node) ?? fallback);
+        return {
+          code: 'schema-missing-required',
+          message: `Missing required key "${missing}"${path.length ? ` in ${where}` : ''}.`,
+          path: formatPath([...path, missing]),
+          range,
+        };
+      }
+      case 'type': {
+        const t = (e.params as { type: string | string[] }).type;
+        const types = Array.isArray(t) ? t : [t];
+        return {
+          code: 'schema-type',
+          message: `Expected ${types.map(article).join(' or ')} but got ${describe(e.data)}.`,
+          path: formatPath(path),
+          range: valueRange(),
+        };
+      }
+      case 'enum':
+      case 'const': {
+        const allowed = (
+          e.keyword === 'enum'
+            ? (e.params as { allowedValues: unknown[] }).allowedValues
+            : [(e.params as { allowedValue: unknown }).allowedValue]
+        ) as (string | number)[];
+        return {
+          code: 'schema-enum',
+          message: `${JSON.stringify(e.data)} is not allowed for ${where}. Allowed ${allowed.length === 1 ? 'value' : 'values'}: ${allowed.map(String).join(', ')}.`,
+          path: formatPath(path),
+          range: valueRange(),
+          allowedValues: allowed,
+        };
+      }
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum': {
+        const { comparison, limit } = e.params as { comparison: string; limit: number };
+        const int32 = limit === 2147483647 || limit === -2147483648 ? ' (a 32-bit integer)' : '';
+        return {
+          code: 'schema-range',
+          message: `${String(e.data)} is out of range for ${where}: it must be ${comparison} ${limit}${int32}.`,
+          path: formatPath(path),
+          range: valueRange(),
+        };
+      }
+      case 'minLength':
+      case 'maxLength':
+      case 'minItems':
+      case 'maxItems':
+      case 'pattern':
+      case 'minProperties':
+      case 'maxProperties':
+      case 'uniqueItems':
+        return {
+          code: 'schema-constraint',
+          message: `${where} ${e.message ?? 'is invalid'}.`,
+          path: formatPath(path),
+          range: valueRange(),
+        };
+      default:
+        return {
+          code: 'schema-constraint',
+          message: `${where} ${e.message ?? 'is invalid'}.`,
+          path: formatPath(path),
+          range: valueRange(),
+        };
+    }
+  }
+
+  /** Whether `path` would be accepted as a key by another version's schema (for the hint). */
+  /**
+   * Whether Kuma `version`'s schema declares the key at `path`: read from the schema, so that
+   * an unknown key does not load and run the validators of every other version.
+   */
+  private keyExists(version: KumaVersion, kind: KumaKind, form: Form, path: PathSeg[]): boolean {
+    return schemaHasProperty(schemaFor(version, kind, form), path);
+  }
+}
+
+/**
+ * The offending value and the schema holding the failed keyword, which ajv only puts on errors
+ * with its `verbose` option. The validators are compiled without it (the precompiled code is a
+ * fifth smaller), so they are looked up here: at the error's instance and schema paths.
+ */
+function withContext(e: ErrorObject, value: unknown, schema: JsonSchema): ErrorObject {
+  if (e.data !== undefined && e.parentSchema !== undefined) return e;
+  const data = walk(value, e.instancePath.split('/').slice(1));
+  // "#/properties/spec/additionalProperties": the schema at "#/properties/spec".
+  const parentSchema = walk(schema, e.schemaPath.split('/').slice(1, -1).map(decodeURIComponent)) as ErrorObject['parentSchema'];
+  return { ...e, data, parentSchema };
+}
+
+function walk(root: unknown, pointer: string[]): unknown {
+  let cur = root;
+  for (const raw of pointer) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    cur = Array.isArray(cur) ? cur[Number(seg)] : (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function identityKey(root: Node | null, form: Form): OffsetRange | undefined {
+  if (!isMap(root)) return undefined;
+  return nodeRange(locate(root, [form === 'kubernetes' ? 'kind' : 'type']).key) ?? firstKeyRange(root);
+}
+
+/**
+ * Collapses the noise of `anyOf`/`oneOf`: for int-or-string style alternatives that all
+ * fail on type, one "integer or string" error; otherwise the errors of the branch that got
+ * deepest into the data. The `anyOf`/`oneOf` summary error itself is dropped.
+ */
+function simplify(errors: ErrorObject[]): ErrorObject[] {
+  const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  if (combinators.length === 0) return errors;
+  const drop = new Set<ErrorObject>(combinators);
+  const extra: ErrorObject[] = [];
+  for (const c of combinators) {
+    const prefix = c.schemaPath + '/';
+    const subs = errors.filter((e) => e !== c && e.schemaPath.startsWith(prefix));
+    if (subs.length === 0) {
+      drop.delete(c);
+      continue;
+    }
+    if (subs.every((e) => e.keyword === 'type' && e.instancePath === c.instancePath)) {
+      subs.forEach((s) => drop.add(s));
+      extra.push({ ...subs[0], params: { type: subs.map((s) => (s.params as { type: string }).type) } });
+      continue;
+    }
+    const branchOf = (e: ErrorObject) => e.schemaPath.slice(prefix.length).split('/')[0];
+    const depth = (e: ErrorObject) => e.instancePath.split('/').length;
+    const best = subs.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+    subs.filter((s) => branchOf(s) !== branchOf(best)).forEach((s) => drop.add(s));
+  }
+  return [...errors.filter((e) => !drop.has(e)), ...extra];
+}
+
+function article(t: string): string {
+  return t === 'integer' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'an empty value';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the decimal number ${v}`;
+  return `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,278 @@
+import { isMap, isScalar, parseAllDocuments, visit, type Alias, type Document, type ParsedNode, type YAMLError } from 'yaml';
+import { fastParseChunk, type FastDocument } from './fastYaml';
+import { MAX_ALIAS_COUNT, MAX_DEPTH, nestingDepth } from './limits';
+import type { Classification, KubernetesKind, KumaKind, OffsetRange } from '../types';
+import { KUMA_KINDS } from '../types';
+
+/** A slice of a file that starts at a `---` line (or at the top) and runs to the next one. */
+export interface Chunk {
+  /** Offset of the chunk in the file. */
+  start: number;
+  text: string;
+}
+
+/**
+ * Splits a file into chunks at document markers with a cheap line scan, so that each YAML
+ * document can be parsed and cached on its own. A `---` at column 0 always starts a new
+ * document in YAML (even inside what looks like a block scalar), so the scan is exact.
+ */
+export function splitDocuments(text: string, from = 0, to = text.length): Chunk[] {
+  // `from` and `to` (for re-splitting part of a file) must be chunk starts, or the text's ends.
+  const chunks: Chunk[] = [];
+  let chunkStart = from;
+  let lineStart = from;
+  while (lineStart < to) {
+    if (
+      lineStart > chunkStart &&
+      text.startsWith('---', lineStart) &&
+      (lineStart + 3 === text.length || ' \t\r\n'.includes(text[lineStart + 3]))
+    ) {
+      chunks.push({ start: chunkStart, text: text.slice(chunkStart, lineStart) });
+      chunkStart = lineStart;
+    }
+    const nl = text.indexOf('\n', lineStart);
+    if (nl < 0) break;
+    lineStart = nl + 1;
+  }
+  chunks.push({ start: chunkStart, text: text.slice(chunkStart, to) });
+  return chunks;
+}
+
+/** One parsed YAML document, with offsets relative to its chunk. */
+export interface ParsedDocument {
+  /**
+   * The parse tree. A cache may drop the trees of documents nobody edits (see `ChunkParse`):
+   * then the first access parses the chunk's text again, so the tree is always there to read.
+   */
+  readonly doc: Document.Parsed;
+  /**
+   * The document's root node for checks and facts: the same nodes, ranges and values as
+   * `doc.contents`, but possibly read by the fast reader (`fastYaml.ts`), which keeps no
+   * comments. Editing features that need comments or the `Document` use `doc`.
+   */
+  readonly contents: ParsedNode | null;
+  /** True when the fast reader read it and found no block scalar: then it has no anchors, tags or block scalars. */
+  readonly plain: boolean;
+  classification: Classification;
+  /** The document as plain data (only computed for documents we check or index). */
+  value: unknown;
+  /** Range of the document's content in the chunk. */
+  range: OffsetRange;
+  errors: YAMLError[];
+  warnings: YAMLError[];
+  /** Set when the document breaks a safety limit (nesting depth, alias expansion): it has no value then. */
+  limit?: { message: string; range: OffsetRange };
+}
+
+/**
+ * The documents of one chunk whose parse trees can be released: a tree costs about 9 KB per
+ * small manifest, while what the checks keep of a document (its value, errors, facts,
+ * diagnostics) is a fraction of that. A released tree is re-created from the chunk's text the
+ * next time a document's `doc` is read (a hover, a completion, a conversion).
+ */
+export interface ChunkParse {
+  readonly documents: ParsedDocument[];
+  /** Drops the trees (the documents stay; `doc` re-parses on demand). */
+  release(): void;
+}
+
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' } as const;
+
+/** The documents of a chunk's text that `parseChunk` reports (a comment-only stream has none). */
+function parseTrees(text: string): Document.Parsed[] {
+  // parseAllDocuments returns an EmptyStream (an array-like with no documents) for comment-only text.
+  const docs = Array.from(parseAllDocuments(text, PARSE_OPTIONS) as Iterable<Document.Parsed>);
+  return docs.filter((doc) => !(doc.contents === null && doc.errors.length === 0));
+}
+
+interface TreeHolder {
+  text: string;
+  /** `yaml`'s trees, parsed when first asked for when the fast reader read the chunk. */
+  trees: Document.Parsed[] | undefined;
+  /** The fast reader's tree, when it could read the chunk (`fast` is then true). */
+  light: FastDocument | undefined;
+  fast: boolean;
+  /** Whether the fast reader found a block scalar (`plain` is then false). */
+  blockScalars: boolean;
+  onReparse?: () => void;
+}
+
+class Parsed implements ParsedDocument {
+  declare limit?: { message: string; range: OffsetRange };
+  constructor(
+    private readonly holder: TreeHolder,
+    private readonly ordinal: number,
+    public classification: Classification,
+    public value: unknown,
+    public range: OffsetRange,
+    public errors: YAMLError[],
+    public warnings: YAMLError[],
+  ) {}
+
+  get doc(): Document.Parsed {
+    let trees = this.holder.trees;
+    if (!trees) {
+      trees = this.holder.trees = parseTrees(this.holder.text);
+      this.holder.onReparse?.();
+    }
+    return trees[this.ordinal];
+  }
+
+  get plain(): boolean {
+    return this.holder.fast && !this.holder.blockScalars;
+  }
+
+  get contents(): ParsedNode | null {
+    const h = this.holder;
+    if (!h.fast) return this.doc.contents;
+    if (h.light) return h.light.contents;
+    if (h.trees) return h.trees[this.ordinal].contents;
+    h.light = fastParseChunk(h.text);
+    h.onReparse?.();
+    return h.light!.contents;
+  }
+}
+
+/** Parses one chunk. A chunk normally holds one document; `...` markers can make more. */
+export function parseChunk(text: string): ParsedDocument[] {
+  return parseChunkReleasable(text).documents;
+}
+
+/** `parseChunk` whose trees can be released; `onReparse` is told when a released tree comes back. */
+export function parseChunkReleasable(text: string, onReparse?: () => void): ChunkParse {
+  const light = fastParseChunk(text);
+  if (light) {
+    const holder: TreeHolder = { text, trees: undefined, light, fast: true, blockScalars: light.blockScalars, onReparse };
+    const classification = classify(light.contents);
+    const r = light.contents.range;
+    const pd = new Parsed(
+      holder,
+      0,
+      classification,
+      classification.role === 'other' ? undefined : light.value,
+      { start: r[0], end: r[1] },
+      [],
+      [],
+    );
+    return {
+      documents: [pd],
+      release() {
+        holder.trees = undefined;
+        holder.light = undefined;
+      },
+    };
+  }
+  const trees = parseTrees(text);
+  const holder: TreeHolder = { text, trees, light: undefined, fast: false, blockScalars: true, onReparse };
+  const documents = trees.map((doc, ordinal) => {
+    const classification = classify(doc.contents);
+    const r = doc.contents?.range ?? doc.range;
+    const range = { start: r[0], end: r[1] };
+    let limit = depthLimit(doc, range, text);
+    const errors = limit ? doc.errors.filter((e) => !isStackOverflow(e)) : doc.errors;
+    let value: unknown;
+    if (!limit && classification.role !== 'other') {
+      const v = safeToJS(doc);
+      if ('error' in v) limit = { message: v.error, range: firstAlias(doc) ?? range };
+      else value = v.value;
+    }
+    const pd = new Parsed(holder, ordinal, classification, value, range, errors, doc.warnings);
+    if (limit) pd.limit = limit;
+    return pd;
+  });
+  return {
+    documents,
+    release() {
+      holder.trees = undefined;
+    },
+  };
+}
+
+function isStackOverflow(e: YAMLError): boolean {
+  return /Maximum call stack size exceeded/.test(e.message);
+}
+
+/** Documents nested deeper than `MAX_DEPTH` (the parser itself may run out of stack on them). */
+function depthLimit(doc: Document.Parsed, range: OffsetRange, text: string): ParsedDocument['limit'] {
+  const overflow = doc.errors.find(isStackOverflow);
+  const { depth, node } = overflow ? { depth: Infinity, node: undefined } : nestingDepth(doc.contents);
+  if (depth <= MAX_DEPTH) return undefined;
+  const start = node?.range ? node.range[0] : overflow ? overflow.pos[0] : range.start;
+  // The token where the nesting goes too deep: a key, or a bracket.
+  let end = start + 1;
+  while (end < text.length && end - start < 100 && !' \t\r\n:,[]{}'.includes(text[end])) end++;
+  return {
+    message: `YAML nested more than ${MAX_DEPTH} levels deep: this document is not checked. Kuma resources nest only a few levels; check the indentation and brackets.`,
+    range: { start, end: Math.min(end, text.length) },
+  };
+}
+
+function firstAlias(doc: Document.Parsed): OffsetRange | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  const r = (found as Alias | undefined)?.range;
+  return r ? { start: r[0], end: r[1] } : undefined;
+}
+
+function safeToJS(doc: Document.Parsed): { value: unknown } | { error: string } {
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/alias/i.test(msg)) {
+      return {
+        error: `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes in this document ("billion laughs" alias bomb): it is not checked. Write the values out instead of nesting aliases.`,
+      };
+    }
+    return { error: `The YAML of this document cannot be read (${msg}): it is not checked.` };
+  }
+}
+
+const KUBERNETES_KINDS: Record<string, KubernetesKind[]> = {
+  v1: ['Service', 'Namespace', 'Pod'],
+  'apps/v1': ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
+  'batch/v1': ['Job', 'CronJob'],
+  'discovery.k8s.io/v1': ['EndpointSlice'],
+};
+
+function topScalar(root: ParsedNode | null, key: string): unknown {
+  if (!isMap(root)) return undefined;
+  for (const pair of root.items) {
+    if (isScalar(pair.key) && pair.key.value === key) return isScalar(pair.value) ? pair.value.value : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Decides what a document is. Kuma resources: Kubernetes form (`apiVersion: kuma.io/...` plus
+ * one of our kinds) or Universal form (`type:` one of our kinds, no `apiVersion`/`kind`).
+ * Kubernetes Services, Namespaces, Pods and workloads are recognised for cross-reference.
+ * Everything else (CI workflows, Helm values, other CRDs) is left alone.
+ */
+export function classify(root: ParsedNode | null): Classification {
+  if (!isMap(root)) return { role: 'other' };
+  const apiVersion = topScalar(root, 'apiVersion');
+  const kind = topScalar(root, 'kind');
+  if (typeof apiVersion === 'string' && typeof kind === 'string') {
+    if (apiVersion.startsWith('kuma.io/') && kind === 'Mesh') return { role: 'mesh', form: 'kubernetes' };
+    if (apiVersion.startsWith('kuma.io/') && (KUMA_KINDS as readonly string[]).includes(kind)) {
+      return { role: 'kuma', kind: kind as KumaKind, form: 'kubernetes' };
+    }
+    const k8s = KUBERNETES_KINDS[apiVersion];
+    if (k8s?.includes(kind as KubernetesKind)) return { role: 'kubernetes', kind: kind as KubernetesKind };
+    return { role: 'other' };
+  }
+  const type = topScalar(root, 'type');
+  if (apiVersion === undefined && kind === undefined && typeof type === 'string') {
+    if (type === 'Mesh') return { role: 'mesh', form: 'universal' };
+    if ((KUMA_KINDS as readonly string[]).includes(type)) {
+      return { role: 'kuma', kind: type as KumaKind, form: 'universal' };
+    }
+  }
+  return { role: 'other' };
+}
