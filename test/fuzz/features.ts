@@ -7,9 +7,9 @@ import { splitDocuments } from '../../server/src/core/yaml/documents';
 import { quickFixes } from '../../server/src/core/features/codeActions';
 import { prepareRename, references } from '../../server/src/core/features/references';
 import { documentSymbols } from '../../server/src/core/features/symbols';
-import { inlayHints, workspaceSymbols } from '../../server/src/core/features/inlayHints';
-import { conversionActions, generateForFile, rewriteFile } from '../../server/src/lsp/conversions';
-import { LineIndex } from '../../server/src/core/yaml/positions';
+import { inlayHints } from '../../server/src/core/features/inlayHints';
+import { workspaceSymbols } from '../../server/src/core/features/symbols';
+import { actionEdits, conversionActions, convertFile, CONVERSIONS } from '../../server/src/core';
 import type { KumaDiagnostic, OffsetRange } from '../../server/src/core/types';
 
 /**
@@ -43,11 +43,7 @@ export function exercise(service: LanguageService, uri: string, text: string, of
   }
   for (const h of inlayHints(service, text, settings)) add('inlay hint', { start: h.offset, end: h.offset });
   for (const s of workspaceSymbols(service, '')) if (s.uri === uri) add('workspace symbol', s.range);
-  for (const what of ['universal', 'kubernetes', 'migrateSelectors', 'migrateTo30'] as const)
-    for (const e of rewriteFile(service, text, settings, what).edits) add(`rewrite ${what}`, e.range);
-  for (const what of ['services', 'dataplanes'] as const)
-    for (const e of generateForFile(service, text, settings, what).edits) add(`generate ${what}`, e.range);
-  const lines = new LineIndex(text);
+  for (const what of CONVERSIONS) for (const e of convertFile(service, text, settings, what).edits) add(`convert ${what}`, e.range);
   for (const offset of offsets) {
     // Completion, as the server's handler does it.
     const ports = targetPortCompletions(service, uri, text, offset, settings) ?? selectorCompletions(service, text, offset, settings);
@@ -75,10 +71,8 @@ export function exercise(service: LanguageService, uri: string, text: string, of
     for (const l of references(service, uri, text, offset, settings)) if (l.uri === uri) add('reference', l.range);
     const pr = prepareRename(service, uri, text, offset, settings);
     if (pr) add('prepare rename', pr.range);
-    for (const act of conversionActions(service, uri, text, { start: offset, end: offset }, settings, (o) => lines.positionAt(o))) {
-      for (const edits of Object.values(act.edit?.changes ?? {}))
-        for (const e of edits) add(`action ${act.title}`, { start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end) });
-    }
+    for (const act of conversionActions(service, text, { start: offset, end: offset }, settings))
+      for (const e of actionEdits(act)) add(`action ${act.title}`, e.range);
   }
   return out;
 }

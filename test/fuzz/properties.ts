@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { createLanguageService, type FileAnalysis, type LanguageService } from '../../server/src/core/host/languageService';
 import { applyEdits, convertForm } from '../../server/src/core/convert/format';
 import { migrateSelectors } from '../../server/src/core/convert/migrate';
-import { generateForFile, rewriteFile } from '../../server/src/lsp/conversions';
+import { convertFile } from '../../server/src/core';
 import type { KumaDiagnostic } from '../../server/src/core/types';
 import { SchemaValidators } from '../../server/src/core/schema/validation';
 import { pinnedVersionText } from '../../server/src/core/kuma/versions';
@@ -297,7 +297,7 @@ export const PROPERTIES: NamedProperty[] = [
         }
         // The migration to 3.0 works on the whole file (documents and the version pin), checked at 3.0.
         const at30 = { ...SETTINGS, kumaVersion: '3.0' as const };
-        const m = rewriteFile(service, text, at30, 'migrateTo30');
+        const m = convertFile(service, text, at30, 'migrate-3.0');
         if (m.edits.length) {
           const after = applyEdits(text, m.edits);
           assertLossless('migrate to 3.0', text, after, { start: 0, end: text.length }, m.edits);
@@ -309,7 +309,7 @@ export const PROPERTIES: NamedProperty[] = [
           assertEmpty('migrate to 3.0 adds errors', newErrors(b.diagnostics, serviceWith(after).diagnose(URI, after, at30).diagnostics));
         }
         for (const what of ['services', 'dataplanes'] as const) {
-          const g = generateForFile(service, text, SETTINGS, what);
+          const g = convertFile(service, text, SETTINGS, what === 'services' ? 'service-to-meshservice' : 'dataplane-to-meshservice');
           if (!g.edits.length) continue;
           const after = applyEdits(text, g.edits);
           for (const e of g.edits) if (e.range.start !== e.range.end) throw new Error(`generate ${what} replaces text`);

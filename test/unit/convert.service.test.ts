@@ -12,7 +12,7 @@ import {
 import type { ConvertInput, GenerateResult, TextEdit } from '../../server/src/core/convert/types';
 import { createLanguageService, type LanguageService } from '../../server/src/core/host/languageService';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
-import { conversionActions } from '../../server/src/lsp/conversions';
+import { conversionActions } from '../../server/src/core';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'convert');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -191,19 +191,9 @@ test('the "Add the MeshService" action says its assumptions in its title, before
     `apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\n  namespace: ${ns}\nspec:\n  selector:\n    app: backend\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`;
   const title = (text: string, version: KumaVersion, workspace?: string) => {
     const { ls } = load(text, workspace, version);
-    const actions = conversionActions(
-      ls,
-      'file:///ws/input.yaml',
-      text,
-      { start: 0, end: 0 },
-      { kumaVersion: version, validate: true },
-      (o) => ({
-        line: 0,
-        character: o,
-      }),
-    );
+    const actions = conversionActions(ls, text, { start: 0, end: 0 }, { kumaVersion: version, validate: true });
     const add = actions.find((a) => a.title.startsWith('Add the MeshService Kuma generates'))!;
-    return { title: add.title, notes: add.command?.arguments };
+    return { title: add.title, notes: add.notes };
   };
   // Namespace and Mesh absent at 3.0: two short assumptions fit.
   const two = title(svc('shop'), '3.0');

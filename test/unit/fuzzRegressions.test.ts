@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createLanguageService, type Settings } from '../../server/src/core/host/languageService';
 import { quickFixes } from '../../server/src/core/features/codeActions';
 import { applyEdits, convertForm } from '../../server/src/core/convert/format';
-import { generateForFile, rewriteFile } from '../../server/src/lsp/conversions';
+import { convertFile } from '../../server/src/core';
 import { cursorContext } from '../../server/src/core/yaml/cursor';
 import { parseDocument } from 'yaml';
 
@@ -68,7 +68,7 @@ test('migrating a file to 3.0 moves its version pin to 3.0', () => {
   const text =
     '# kuma-version: 2.9\ntype: Dataplane\nname: web\nmesh: default\nnetworking:\n  address: 10.0.0.1\n  inbound:\n  - port: 80\n    tags:\n      kuma.io/service: web\n';
   const service = createLanguageService();
-  const r = rewriteFile(service, text, { ...S, kumaVersion: '3.0' }, 'migrateTo30');
+  const r = convertFile(service, text, { ...S, kumaVersion: '3.0' }, 'migrate-3.0');
   const after = applyEdits(text, r.edits);
   assert.match(after, /^# kuma-version: 3\.0\n/);
   assert.ok(r.details.includes('The # kuma-version: comment now says 3.0 (it said 2.9).'), r.details.join('\n'));
@@ -85,8 +85,8 @@ test('a Service declared twice generates its MeshService once', () => {
   const svc =
     'apiVersion: v1\nkind: Service\nmetadata:\n  name: redis\n  namespace: kuma-demo\n  labels:\n    kuma.io/mesh: default\nspec:\n  selector:\n    app: redis\n  ports:\n  - port: 6379\n';
   const text = `${svc}---\n${svc}`;
-  const r = generateForFile(createLanguageService(), text, S, 'services');
-  assert.equal(r.yamls.length, 1);
+  const r = convertFile(createLanguageService(), text, S, 'service-to-meshservice');
+  assert.equal(r.generated.length, 1);
   assert.ok(
     r.details.some((d) => /generated once; its Service is declared twice/.test(d)),
     r.details.join('\n'),
@@ -96,18 +96,18 @@ test('a Service declared twice generates its MeshService once', () => {
 test('a Dataplane repeating an inbound port gives a MeshService listing the port once', () => {
   const text =
     'type: Dataplane\nname: web\nmesh: default\nnetworking:\n  address: 10.0.0.1\n  inbound:\n  - port: 80\n    tags:\n      kuma.io/service: api\n  - port: 80\n    tags:\n      kuma.io/service: api\n';
-  const r = generateForFile(createLanguageService(), text, S, 'dataplanes');
-  assert.equal(r.yamls.length, 1);
-  assert.equal((r.yamls[0].match(/- port: 80|port: 80\n/g) ?? []).length, 1, r.yamls[0]);
+  const r = convertFile(createLanguageService(), text, S, 'dataplane-to-meshservice');
+  assert.equal(r.generated.length, 1);
+  assert.equal((r.generated[0].match(/- port: 80|port: 80\n/g) ?? []).length, 1, r.generated[0]);
   assert.ok(r.details.includes('Inbound 1 of Dataplane web repeats port 80 (tcp); MeshService api lists it once.'), r.details.join('\n'));
 });
 
 test('a Service repeating a port gives a MeshService listing the port once, with no ports-duplicate error', () => {
   const text =
     'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: kuma-demo\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 8080\n  - port: 8080\n';
-  const r = generateForFile(createLanguageService(), text, S, 'services');
-  assert.equal(r.yamls.length, 1);
-  assert.equal((r.yamls[0].match(/port: 8080\n/g) ?? []).length, 1, r.yamls[0]);
+  const r = convertFile(createLanguageService(), text, S, 'service-to-meshservice');
+  assert.equal(r.generated.length, 1);
+  assert.equal((r.generated[0].match(/port: 8080\n/g) ?? []).length, 1, r.generated[0]);
   const after = applyEdits(text, r.edits);
   const codes = createLanguageService()
     .diagnose('file:///t.yaml', after, S)
@@ -150,8 +150,8 @@ test('generating from Dataplanes skips a MeshService the workspace already has',
     'type: MeshService\nname: api\nmesh: default\nspec:\n  ports: []\n---\ntype: Dataplane\nname: web\nmesh: default\nnetworking:\n  address: 10.0.0.1\n  inbound:\n  - port: 1\n    tags:\n      kuma.io/service: api\n';
   const service = createLanguageService();
   service.setFile('file:///ws/t.yaml', text, 'open');
-  const r = generateForFile(service, text, S, 'dataplanes');
-  assert.deepEqual(r.yamls, []);
+  const r = convertFile(service, text, S, 'dataplane-to-meshservice');
+  assert.deepEqual(r.generated, []);
   assert.ok(
     r.details.includes('MeshService api (mesh default) is already in the workspace (t.yaml): nothing to generate for it.'),
     r.details.join('\n'),

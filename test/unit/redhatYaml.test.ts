@@ -9,7 +9,7 @@ import {
   resolveKumaSection,
   type RedHatYamlApi,
 } from '../../client/src/redhatYaml';
-import { readSettings } from '../../server/src/lsp/server';
+import { readSettings } from '../../server/src/lsp/settings';
 
 /** Records what a real Red Hat YAML would be given, and asks it like Red Hat does. */
 function fakeRedHat() {

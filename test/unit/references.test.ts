@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LanguageService } from '../../server/src/core/host/languageService';
 import { references, rename, prepareRename } from '../../server/src/core/features/references';
-import { inlayHints, workspaceSymbols } from '../../server/src/core/features/inlayHints';
+import { inlayHints } from '../../server/src/core/features/inlayHints';
+import { workspaceSymbols } from '../../server/src/core/features/symbols';
 import { dedent, loadWorkspace, type FixtureFile } from '../helpers';
 
 const FIXTURE = dedent(`

@@ -1,4 +1,4 @@
-import { normalizeKumaVersion, type KumaVersion } from '../core/kuma/versions';
+import { normalizeKumaVersion, type KumaVersion } from '../core';
 
 /** A mistake on the command line: reported with the usage text, exit status 2. */
 export class UsageError extends Error {}

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Severity } from '../core/diagnostics/codes';
-import { codeDocsUrl, DIAGNOSTIC_CODES, type DiagnosticCode } from '../core/diagnostics/codes';
-import { LineIndex } from '../core/yaml/positions';
-import type { KumaDiagnostic } from '../core/types';
+import type { Severity } from '../core';
+import { codeDocsUrl, DIAGNOSTIC_CODES, type DiagnosticCode } from '../core';
+import { LineIndex } from '../core';
+import type { KumaDiagnostic } from '../core';
 
 /** One checked file, as every output format sees it. */
 export interface FileResult {

@@ -1,13 +1,13 @@
 import { readInputs, type Input } from './files';
 import { analyzeInParallel, isCheckWorker, serveWorker, workerCount } from './parallel';
-import type { KumaDiagnostic } from '../core/types';
-import type { FileSkip } from '../core/yaml/limits';
+import type { KumaDiagnostic } from '../core';
+import type { FileSkip } from '../core';
 import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 import { CONVERT_USAGE, runConvert } from './convert';
-import { createLanguageService, type LanguageService, type LocalAnalysis, type Settings } from '../core/host/languageService';
-import { DEFAULT_KUMA_VERSION } from '../core/kuma/versions';
+import { createLanguageService, type LanguageService, type LocalAnalysis, type Settings } from '../core';
+import { DEFAULT_KUMA_VERSION } from '../core';
 import { TOOLS_VERSION } from '../version';
-import { parseSeverityOverrides, type Severity, type SeverityOverrides } from '../core/diagnostics/codes';
+import { parseSeverityOverrides, type Severity, type SeverityOverrides } from '../core';
 import { atLeast, formatJson, formatJunit, formatSarif, formatText, summary, type FileResult } from './formats';
 
 const VERSION = TOOLS_VERSION;

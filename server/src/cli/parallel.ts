@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { createLanguageService, type LocalAnalysis, type Settings } from '../core/host/languageService';
+import { createLanguageService, type LocalAnalysis, type Settings } from '../core';
 import type { Input } from './files';
 
 /**

@@ -1,7 +1,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { codeDocsUrl, type Severity } from '../core/diagnostics/codes';
-import type { Position } from '../core/yaml/positions';
-import type { KumaDiagnostic, OffsetRange } from '../core/types';
+import { codeDocsUrl, type Severity } from '../core';
+import type { Position } from '../core';
+import type { KumaDiagnostic, OffsetRange } from '../core';
 
 /** Anything that places offsets of one text: our LineIndex, or the editor's TextDocument. */
 export interface Positions {

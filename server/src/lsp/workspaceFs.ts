@@ -1,4 +1,4 @@
-import type { LocalAnalysis, Settings } from '../core/host/languageService';
+import type { LocalAnalysis, Settings } from '../core';
 /**
  * How the server reaches files that are not open in the editor. The node entry point gives
  * an implementation over the disk; a web worker would give one over the client's file API.

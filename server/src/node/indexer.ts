@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { fileFactsOfText } from '../core/host/facts';
-import { createLanguageService, type LanguageService, type Settings } from '../core/host/languageService';
+import { fileFactsOfText } from '../core';
+import { createLanguageService, type LanguageService, type Settings } from '../core';
 import type { IndexedFile } from '../lsp/workspaceFs';
 
 /**

@@ -1,5 +1,7 @@
 import { cursorContext } from '../yaml/cursor';
 import type { ParsedDocument } from '../yaml/documents';
+import { documentAt, type LanguageService, type Settings } from '../host/languageService';
+import { crossFileHover } from './navigation';
 import {
   displayPath,
   enumValues,
@@ -107,4 +109,18 @@ function describeField(
   if (typeof schema['x-alias-of'] === 'string') facts.push(`Alias of \`${schema['x-alias-of']}\``);
   if (facts.length) out.push('', facts.map((f) => `- ${f}`).join('\n'));
   return out;
+}
+
+/**
+ * The hover at a file offset: what a `targetPort` or selector resolves to across the workspace,
+ * then the schema's word on the key or value, one after the other. Offsets are file offsets.
+ */
+export function hover(service: LanguageService, text: string, offset: number, settings: Settings): HoverResult | undefined {
+  const cross = crossFileHover(service, text, offset, settings);
+  const a = service.analyze(text, settings);
+  const d = documentAt(a, offset);
+  const schema = d ? schemaHover(d.parsed, text.slice(d.offset, d.offset + d.chunkLength), offset - d.offset, a.kumaVersion) : undefined;
+  if (!cross && !schema) return undefined;
+  const range = cross?.range ?? (schema && d ? { start: schema.range.start + d.offset, end: schema.range.end + d.offset } : undefined)!;
+  return { markdown: [cross?.markdown, schema?.markdown].filter(Boolean).join('\n\n---\n\n'), range };
 }

@@ -1,5 +1,4 @@
 import { describeSelection } from '../diagnostics/crossFile';
-import type { KumaFact } from '../host/facts';
 import type { LanguageService, Settings } from '../host/languageService';
 import type { OffsetRange } from '../types';
 
@@ -45,27 +44,4 @@ export function inlayHints(service: LanguageService, text: string, settings: Set
     }
   }
   return out;
-}
-
-/** A Kuma resource anywhere in the workspace, for "go to symbol in workspace". */
-export interface WorkspaceSymbolEntry {
-  name: string;
-  kind: KumaFact['kind'];
-  container: string;
-  uri: string;
-  range: OffsetRange;
-}
-
-export function workspaceSymbols(service: LanguageService, query: string): WorkspaceSymbolEntry[] {
-  const q = query.toLowerCase();
-  return service
-    .index()
-    .kuma.filter((k) => k.fact.name.toLowerCase().includes(q))
-    .map((k) => ({
-      name: k.fact.name,
-      kind: k.fact.kind,
-      container: `${k.fact.kind}${k.fact.namespace ? ` · ${k.fact.namespace}` : ''}${k.fact.kind === 'HostnameGenerator' ? '' : ` · mesh ${k.fact.mesh}`}`,
-      uri: k.uri,
-      range: k.fact.nameRange,
-    }));
 }

@@ -2,7 +2,7 @@ import type { CompletionEntry } from './completion/types';
 import { declaredInstead, describeSelection, selectionWords, targetsInUse } from '../diagnostics/crossFile';
 import { cursorContext, type CursorContext } from '../yaml/cursor';
 import { documentFacts, shiftFacts, type KumaFact, type ServiceFact } from '../host/facts';
-import type { DocumentInfo, FileAnalysis, LanguageService, Settings } from '../host/languageService';
+import { documentAt, type DocumentInfo, type FileAnalysis, type LanguageService, type Settings } from '../host/languageService';
 import type { OffsetRange } from '../types';
 import type { KumaVersion } from '../kuma/versions';
 import { matchesAll, type Located, type PortTarget, type SelectionResult, type WorkspaceIndex } from '../host/workspaceIndex';
@@ -28,7 +28,7 @@ export interface CursorTarget {
 
 export function cursorTarget(service: LanguageService, text: string, offset: number, settings: Settings): CursorTarget | undefined {
   const analysis = service.analyze(text, settings);
-  const doc = analysis.documents.find((d) => offset >= d.offset && offset <= d.offset + d.chunkLength);
+  const doc = documentAt(analysis, offset);
   if (!doc) return undefined;
   const chunk = text.slice(doc.offset, doc.offset + doc.chunkLength);
   const ctx = cursorContext(doc.parsed.contents, chunk, offset - doc.offset);

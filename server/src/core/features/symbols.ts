@@ -1,7 +1,7 @@
-import type { FileAnalysis } from '../host/languageService';
+import type { FileAnalysis, LanguageService } from '../host/languageService';
 import { Resource, isObj } from '../kuma/resource';
 import type { KumaKind, OffsetRange } from '../types';
-import { str } from '../host/facts';
+import { str, type KumaFact } from '../host/facts';
 
 /** One Kuma resource of a file, for the outline and "go to symbol". Offsets are file offsets. */
 export interface SymbolEntry {
@@ -88,4 +88,27 @@ export function documentSymbols(analysis: FileAnalysis): SymbolEntry[] {
     });
   }
   return out;
+}
+
+/** A Kuma resource anywhere in the workspace, for "go to symbol in workspace". */
+export interface WorkspaceSymbolEntry {
+  name: string;
+  kind: KumaFact['kind'];
+  container: string;
+  uri: string;
+  range: OffsetRange;
+}
+
+export function workspaceSymbols(service: LanguageService, query: string): WorkspaceSymbolEntry[] {
+  const q = query.toLowerCase();
+  return service
+    .index()
+    .kuma.filter((k) => k.fact.name.toLowerCase().includes(q))
+    .map((k) => ({
+      name: k.fact.name,
+      kind: k.fact.kind,
+      container: `${k.fact.kind}${k.fact.namespace ? ` · ${k.fact.namespace}` : ''}${k.fact.kind === 'HostnameGenerator' ? '' : ` · mesh ${k.fact.mesh}`}`,
+      uri: k.uri,
+      range: k.fact.nameRange,
+    }));
 }

@@ -64,6 +64,25 @@ export interface DocumentInfo {
   chunkLength: number;
 }
 
+/**
+ * The document of an analysed file that holds `offset` (its chunk, `---` line included), by binary
+ * search: the one place that answers "which document is the cursor in".
+ */
+export function documentAt(analysis: FileAnalysis, offset: number): DocumentInfo | undefined {
+  const docs = analysis.documents;
+  let lo = 0;
+  let hi = docs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (docs[mid].offset <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  // At a boundary (the end of one chunk is the start of the next), the earlier document wins.
+  if (lo > 0 && docs[lo - 1].offset + docs[lo - 1].chunkLength >= offset) lo--;
+  const d = docs[lo];
+  return d && offset >= d.offset && offset <= d.offset + d.chunkLength ? d : undefined;
+}
+
 export interface FileAnalysis {
   /** The Kuma version the file was checked against (the file's pin, or the setting). */
   kumaVersion: KumaVersion;

@@ -1,0 +1,184 @@
+import { applyEdits, convertForm } from './format';
+import { migrateSelectors, migrateToKuma30 } from './migrate';
+import { serviceToMeshService } from './serviceToMeshService';
+import { dataplanesToMeshServices } from './dataplaneToMeshService';
+import type { TextEdit } from './types';
+import { convertFile, inputOf, insertAfter, shiftEdits } from './driver';
+import { documentAt, type LanguageService, type Settings } from '../host/languageService';
+import type { ParsedDocument } from '../yaml/documents';
+import type { OffsetRange } from '../types';
+
+/**
+ * A conversion code action as plain data. `edits` are file offsets; an action whose edits cost a
+ * pass over the whole file has `resolve` instead, which the editor calls only when the user picks
+ * the action (`codeAction/resolve`), so listing actions as the cursor moves stays cheap.
+ */
+export interface ConversionAction {
+  title: string;
+  kind: 'quickfix' | 'refactor.rewrite';
+  preferred?: boolean;
+  /** Shown greyed out with this reason. */
+  disabled?: string;
+  edits?: TextEdit[];
+  resolve?: () => TextEdit[];
+  /** Sentences to show after the edit is applied (what a generated MeshService assumed). */
+  notes?: string[];
+}
+
+export const ADD_MESH_SERVICE = 'Add the MeshService Kuma generates for this Service';
+export const MIGRATE_FILE_TO_30 = 'Migrate this file to Kuma 3.0';
+
+/** A longer title is hard to read in the light bulb menu. */
+const MAX_TITLE = 130;
+
+/**
+ * The assumptions of an action, for its title: ` (assumes: a, b)`, or as many as fit in
+ * MAX_TITLE with the rest counted (` (assumes: a, +2 more)`); at least the first one.
+ */
+export function assumptionsNote(assumed: readonly string[], titleLength: number): string {
+  if (assumed.length === 0) return '';
+  for (let k = assumed.length; k > 1; k--) {
+    const note = ` (assumes: ${assumed.slice(0, k).join(', ')}${k < assumed.length ? `, +${assumed.length - k} more` : ''})`;
+    if (titleLength + note.length <= MAX_TITLE) return note;
+  }
+  return ` (assumes: ${assumed[0]}${assumed.length > 1 ? `, +${assumed.length - 1} more` : ''})`;
+}
+
+/** Whether a document has anything for the 3.0 migration, cached with its parse (documents are cached by text). */
+const needs30 = new WeakMap<ParsedDocument, Map<string, boolean>>();
+
+/**
+ * Conversion code actions for the document at `range.start` (file offsets): MeshServices from a
+ * Service or a Universal Dataplane, replacing a Service, Kubernetes ↔ Universal, and the 3.0
+ * migrations. Costs the one document; the file-wide migration is resolved on demand.
+ */
+export function conversionActions(service: LanguageService, text: string, range: OffsetRange, settings: Settings): ConversionAction[] {
+  const analysis = service.analyze(text, settings);
+  const d = documentAt(analysis, range.start);
+  if (!d) return [];
+  const c = d.classification;
+  const out: ConversionAction[] = [];
+  const input = inputOf(service, text, d, settings);
+  if (c.role === 'kubernetes' && c.kind === 'Service') {
+    const r = serviceToMeshService(input);
+    if (r.generated.length) {
+      // What the workspace could not confirm (a Namespace or Mesh not in it) is said in the title, shortly; the notes list it in full.
+      out.push({
+        title: `${ADD_MESH_SERVICE}${assumptionsNote(r.assumed ?? [], ADD_MESH_SERVICE.length)}`,
+        kind: 'refactor.rewrite',
+        preferred: true,
+        edits: [
+          insertAfter(
+            text,
+            d,
+            r.generated.map((g) => g.yaml),
+          ),
+        ],
+        ...(r.unverified.length ? { notes: r.unverified } : {}),
+      });
+      const body = r.generated.map((g) => g.yaml).join('---\n');
+      const replaceRange = { start: d.range.start, end: d.offset + d.chunkLength };
+      out.push({
+        title: 'Replace this Service with a MeshService (Kubernetes form)',
+        kind: 'refactor.rewrite',
+        edits: [{ range: replaceRange, newText: body }],
+      });
+      const universal = toUniversalText(service, body, settings);
+      if (universal)
+        out.push({
+          title: 'Replace this Service with a MeshService (Universal form)',
+          kind: 'refactor.rewrite',
+          edits: [{ range: replaceRange, newText: universal }],
+        });
+    } else {
+      out.push({
+        title: ADD_MESH_SERVICE,
+        kind: 'refactor.rewrite',
+        disabled: r.skipped.join(' ') || 'Kuma generates no MeshService for this Service.',
+      });
+    }
+    if (r.addMeshLabel?.length)
+      out.push({
+        title: 'Add the label kuma.io/mesh: default so Kuma generates a MeshService',
+        kind: 'quickfix',
+        edits: shiftEdits(r.addMeshLabel, d.offset),
+      });
+  }
+  if (c.role === 'kuma' && c.kind === 'Dataplane' && c.form === 'universal') {
+    const r = dataplanesToMeshServices([input]);
+    if (r.generated.length)
+      out.push({
+        title: `Generate the MeshService${r.generated.length > 1 ? 's' : ''} for this Dataplane`,
+        kind: 'refactor.rewrite',
+        edits: [
+          insertAfter(
+            text,
+            d,
+            r.generated.map((g) => g.yaml),
+          ),
+        ],
+      });
+    else
+      out.push({
+        title: 'Generate the MeshService for this Dataplane',
+        kind: 'refactor.rewrite',
+        disabled: r.skipped.join(' ') || 'No MeshService can be generated.',
+      });
+  }
+  if (c.role === 'kuma') {
+    const target = c.form === 'kubernetes' ? 'universal' : 'kubernetes';
+    const r = convertForm(input, target);
+    if (!('error' in r) && r.edits.length)
+      out.push({
+        title: `Convert to ${target === 'universal' ? 'Universal' : 'Kubernetes'} format`,
+        kind: 'refactor.rewrite',
+        edits: shiftEdits(r.edits, d.offset),
+      });
+    if (c.kind === 'MeshService') {
+      const m = migrateSelectors(input);
+      if (!('error' in m) && m.edits.length)
+        out.push({ title: 'Migrate dataplaneTags to dataplaneLabels', kind: 'refactor.rewrite', edits: shiftEdits(m.edits, d.offset) });
+    }
+    // Offered where the document at the cursor has something to migrate; the file's edits are
+    // made when the user picks it.
+    if (needsMigrationTo30(d.parsed, input.version, () => migrateToKuma30(input)))
+      out.push({
+        title: MIGRATE_FILE_TO_30,
+        kind: 'refactor.rewrite',
+        resolve: () => convertFile(service, text, settings, 'migrate-3.0').edits,
+      });
+  }
+  return out;
+}
+
+function needsMigrationTo30(pd: ParsedDocument, version: string, run: () => ReturnType<typeof migrateToKuma30>): boolean {
+  let byVersion = needs30.get(pd);
+  if (!byVersion) needs30.set(pd, (byVersion = new Map()));
+  let yes = byVersion.get(version);
+  if (yes === undefined) {
+    const r = run();
+    yes = !('error' in r) && r.edits.length > 0;
+    byVersion.set(version, yes);
+  }
+  return yes;
+}
+
+/** The edits of an action, resolving them if they were left for later. */
+export function actionEdits(a: ConversionAction): TextEdit[] {
+  return a.edits ?? a.resolve?.() ?? [];
+}
+
+/** Generated Kubernetes-form YAML converted to the Universal form (text), if it converts. */
+function toUniversalText(service: LanguageService, k8sYaml: string, settings: Settings): string | undefined {
+  const a = service.analyze(k8sYaml, { ...settings, validate: false });
+  const edits: TextEdit[] = [];
+  for (const d of a.documents) {
+    const r = convertForm(
+      { doc: d.parsed, chunk: k8sYaml.slice(d.offset, d.offset + d.chunkLength), version: a.kumaVersion, index: service.index() },
+      'universal',
+    );
+    if ('error' in r) return undefined;
+    edits.push(...shiftEdits(r.edits, d.offset));
+  }
+  return applyEdits(k8sYaml, edits);
+}

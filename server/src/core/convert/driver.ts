@@ -1,0 +1,176 @@
+import { applyEdits, convertForm } from './format';
+import { migrateSelectors, migrateToKuma30 } from './migrate';
+import { serviceToMeshService } from './serviceToMeshService';
+import { dataplanesToMeshServices } from './dataplaneToMeshService';
+import type { ConvertInput, TextEdit } from './types';
+import type { DocumentInfo, LanguageService, Settings } from '../host/languageService';
+import { normalizeKumaVersion, pinnedVersionText } from '../kuma/versions';
+
+/**
+ * The conversions of a whole file, by the names `kuma-lint convert` gives them. The palette
+ * commands, the code actions and the CLI all run them through `convertFile`, so the editor and
+ * the CLI cannot produce different output for the same file and version.
+ */
+export const CONVERSIONS = [
+  'service-to-meshservice',
+  'dataplane-to-meshservice',
+  'to-universal',
+  'to-kubernetes',
+  'migrate-selectors',
+  'migrate-3.0',
+] as const;
+export type Conversion = (typeof CONVERSIONS)[number];
+
+export interface ConvertFileOptions {
+  /** The namespace of resources converted to the Kubernetes form (`--namespace`). */
+  namespace?: string;
+}
+
+/** What a conversion does to one file. */
+export interface FileConversion {
+  /** Edits of the file (file offsets): generated MeshServices inserted, documents rewritten. */
+  edits: TextEdit[];
+  /** The generated MeshServices (generators only), in file order. */
+  generated: string[];
+  /** Each rewritten document as it reads after the conversion (rewrites only), in file order. */
+  rewritten: string[];
+  /** What was skipped, not verified, or changed beyond the documents, one sentence each. */
+  details: string[];
+}
+
+export function inputOf(service: LanguageService, text: string, d: DocumentInfo, settings: Settings): ConvertInput {
+  return {
+    doc: d.parsed,
+    chunk: text.slice(d.offset, d.offset + d.chunkLength),
+    version: service.analyze(text, settings).kumaVersion,
+    index: service.index(),
+  };
+}
+
+export function shiftEdits(edits: TextEdit[], by: number): TextEdit[] {
+  return edits.map((e) => ({ range: { start: e.range.start + by, end: e.range.end + by }, newText: e.newText }));
+}
+
+/** An insertion of documents right after a document's chunk. */
+export function insertAfter(text: string, d: DocumentInfo, yamls: string[]): TextEdit {
+  const end = d.offset + d.chunkLength;
+  const sep = end === 0 || text.slice(0, end).endsWith('\n') ? '' : '\n';
+  return { range: { start: end, end }, newText: sep + yamls.map((y) => `---\n${y}`).join('') };
+}
+
+/** "MeshService web (line 12)": a document as a sentence names it. */
+export function describeDocument(d: DocumentInfo, text: string): string {
+  const v = d.parsed.value as Record<string, unknown> | undefined;
+  const meta = v && typeof v.metadata === 'object' && v.metadata ? (v.metadata as Record<string, unknown>) : undefined;
+  const name = String(meta?.name ?? v?.name ?? '(unnamed)');
+  const kind = d.classification.role === 'kuma' || d.classification.role === 'kubernetes' ? d.classification.kind : 'document';
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < d.range.start; i = text.indexOf('\n', i + 1)) line++;
+  return `${kind} ${name} (line ${line})`;
+}
+
+/** The text of a document in its chunk, without the chunk's leading `---` line. */
+function documentText(chunk: string): string {
+  const body = /^---[^\n]*\n/.test(chunk) ? chunk.slice(chunk.indexOf('\n') + 1) : chunk;
+  return body.endsWith('\n') ? body : body + '\n';
+}
+
+/**
+ * One conversion over one file: Services or Universal Dataplanes → the MeshServices Kuma
+ * generates (inserted after their Service, or after the file's last Dataplane), or a rewrite of
+ * every Kuma resource it applies to (form, selectors, Kuma 3.0). A Service declared twice makes
+ * its MeshService once; a migration to 3.0 also updates the file's `# kuma-version:` pin.
+ */
+export function convertFile(
+  service: LanguageService,
+  text: string,
+  settings: Settings,
+  conversion: Conversion,
+  options: ConvertFileOptions = {},
+): FileConversion {
+  const out: FileConversion = { edits: [], generated: [], rewritten: [], details: [] };
+  const analysis = service.analyze(text, settings);
+  if (conversion === 'service-to-meshservice') {
+    const made = new Set<string>();
+    for (const d of analysis.documents) {
+      if (d.classification.role !== 'kubernetes' || d.classification.kind !== 'Service') continue;
+      const r = serviceToMeshService(inputOf(service, text, d, settings));
+      out.details.push(...r.skipped, ...r.unverified);
+      // A Service declared twice makes its MeshService once.
+      for (const g of r.generated.filter((x) => made.has(x.label)))
+        out.details.push(`${g.label} is generated once; its Service is declared twice.`);
+      const fresh = r.generated.filter((g) => !made.has(g.label));
+      for (const g of fresh) made.add(g.label);
+      if (fresh.length) {
+        out.edits.push(
+          insertAfter(
+            text,
+            d,
+            fresh.map((g) => g.yaml),
+          ),
+        );
+        out.generated.push(...fresh.map((g) => g.yaml));
+      }
+    }
+    return out;
+  }
+  if (conversion === 'dataplane-to-meshservice') {
+    const dps = analysis.documents.filter(
+      (d) => d.classification.role === 'kuma' && d.classification.kind === 'Dataplane' && d.classification.form === 'universal',
+    );
+    if (dps.length === 0) return out;
+    const r = dataplanesToMeshServices(dps.map((d) => inputOf(service, text, d, settings)));
+    out.details.push(...r.skipped, ...r.unverified);
+    if (r.generated.length) {
+      out.edits.push(
+        insertAfter(
+          text,
+          dps[dps.length - 1],
+          r.generated.map((g) => g.yaml),
+        ),
+      );
+      out.generated.push(...r.generated.map((g) => g.yaml));
+    }
+    return out;
+  }
+  for (const d of analysis.documents) {
+    const c = d.classification;
+    if (c.role !== 'kuma') continue;
+    if (conversion === 'migrate-selectors' && c.kind !== 'MeshService') continue;
+    if ((conversion === 'to-universal' && c.form === 'universal') || (conversion === 'to-kubernetes' && c.form === 'kubernetes')) {
+      out.details.push(`${describeDocument(d, text)} is already in ${c.form === 'universal' ? 'Universal' : 'Kubernetes'} form.`);
+      continue;
+    }
+    const input = inputOf(service, text, d, settings);
+    const r =
+      conversion === 'migrate-selectors'
+        ? migrateSelectors(input)
+        : conversion === 'migrate-3.0'
+          ? migrateToKuma30(input)
+          : convertForm(
+              input,
+              conversion === 'to-universal' ? 'universal' : 'kubernetes',
+              options.namespace ? { namespace: options.namespace } : undefined,
+            );
+    if ('error' in r) {
+      out.details.push(`${describeDocument(d, text)}: ${r.error}`);
+      continue;
+    }
+    out.details.push(...r.notes.map((n) => `${describeDocument(d, text)}: ${n}`));
+    if (r.edits.length === 0) continue;
+    out.edits.push(...shiftEdits(r.edits, d.offset));
+    out.rewritten.push(documentText(applyEdits(input.chunk, r.edits)));
+  }
+  // A file pinned to an older version would be checked against it after the migration.
+  const pin = pinnedVersionText(text);
+  if (conversion === 'migrate-3.0' && out.edits.length && pin && normalizeKumaVersion(pin.value) !== '3.0') {
+    out.edits.push({ range: { start: pin.start, end: pin.end }, newText: '3.0' });
+    out.details.push(`The # kuma-version: comment now says 3.0 (it said ${pin.value}).`);
+  }
+  return out;
+}
+
+/** The file after a conversion's edits. */
+export function applyFileConversion(text: string, c: FileConversion): string {
+  return applyEdits(text, c.edits);
+}

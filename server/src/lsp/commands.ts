@@ -1,0 +1,171 @@
+import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import { convertFile, type Conversion, type TextEdit } from '../core';
+import { ServerCommands, type ConvertCommandResult, type ConvertOutput, type ConvertPlanFile, type ConvertReview } from '../protocol';
+import type { ServerContext } from './context';
+import { toLspRange } from './convert';
+import { Cancelled, Work } from './work';
+
+/** The palette commands and the conversions of the core's one driver (`convertFile`) they run. */
+const COMMANDS: Record<string, { label: string; conversion: Conversion }> = {
+  [ServerCommands.convertServices]: { label: 'Convert Services to MeshServices', conversion: 'service-to-meshservice' },
+  [ServerCommands.generateFromDataplanes]: { label: 'Generate MeshServices from Dataplanes', conversion: 'dataplane-to-meshservice' },
+  [ServerCommands.toUniversal]: { label: 'Convert to Universal format', conversion: 'to-universal' },
+  [ServerCommands.toKubernetes]: { label: 'Convert to Kubernetes format', conversion: 'to-kubernetes' },
+  [ServerCommands.migrateSelectors]: { label: 'Migrate dataplaneTags to dataplaneLabels', conversion: 'migrate-selectors' },
+  [ServerCommands.migrateTo30]: { label: 'Migrate to Kuma 3.0', conversion: 'migrate-3.0' },
+};
+
+function readReview(raw: unknown): ConvertReview {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  return {
+    ...(r.plan === true ? { plan: true } : {}),
+    ...(Array.isArray(r.only) ? { only: r.only.filter((u): u is string => typeof u === 'string') } : {}),
+  };
+}
+
+function shortName(u: string): string {
+  return decodeURIComponent(u.slice(u.lastIndexOf('/') + 1));
+}
+
+/**
+ * The palette commands: convert / generate / migrate one file (uri) or the whole workspace (uri
+ * null). A workspace-wide command is first planned (`review.plan`: what each file would get) and
+ * then applied to the files the user kept (`review.only`) as one edit; without a review, clients
+ * that know change annotations are asked to confirm the edit.
+ */
+export function registerCommands(ctx: ServerContext): void {
+  const { connection, documents, service } = ctx;
+
+  async function runCommand(command: string, args: unknown[], work: Work): Promise<ConvertCommandResult> {
+    if (command === ServerCommands.showNotes) {
+      const lines = args.filter((a): a is string => typeof a === 'string');
+      if (lines.length) void connection.window.showInformationMessage(`Kuma generated the MeshService assuming: ${lines.join(' ')}`);
+      return { message: '', details: lines };
+    }
+    const cmd = COMMANDS[command];
+    if (!cmd) return { message: `Unknown command ${command}.`, details: [] };
+    const uri = typeof args[0] === 'string' ? args[0] : undefined;
+    const output = (typeof args[1] === 'string' ? args[1] : 'beside') as ConvertOutput;
+    const review = readReview(args[2]);
+    const known = new Set(service.uris());
+    const uris = uri ? [uri] : review.only ? review.only.filter((u) => known.has(u)) : [...known];
+    const progress = !uri && ctx.caps.progress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    progress?.begin(`Kuma: ${cmd.label}`, 0, undefined, true);
+    try {
+      return await convertFiles(cmd.conversion, cmd.label, uri, uris, output, review, progress, work);
+    } catch (err) {
+      // The Cancel button of the progress notification: say so (a cancelled request is answered RequestCancelled).
+      if (err instanceof Cancelled && !work.cancelled) return { message: `${cmd.label}: cancelled, nothing changed.`, details: [] };
+      throw err;
+    } finally {
+      progress?.done();
+    }
+  }
+
+  async function convertFiles(
+    conversion: Conversion,
+    label: string,
+    uri: string | undefined,
+    uris: string[],
+    output: ConvertOutput,
+    review: ConvertReview,
+    progress: WorkDoneProgressServerReporter | undefined,
+    request: Work,
+  ): Promise<ConvertCommandResult> {
+    const work = new Work(() => request.cancelled || !!progress?.token.isCancellationRequested);
+    const generating = conversion === 'service-to-meshservice' || conversion === 'dataplane-to-meshservice';
+    const settings = ctx.settings;
+    const changes: Record<string, { range: ReturnType<typeof toLspRange>; newText: string }[]> = {};
+    const details: string[] = [];
+    const generatedYaml: string[] = [];
+    /** What each file would get, in words, for the review (`review.plan`). */
+    const planned: ConvertPlanFile[] = [];
+    let done = 0;
+    for (const u of uris) {
+      // Each file is converted and placed against the same text, in one turn of the event loop.
+      const text = ctx.textOf(u);
+      done++;
+      if (text === undefined) continue;
+      if (done % 50 === 0) progress?.report(Math.round((100 * done) / uris.length), `${done} of ${uris.length} files`);
+      await work.tick();
+      const r = convertFile(service, text, settings, conversion);
+      details.push(...r.details.map((d) => `${shortName(u)}: ${d}`));
+      generatedYaml.push(...r.generated);
+      const edits: TextEdit[] = !generating || output === 'beside' ? r.edits : [];
+      if (generating && r.generated.length)
+        planned.push({ uri: u, summary: `${r.generated.length} MeshService${r.generated.length === 1 ? '' : 's'}` });
+      if (!generating && edits.length) planned.push({ uri: u, summary: `${edits.length} change${edits.length === 1 ? '' : 's'}` });
+      if (edits.length) {
+        const lines = documents.get(u) ?? ctx.lineIndex(u, text);
+        changes[u] = edits.map((e) => ({ range: toLspRange(lines, e.range), newText: e.newText }));
+      }
+    }
+    // Nothing is applied once the request is cancelled.
+    work.check();
+    if (review.plan) {
+      const n = planned.length;
+      return {
+        message: n ? `${label}: ${n} file${n === 1 ? '' : 's'} to change.` : `${label}: nothing to change.`,
+        details,
+        plan: planned,
+      };
+    }
+    if (generating && output !== 'beside') {
+      if (generatedYaml.length === 0) return { message: `${label}: nothing to generate.`, details };
+      const content = generatedYaml.join('---\n');
+      // A new file next to the (first) source file, created by an edit the editor applies: the
+      // server itself never writes a file. An editor that cannot create files gets the text.
+      const base = (uri ?? uris[0]).replace(/\.ya?ml$/i, '');
+      const target = `${base}.meshservices.yaml`;
+      if (output === 'untitled' || !ctx.caps.createFile || !target.startsWith('file:'))
+        return { message: `${label}: ${generatedYaml.length} MeshService(s) generated.`, content, details };
+      const applied = await connection.workspace.applyEdit({
+        label: `Kuma: ${label}`,
+        edit: {
+          documentChanges: [
+            { kind: 'create', uri: target, options: { ignoreIfExists: false, overwrite: false } },
+            {
+              textDocument: { uri: target, version: null },
+              edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: content }],
+            },
+          ],
+        },
+      });
+      return {
+        message: applied.applied
+          ? `${label}: wrote ${generatedYaml.length} MeshService(s) to ${shortName(target)}.`
+          : `${label}: not applied (${applied.failureReason ?? 'declined'}).`,
+        details,
+      };
+    }
+    const files = Object.keys(changes).length;
+    if (files === 0) return { message: `${label}: nothing to change.`, details };
+    // The user reviewed the files (review.only): one edit, applied as it is. Otherwise a client
+    // that knows change annotations shows a workspace-wide edit for confirmation first.
+    const annotate = !uri && !review.only && ctx.caps.changeAnnotations;
+    const edit = annotate
+      ? {
+          changeAnnotations: { kuma: { label, needsConfirmation: true, description: `${files} file(s) changed by Kuma` } },
+          documentChanges: Object.entries(changes).map(([u, e]) => ({
+            textDocument: { uri: u, version: documents.get(u)?.version ?? null },
+            edits: e.map((x) => ({ ...x, annotationId: 'kuma' })),
+          })),
+        }
+      : { changes };
+    // A refactoring: VS Code saves the files it changes (files.refactoring.autoSave), so closed
+    // files are written to disk rather than left open and unsaved.
+    const applied = await connection.workspace.applyEdit({ label: `Kuma: ${label}`, edit, metadata: { isRefactoring: !uri } });
+    return {
+      message: applied.applied ? `${label}: changed ${files} file(s).` : `${label}: not applied (${applied.failureReason ?? 'declined'}).`,
+      details,
+    };
+  }
+
+  connection.onExecuteCommand(
+    ctx.request(
+      'command',
+      { message: 'The command failed: see the Kuma output channel for the error.', details: [] } as ConvertCommandResult,
+      (params, work) => runCommand(params.command, params.arguments ?? [], work),
+    ),
+  );
+}

@@ -1,0 +1,228 @@
+import { DocumentDiagnosticReportKind, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { digest, LineIndex, type KumaDiagnostic, type LocalAnalysis } from '../core';
+import type { ServerContext } from './context';
+import { toLspDiagnostics } from './convert';
+import type { ServerSettings } from './settings';
+
+/** What the rest of the server asks of the diagnostics. */
+export interface Diagnostics {
+  /** Re-checks open files (all, or all but the one just edited) and schedules the closed ones. */
+  revalidateOpen(except?: string): void;
+  /** Schedules closed files (undefined: all) for a pass after `delay` ms. */
+  markClosed(uris: string[] | undefined, delay?: number): void;
+  /** The index is ready: closed files can be reported from now on. */
+  indexReady(): void;
+  /** Records a file's own checks made by the index workers with the settings then in force. */
+  preCheck(uri: string, text: string, settings: ServerSettings, local: LocalAnalysis): void;
+  /** Settings changed: what was checked with the old ones is forgotten. */
+  settingsChanged(): void;
+}
+
+/**
+ * Diagnostics of open files (pushed, and pulled by clients that pull) and of the files that are
+ * not open (pushed, `kuma.diagnostics.scope`). Never sends results for an old version.
+ */
+export function registerDiagnostics(ctx: ServerContext): Diagnostics {
+  const { connection, documents, service } = ctx;
+  const pending = new Map<string, ReturnType<typeof setImmediate>>();
+  let indexed = false;
+
+  /**
+   * Workspace files whose own checks the indexer ran on its threads, with the settings then in
+   * force: a file opened unchanged needs only the cross-file checks here (an editor restoring
+   * its tabs opens many at once).
+   */
+  const preChecked = new Map<string, { text: string; settings: ServerSettings; local: LocalAnalysis }>();
+
+  function diagnose(doc: TextDocument) {
+    const text = doc.getText();
+    const pre = preChecked.get(doc.uri);
+    let diagnostics;
+    if (pre && pre.text === text && pre.settings === ctx.settings)
+      diagnostics = service.diagnoseLocal(doc.uri, text, pre.local, ctx.settings);
+    else {
+      if (pre) preChecked.delete(doc.uri);
+      diagnostics = service.diagnose(doc.uri, text, ctx.settings).diagnostics;
+    }
+    // The document keeps its own line starts up to date with each edit: no re-scan per keystroke.
+    return toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn);
+  }
+
+  /**
+   * Pushes diagnostics for a document on the next turn of the event loop, so a burst of
+   * changes already queued is folded into one check. Never sends results for an old version.
+   */
+  function schedule(uri: string) {
+    const old = pending.get(uri);
+    if (old) clearImmediate(old);
+    pending.set(
+      uri,
+      setImmediate(
+        ctx.guard('validate', undefined, () => {
+          pending.delete(uri);
+          const doc = documents.get(uri);
+          if (!doc) return;
+          const version = doc.version;
+          const diagnostics = diagnose(doc);
+          if (documents.get(uri)?.version !== version) return;
+          void connection.sendDiagnostics({ uri, version, diagnostics });
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Re-checks open documents (all, or all but one) after settings or workspace facts changed,
+   * asks the client to refresh what it pulled or shows from them (diagnostics, inlay hints), and
+   * schedules the files that are not open.
+   */
+  function revalidateOpen(except?: string) {
+    // After the edited file's own diagnostics have gone out: the user is looking at that file.
+    const others = ctx.guard('revalidate', undefined, () => {
+      for (const doc of documents.all()) if (doc.uri !== except) schedule(doc.uri);
+      if (ctx.caps.pull && ctx.caps.diagnosticRefresh) void connection.languages.diagnostics.refresh().catch(() => undefined);
+      // "selects N Dataplanes" and the "→ port" hints read the index: a restored tab that asked
+      // before the index was ready would keep showing what it got then.
+      if (ctx.caps.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    });
+    if (except) setTimeout(others, 30);
+    else others();
+    // While the user types, the files not open wait until the typing pauses.
+    markClosed(undefined, except ? 250 : 0);
+  }
+
+  /**
+   * The problems of files that are not open (`kuma.diagnostics.scope: workspace`), pushed in the
+   * background, a time slice at a time, once the index is ready and whenever a change may alter
+   * them. `closedSent` holds a digest of what each file was last sent, so a pass sends only what
+   * changed, and a file whose problems went away (or that was opened) gets an empty list once.
+   */
+  const closedSent = new Map<string, string>();
+  const closedDirty = new Set<string>();
+  let closedAll = false;
+  let closedTimer: ReturnType<typeof setTimeout> | undefined;
+  let closedRunning = false;
+  /** Set once the first indexing is through: until then the index does not know the closed files. */
+
+  /** Schedules the given closed files (undefined: all of them) for a pass after `delay` ms. */
+  function markClosed(uris: string[] | undefined, delay = 0) {
+    if (!indexed) return;
+    if (uris) for (const u of uris) closedDirty.add(u);
+    else closedAll = true;
+    if (closedTimer) clearTimeout(closedTimer);
+    closedTimer = setTimeout(() => {
+      closedTimer = undefined;
+      void publishClosed().catch((err) => ctx.logFailure('problems of files not open', err));
+    }, delay);
+  }
+
+  async function publishClosed() {
+    // A pass already running takes what was marked meanwhile when it finishes its list.
+    if (closedRunning) return;
+    closedRunning = true;
+    try {
+      while (closedAll || closedDirty.size > 0) {
+        const all = closedAll;
+        const started = Date.now();
+        const todo = all ? [...new Set([...service.uris(), ...closedSent.keys()])] : [...closedDirty];
+        closedAll = false;
+        closedDirty.clear();
+        let slice = Date.now();
+        let checked = 0;
+        for (const uri of todo) {
+          // Marked "all" again meanwhile (settings, facts): start over with the new state.
+          if (closedAll) break;
+          if (Date.now() - slice > 8) {
+            await new Promise((r) => setImmediate(r));
+            slice = Date.now();
+          }
+          publishClosedFile(uri);
+          checked++;
+        }
+        if (all && checked === todo.length)
+          connection.console.info(
+            `kuma: reported the problems of files not open: ${closedSent.size} of ${checked} files have some (${Date.now() - started} ms)`,
+          );
+      }
+    } finally {
+      closedRunning = false;
+    }
+  }
+
+  /**
+   * Pushes the problems of one file that is not open, when they differ from what it was last
+   * sent (`force`: send them anyway, e.g. on close, replacing what the open file showed).
+   */
+  function publishClosedFile(uri: string, force = false) {
+    // An open file's own checks (pushed or pulled) cover it.
+    if (documents.get(uri)) {
+      closedSent.delete(uri);
+      return;
+    }
+    const text = ctx.settings.validate && ctx.settings.diagnosticsScope === 'workspace' ? service.getText(uri) : undefined;
+    let diagnostics: KumaDiagnostic[] = [];
+    if (text !== undefined) {
+      const pre = preChecked.get(uri);
+      diagnostics =
+        pre && pre.text === text && pre.settings === ctx.settings
+          ? service.diagnoseLocal(uri, text, pre.local, ctx.settings)
+          : service.diagnose(uri, text, ctx.settings).diagnostics;
+    }
+    const key = diagnostics.length ? digest(JSON.stringify(diagnostics)) : '';
+    if (!force && key === (closedSent.get(uri) ?? '')) return;
+    if (key) closedSent.set(uri, key);
+    else closedSent.delete(uri);
+    // A closed file's line starts are needed once per change: not kept.
+    const items = diagnostics.length ? toLspDiagnostics(uri, new LineIndex(text!), diagnostics, ctx.rangeIn) : [];
+    void connection.sendDiagnostics({ uri, diagnostics: items });
+  }
+
+  const onOpenOrChange = ctx.guard('document change', undefined, (doc: TextDocument) => {
+    // The open file's own diagnostics replace what it was sent while closed.
+    closedSent.delete(doc.uri);
+    const factsChanged = service.setFile(doc.uri, doc.getText(), 'open');
+    schedule(doc.uri);
+    if (factsChanged) revalidateOpen(doc.uri);
+  });
+  documents.onDidOpen((e) => onOpenOrChange(e.document));
+  documents.onDidChangeContent((e) => onOpenOrChange(e.document));
+  documents.onDidClose(
+    ctx.guard('close', undefined, (e: { document: TextDocument }) => {
+      const p = pending.get(e.document.uri);
+      if (p) clearImmediate(p);
+      pending.delete(e.document.uri);
+      ctx.forget(e.document.uri);
+      if (service.setFile(e.document.uri, undefined, 'open')) revalidateOpen();
+      // Closed, the file shows the problems of its text on disk (kuma.diagnostics.scope), or none.
+      if (indexed) publishClosedFile(e.document.uri, true);
+      else void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    }),
+  );
+
+  connection.languages.diagnostics.on(
+    ctx.request('pull diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      const items = doc ? diagnose(doc) : [];
+      // The id names the result itself: the same problems as last time are answered "unchanged".
+      const resultId = digest(JSON.stringify(items));
+      return params.previousResultId === resultId
+        ? { kind: DocumentDiagnosticReportKind.Unchanged, resultId }
+        : { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+    }),
+  );
+
+  return {
+    revalidateOpen,
+    markClosed,
+    indexReady() {
+      indexed = true;
+    },
+    preCheck(uri, text, settings, local) {
+      preChecked.set(uri, { text, settings, local });
+    },
+    settingsChanged() {
+      preChecked.clear();
+    },
+  };
+}
