@@ -25,7 +25,6 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import picomatch from 'picomatch';
 import type { CompletionEntry } from '../core/features/completion/types';
 import { createLanguageService, DEFAULT_SETTINGS, type LocalAnalysis, type Settings } from '../core/host/languageService';
 import { crossFileHover, definitions, targetPortCompletions } from '../core/features/navigation';
@@ -55,6 +54,7 @@ import {
 import { conversionActions, generateForFile, rewriteFile } from './conversions';
 import { toLspDiagnostics, toLspRange, type Positions } from './convert';
 import type { IndexedFile, WorkspaceFs } from './workspaceFs';
+import { relExcluded, uriExcluded } from './exclude';
 import { Cancelled, Work } from './work';
 import { TOOLS_VERSION } from '../version';
 
@@ -391,12 +391,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void connection.sendDiagnostics({ uri, diagnostics: items });
   }
 
-  function excluded(): (rel: string) => boolean {
-    const globs = [...settings.filesExclude, ...editorExclude];
-    if (globs.length === 0) return () => false;
-    const m = picomatch(globs, { dot: true });
-    return (rel) => m(rel) || m(`${rel}/`);
-  }
+  const excluded = () => relExcluded([...settings.filesExclude, ...editorExclude]);
+  const isExcludedUri = (uri: string) => uriExcluded(workspaceFolders, [...settings.filesExclude, ...editorExclude])(uri);
 
   /** Takes new settings; what was wrong in them goes to the output channel (once per change). */
   function useSettings(next: ServerSettings) {
@@ -575,7 +571,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           .catch(() => undefined);
       } else if (options.fs) {
         for (const folder of workspaceFolders)
-          stopWatching.push(options.fs.watch(folder, (uri, deleted) => void onDiskChange(uri, deleted)));
+          stopWatching.push(options.fs.watch(folder, (uri, deleted) => void (isExcludedUri(uri) || onDiskChange(uri, deleted))));
       }
       // Compile the validators of the configured version while the editor is still opening files.
       setImmediate(guard('warm up', undefined, warmUp));
@@ -585,11 +581,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeWatchedFiles(
     guard('watched files', undefined, (params: DidChangeWatchedFilesParams) => {
-      const isExcluded = excluded();
       for (const change of params.changes) {
-        const folder = workspaceFolders.find((f) => change.uri.startsWith(f.endsWith('/') ? f : `${f}/`));
-        const rel = folder ? decodeURIComponent(change.uri.slice(folder.length).replace(/^\//, '')) : change.uri;
-        if (isExcluded(rel) || /(^|\/)(node_modules|\.git)\//.test(rel)) continue;
+        if (isExcludedUri(change.uri)) continue;
         void onDiskChange(change.uri, change.type === FileChangeType.Deleted);
       }
     }),
