@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createLanguageService, type LanguageService } from '../server/src/core/host/languageService';
 import type { KumaVersion } from '../server/src/core/kuma/versions';
 
@@ -93,4 +95,15 @@ export function workspaceDiagnostics(src: string, version: KumaVersion = '2.14')
     );
   }
   return out;
+}
+
+/**
+ * Compares `actual` with the golden file at `path`. A missing golden file is a failure, not a file
+ * to write: writing (or rewriting) goldens is an explicit `UPDATE_GOLDEN=1` run, whose output is
+ * then reviewed like any other change.
+ */
+export function assertGolden(path: string, actual: string, update = process.env.UPDATE_GOLDEN === '1'): void {
+  if (update) writeFileSync(path, actual);
+  if (!existsSync(path)) assert.fail(`golden file ${path} is missing: run the test with UPDATE_GOLDEN=1 to write it, then review it`);
+  assert.equal(actual, readFileSync(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 rewrites it)`);
 }

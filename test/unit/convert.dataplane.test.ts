@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataplaneToMeshServices, dataplanesToMeshServices } from '../../server/src/core/convert/dataplaneToMeshService';
 import type { ConvertInput, GenerateResult } from '../../server/src/core/convert/types';
 import { createLanguageService } from '../../server/src/core/host/languageService';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
+import { assertGolden } from '../helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'convert');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 /** Loads a case's input and workspace into a language service; returns the Dataplane inputs in file order. */
 function load(text: string, workspace: string | undefined, version: KumaVersion): ConvertInput[] {
@@ -27,12 +27,6 @@ function render(r: GenerateResult): string {
   const lines = [...r.skipped.map((s) => `# skipped: ${s}`), ...r.unverified.map((s) => `# unverified: ${s}`)];
   const docs = r.generated.map((g) => `# ${g.label}\n${g.yaml}`);
   return [lines.join('\n') + (lines.length ? '\n' : ''), ...docs].filter((s) => s !== '').join('---\n');
-}
-
-function golden(dir: string, file: string, actual: string): void {
-  const path = join(dir, file);
-  if (UPDATE || !existsSync(path)) writeFileSync(path, actual);
-  assert.equal(actual, readFileSync(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 rewrites it)`);
 }
 
 function errorsOf(yaml: string, version: KumaVersion): string[] {
@@ -55,7 +49,7 @@ for (const c of readdirSync(FIXTURES).filter((c) => c.startsWith('dp-'))) {
     );
     assert.ok(inputs.length > 0, 'the input has no Dataplane');
     const r = dataplanesToMeshServices(inputs);
-    golden(dir, 'expected.yaml', render(r));
+    assertGolden(join(dir, 'expected.yaml'), render(r));
     for (const g of r.generated) assert.deepEqual(errorsOf(g.yaml, version), [], `${g.label} at ${version}:\n${g.yaml}`);
   });
 }

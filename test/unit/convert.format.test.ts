@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseChunk, splitDocuments, type ParsedDocument } from '../../server/src/core/yaml/documents';
 import { createLanguageService } from '../../server/src/core/host/languageService';
@@ -8,6 +8,7 @@ import { applyEdits, convertForm, diffEdits } from '../../server/src/core/conver
 import type { ConvertInput } from '../../server/src/core/convert/types';
 import { WorkspaceIndex } from '../../server/src/core/host/workspaceIndex';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
+import { assertGolden } from '../helpers';
 
 const DIR = join('test', 'fixtures', 'convert');
 const service = createLanguageService();
@@ -56,9 +57,7 @@ for (const name of fixtures) {
     const ns = existsSync(join(dir, 'namespace')) ? readFileSync(join(dir, 'namespace'), 'utf8').trim() : undefined;
     const to = name.startsWith('format-k8s-') ? 'universal' : 'kubernetes';
     const r = convertFile(input, v, to, ns);
-    const expectedPath = join(dir, 'expected.yaml');
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expectedPath, r.text);
-    assert.equal(r.text, readFileSync(expectedPath, 'utf8'));
+    assertGolden(join(dir, 'expected.yaml'), r.text);
     assert.deepEqual(errorsOf(r.text, v), [], `errors after converting ${name}`);
     assert.ok(r.notes.every((n) => typeof n === 'string' && n.length > 0));
   });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseChunk, splitDocuments } from '../../server/src/core/yaml/documents';
 import { createLanguageService } from '../../server/src/core/host/languageService';
@@ -9,6 +9,7 @@ import { migrateSelectors, migrateToKuma30 } from '../../server/src/core/convert
 import type { ConvertInput, TextEdit } from '../../server/src/core/convert/types';
 import { WorkspaceIndex } from '../../server/src/core/host/workspaceIndex';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
+import { assertGolden } from '../helpers';
 
 const DIR = join('test', 'fixtures', 'convert');
 const service = createLanguageService();
@@ -48,9 +49,7 @@ for (const name of fixtures) {
     assert.ok(isKumaVersion(v));
     const r = migrateFile(input, v, name.startsWith('migrate-30-') ? migrateToKuma30 : migrateSelectors);
     results.set(name, r);
-    const expectedPath = join(dir, 'expected.yaml');
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expectedPath, r.text);
-    assert.equal(r.text, readFileSync(expectedPath, 'utf8'));
+    assertGolden(join(dir, 'expected.yaml'), r.text);
     assert.deepEqual(errorsOf(r.text, v), [], `errors after migrating ${name}`);
   });
 }

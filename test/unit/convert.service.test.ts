@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   addMeshLabelEdits,
@@ -13,9 +13,9 @@ import type { ConvertInput, GenerateResult, TextEdit } from '../../server/src/co
 import { createLanguageService, type LanguageService } from '../../server/src/core/host/languageService';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
 import { conversionActions } from '../../server/src/core';
+import { assertGolden } from '../helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'convert');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 /** Loads a case's input and workspace into a language service; returns the Service inputs. */
 function load(text: string, workspace: string | undefined, version: KumaVersion): { ls: LanguageService; inputs: ConvertInput[] } {
@@ -49,12 +49,6 @@ function applyEdits(text: string, edits: TextEdit[]): string {
   return out;
 }
 
-function golden(dir: string, file: string, actual: string): void {
-  const path = join(dir, file);
-  if (UPDATE || !existsSync(path)) writeFileSync(path, actual);
-  assert.equal(actual, readFileSync(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 rewrites it)`);
-}
-
 /** Every generated document must pass the checker of its version with no errors. */
 function assertValid(r: GenerateResult, version: KumaVersion): void {
   const ls = createLanguageService();
@@ -81,7 +75,7 @@ for (const c of cases) {
     const { inputs } = load(input, workspace, version);
     assert.ok(inputs.length > 0, 'the input has no Service');
     const results = inputs.map(serviceToMeshService);
-    golden(dir, 'expected.yaml', render(results));
+    assertGolden(join(dir, 'expected.yaml'), render(results));
     for (const r of results) {
       assertValid(r, version);
       // Every assumption has its short form for the action title.
@@ -91,7 +85,7 @@ for (const c of cases) {
     if (withEdit >= 0) {
       // Inputs hold one Service each: the edit's chunk offsets are file offsets for the first chunk.
       const fixed = applyEdits(input, results[withEdit].addMeshLabel!);
-      golden(dir, 'fixed.yaml', fixed);
+      assertGolden(join(dir, 'fixed.yaml'), fixed);
       const again = load(fixed, workspace, version).inputs.map(serviceToMeshService);
       assert.deepEqual(again[withEdit].skipped, [], 'the fixed Service still gets no MeshService');
       assert.equal(again[withEdit].generated.length, 1);

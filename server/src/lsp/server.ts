@@ -12,9 +12,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import picomatch from 'picomatch';
 import { createLanguageService, DEFAULT_SETTINGS } from '../core';
 import { ServerCommands } from '../protocol';
+import { relExcluded, uriExcluded } from './exclude';
 import { TOOLS_VERSION } from '../version';
 import { registerCommands } from './commands';
 import { createContext, type ServerOptions } from './context';
@@ -45,12 +45,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let editorExclude: string[] = [];
   const stopWatching: (() => void)[] = [];
 
-  function excluded(): (rel: string) => boolean {
-    const globs = [...ctx.settings.filesExclude, ...editorExclude];
-    if (globs.length === 0) return () => false;
-    const m = picomatch(globs, { dot: true });
-    return (rel) => m(rel) || m(`${rel}/`);
-  }
+  const excluded = () => relExcluded([...ctx.settings.filesExclude, ...editorExclude]);
+  const isExcludedUri = (uri: string) => uriExcluded(ctx.workspaceFolders, [...ctx.settings.filesExclude, ...editorExclude])(uri);
 
   /** Takes new settings; what was wrong in them goes to the output channel (once per change). */
   function useSettings(next: ServerSettings) {
@@ -235,7 +231,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           .catch(() => undefined);
       } else if (options.fs) {
         for (const folder of ctx.workspaceFolders)
-          stopWatching.push(options.fs.watch(folder, (uri, deleted) => void onDiskChange(uri, deleted)));
+          stopWatching.push(options.fs.watch(folder, (uri, deleted) => void (isExcludedUri(uri) || onDiskChange(uri, deleted))));
       }
       // Compile the validators of the configured version while the editor is still opening files.
       setImmediate(ctx.guard('warm up', undefined, features.warmUp));
@@ -245,11 +241,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeWatchedFiles(
     ctx.guard('watched files', undefined, (params: DidChangeWatchedFilesParams) => {
-      const isExcluded = excluded();
       for (const change of params.changes) {
-        const folder = ctx.workspaceFolders.find((f) => change.uri.startsWith(f.endsWith('/') ? f : `${f}/`));
-        const rel = folder ? decodeURIComponent(change.uri.slice(folder.length).replace(/^\//, '')) : change.uri;
-        if (isExcluded(rel) || /(^|\/)(node_modules|\.git)\//.test(rel)) continue;
+        if (isExcludedUri(change.uri)) continue;
         void onDiskChange(change.uri, change.type === FileChangeType.Deleted);
       }
     }),

@@ -38,7 +38,9 @@ const PLAIN_TAGS = SCHEMA.tags.filter((t): t is ScalarTag => t.default === true 
  * yaml's node constructors define their type tag with Object.defineProperty on every node, the
  * largest single cost of building a tree. These prototypes carry the tag (and a collection's
  * schema) once, so nodes are plain objects with only their own data: `isMap`, `isScalar`,
- * `instanceof`, `visit` and every method work on them as on yaml's own.
+ * `instanceof`, `visit` and every method work on them as on yaml's own. The tag is yaml's private
+ * API: package.json pins yaml to an exact version, and test/unit/yamlCanary.test.ts fails when the
+ * node layout these prototypes imitate changes.
  */
 const NODE_TYPE = Symbol.for('yaml.node.type');
 const SCALAR_PROTO = Object.create(Scalar.prototype, { [NODE_TYPE]: { value: Symbol.for('yaml.scalar') } }) as Scalar;
