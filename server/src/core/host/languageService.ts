@@ -528,8 +528,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 
   function index(): WorkspaceIndex {
     if (!indexCache)
+      // In the order of the files' names, not of their arrival: what a resource declared twice
+      // (a Mesh in two files) resolves to must not depend on which file was read first.
       indexCache = new WorkspaceIndex(
-        [...files].map(([uri, f]) => [uri, f.facts] as [string, FileFacts]),
+        [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([uri, f]) => [uri, f.facts] as [string, FileFacts]),
         keyOf,
       );
     return indexCache;
