@@ -3,22 +3,22 @@ import assert from 'node:assert/strict';
 import { parseDocument } from 'yaml';
 import type { CompletionEntry } from '../../server/src/core/features/completion/types';
 import { cursorContext } from '../../server/src/core/yaml/cursor';
-import { parseChunk, splitDocuments } from '../../server/src/core/yaml/documents';
-import { expandSnippet, schemaCompletions } from '../../server/src/core/features/completion/schema';
+import { expandSnippet } from '../../server/src/core/features/completion/schema';
+import { complete as completeAt, createLanguageService } from '../../server/src/core';
 import { KUMA_VERSIONS, type KumaVersion } from '../../server/src/core/kuma/versions';
 import { dedent, diagnose, parseFixture } from '../helpers';
 
-/** Completions at `$0` in a one-file fixture. */
+/**
+ * Completions at `$0` in a one-file fixture, through the server's own chain (the core's
+ * `complete`: targetPort, selectors, then the schema), in a workspace holding only that file.
+ */
 function complete(src: string, version: KumaVersion = '2.14'): { entries: CompletionEntry[]; text: string; chunkStart: number } {
   const [file] = parseFixture(src);
-  const cursor = file.cursor!;
-  const chunk = splitDocuments(file.text)
-    .filter((c) => c.start <= cursor)
-    .pop()!;
-  const docs = parseChunk(chunk.text);
-  const offset = cursor - chunk.start;
-  const pd = docs.find((d) => d.range.start <= offset && offset <= d.range.end) ?? docs[0];
-  return { entries: schemaCompletions(pd, chunk.text, offset, version), text: file.text, chunkStart: chunk.start };
+  const service = createLanguageService();
+  const uri = 'file:///ws/test.yaml';
+  service.setFile(uri, file.text, 'open');
+  const found = completeAt(service, uri, file.text, file.cursor!, { kumaVersion: version, validate: true });
+  return { entries: found?.entries ?? [], text: file.text, chunkStart: found?.base ?? 0 };
 }
 
 const labels = (src: string, version?: KumaVersion) => complete(src, version).entries.map((e) => e.label);
