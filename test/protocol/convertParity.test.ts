@@ -78,9 +78,9 @@ test('palette conversions and kuma-lint convert --write give byte-identical file
     const folder = pathToFileURL(dir).toString();
     const c = new LspClient();
     c.configuration = { version };
-    const seen: { edit?: { changes?: Record<string, LspEdit[]> } } = {};
+    const seen = new Map<'edit', { changes?: Record<string, LspEdit[]> }>();
     c.handlers.set('workspace/applyEdit', (p) => {
-      seen.edit = (p as { edit: { changes?: Record<string, LspEdit[]> } }).edit;
+      seen.set('edit', (p as { edit: { changes?: Record<string, LspEdit[]> } }).edit);
       return { applied: true };
     });
     try {
@@ -104,9 +104,9 @@ test('palette conversions and kuma-lint convert --write give byte-identical file
         assert.equal(r.status, 0, `kuma-lint convert ${conversion} --kuma-version ${version}: ${r.stderr}`);
         for (const [rel, text] of files) {
           const uri = pathToFileURL(path.join(dir, rel)).toString();
-          seen.edit = undefined;
+          seen.clear();
           await c.request('workspace/executeCommand', { command, arguments: [uri, 'beside'] });
-          const edits = seen.edit?.changes?.[uri] ?? [];
+          const edits = seen.get('edit')?.changes?.[uri] ?? [];
           const editor = applyLspEdits(text, edits);
           const cli = fs.readFileSync(path.join(cliDir, rel), 'utf8');
           assert.equal(editor, cli, `${rel}: ${conversion} at Kuma ${version}: the editor and kuma-lint convert differ`);
