@@ -53,6 +53,19 @@ export const ServerCommands = {
   showNotes: 'kuma.server.showNotes',
 } as const;
 
+/**
+ * Which conversion of the core's driver (`convertFile`, the names `kuma-lint convert` takes) each
+ * palette command runs, with the label the editor shows for it.
+ */
+export const COMMAND_CONVERSIONS: Record<string, { conversion: string; label: string }> = {
+  [ServerCommands.convertServices]: { conversion: 'service-to-meshservice', label: 'Convert Services to MeshServices' },
+  [ServerCommands.generateFromDataplanes]: { conversion: 'dataplane-to-meshservice', label: 'Generate MeshServices from Dataplanes' },
+  [ServerCommands.toUniversal]: { conversion: 'to-universal', label: 'Convert to Universal format' },
+  [ServerCommands.toKubernetes]: { conversion: 'to-kubernetes', label: 'Convert to Kubernetes format' },
+  [ServerCommands.migrateSelectors]: { conversion: 'migrate-selectors', label: 'Migrate dataplaneTags to dataplaneLabels' },
+  [ServerCommands.migrateTo30]: { conversion: 'migrate-3.0', label: 'Migrate to Kuma 3.0' },
+};
+
 export interface ConvertCommandResult {
   /** What happened, in one sentence for a notification. */
   message: string;

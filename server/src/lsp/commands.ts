@@ -1,19 +1,25 @@
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
-import { convertFile, type Conversion, type TextEdit } from '../core';
-import { ServerCommands, type ConvertCommandResult, type ConvertOutput, type ConvertPlanFile, type ConvertReview } from '../protocol';
+import { CONVERSIONS, convertFile, type Conversion, type TextEdit } from '../core';
+import {
+  COMMAND_CONVERSIONS,
+  ServerCommands,
+  type ConvertCommandResult,
+  type ConvertOutput,
+  type ConvertPlanFile,
+  type ConvertReview,
+} from '../protocol';
 import type { ServerContext } from './context';
 import { toLspRange } from './convert';
 import { Cancelled, Work } from './work';
 
-/** The palette commands and the conversions of the core's one driver (`convertFile`) they run. */
-const COMMANDS: Record<string, { label: string; conversion: Conversion }> = {
-  [ServerCommands.convertServices]: { label: 'Convert Services to MeshServices', conversion: 'service-to-meshservice' },
-  [ServerCommands.generateFromDataplanes]: { label: 'Generate MeshServices from Dataplanes', conversion: 'dataplane-to-meshservice' },
-  [ServerCommands.toUniversal]: { label: 'Convert to Universal format', conversion: 'to-universal' },
-  [ServerCommands.toKubernetes]: { label: 'Convert to Kubernetes format', conversion: 'to-kubernetes' },
-  [ServerCommands.migrateSelectors]: { label: 'Migrate dataplaneTags to dataplaneLabels', conversion: 'migrate-selectors' },
-  [ServerCommands.migrateTo30]: { label: 'Migrate to Kuma 3.0', conversion: 'migrate-3.0' },
-};
+/** The palette commands, each a conversion of the core's one driver (`convertFile`). */
+const COMMANDS: Record<string, { label: string; conversion: Conversion }> = Object.fromEntries(
+  Object.entries(COMMAND_CONVERSIONS).flatMap(([command, c]) =>
+    (CONVERSIONS as readonly string[]).includes(c.conversion)
+      ? [[command, { label: c.label, conversion: c.conversion as Conversion }]]
+      : [],
+  ),
+);
 
 function readReview(raw: unknown): ConvertReview {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
