@@ -173,8 +173,10 @@ export function resourceSnippets(version: KumaVersion): CompletionEntry[] {
   const k8sHead = (kind: KumaKind, name: string, ns: string, mesh: boolean) =>
     `apiVersion: kuma.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: \${1:${name}}\n  namespace: \${2:${ns}}\n` +
     (mesh ? '  labels:\n    kuma.io/mesh: ${3:default}\n' : '');
+  // The mesh is tab stop 3 in both forms (2 is the namespace of the Kubernetes form), so the
+  // skeletons' later tab stops line up.
   const uniHead = (kind: KumaKind, name: string, mesh: boolean) =>
-    `type: ${kind}\nname: \${1:${name}}\n` + (mesh ? 'mesh: ${2:default}\n' : '');
+    `type: ${kind}\nname: \${1:${name}}\n` + (mesh ? 'mesh: ${3:default}\n' : '');
 
   const msSelector = (form: Form) =>
     labelsSelector
@@ -216,7 +218,7 @@ export function resourceSnippets(version: KumaVersion): CompletionEntry[] {
     [
       'MeshService',
       'universal',
-      uniHead('MeshService', 'redis', true).replace('${2:default}', '${3:default}') + msBody('universal'),
+      uniHead('MeshService', 'redis', true) + msBody('universal'),
       'A service in the mesh, selecting its data plane proxies.',
     ],
     [
@@ -229,9 +231,7 @@ export function resourceSnippets(version: KumaVersion): CompletionEntry[] {
     [
       'Dataplane',
       'universal',
-      uniHead('Dataplane', 'redis-1', true).replace('${2:default}', '${3:default}') +
-        dpLabels('') +
-        `networking:\n  address: \${9:10.0.0.5}\n  inbound:\n${inbound('    ')}`,
+      uniHead('Dataplane', 'redis-1', true) + dpLabels('') + `networking:\n  address: \${9:10.0.0.5}\n  inbound:\n${inbound('    ')}`,
       'A data plane proxy and the inbounds it serves.',
     ],
     [
@@ -243,7 +243,7 @@ export function resourceSnippets(version: KumaVersion): CompletionEntry[] {
     [
       'MeshExternalService',
       'universal',
-      uniHead('MeshExternalService', 'httpbin', true).replace('${2:default}', '${3:default}') + mesBody,
+      uniHead('MeshExternalService', 'httpbin', true) + mesBody,
       'A service outside the mesh, reachable through it.',
     ],
     [
@@ -255,7 +255,7 @@ export function resourceSnippets(version: KumaVersion): CompletionEntry[] {
     [
       'MeshMultiZoneService',
       'universal',
-      uniHead('MeshMultiZoneService', 'redis', true).replace('${2:default}', '${3:default}') + mzsBody,
+      uniHead('MeshMultiZoneService', 'redis', true) + mzsBody,
       'Groups MeshServices of several zones (global control plane).',
     ],
     [
