@@ -1,0 +1,308 @@
+import { parseChunk, parseChunkReleasable, splitDocuments, type Chunk, type ParsedDocument } from '../yaml/documents';
+import { collectFacts, documentFacts, providerFingerprint, shiftFacts, type FileFacts } from './facts';
+import { commonEnds } from '../yaml/positions';
+import { fileSkip, mentionsKumaKind } from '../yaml/limits';
+import { SchemaValidators } from '../schema/validation';
+import { KUMA_KINDS, type KumaDiagnostic, type OffsetRange } from '../types';
+import { validateDocument, type DocumentDiagnostic } from '../diagnostics/validate';
+import { normalizeKumaVersion, pinnedVersionText, type KumaVersion } from '../kuma/versions';
+import {
+  DEFAULT_SETTINGS,
+  type ChunkEntry,
+  type DocFactsEntry,
+  type DocumentInfo,
+  type FileAnalysis,
+  type LanguageServiceOptions,
+  type Settings,
+} from './model';
+
+/** A manifest with what yaml's parser handles beyond the fast reader (comments, a block scalar, flow items). */
+const WARM_UP_YAML = `# warm-up
+apiVersion: kuma.io/v1alpha1
+kind: MeshService
+metadata:
+  name: "warm-up" # comment
+  labels: { app: warm-up }
+spec:
+  selector:
+    dataplaneTags:
+      app: warm-up
+  ports:
+    - port: 80
+      targetPort: [http]
+      appProtocol: http
+  note: |
+    text
+`;
+
+/**
+ * The per-document cache, the heart of the performance design: a file is split into YAML
+ * documents at `---` lines, and each document is parsed and checked on its own, cached by its text
+ * (and Kuma version). A keystroke in one document of a 2,000-document file parses and checks that
+ * document only.
+ */
+export interface DocumentCache {
+  /** Parses (re-using every unchanged document) and checks one file. */
+  analyze(text: string, settings?: Settings): FileAnalysis;
+  /** The cross-file facts of a parsed document, cached with its parse. */
+  factsOfDoc(pd: ParsedDocument): DocFactsEntry;
+  /** The cross-file facts of an analysed file. */
+  factsOf(analysis: FileAnalysis): FileFacts;
+  /** The parse of a chunk when it is cached (nothing is parsed). */
+  cachedParse(chunkText: string): ParsedDocument[] | undefined;
+  /** Releases the parse trees beyond the budget (see `LanguageServiceOptions.treeBudget`). */
+  trimTrees(unchecked?: boolean): void;
+  /** Compiles the schema validators of a version ahead of the first request. */
+  warmUp(version: KumaVersion): void;
+  readonly stats: { parses: number; validations: number };
+}
+
+export function createDocumentCache(options: LanguageServiceOptions = {}): DocumentCache {
+  const cacheSize = options.cacheSize ?? 50_000;
+  const treeBudget = options.treeBudget ?? 256;
+  const cache = new Map<string, ChunkEntry>();
+  /** Chunk entries holding their parse trees, least recently parsed (or read) first. */
+  const withTrees = new Set<ChunkEntry>();
+  const validators = options.validators ?? new SchemaValidators();
+  const stats = { parses: 0, validations: 0 };
+  const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
+  function entryFor(text: string): ChunkEntry {
+    let e = cache.get(text);
+    if (e) return e;
+    stats.parses++;
+    const entry: ChunkEntry = {
+      parsed: [],
+      trees: parseChunkReleasable(text, () => {
+        stats.parses++;
+        withTrees.add(entry);
+      }),
+    };
+    entry.parsed = entry.trees.documents;
+    withTrees.add(entry);
+    e = entry;
+    if (cache.size >= cacheSize) {
+      // Maps iterate in insertion order: drop the oldest tenth in one go.
+      let n = Math.ceil(cacheSize / 10);
+      for (const [k, old] of cache) {
+        if (n-- <= 0) break;
+        cache.delete(k);
+        withTrees.delete(old);
+      }
+    }
+    cache.set(text, e);
+    return e;
+  }
+
+  /**
+   * Releases the parse trees of the chunks beyond the budget, oldest first. Runs after a file is
+   * checked or recorded, never in the middle: a file's trees are not dropped before its checks
+   * have read them. Chunks not checked yet keep theirs (they are about to be), unless `unchecked`
+   * says no check will come (validation is off).
+   */
+  function trimTrees(unchecked = false) {
+    if (withTrees.size <= treeBudget) return;
+    let over = withTrees.size - treeBudget;
+    for (const e of withTrees) {
+      if (over <= 0) break;
+      if (!unchecked && !e.checked && e.parsed.length > 0) continue;
+      e.trees.release();
+      withTrees.delete(e);
+      over--;
+    }
+  }
+
+  function diagnosticsFor(e: ChunkEntry, text: string, version: KumaVersion): DocumentDiagnostic[][] {
+    if (e.checked?.version === version) return e.checked.diagnostics;
+    let d = e.otherVersions?.get(version);
+    if (!d) {
+      stats.validations++;
+      d = e.parsed.map((pd) => safeValidate(pd, version, text));
+      if (!e.checked) e.checked = { version, diagnostics: d };
+      else (e.otherVersions ??= new Map()).set(version, d);
+    }
+    return d;
+  }
+
+  function safeValidate(pd: ParsedDocument, version: KumaVersion, text: string): DocumentDiagnostic[] {
+    try {
+      return validateDocument(pd, version, validators, text);
+    } catch (err) {
+      // A bug in a rule must not hide the other problems or take the editor down.
+      return [
+        {
+          code: 'internal-error',
+          severity: 'information',
+          message: `The Kuma checker failed on this document (${err instanceof Error ? err.message : String(err)}). Please report it.`,
+          range: { start: pd.range.start, end: pd.range.start },
+          data: { path: '' },
+        },
+      ];
+    }
+  }
+
+  /**
+   * The last analysis per (version, validate): the LSP layer asks for the same text several
+   * times per edit (facts, diagnostics, a request), and a 40k-line split costs milliseconds.
+   */
+  const recent = new Map<string, { text: string; result: FileAnalysis }>();
+
+  function analyze(text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
+    const key = `${settings.kumaVersion}|${settings.validate}`;
+    const hit = recent.get(key);
+    if (hit && hit.text === text) return hit.result;
+    const result = analyzeUncached(text, settings);
+    recent.set(key, { text, result });
+    return result;
+  }
+
+  type Split = { text: string; documents: DocumentInfo[]; chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] };
+  /** The last few texts split into documents: an edit re-splits only what it touched. */
+  const splits: Split[] = [];
+
+  /** The documents of a text (parses only the chunks not in the cache); memoized for the last texts. */
+  function documentsOf(text: string): Split {
+    const hit = splits.find((x) => x.text === text);
+    if (hit) return hit;
+    // The text an edit came from is most likely the one of (nearly) the same length.
+    let base: Split | undefined;
+    for (const x of splits) if (!base || Math.abs(x.text.length - text.length) < Math.abs(base.text.length - text.length)) base = x;
+    const split = base && text.length > 4096 ? resplit(base, text) : fullSplit(text);
+    if (splits.unshift(split) > 4) splits.pop();
+    return split;
+  }
+
+  function fullSplit(text: string): Split {
+    const documents: DocumentInfo[] = [];
+    const chunks: Split['chunks'] = [];
+    for (const chunk of splitDocuments(text)) addChunk(chunk, entryFor(chunk.text), documents, chunks);
+    return { text, documents, chunks };
+  }
+
+  function addChunk(chunk: Chunk, entry: ChunkEntry, documents: DocumentInfo[], chunks: Split['chunks']) {
+    chunks.push({ chunk, entry, first: documents.length });
+    for (const pd of entry.parsed) {
+      documents.push({
+        index: documents.length,
+        range: { start: chunk.start + pd.range.start, end: chunk.start + pd.range.end },
+        classification: pd.classification,
+        parsed: pd,
+        offset: chunk.start,
+        chunkLength: chunk.text.length,
+      });
+    }
+  }
+
+  /**
+   * Splits `text` re-using the chunks (and document records) of `base` before and after the
+   * part that differs: a keystroke in a 2,000-document file re-splits one or two chunks.
+   */
+  function resplit(base: Split, text: string): Split {
+    const { prefix, suffix } = commonEnds(base.text, text);
+    const delta = text.length - base.text.length;
+    const old = base.chunks;
+    // Chunks before the last one whose `---` line lies wholly in the common prefix stay as they are;
+    // chunks whose `---` line (with the line break before it) lies in the common suffix move by delta.
+    let lo = 0;
+    while (lo + 1 < old.length && old[lo + 1].chunk.start + 4 <= prefix) lo++;
+    let hi = lo + 1;
+    while (hi < old.length && old[hi].chunk.start - 1 < base.text.length - suffix) hi++;
+    const documents = base.documents.slice(0, old[lo].first);
+    const chunks = old.slice(0, lo);
+    const to = hi < old.length ? old[hi].chunk.start + delta : text.length;
+    for (const chunk of splitDocuments(text, old[lo].chunk.start, to)) addChunk(chunk, entryFor(chunk.text), documents, chunks);
+    for (let i = hi; i < old.length; i++) {
+      const { chunk, entry, first } = old[i];
+      if (delta === 0 && first === documents.length) {
+        // Same place, same index: the records are the same.
+        chunks.push(old[i]);
+        const end = i + 1 < old.length ? old[i + 1].first : base.documents.length;
+        for (let d = first; d < end; d++) documents.push(base.documents[d]);
+      } else addChunk({ start: chunk.start + delta, text: chunk.text }, entry, documents, chunks);
+    }
+    return { text, documents, chunks };
+  }
+
+  function analyzeUncached(text: string, settings: Settings): FileAnalysis {
+    const pin = pinnedVersionText(text);
+    const pinnedVersion = pin ? normalizeKumaVersion(pin.value) : undefined;
+    const version = pinnedVersion ?? settings.kumaVersion;
+    const diagnostics: KumaDiagnostic[] = [];
+    if (pin && !pinnedVersion && settings.validate) {
+      diagnostics.push({
+        code: 'kuma-version-unknown',
+        severity: 'warning',
+        message: `Unknown Kuma version "${pin.value}" in the kuma-version comment: use 2.9, 2.13, 2.14 or 3.0 (2.10 to 2.12 check like 2.13). Checking against ${settings.kumaVersion} instead.`,
+        range: { start: pin.start, end: pin.end },
+        data: { path: '', allowedValues: ['2.9', '2.13', '2.14', '3.0'] },
+        document: 0,
+      });
+    }
+    const skipped = fileSkip(text);
+    if (skipped) {
+      // Said only where a Kuma resource seems to be: other large YAML belongs to other tools.
+      if (skipped.reason === 'too-large' && settings.validate && mentionsKumaKind(text)) {
+        const firstLine = text.indexOf('\n');
+        diagnostics.push({
+          code: 'yaml-limit',
+          severity: 'error',
+          message: skipped.message,
+          range: { start: 0, end: Math.min(firstLine < 0 ? text.length : firstLine, 200) },
+          data: { path: '' },
+          document: 0,
+        });
+      }
+      return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents: [], diagnostics, skipped };
+    }
+    const { documents, chunks } = documentsOf(text);
+    if (settings.validate) {
+      for (const { chunk, entry, first } of chunks) {
+        const diags = diagnosticsFor(entry, chunk.text, version);
+        for (let i = 0; i < diags.length; i++) for (const d of diags[i]) diagnostics.push(shift(d, chunk.start, first + i));
+      }
+    }
+    return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents, diagnostics };
+  }
+
+  function factsOfDoc(pd: ParsedDocument): DocFactsEntry {
+    let f = docFacts.get(pd);
+    if (!f) {
+      const facts = documentFacts(pd);
+      f = { facts, fingerprint: providerFingerprint(facts) };
+      docFacts.set(pd, f);
+    }
+    return f;
+  }
+
+  function factsOf(analysis: FileAnalysis): FileFacts {
+    return collectFacts(analysis.documents.map((d) => shiftFacts(factsOfDoc(d.parsed).facts, d.offset)));
+  }
+
+  function warmUp(version: KumaVersion) {
+    for (const kind of KUMA_KINDS) for (const form of ['kubernetes', 'universal'] as const) validators.get(version, kind, form);
+    // Checks read documents with the fast reader; editing features (completion, hover, fixes)
+    // read exact trees with yaml's parser. Run that once now, so that its code is not compiled
+    // in the user's first completion (about 10 ms).
+    for (const d of parseChunk(WARM_UP_YAML)) void d.doc.contents;
+  }
+
+  return {
+    analyze,
+    factsOfDoc,
+    factsOf,
+    cachedParse: (chunkText) => cache.get(chunkText)?.parsed,
+    trimTrees,
+    warmUp,
+    stats,
+  };
+}
+
+/** A document's diagnostic placed in its file: offsets shifted by its chunk's, and its index. */
+export function shift(d: DocumentDiagnostic, by: number, document: number): KumaDiagnostic {
+  const r = (x: OffsetRange) => ({ start: x.start + by, end: x.end + by });
+  return {
+    ...d,
+    range: r(d.range),
+    document,
+    ...(d.related ? { related: d.related.map((x) => ({ message: x.message, range: r(x.range) })) } : {}),
+  };
+}
