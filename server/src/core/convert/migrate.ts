@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseChunk, type ParsedDocument } from '../yaml/documents';
 import type { Form } from '../types';
-import { versionAtLeast, type KumaVersion } from '../kuma/versions';
+import { MIGRATION_TARGET, kumaFacts, type KumaVersion } from '../kuma/versions';
 import { locate, type PathSeg } from '../yaml/nodes';
 import { applyEdits, diffEdits, entriesOf, lineEndAt, lineStartAt, shift, src, type Entry } from './format';
 import type { ConvertInput, TextEdit } from './types';
@@ -104,7 +104,8 @@ function selectorStep(s: State, version: KumaVersion): Step {
     );
     return { text: applyEdits(s.text, [removeEntry(entries, e)]), notes };
   }
-  if (!versionAtLeast(version, '2.14')) return { error: `dataplaneLabels needs Kuma 2.14 or later (the target is ${version}).` };
+  if (!kumaFacts(version).selector.keys.includes('dataplaneLabels'))
+    return { error: `dataplaneLabels needs Kuma 2.14 or later (the target is ${version}).` };
   const text = s.text;
   const tags = pairsOf(e.value);
   const tagKeys = Object.keys(tags);
@@ -422,7 +423,7 @@ export function migrateToKuma30(input: ConvertInput): { edits: TextEdit[]; notes
     }
   };
   if (c.role === 'kuma' && c.kind === 'MeshService') {
-    if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, '3.0'));
+    if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET));
     run(identitiesStep(s));
   }
   if (c.role === 'kuma' && c.kind === 'Dataplane') {

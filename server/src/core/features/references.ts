@@ -1,7 +1,7 @@
 import type { LanguageService, Settings } from '../host/languageService';
 import { cursorTarget, definitions, type WorkspaceLocation } from './navigation';
 import type { OffsetRange } from '../types';
-import type { KumaVersion } from '../kuma/versions';
+import { CONTAINER_PORT_NAMING, type KumaVersion } from '../kuma/versions';
 import type { PortTarget, WorkspaceIndex } from '../host/workspaceIndex';
 
 /**
@@ -20,7 +20,7 @@ function same(a: PortTarget, b: PortTarget): boolean {
 
 /** Every named port declaration of the workspace (container ports named as from Kuma 2.10). */
 function namedDeclarations(index: WorkspaceIndex): PortTarget[] {
-  return index.allPortTargets('3.0').filter((t) => t.name !== undefined && t.range !== undefined);
+  return index.allPortTargets(CONTAINER_PORT_NAMING).filter((t) => t.name !== undefined && t.range !== undefined);
 }
 
 /** The targetPorts (MeshService and Kubernetes Service) that resolve to a declaration. */
@@ -34,7 +34,7 @@ function usesOf(index: WorkspaceIndex, decl: PortTarget, version: KumaVersion): 
   if (decl.from === 'workload') {
     for (const { uri, fact: svc } of index.services) {
       const selected = index.serviceWorkloads(svc);
-      if (!index.portTargets({ dataplanes: [], workloads: selected }, '3.0').some((t) => same(t, decl))) continue;
+      if (!index.portTargets({ dataplanes: [], workloads: selected }, CONTAINER_PORT_NAMING).some((t) => same(t, decl))) continue;
       for (const p of svc.ports) if (p.targetPort === decl.name && p.targetPortRange) out.push({ uri, range: p.targetPortRange });
     }
   }
