@@ -20,7 +20,14 @@ import { KUMA_KINDS, type Classification, type KumaDiagnostic, type OffsetRange 
 import { validateDocument, type DocumentDiagnostic } from '../diagnostics/validate';
 import { applySeverityOverrides, type SeverityOverrides } from '../diagnostics/codes';
 import { applySuppressions } from '../diagnostics/suppressions';
-import { DEFAULT_KUMA_VERSION, normalizeKumaVersion, pinnedVersionText, type KumaVersion } from '../kuma/versions';
+import {
+  DEFAULT_KUMA_VERSION,
+  KUMA_VERSIONS,
+  kumaVersionList,
+  normalizeKumaVersion,
+  pinnedVersionText,
+  type KumaVersion,
+} from '../kuma/versions';
 
 /** Settings the core needs; the LSP layer and the CLI fill them from their own sources. */
 export interface Settings {
@@ -380,9 +387,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       diagnostics.push({
         code: 'kuma-version-unknown',
         severity: 'warning',
-        message: `Unknown Kuma version "${pin.value}" in the kuma-version comment: use 2.9, 2.13, 2.14 or 3.0 (2.10 to 2.12 check like 2.13). Checking against ${settings.kumaVersion} instead.`,
+        message: `Unknown Kuma version "${pin.value}" in the kuma-version comment: use ${kumaVersionList()} (2.10 to 2.12 check like 2.13). Checking against ${settings.kumaVersion} instead.`,
         range: { start: pin.start, end: pin.end },
-        data: { path: '', allowedValues: ['2.9', '2.13', '2.14', '3.0'] },
+        data: { path: '', allowedValues: [...KUMA_VERSIONS] },
         document: 0,
       });
     }
