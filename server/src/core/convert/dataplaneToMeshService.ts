@@ -1,4 +1,5 @@
 import { isObj } from '../kuma/resource';
+import { DNS1123_SUBDOMAIN, isRfc1035Label } from '../kuma/names';
 import { kumaFacts, parsableProtocols, supportedProtocols, type KumaVersion } from '../kuma/versions';
 import type { ConvertInput, GenerateResult } from './types';
 import { mapOf, seq, toYaml, type YamlMap } from './yamlOut';
@@ -30,12 +31,6 @@ type Obj = Record<string, unknown>;
 
 /** `core_mesh.NameCharacterSet` (2.9). */
 const NAME_CHARACTER_SET = /^[0-9a-z.\-_]*$/;
-const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function isRfc1035Label(s: string): boolean {
-  return s.length <= 63 && RFC1035.test(s);
-}
 
 interface Port {
   name: string;
@@ -182,7 +177,7 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
             `Kuma ${version} fails to create MeshService '${svc}' (inbound ${i} of ${who}): the MeshService validator allows at most 63 characters. Shorten the service tag.`,
           );
           return;
-        } else if (!RFC1123_SUBDOMAIN.test(svc) && !noted.has(svc)) {
+        } else if (!DNS1123_SUBDOMAIN.test(svc) && !noted.has(svc)) {
           noted.add(svc);
           unverified.push(
             `Kuma ${version}'s generator creates MeshService '${svc}' itself, but a MeshService applied by hand with that name fails the name check (lower-case RFC 1123 subdomain: '_' is not allowed). Leave it to the generator, or rename the service tag.`,

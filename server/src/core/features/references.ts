@@ -2,6 +2,7 @@ import type { LanguageService, Settings } from '../host/languageService';
 import { cursorTarget, definitions, type WorkspaceLocation } from './navigation';
 import type { OffsetRange } from '../types';
 import { CONTAINER_PORT_NAMING, type KumaVersion } from '../kuma/versions';
+import { DNS1123_LABEL, MAX_LABEL_LENGTH } from '../kuma/names';
 import type { PortTarget, WorkspaceIndex } from '../host/workspaceIndex';
 
 /**
@@ -131,7 +132,7 @@ export function rename(
   if (!sym)
     return { error: 'Rename works on a port name: a Dataplane inbound name, a container port name, or a targetPort that names one.' };
   const name = newName.trim();
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63 || !/[a-z]/.test(name)) {
+  if (!DNS1123_LABEL.test(name) || name.length > MAX_LABEL_LENGTH || !/[a-z]/.test(name)) {
     return {
       error: `"${newName}" is not a valid port name: use lowercase letters, digits and '-', with at least one letter, starting and ending with a letter or digit (an RFC 1123 label, as Kuma's SNI rules want; all digits would read as a port number).`,
     };

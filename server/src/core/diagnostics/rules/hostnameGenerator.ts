@@ -1,5 +1,6 @@
 import { isObj } from '../../kuma/resource';
 import { kumaFacts } from '../../kuma/versions';
+import { DNS1123_SUBDOMAIN } from '../../kuma/names';
 import type { Rule } from './context';
 import { systemNamespaceRule } from './common';
 import { checkTemplate } from './goTemplate';
@@ -38,7 +39,7 @@ const specRule: Rule = ({ res, version, report }) => {
         const h = check.rendered;
         const problems: string[] = [];
         if (h.length > 253) problems.push('must be no more than 253 characters');
-        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(h)) problems.push(MSG_DNS1123_SUBDOMAIN_FORMAT);
+        if (!DNS1123_SUBDOMAIN.test(h)) problems.push(MSG_DNS1123_SUBDOMAIN_FORMAT);
         if (problems.length) {
           report(
             'hostname-generator-invalid',
