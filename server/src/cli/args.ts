@@ -1,4 +1,4 @@
-import { normalizeKumaVersion, type KumaVersion } from '../core';
+import { kumaVersionList, normalizeKumaVersion, type KumaVersion } from '../core';
 
 /** A mistake on the command line: reported with the usage text, exit status 2. */
 export class UsageError extends Error {}
@@ -33,7 +33,7 @@ export function walkArgs(args: string[], onOption: (flag: string, value: () => s
 /** The value of --kuma-version, or a usage error that lists the versions. */
 export function kumaVersionArg(v: string): KumaVersion {
   const n = normalizeKumaVersion(v);
-  if (!n) throw new UsageError(`--kuma-version must be 2.9, 2.13, 2.14 or 3.0, not "${v}"`);
+  if (!n) throw new UsageError(`--kuma-version must be ${kumaVersionList()}, not "${v}"`);
   return n;
 }
 

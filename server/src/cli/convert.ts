@@ -5,6 +5,7 @@ import {
   convertFile,
   createLanguageService,
   DEFAULT_KUMA_VERSION,
+  KUMA_VERSIONS,
   type Conversion,
   type KumaVersion,
 } from '../core';
@@ -12,7 +13,7 @@ import { readInputs } from './files';
 import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 
 export const CONVERT_USAGE = `usage: kuma-lint convert service-to-meshservice|dataplane-to-meshservice|to-universal|to-kubernetes|migrate-selectors|migrate-3.0
-                         [--kuma-version 2.9|2.13|2.14|3.0] [--namespace NS] [--write] PATH...
+                         [--kuma-version ${KUMA_VERSIONS.join('|')}] [--namespace NS] [--write] PATH...
   Without --write, prints the resulting documents to standard output, separated by ---, in input
   order (for the two generators: only the generated MeshServices), and one line per resource
   skipped, with the reason, on standard error. With --write, edits the files in place (generated

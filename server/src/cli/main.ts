@@ -5,13 +5,13 @@ import type { FileSkip } from '../core';
 import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 import { CONVERT_USAGE, runConvert } from './convert';
 import { createLanguageService, type LanguageService, type LocalAnalysis, type Settings } from '../core';
-import { DEFAULT_KUMA_VERSION } from '../core';
+import { DEFAULT_KUMA_VERSION, KUMA_VERSIONS } from '../core';
 import { TOOLS_VERSION } from '../version';
 import { parseSeverityOverrides, type Severity, type SeverityOverrides } from '../core';
 import { atLeast, formatJson, formatJunit, formatSarif, formatText, summary, type FileResult } from './formats';
 
 const VERSION = TOOLS_VERSION;
-const USAGE = `usage: kuma-lint check [--format text|json|sarif|junit] [--kuma-version 2.9|2.13|2.14|3.0]
+const USAGE = `usage: kuma-lint check [--format text|json|sarif|junit] [--kuma-version ${KUMA_VERSIONS.join('|')}]
                        [--fail-on error|warning|never] [--severity CODE=LEVEL]... PATH...
   PATH is a file, a directory (searched for *.yaml and *.yml, skipping node_modules and .git),
   or - for standard input. --severity (repeatable) sets a code's severity: error, warning,

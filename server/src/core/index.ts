@@ -40,7 +40,14 @@ export { actionEdits, conversionActions, type ConversionAction } from './convert
 export { applyEdits } from './convert/format';
 export type { TextEdit } from './convert/types';
 
-export { KUMA_VERSIONS, DEFAULT_KUMA_VERSION, isKumaVersion, normalizeKumaVersion, type KumaVersion } from './kuma/versions';
+export {
+  KUMA_VERSIONS,
+  DEFAULT_KUMA_VERSION,
+  isKumaVersion,
+  kumaVersionList,
+  normalizeKumaVersion,
+  type KumaVersion,
+} from './kuma/versions';
 export {
   codeDocsUrl,
   DIAGNOSTIC_CODES,

@@ -1,5 +1,6 @@
 import { isObj } from '../kuma/resource';
-import { parsableProtocols, supportedProtocols, type KumaVersion } from '../kuma/versions';
+import { DNS1123_SUBDOMAIN, isRfc1035Label } from '../kuma/names';
+import { kumaFacts, parsableProtocols, supportedProtocols, type KumaVersion } from '../kuma/versions';
 import type { ConvertInput, GenerateResult } from './types';
 import { mapOf, seq, toYaml, type YamlMap } from './yamlOut';
 import { str, strMap } from '../host/facts';
@@ -30,12 +31,6 @@ type Obj = Record<string, unknown>;
 
 /** `core_mesh.NameCharacterSet` (2.9). */
 const NAME_CHARACTER_SET = /^[0-9a-z.\-_]*$/;
-const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function isRfc1035Label(s: string): boolean {
-  return s.length <= 63 && RFC1035.test(s);
-}
 
 interface Port {
   name: string;
@@ -56,8 +51,9 @@ interface Group {
 
 /** The appProtocol of an inbound, per version (SPEC 9.1 to 9.3). */
 function appProtocolOf(ib: Obj, tags: Record<string, string>, version: KumaVersion): string {
-  if (version === '2.9' || version === '2.13') return tags['kuma.io/protocol'] || 'tcp';
-  const raw = (version === '3.0' ? str(ib.protocol) : str(ib.protocol) || tags['kuma.io/protocol']) ?? '';
+  const source = kumaFacts(version).generator.universalProtocol;
+  if (source === 'tag') return tags['kuma.io/protocol'] || 'tcp';
+  const raw = (source === 'field' ? str(ib.protocol) : str(ib.protocol) || tags['kuma.io/protocol']) ?? '';
   const p = raw.toLowerCase();
   return parsableProtocols(version).includes(p) ? p : 'tcp';
 }
@@ -85,7 +81,8 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
   if (inputs.length === 0) return result;
   const version = inputs[0].version;
   const index = inputs[0].index;
-  const head = version === '3.0';
+  const gen = kumaFacts(version).generator;
+  const validated = kumaFacts(version).protocols.meshServiceAppProtocolValidated;
   const groups = new Map<string, Group>();
   const meshes: string[] = [];
   const noted = new Set<string>();
@@ -132,12 +129,12 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
         return;
       }
       entry.ports.push({ name: str(ib.name) || String(port), port, targetPort: port, appProtocol });
-      if (head && !supportedProtocols(version).includes(appProtocol))
+      if (validated && !supportedProtocols(version).includes(appProtocol))
         entry.rejected.push(`inbound ${str(ib.name) || port} has protocol ${appProtocol}`);
       mine.set(msName, entry);
     };
 
-    if (head) {
+    if (gen.universalSource === 'workload-label') {
       const workload = labels['kuma.io/workload'];
       if (!workload) {
         const tagged = inbounds.map((ib) => strMap(ib.tags)['kuma.io/service']).find((s) => s && isRfc1035Label(s));
@@ -163,7 +160,7 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
           );
           return;
         }
-        if (version === '2.14') {
+        if (gen.universalSource === 'service-tag-rfc1035') {
           if (!isRfc1035Label(svc)) {
             skipped.push(
               `Kuma 2.14 generates no MeshService for kuma.io/service '${svc}' (inbound ${i} of ${who}): the name is not an RFC 1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters). Rename the service tag, or write the MeshService by hand with a valid name and selector dataplaneTags: {kuma.io/service: ${svc}}.`,
@@ -180,7 +177,7 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
             `Kuma ${version} fails to create MeshService '${svc}' (inbound ${i} of ${who}): the MeshService validator allows at most 63 characters. Shorten the service tag.`,
           );
           return;
-        } else if (!RFC1123_SUBDOMAIN.test(svc) && !noted.has(svc)) {
+        } else if (!DNS1123_SUBDOMAIN.test(svc) && !noted.has(svc)) {
           noted.add(svc);
           unverified.push(
             `Kuma ${version}'s generator creates MeshService '${svc}' itself, but a MeshService applied by hand with that name fails the name check (lower-case RFC 1123 subdomain: '_' is not allowed). Leave it to the generator, or rename the service tag.`,
@@ -203,7 +200,7 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
     }
   }
 
-  if (!head) {
+  if (gen.meshServicesMode) {
     for (const mesh of meshes) {
       const m = index.meshes.get(mesh);
       if (!m) {
@@ -232,9 +229,10 @@ export function dataplanesToMeshServices(inputs: ConvertInput[]): GenerateResult
       );
       continue;
     }
-    const selector: YamlMap = head
-      ? [['dataplaneLabels', [['matchLabels', [['kuma.io/workload', g.name]]]]]]
-      : [['dataplaneTags', [['kuma.io/service', g.name]]]];
+    const selector: YamlMap =
+      gen.selector === 'dataplaneLabels'
+        ? [['dataplaneLabels', [['matchLabels', [['kuma.io/workload', g.name]]]]]]
+        : [['dataplaneTags', [['kuma.io/service', g.name]]]];
     const out: YamlMap = [
       ['type', 'MeshService'],
       ['name', g.name],

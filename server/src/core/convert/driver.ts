@@ -4,7 +4,7 @@ import { serviceToMeshService } from './serviceToMeshService';
 import { dataplanesToMeshServices } from './dataplaneToMeshService';
 import type { ConvertInput, TextEdit } from './types';
 import type { DocumentInfo, LanguageService, Settings } from '../host/languageService';
-import { normalizeKumaVersion, pinnedVersionText } from '../kuma/versions';
+import { MIGRATION_TARGET, normalizeKumaVersion, pinnedVersionText } from '../kuma/versions';
 
 /**
  * The conversions of a whole file, by the names `kuma-lint convert` gives them. The palette
@@ -163,9 +163,9 @@ export function convertFile(
   }
   // A file pinned to an older version would be checked against it after the migration.
   const pin = pinnedVersionText(text);
-  if (conversion === 'migrate-3.0' && out.edits.length && pin && normalizeKumaVersion(pin.value) !== '3.0') {
-    out.edits.push({ range: { start: pin.start, end: pin.end }, newText: '3.0' });
-    out.details.push(`The # kuma-version: comment now says 3.0 (it said ${pin.value}).`);
+  if (conversion === 'migrate-3.0' && out.edits.length && pin && normalizeKumaVersion(pin.value) !== MIGRATION_TARGET) {
+    out.edits.push({ range: { start: pin.start, end: pin.end }, newText: MIGRATION_TARGET });
+    out.details.push(`The # kuma-version: comment now says ${MIGRATION_TARGET} (it said ${pin.value}).`);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseChunk, type ParsedDocument } from '../yaml/documents';
 import type { Form } from '../types';
-import { versionAtLeast, type KumaVersion } from '../kuma/versions';
+import { MIGRATION_TARGET, kumaFacts, type KumaVersion } from '../kuma/versions';
+import { DNS1035_LABEL, isRfc1035Label } from '../kuma/names';
 import { locate, type PathSeg } from '../yaml/nodes';
 import { applyEdits, diffEdits, entriesOf, lineEndAt, lineStartAt, shift, src, type Entry } from './format';
 import type { ConvertInput, TextEdit } from './types';
@@ -24,7 +25,6 @@ interface State {
 
 type Step = { text: string; notes: string[] } | { error: string };
 
-const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const K8S_SERVICE_TAG = /^(.+)_([^_]+)_svc_(\d+)$/;
 /** Inbound tags Kuma sets on Kubernetes that are not Pod labels, so not Dataplane labels. */
 const TAG_ONLY = ['kuma.io/service', 'kuma.io/protocol', 'k8s.kuma.io/service-name', 'k8s.kuma.io/service-port', 'kuma.io/instance'];
@@ -104,7 +104,8 @@ function selectorStep(s: State, version: KumaVersion): Step {
     );
     return { text: applyEdits(s.text, [removeEntry(entries, e)]), notes };
   }
-  if (!versionAtLeast(version, '2.14')) return { error: `dataplaneLabels needs Kuma 2.14 or later (the target is ${version}).` };
+  if (!kumaFacts(version).selector.keys.includes('dataplaneLabels'))
+    return { error: `dataplaneLabels needs Kuma 2.14 or later (the target is ${version}).` };
   const text = s.text;
   const tags = pairsOf(e.value);
   const tagKeys = Object.keys(tags);
@@ -267,7 +268,7 @@ function noteOnly(s: State): string[] {
     const path = c.form === 'kubernetes' ? ['metadata', 'name'] : ['name'];
     const display = c.form === 'universal' ? scalarAt(s, ['labels', 'kuma.io/display-name']) : undefined;
     const name = typeof display === 'string' && display !== '' ? display : scalarAt(s, path);
-    if (typeof name === 'string' && name !== '' && !(RFC1035.test(name) && name.length <= 63)) {
+    if (typeof name === 'string' && name !== '' && !isRfc1035Label(name)) {
       notes.push(
         `The name ${name} is not an RFC 1035 label, which Kuma 3.0 rejects; not renamed automatically (renaming changes the resource's identity and every reference to it).`,
       );
@@ -350,7 +351,7 @@ function inboundTagsStep(s: State): Step | undefined {
           notes.push(
             `Added the label kuma.io/workload: ${value} (from kuma.io/service): MeshServices select it with dataplaneLabels, and Kuma 3.0 generates MeshServices from it.`,
           );
-          if (!RFC1035.test(value))
+          if (!DNS1035_LABEL.test(value))
             notes.push(`kuma.io/workload ${value} is not an RFC 1035 label: Kuma 3.0 generates no MeshService for it.`);
         } else notes.push(`Could not add the label kuma.io/workload: ${value}; add it by hand.`);
       }
@@ -422,7 +423,7 @@ export function migrateToKuma30(input: ConvertInput): { edits: TextEdit[]; notes
     }
   };
   if (c.role === 'kuma' && c.kind === 'MeshService') {
-    if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, '3.0'));
+    if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET));
     run(identitiesStep(s));
   }
   if (c.role === 'kuma' && c.kind === 'Dataplane') {

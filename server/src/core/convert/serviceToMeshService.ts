@@ -1,7 +1,7 @@
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../yaml/documents';
 import { isObj } from '../kuma/resource';
-import { supportedProtocols, type KumaVersion } from '../kuma/versions';
+import { kumaFacts, supportedProtocols, type KumaVersion } from '../kuma/versions';
 import { findPair } from '../yaml/nodes';
 import type { ConvertInput, GenerateResult, TextEdit } from './types';
 import { mapOf, seq, toYaml, type YamlMap, type YamlValue } from './yamlOut';
@@ -101,7 +101,7 @@ function meshServicePorts(
     }
     taken.set(`${p.port}/${appProtocol}`, i);
     taken.set(`name:${name}`, i);
-    if (version === '3.0' && !supportedProtocols(version).includes(appProtocol.toLowerCase())) {
+    if (kumaFacts(version).protocols.meshServiceAppProtocolValidated && !supportedProtocols(version).includes(appProtocol.toLowerCase())) {
       bad.push(`port ${p.name || p.port} has appProtocol ${appProtocol}`);
     }
     out.push(
@@ -142,8 +142,7 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
     result.skipped.push('This document is not a Kubernetes Service (apiVersion: v1, kind: Service), so there is nothing to convert.');
     return result;
   }
-  const head = version === '3.0';
-  const from214 = version === '2.14' || head;
+  const gen = kumaFacts(version).generator;
   const meta: Obj = isObj(v.metadata) ? v.metadata : {};
   const spec: Obj = isObj(v.spec) ? v.spec : {};
   const name = str(meta.name) ?? '';
@@ -186,25 +185,25 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   const nsLabels = nsFact?.labels ?? {};
   const nsAnnotations = nsFact?.annotations ?? {};
   let mesh = labels[MESH_LABEL] || '';
-  if (!mesh && !head && annotations[MESH_LABEL]) {
+  if (!mesh && gen.meshAnnotation && annotations[MESH_LABEL]) {
     mesh = annotations[MESH_LABEL];
     assume(
       `the ${MESH_LABEL} annotation is still read`,
       `${who} names its mesh with the annotation ${MESH_LABEL}, which Kuma ${version} still reads but no longer supports (3.0 ignores it). Use the label ${MESH_LABEL} instead.`,
     );
   }
-  mesh ||= nsLabels[MESH_LABEL] || (head ? '' : nsAnnotations[MESH_LABEL]) || 'default';
+  mesh ||= nsLabels[MESH_LABEL] || (gen.meshAnnotation ? nsAnnotations[MESH_LABEL] : '') || 'default';
 
   // 4. The Mesh object, 5. its meshServices.mode (2.x only; absent means Disabled).
   const meshFact = index.meshes.get(mesh);
   if (!meshFact) {
     assume(
-      head ? `mesh ${mesh} exists` : `mesh ${mesh} exists with MeshServices enabled`,
-      head
+      gen.meshServicesMode ? `mesh ${mesh} exists with MeshServices enabled` : `mesh ${mesh} exists`,
+      !gen.meshServicesMode
         ? `Mesh ${mesh} is not in the workspace: the MeshService exists only if mesh ${mesh} exists.`
         : `Mesh ${mesh} is not in the workspace: the MeshService exists only if mesh ${mesh} exists and its spec.meshServices.mode is not Disabled (Disabled is the 2.x default).`,
     );
-  } else if (!head && (meshFact.meshServicesMode ?? 'Disabled') === 'Disabled') {
+  } else if (gen.meshServicesMode && (meshFact.meshServicesMode ?? 'Disabled') === 'Disabled') {
     skipped.push(
       `${none}: Mesh ${mesh} has meshServices.mode ${meshFact.meshServicesMode ? 'Disabled' : 'unset, which means Disabled'}, so Kuma deletes the MeshServices of its Services. Set spec.meshServices.mode: Exclusive (or Everywhere / ReachableBackends) on Mesh ${mesh}.`,
     );
@@ -213,8 +212,9 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   // 6. kuma.io/ignore (2.14+).
   const ignore = annotations['kuma.io/ignore'];
   if (ignore === 'true' || ignore === 'yes') {
-    if (from214) skipped.push(`${none}: it has the annotation kuma.io/ignore: "${ignore}". Remove the annotation to get a MeshService.`);
-    else if (version === '2.13')
+    if (gen.serviceExclusions === 'checked')
+      skipped.push(`${none}: it has the annotation kuma.io/ignore: "${ignore}". Remove the annotation to get a MeshService.`);
+    else if (gen.serviceExclusions === 'unverified')
       assume(
         'kuma.io/ignore is not read (2.13 as 2.9)',
         `${who} has the annotation kuma.io/ignore: "${ignore}". Kuma 2.9 does not read it for MeshServices and 2.14 deletes the MeshService; this tool treats 2.13 like 2.9 here.`,
@@ -228,11 +228,11 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   }
   // 8. Zone proxy Services (2.14+).
   if (labels['k8s.kuma.io/zone-proxy-type'] !== undefined) {
-    if (from214)
+    if (gen.serviceExclusions === 'checked')
       skipped.push(
         `${none}: it has the label k8s.kuma.io/zone-proxy-type, so it is a zone ingress/egress Service, which gets no MeshService.`,
       );
-    else if (version === '2.13')
+    else if (gen.serviceExclusions === 'unverified')
       assume(
         'the zone-proxy label is not checked (2.13 as 2.9)',
         `${who} has the label k8s.kuma.io/zone-proxy-type: Kuma 2.14 generates no MeshService for it; this tool treats 2.13 like 2.9, which does not check it.`,
@@ -241,10 +241,10 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
   // 9. The Service's first Pod endpoint is a delegated gateway (2.14+).
   const podEndpoints = podEndpointsOf(input, name, ns);
   const firstPod = podEndpoints[0];
-  if (firstPod && version !== '2.9') {
+  if (firstPod && gen.serviceExclusions !== 'unchecked') {
     const pod = findPod(input, firstPod.name, firstPod.namespace || ns);
     if (pod && pod.podAnnotations['kuma.io/gateway'] !== undefined) {
-      if (from214)
+      if (gen.serviceExclusions === 'checked')
         skipped.push(
           `${none}: its first Pod endpoint, Pod ${firstPod.name}, has the annotation kuma.io/gateway, so it is a delegated gateway's Service, which gets no MeshService.`,
         );
@@ -301,7 +301,7 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
       let podNs = ep.namespace;
       if (!podNs) {
         podNs = ns;
-        if (!head)
+        if (!gen.endpointNamespaceFallback)
           assume(
             `Pod ${ep.name} is in namespace ${ns}`,
             `The endpoint of Pod ${ep.name} has no targetRef.namespace (Kubernetes always sets it): assumed ${ns}.`,
@@ -348,7 +348,7 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
       `${who} has no spec.selector: its MeshService selects every proxy of namespace ${ns} in mesh ${mesh}.`,
     );
   }
-  if (version === '2.14') {
+  if (gen.selector === 'dataplaneTags-by-default') {
     assume(
       'inbound tags are enabled (the default)',
       'Kuma 2.14 writes a dataplaneTags selector with its default inboundTagsDisabled=false; with KUMA_EXPERIMENTAL_INBOUND_TAGS_DISABLED=true it writes dataplaneLabels.matchLabels instead.',
@@ -361,7 +361,10 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
     [
       'spec',
       mapOf({
-        selector: head ? mapOf({ dataplaneLabels: mapOf({ matchLabels: selector }) }) : mapOf({ dataplaneTags: selector }),
+        selector:
+          gen.selector === 'dataplaneLabels'
+            ? mapOf({ dataplaneLabels: mapOf({ matchLabels: selector }) })
+            : mapOf({ dataplaneTags: selector }),
         ports: portsValue,
       }),
     ],

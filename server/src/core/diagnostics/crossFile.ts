@@ -1,7 +1,7 @@
 import type { FileFacts, KumaFact } from '../host/facts';
 import type { KumaDiagnostic } from '../types';
 import { suggest } from '../util/suggest';
-import type { KumaVersion } from '../kuma/versions';
+import { kumaFacts, type KumaVersion } from '../kuma/versions';
 import type { PortTarget, WorkspaceIndex } from '../host/workspaceIndex';
 
 function plural(n: number, word: string): string {
@@ -36,7 +36,7 @@ export interface SelectionWords {
 
 export function selectionWords(dataplanes: number, workloads: number, version: KumaVersion): SelectionWords {
   const one = dataplanes + workloads === 1;
-  const workloadNames = version === '2.9' ? 'Service port' : 'container port';
+  const workloadNames = kumaFacts(version).workloadInboundNames === 'service-port' ? 'Service port' : 'container port';
   const kinds = [...(dataplanes || !workloads ? ['inbound'] : []), ...(workloads ? ['container'] : [])];
   const port = kinds.length === 2 ? 'inbound or container port' : kinds[0] === 'inbound' ? 'inbound port' : 'container port';
   const names = kinds.length === 2 ? `inbound or ${workloadNames} name` : kinds[0] === 'inbound' ? 'inbound name' : `${workloadNames} name`;

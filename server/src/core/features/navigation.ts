@@ -4,7 +4,7 @@ import { cursorContext, type CursorContext } from '../yaml/cursor';
 import { documentFacts, shiftFacts, type KumaFact, type ServiceFact } from '../host/facts';
 import { documentAt, type DocumentInfo, type FileAnalysis, type LanguageService, type Settings } from '../host/languageService';
 import type { OffsetRange } from '../types';
-import type { KumaVersion } from '../kuma/versions';
+import { CONTAINER_PORT_NAMING, type KumaVersion } from '../kuma/versions';
 import { matchesAll, type Located, type PortTarget, type SelectionResult, type WorkspaceIndex } from '../host/workspaceIndex';
 import { renderTemplate, type TemplateData } from '../diagnostics/rules/goTemplate';
 
@@ -64,7 +64,7 @@ function servicePortTargets(
 ): { targets: PortTarget[]; workloads: Located<import('../host/facts').WorkloadFact>[] } {
   const workloads = index.serviceWorkloads(svc);
   // A Service's targetPort names a container port directly, in every Kuma version.
-  return { targets: index.portTargets({ dataplanes: [], workloads }, '3.0'), workloads };
+  return { targets: index.portTargets({ dataplanes: [], workloads }, CONTAINER_PORT_NAMING), workloads };
 }
 
 function basename(uri: string): string {
@@ -107,7 +107,7 @@ export function targetPortCompletions(
     if (!matched)
       targets = index.portTargets(
         { dataplanes: [], workloads: index.workloads.filter((w) => w.fact.namespace === t.service!.namespace) },
-        '3.0',
+        CONTAINER_PORT_NAMING,
       );
   } else return undefined;
   return portEntries(targets, matched, t.ctx.replace, targetsInUse(siblings, portIndex, targets));

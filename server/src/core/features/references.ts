@@ -1,7 +1,8 @@
 import type { LanguageService, Settings } from '../host/languageService';
 import { cursorTarget, definitions, type WorkspaceLocation } from './navigation';
 import type { OffsetRange } from '../types';
-import type { KumaVersion } from '../kuma/versions';
+import { CONTAINER_PORT_NAMING, type KumaVersion } from '../kuma/versions';
+import { DNS1123_LABEL, MAX_LABEL_LENGTH } from '../kuma/names';
 import type { PortTarget, WorkspaceIndex } from '../host/workspaceIndex';
 
 /**
@@ -20,7 +21,7 @@ function same(a: PortTarget, b: PortTarget): boolean {
 
 /** Every named port declaration of the workspace (container ports named as from Kuma 2.10). */
 function namedDeclarations(index: WorkspaceIndex): PortTarget[] {
-  return index.allPortTargets('3.0').filter((t) => t.name !== undefined && t.range !== undefined);
+  return index.allPortTargets(CONTAINER_PORT_NAMING).filter((t) => t.name !== undefined && t.range !== undefined);
 }
 
 /** The targetPorts (MeshService and Kubernetes Service) that resolve to a declaration. */
@@ -34,7 +35,7 @@ function usesOf(index: WorkspaceIndex, decl: PortTarget, version: KumaVersion): 
   if (decl.from === 'workload') {
     for (const { uri, fact: svc } of index.services) {
       const selected = index.serviceWorkloads(svc);
-      if (!index.portTargets({ dataplanes: [], workloads: selected }, '3.0').some((t) => same(t, decl))) continue;
+      if (!index.portTargets({ dataplanes: [], workloads: selected }, CONTAINER_PORT_NAMING).some((t) => same(t, decl))) continue;
       for (const p of svc.ports) if (p.targetPort === decl.name && p.targetPortRange) out.push({ uri, range: p.targetPortRange });
     }
   }
@@ -131,7 +132,7 @@ export function rename(
   if (!sym)
     return { error: 'Rename works on a port name: a Dataplane inbound name, a container port name, or a targetPort that names one.' };
   const name = newName.trim();
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63 || !/[a-z]/.test(name)) {
+  if (!DNS1123_LABEL.test(name) || name.length > MAX_LABEL_LENGTH || !/[a-z]/.test(name)) {
     return {
       error: `"${newName}" is not a valid port name: use lowercase letters, digits and '-', with at least one letter, starting and ending with a letter or digit (an RFC 1123 label, as Kuma's SNI rules want; all digits would read as a port number).`,
     };

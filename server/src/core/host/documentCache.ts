@@ -5,7 +5,7 @@ import { fileSkip, mentionsKumaKind } from '../yaml/limits';
 import { SchemaValidators } from '../schema/validation';
 import { KUMA_KINDS, type KumaDiagnostic, type OffsetRange } from '../types';
 import { validateDocument, type DocumentDiagnostic } from '../diagnostics/validate';
-import { normalizeKumaVersion, pinnedVersionText, type KumaVersion } from '../kuma/versions';
+import { KUMA_VERSIONS, kumaVersionList, normalizeKumaVersion, pinnedVersionText, type KumaVersion } from '../kuma/versions';
 import {
   DEFAULT_SETTINGS,
   type ChunkEntry,
@@ -231,9 +231,9 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
       diagnostics.push({
         code: 'kuma-version-unknown',
         severity: 'warning',
-        message: `Unknown Kuma version "${pin.value}" in the kuma-version comment: use 2.9, 2.13, 2.14 or 3.0 (2.10 to 2.12 check like 2.13). Checking against ${settings.kumaVersion} instead.`,
+        message: `Unknown Kuma version "${pin.value}" in the kuma-version comment: use ${kumaVersionList()} (2.10 to 2.12 check like 2.13). Checking against ${settings.kumaVersion} instead.`,
         range: { start: pin.start, end: pin.end },
-        data: { path: '', allowedValues: ['2.9', '2.13', '2.14', '3.0'] },
+        data: { path: '', allowedValues: [...KUMA_VERSIONS] },
         document: 0,
       });
     }

@@ -10,7 +10,7 @@ import type {
   WorkloadFact,
 } from './facts';
 import type { OffsetRange } from '../types';
-import type { KumaVersion } from '../kuma/versions';
+import { SELECTOR_PRECEDENCE, kumaFacts, type KumaVersion } from '../kuma/versions';
 
 /** A fact with the file it came from. */
 export interface Located<T> {
@@ -203,13 +203,8 @@ export class WorkspaceIndex {
 
   private selectUncached(ms: KumaFact, version: KumaVersion): SelectionResult {
     const sel = ms.selector ?? {};
-    const order: ('dataplaneRef' | 'dataplaneTags' | 'dataplaneLabels')[] =
-      version === '3.0'
-        ? ['dataplaneRef', 'dataplaneLabels']
-        : version === '2.14'
-          ? ['dataplaneRef', 'dataplaneTags', 'dataplaneLabels']
-          : ['dataplaneRef', 'dataplaneTags'];
-    const selector = order.find((k) => sel[k] !== undefined);
+    const known = kumaFacts(version).selector.keys;
+    const selector = SELECTOR_PRECEDENCE.find((k) => known.includes(k) && sel[k] !== undefined);
     // A Kubernetes MeshService lives in a Kubernetes zone, with the Dataplanes Kuma makes from
     // pods there; a Universal one with Universal Dataplanes. Manifests of both kinds can share a
     // repository, so each form only looks at its own.
@@ -305,7 +300,7 @@ export class WorkspaceIndex {
         if (cp.protocol !== 'TCP') continue;
         const owner = `${w.kind} ${w.name}`;
         const source = `container port of ${owner} (container ${cp.container})`;
-        if (version === '2.9') {
+        if (kumaFacts(version).workloadInboundNames === 'service-port') {
           for (const name of this.servicePortNamesFor(w, cp))
             out.push({
               name,

@@ -1,6 +1,6 @@
 import type { DiagnosticCode } from '../diagnostics/codes';
 import type { Form, KumaKind } from '../types';
-import { parsableProtocols, supportedProtocols, versionAtLeast, type KumaVersion } from './versions';
+import { kumaFacts, parsableProtocols, supportedProtocols, type KumaVersion } from './versions';
 import type { PathSeg } from '../yaml/nodes';
 
 /**
@@ -30,8 +30,9 @@ export function protocolField(kind: KumaKind, form: Form, path: readonly PathSeg
   }
   if (kind !== 'Dataplane') return undefined;
   const body = form === 'kubernetes' ? p.replace(/^\.spec\./, '.') : p;
-  if (body === '.networking.inbound[].protocol' && versionAtLeast(version, '2.14')) return 'dataplane.inbound.protocol';
-  if (version === '3.0') return undefined;
+  const { dataplane } = kumaFacts(version);
+  if (body === '.networking.inbound[].protocol' && dataplane.inboundProtocolField) return 'dataplane.inbound.protocol';
+  if (dataplane.inboundTags === 'removed') return undefined;
   if (body === '.networking.inbound[].tags.kuma.io/protocol') return 'dataplane.inbound.protocolTag';
   if (body === '.networking.gateway.tags.kuma.io/protocol') return 'dataplane.gateway.protocolTag';
   return undefined;
@@ -69,7 +70,7 @@ export function judgeProtocol(field: ProtocolField, value: string, version: Kuma
   const readAs = { note: `Kuma ${version} reads ${fmt(value)} as ${fmt(lower)}.` };
   switch (field) {
     case 'meshService.appProtocol':
-      if (version === '3.0') {
+      if (kumaFacts(version).protocols.meshServiceAppProtocolValidated) {
         if (value === '') return {};
         if (supported.includes(lower)) return readAs;
         return rejected(version, 'app-protocol-invalid', `appProtocol must be one of: ${supported.join(', ')}`);
@@ -84,7 +85,8 @@ export function judgeProtocol(field: ProtocolField, value: string, version: Kuma
         note: `Kuma ${version} accepts it but treats the traffic as plain TCP, without L7 features.`,
       };
     case 'meshMultiZoneService.appProtocol':
-      if (!versionAtLeast(version, '2.13')) return { note: `Kuma ${version} does not check it (the check starts in 2.10).` };
+      if (!kumaFacts(version).protocols.multizonePortChecks)
+        return { note: `Kuma ${version} does not check it (the check starts in 2.10).` };
       return rejected(version, 'app-protocol-invalid', `appProtocol must be one of: ${supported.join(', ')}`, supported.includes(lower));
     case 'dataplane.inbound.protocol':
     case 'dataplane.inbound.protocolTag': {

@@ -1,7 +1,7 @@
 import { isObj } from '../../kuma/resource';
 import type { Rule, RuleContext } from './context';
 import { MSG_DNS1123_SUBDOMAIN_FORMAT, dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from './names';
-import { versionAtLeast } from '../../kuma/versions';
+import { kumaFacts } from '../../kuma/versions';
 import type { KumaKind } from '../../types';
 
 /** Kinds that belong to no mesh (SPEC.md section 1.2): Kuma ignores a `mesh` on them. */
@@ -84,14 +84,15 @@ export function displayNameRule(opts: { lengthLimit: boolean }): Rule {
     const dn = res.displayName();
     if (!dn || dn.value === '') return;
     const errs = dns1035LabelErrors(dn.value);
-    if (version === '3.0') {
+    const { nameRule } = kumaFacts(version);
+    if (nameRule === 'rfc1035-required') {
       if (errs.length) report('name-rfc1035', dn.path, errs.join(', '), { data: { path: 'name' } });
       return;
     }
     if (opts.lengthLimit && dn.value.length > 63) {
       report('name-too-long', dn.path, 'must not be longer than 63 characters', { data: { path: 'name' } });
     }
-    if (versionAtLeast(version, '2.13') && errs.length) {
+    if (nameRule === 'rfc1035-deprecated' && errs.length) {
       report(
         'name-rfc1035-deprecated',
         dn.path,
@@ -121,7 +122,7 @@ export const systemNamespaceRule: Rule = ({ res, report }) => {
  * the port's section name (its name, or the port number) must be an RFC 1123 label.
  */
 export function sniPortRule({ res, version, report }: RuleContext, port: Record<string, unknown>, index: number): void {
-  if (!versionAtLeast(version, '2.14')) return;
+  if (!kumaFacts(version).sniDeprecation) return;
   const named = typeof port.name === 'string' && port.name !== '';
   const section = named ? String(port.name) : typeof port.port === 'number' ? String(port.port) : undefined;
   const errs = section === undefined ? [] : dns1123LabelErrors(section);

@@ -1,5 +1,5 @@
 import { isObj } from '../../kuma/resource';
-import { supportedProtocols, versionAtLeast } from '../../kuma/versions';
+import { kumaFacts, supportedProtocols } from '../../kuma/versions';
 import type { Rule } from './context';
 import { isDNSName, isIP } from './names';
 import { judgeProtocol } from '../../kuma/protocols';
@@ -16,6 +16,7 @@ const networkingRule: Rule = ({ res, version, report }) => {
       report('dataplane-invalid', ['networking', 'address'], 'address has to be valid IP address or domain name');
   }
   const inbounds = Array.isArray(net.inbound) ? net.inbound : [];
+  const facts = kumaFacts(version).dataplane;
   inbounds.forEach((ib, i) => {
     if (!isObj(ib)) return;
     const base = ['networking', 'inbound', i];
@@ -39,13 +40,13 @@ const networkingRule: Rule = ({ res, version, report }) => {
         }
       }
     }
-    if (versionAtLeast(version, '2.14') && ib.protocol !== undefined) {
+    if (facts.inboundProtocolField && ib.protocol !== undefined) {
       const { problem } = judgeProtocol('dataplane.inbound.protocol', String(ib.protocol), version);
       if (problem) report(problem.code, [...base, 'protocol'], problem.message, { data: { allowedValues: supportedProtocols(version) } });
     }
-    if (version !== '3.0') {
+    if (facts.inboundTags !== 'removed') {
       const tags = isObj(ib.tags) ? ib.tags : undefined;
-      const needsService = version === '2.14' ? tags !== undefined && Object.keys(tags).length > 0 : true;
+      const needsService = facts.inboundTags === 'service-required-with-tags' ? tags !== undefined && Object.keys(tags).length > 0 : true;
       if (needsService && (tags === undefined || tags['kuma.io/service'] === undefined)) {
         report('dataplane-invalid', tags ? [...base, 'tags'] : base, 'tag has to exist', {
           target: 'key',

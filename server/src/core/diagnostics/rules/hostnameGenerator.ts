@@ -1,5 +1,6 @@
 import { isObj } from '../../kuma/resource';
-import { versionAtLeast } from '../../kuma/versions';
+import { kumaFacts } from '../../kuma/versions';
+import { DNS1123_SUBDOMAIN } from '../../kuma/names';
 import type { Rule } from './context';
 import { systemNamespaceRule } from './common';
 import { checkTemplate } from './goTemplate';
@@ -31,14 +32,14 @@ const specRule: Rule = ({ res, version, report }) => {
     const check = checkTemplate(template);
     if (check.parseError) {
       report('hostname-generator-invalid', ['spec', 'template'], `couldn't parse template: ${check.parseError}`);
-    } else if (versionAtLeast(version, '2.14')) {
+    } else if (kumaFacts(version).hostnameGenerator.renderCheck) {
       if (check.renderError) {
         report('hostname-generator-invalid', ['spec', 'template'], `couldn't render template with stub values: ${check.renderError}`);
       } else if (check.rendered !== undefined) {
         const h = check.rendered;
         const problems: string[] = [];
         if (h.length > 253) problems.push('must be no more than 253 characters');
-        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(h)) problems.push(MSG_DNS1123_SUBDOMAIN_FORMAT);
+        if (!DNS1123_SUBDOMAIN.test(h)) problems.push(MSG_DNS1123_SUBDOMAIN_FORMAT);
         if (problems.length) {
           report(
             'hostname-generator-invalid',
@@ -50,7 +51,11 @@ const specRule: Rule = ({ res, version, report }) => {
     }
   }
   const ext = spec.extension;
-  if (versionAtLeast(version, '2.13') && isObj(ext) && (ext.type === undefined || ext.type === null || ext.type === '')) {
+  if (
+    kumaFacts(version).hostnameGenerator.extensionTypeRequired &&
+    isObj(ext) &&
+    (ext.type === undefined || ext.type === null || ext.type === '')
+  ) {
     report('hostname-generator-invalid', ['spec', 'extension', 'type'], 'must not be empty', { target: 'key' });
   }
 };

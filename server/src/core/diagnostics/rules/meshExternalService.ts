@@ -1,4 +1,5 @@
 import { isObj } from '../../kuma/resource';
+import { kumaFacts } from '../../kuma/versions';
 import type { Rule } from './context';
 import { displayNameRule, systemNamespaceRule } from './common';
 import { isDNSName, isDns1123Subdomain, isIP } from './names';
@@ -110,7 +111,7 @@ const endpointsAndTlsRule: Rule = ({ res, version, report }) => {
   }
   // 3.0 checks TLS data sources even when an extension is present.
   const verification = tls && isObj(tls.verification) ? tls.verification : undefined;
-  if (version === '3.0' && verification) {
+  if (kumaFacts(version).externalServiceTlsDataSources && verification) {
     for (const dsName of ['caCert', 'clientCert', 'clientKey']) {
       const ds = verification[dsName];
       if (!isObj(ds)) continue;

@@ -1,5 +1,5 @@
 import { isObj } from '../../kuma/resource';
-import { supportedProtocols, versionAtLeast } from '../../kuma/versions';
+import { kumaFacts, supportedProtocols } from '../../kuma/versions';
 import type { Rule } from './context';
 import { displayNameRule, sniPortRule } from './common';
 import { judgeProtocol } from '../../kuma/protocols';
@@ -26,7 +26,7 @@ const specRule: Rule = (ctx) => {
   ports.forEach((p, i) => {
     if (!isObj(p)) return;
     const base = ['spec', 'ports', i];
-    if (versionAtLeast(version, '2.13')) {
+    if (kumaFacts(version).protocols.multizonePortChecks) {
       if (p.name === '') report('multizone-service-invalid', [...base, 'name'], 'must not be empty');
     }
     if (p.appProtocol !== undefined) {

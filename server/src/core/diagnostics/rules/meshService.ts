@@ -1,5 +1,5 @@
 import { isObj } from '../../kuma/resource';
-import { supportedProtocols, type KumaVersion } from '../../kuma/versions';
+import { SELECTOR_PRECEDENCE, kumaFacts, supportedProtocols } from '../../kuma/versions';
 import type { Rule, RuleContext } from './context';
 import { displayNameRule, sniPortRule } from './common';
 import { judgeProtocol } from '../../kuma/protocols';
@@ -9,19 +9,14 @@ import { judgeProtocol } from '../../kuma/protocols';
  * `Deprecations()`, plus the checks SPEC.md section 11 asks an editor to add.
  */
 
-const SELECTOR_KEYS: Record<KumaVersion, string[]> = {
-  '2.9': ['dataplaneTags', 'dataplaneRef'],
-  '2.13': ['dataplaneTags', 'dataplaneRef'],
-  '2.14': ['dataplaneTags', 'dataplaneRef', 'dataplaneLabels'],
-  '3.0': ['dataplaneRef', 'dataplaneLabels'],
-};
-
 const selectorRule: Rule = ({ res, version, report }) => {
   const selector = res.spec.selector;
   const sel = isObj(selector) ? selector : {};
   const present = ['dataplaneRef', 'dataplaneTags', 'dataplaneLabels'].filter((k) => sel[k] !== undefined && sel[k] !== null);
+  const facts = kumaFacts(version).selector;
+  const keys: readonly string[] = facts.keys;
 
-  if (version === '3.0' && present.includes('dataplaneTags')) {
+  if (facts.removed.includes('dataplaneTags') && present.includes('dataplaneTags')) {
     report(
       'selector-dataplane-tags-removed',
       ['spec', 'selector', 'dataplaneTags'],
@@ -30,17 +25,13 @@ const selectorRule: Rule = ({ res, version, report }) => {
     );
   }
 
-  const known = present.filter((k) => SELECTOR_KEYS[version].includes(k));
+  const known = present.filter((k) => keys.includes(k));
   if (known.length > 1) {
-    if (version === '2.14') {
-      report('selector-multiple', ['spec', 'selector'], 'must specify only one of: dataplaneTags, dataplaneRef, or dataplaneLabels', {
-        target: 'key',
-      });
-    } else if (version === '3.0') {
-      report('selector-multiple', ['spec', 'selector'], 'must specify only one of: dataplaneRef or dataplaneLabels', { target: 'key' });
+    if (facts.multiple !== 'first-wins') {
+      report('selector-multiple', ['spec', 'selector'], facts.multiple.rejected, { target: 'key' });
     } else {
       // 2.9 to 2.13 accept it and match with the first present of dataplaneRef, dataplaneTags.
-      const used = known.includes('dataplaneRef') ? 'dataplaneRef' : 'dataplaneTags';
+      const used = SELECTOR_PRECEDENCE.find((k) => known.includes(k))!;
       const ignored = known.filter((k) => k !== used);
       report(
         'selector-multiple-ignored',
@@ -51,13 +42,13 @@ const selectorRule: Rule = ({ res, version, report }) => {
     }
   }
 
-  const effective = present.filter((k) => SELECTOR_KEYS[version].includes(k) && !(version === '3.0' && k === 'dataplaneTags'));
+  const effective = present.filter((k) => keys.includes(k));
   if (effective.length === 0) {
     const name = res.displayName()?.value ?? '';
     const message =
-      version === '3.0'
+      facts.missingMessage === 'dataplane-tags-removed'
         ? `MeshService resource '${name}' has no selector, so it matches no data plane proxies. Set 'spec.selector.dataplaneRef' or 'spec.selector.dataplaneLabels'. The 'spec.selector.dataplaneTags' selector was removed, migrate it to 'dataplaneLabels'.`
-        : `MeshService '${name}' has no selector, so it matches no data plane proxies. Set one of ${SELECTOR_KEYS[version].map((k) => `'spec.selector.${k}'`).join(', ')}.`;
+        : `MeshService '${name}' has no selector, so it matches no data plane proxies. Set one of ${keys.map((k) => `'spec.selector.${k}'`).join(', ')}.`;
     const path = res.has(['spec', 'selector']) ? ['spec', 'selector'] : res.has(['spec']) ? ['spec'] : [];
     report('selector-missing', path, message, { target: 'key', data: { path: 'spec.selector' } });
   }

@@ -3,9 +3,9 @@
  * (k8s.io/apimachinery/pkg/util/validation), which Kuma reuses (SPEC.md section 4).
  */
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, isDns1123Subdomain } from '../../kuma/names';
+
+export { isDns1123Subdomain };
 
 export const MSG_DNS1035_FORMAT =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
@@ -36,10 +36,6 @@ export function dns1123SubdomainErrors(v: string): string[] {
   if (v.length > 253) errs.push('must be no more than 253 characters');
   if (!DNS1123_SUBDOMAIN.test(v)) errs.push(MSG_DNS1123_SUBDOMAIN_FORMAT);
   return errs;
-}
-
-export function isDns1123Subdomain(v: string): boolean {
-  return v.length <= 253 && DNS1123_SUBDOMAIN.test(v);
 }
 
 /** Go's `net.ParseIP` accepts dotted IPv4 and IPv6 text. */

@@ -14,7 +14,7 @@ import {
   type JsonSchema,
 } from '../../schema/walk';
 import { KUMA_KINDS, type Form, type KumaKind } from '../../types';
-import { supportedProtocols, versionAtLeast, type KumaVersion } from '../../kuma/versions';
+import { kumaFacts, supportedProtocols, type KumaVersion } from '../../kuma/versions';
 
 /** Keys the API server or the control plane sets: never offered for writing. */
 const SERVER_SET: Record<string, string[]> = {
@@ -169,7 +169,8 @@ function choice(n: number, values: string[]): string {
  */
 export function resourceSnippets(version: KumaVersion): CompletionEntry[] {
   const protocols = ['tcp', ...supportedProtocols(version).filter((p) => p !== 'tcp')];
-  const labelsSelector = versionAtLeast(version, '2.14');
+  const facts = kumaFacts(version);
+  const labelsSelector = facts.selector.keys.includes('dataplaneLabels');
   const k8sHead = (kind: KumaKind, name: string, ns: string, mesh: boolean) =>
     `apiVersion: kuma.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: \${1:${name}}\n  namespace: \${2:${ns}}\n` +
     (mesh ? '  labels:\n    kuma.io/mesh: ${3:default}\n' : '');
@@ -183,7 +184,7 @@ export function resourceSnippets(version: KumaVersion): CompletionEntry[] {
       ? '    dataplaneLabels:\n      matchLabels:\n' +
         (form === 'kubernetes'
           ? '        app: ${4:redis}\n        k8s.kuma.io/namespace: ${2}\n'
-          : version === '3.0'
+          : facts.dataplane.workloadLabel
             ? '        kuma.io/workload: ${4:redis}\n'
             : '        app: ${4:redis}\n')
       : '    dataplaneTags:\n      kuma.io/service: ${4:redis}\n';
@@ -192,14 +193,15 @@ export function resourceSnippets(version: KumaVersion): CompletionEntry[] {
 
   const inbound = (indent: string) => {
     const lines = ['- port: ${5:16379}', '  servicePort: ${6:6379}'];
-    if (versionAtLeast(version, '2.14')) lines.push('  name: ${7:main}', `  protocol: ${choice(8, protocols)}`);
-    if (version !== '3.0') {
+    if (facts.dataplane.inboundProtocolField) lines.push('  name: ${7:main}', `  protocol: ${choice(8, protocols)}`);
+    if (facts.dataplane.inboundTags !== 'removed') {
       lines.push('  tags:', '    kuma.io/service: ${4:redis}');
-      if (!versionAtLeast(version, '2.14')) lines.push(`    kuma.io/protocol: ${choice(8, protocols)}`);
+      if (!facts.dataplane.inboundProtocolField) lines.push(`    kuma.io/protocol: ${choice(8, protocols)}`);
     }
     return lines.map((l) => indent + l + '\n').join('');
   };
-  const dpLabels = (indent: string) => (version === '3.0' ? `${indent}labels:\n${indent}  kuma.io/workload: \${4:redis}\n` : '');
+  const dpLabels = (indent: string) =>
+    facts.dataplane.workloadLabel ? `${indent}labels:\n${indent}  kuma.io/workload: \${4:redis}\n` : '';
 
   const mesBody =
     'spec:\n  match:\n    type: HostnameGenerator\n    port: ${4:443}\n    protocol: ${5|http,tcp,grpc,http2|}\n' +
