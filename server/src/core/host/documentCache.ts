@@ -66,11 +66,16 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
   const validators = options.validators ?? new SchemaValidators();
   const stats = { parses: 0, validations: 0 };
   const docFacts = new WeakMap<ParsedDocument, DocFactsEntry>();
-  function entryFor(text: string): ChunkEntry {
-    let e = cache.get(text);
+  function entryFor(slice: string): ChunkEntry {
+    let e = cache.get(slice);
     if (e) return e;
+    // A chunk is a slice of its file's text, and V8 keeps the whole text alive for as long as a
+    // slice of it lives: a cached chunk must be a string of its own, or the cache would keep
+    // every version of a file the user types in.
+    const text = ownString(slice);
     stats.parses++;
     const entry: ChunkEntry = {
+      text,
       parsed: [],
       trees: parseChunkReleasable(text, () => {
         stats.parses++;
@@ -179,7 +184,9 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
   }
 
   function addChunk(chunk: Chunk, entry: ChunkEntry, documents: DocumentInfo[], chunks: Split['chunks']) {
-    chunks.push({ chunk, entry, first: documents.length });
+    // The split keeps the cache's own copy of the chunk's text: it is carried from version to
+    // version of the file, and a slice would keep the version it was cut from alive.
+    chunks.push({ chunk: { start: chunk.start, text: entry.text }, entry, first: documents.length });
     for (const pd of entry.parsed) {
       documents.push({
         index: documents.length,
@@ -294,6 +301,14 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
     warmUp,
     stats,
   };
+}
+
+/**
+ * A copy of a string that shares no memory with the string it was sliced from: prepending a
+ * character makes a rope, and slicing that flattens it into a new sequential string.
+ */
+export function ownString(s: string): string {
+  return s.length < 16 ? s : (' ' + s).slice(1);
 }
 
 /** A document's diagnostic placed in its file: offsets shifted by its chunk's, and its index. */

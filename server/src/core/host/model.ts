@@ -89,6 +89,8 @@ export interface DocFactsEntry {
 }
 
 export interface ChunkEntry {
+  /** The chunk's text, a string of its own (not a slice of the file it came from). */
+  text: string;
   parsed: ParsedDocument[];
   /** The diagnostics per document for the version checked first (a file is rarely checked against two). */
   checked?: { version: KumaVersion; diagnostics: DocumentDiagnostic[][] };
