@@ -79,3 +79,32 @@ test('a workspace with a symlink to /dev/zero and a named pipe: indexed without 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a backtracking glob in the workspace settings and a long file name: the server keeps answering', async () => {
+  const { dir, folder } = workspace();
+  fs.writeFileSync(path.join(dir, `${'a'.repeat(60)}c.yaml`), SERVICE.replace('web', 'other'));
+  const c = new LspClient();
+  c.configuration = { version: '2.14', files: { exclude: ['**/*a*a*a*a*a*a*a*a*a*a*a*ab'] } };
+  const uri = pathToFileURL(path.join(dir, 'ok.yaml')).toString();
+  try {
+    const indexed = c.waitFor<LogMessage>('window/logMessage', (m) => /indexed \d+ YAML files/.test(m.message), 10_000);
+    await initialize(c, folder);
+    c.notify('initialized', {});
+    const published = c.waitFor<{ uri: string }>('textDocument/publishDiagnostics', (p) => p.uri === uri, 10_000);
+    c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: SERVICE } });
+    await published;
+    // A hang guard, not a timing: a matcher that backtracks would take hours on this name.
+    const hover = await Promise.race([
+      c.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 8 } }),
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000).unref()),
+    ]);
+    assert.ok(hover !== 'timeout', 'hover answered');
+    assert.ok(hover?.contents, 'a hover for the kind');
+    assert.match((await indexed).message, /indexed 2 YAML files/);
+    const symbols = await c.request<{ name: string }[]>('workspace/symbol', { query: '' });
+    assert.deepEqual(symbols.map((s) => s.name).sort(), ['other', 'web'], 'the long name is not excluded (it ends in c)');
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
