@@ -108,3 +108,22 @@ test('a backtracking glob in the workspace settings and a long file name: the se
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+for (const [what, frame] of [
+  ['a Content-Length that is not a number', 'Content-Length: x\r\n\r\n'],
+  ['a body that is not JSON', 'Content-Length: 5\r\n\r\n{abc}'],
+]) {
+  test(`${what} on stdin: a transport error on stderr, and the server exits non-zero`, async () => {
+    const c = new LspClient();
+    try {
+      await c.initialize({});
+      c.writeRaw(frame);
+      const code = await exitWithin(c.exited, 5000);
+      assert.notEqual(code, 'timeout', 'the server exits');
+      assert.notEqual(code, 0);
+      assert.match(c.stderr, /transport error on standard input: /);
+    } finally {
+      await c.shutdown();
+    }
+  });
+}
