@@ -113,6 +113,11 @@ export class LspClient {
     return this.proc.pid;
   }
 
+  /** Writes bytes to the server's stdin as they are, framed or not (to test broken frames). */
+  writeRaw(data: string | Buffer) {
+    this.proc.stdin!.write(data);
+  }
+
   /** Closes the server's stdin, as an editor that died would. */
   closeStdin() {
     this.proc.stdin!.end();

@@ -1,10 +1,10 @@
-import { readInputs, type Input } from './files';
+import { readInputs, readStdin, type Input } from './files';
 import { analyzeInParallel, isCheckWorker, serveWorker, workerCount } from './parallel';
 import type { KumaDiagnostic } from '../core';
 import type { FileSkip } from '../core';
 import { choiceArg, kumaVersionArg, UsageError, walkArgs } from './args';
 import { CONVERT_USAGE, runConvert } from './convert';
-import { createLanguageService, type LanguageService, type LocalAnalysis, type Settings } from '../core';
+import { createLanguageService, oversizeAnalysis, type LanguageService, type LocalAnalysis, type Settings } from '../core';
 import { DEFAULT_KUMA_VERSION, KUMA_VERSIONS } from '../core';
 import { TOOLS_VERSION } from '../version';
 import { parseSeverityOverrides, type Severity, type SeverityOverrides } from '../core';
@@ -85,12 +85,14 @@ export async function run(
   const service = createLanguageService();
   const settings: Settings = { kumaVersion: o.kumaVersion, validate: true, severity: o.severity };
   // Read everything first: the cross-file checks see every file given, whatever the order.
-  const { inputs, ioFailed } = await readInputs(o.paths, io);
-  const workers = workerScript && !o.paths.includes('-') ? workerCount(inputs) : 0;
+  const { inputs, ioFailed } = await readInputs(o.paths, io, { oversize: true });
+  // Files over the size limit were read only up to it: they are reported, never parsed.
+  const readable = inputs.filter((f) => !f.tooLarge);
+  const workers = workerScript && !o.paths.includes('-') ? workerCount(readable) : 0;
   let locals: LocalAnalysis[] = [];
   if (workers > 0) {
     try {
-      locals = await analyzeInParallel(workerScript!, inputs, settings, workers);
+      locals = await analyzeInParallel(workerScript!, readable, settings, workers);
     } catch (err) {
       // A worker that failed (out of memory, say) costs time, not the result: check here instead.
       if (process.env.KUMA_LINT_DEBUG)
@@ -99,9 +101,9 @@ export async function run(
   }
   // From a fresh turn of the event loop either way: the stack a parse starts on is then the same.
   await new Promise((resolve) => setImmediate(resolve));
-  const checked = check(service, inputs, settings, locals);
-  const files: FileResult[] = inputs.map((f, i) => {
-    const { diagnostics, skipped } = checked[i];
+  const checked = new Map(check(service, readable, settings, locals).map((r, i) => [readable[i], r]));
+  const files: FileResult[] = inputs.map((f) => {
+    const { diagnostics, skipped } = f.tooLarge ? oversizeAnalysis(f.text, f.tooLarge.size, settings) : checked.get(f)!;
     // One line per file the checks could not read as it is; never a stack trace.
     if (skipped && diagnostics.length === 0) io.stderr(`kuma-lint: ${f.path}: skipped: ${skipped.message}\n`);
     else if (f.invalidUtf8) io.stderr(`kuma-lint: ${f.path}: not valid UTF-8; the invalid bytes were read as U+FFFD\n`);
@@ -153,15 +155,6 @@ function check(
     const l = usable[i];
     if (l === undefined) return service.diagnose(f.path, f.text, settings);
     return { diagnostics: service.diagnoseLocal(f.path, f.text, l, settings), skipped: l.skipped };
-  });
-}
-
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
   });
 }
 

@@ -57,6 +57,6 @@ export {
   type SeverityOverrides,
 } from './diagnostics/codes';
 export { LineIndex, type Position } from './yaml/positions';
-export { MAX_FILE_CHARS, type FileSkip } from './yaml/limits';
+export { MAX_FILE_CHARS, oversizeAnalysis, tooLargeMessage, type FileSkip } from './yaml/limits';
 export { digest } from './util/digest';
 export type { KumaDiagnostic, OffsetRange } from './types';

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from './glob';
 
 /** Folders the workspace index never enters, whatever the settings say. */
 const ALWAYS_SKIPPED = /(^|\/)(node_modules|\.git)\//;
@@ -6,11 +6,12 @@ const ALWAYS_SKIPPED = /(^|\/)(node_modules|\.git)\//;
 /**
  * Whether a path relative to its workspace folder (`/`-separated) matches one of the exclude
  * globs (`kuma.files.exclude` and the editor's `files.exclude`): a file, or a folder given by a
- * glob that names it (`charts` as well as `charts/**`).
+ * glob that names it (`charts` as well as `charts/**`). The globs come from the repository's own
+ * settings: they are matched in time linear in the path (glob.ts), never by a backtracking regex.
  */
 export function relExcluded(globs: readonly string[]): (rel: string) => boolean {
   if (globs.length === 0) return () => false;
-  const m = picomatch([...globs], { dot: true });
+  const m = globMatcher(globs);
   return (rel) => m(rel) || m(`${rel}/`);
 }
 

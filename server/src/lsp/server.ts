@@ -21,7 +21,7 @@ import { createContext, type ServerOptions } from './context';
 import { registerDiagnostics } from './diagnostics';
 import { registerFeatures } from './features';
 import { displayUri, readSettings, type ServerSettings } from './settings';
-import type { IndexedFile } from './workspaceFs';
+import { skipReason, type IndexedFile } from './workspaceFs';
 
 export type { ServerOptions } from './context';
 export { MAX_WORKSPACE_SYMBOLS } from './features';
@@ -44,6 +44,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   registerCommands(ctx);
   let editorExclude: string[] = [];
   const stopWatching: (() => void)[] = [];
+
+  /** A file of the workspace not read on purpose (a named pipe, a device, over 10 MB): one line in the log. */
+  const logSkipped = (uri: string, why: string) => connection.console.info(`kuma: not indexed: ${displayUri(uri)}: ${why}`);
+  /** `fs.readFile`, with undefined for a file that cannot be read (logged when it is refused on purpose). */
+  const readOrUndefined = (uri: string) =>
+    options.fs!.readFile(uri).catch((err: unknown) => {
+      const why = skipReason(err);
+      if (why) logSkipped(uri, why);
+      return undefined;
+    });
 
   const excluded = () => relExcluded([...ctx.settings.filesExclude, ...editorExclude]);
   const isExcludedUri = (uri: string) => uriExcluded(ctx.workspaceFolders, [...ctx.settings.filesExclude, ...editorExclude])(uri);
@@ -117,6 +127,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
               validate: ctx.settings.validate,
               ...(ctx.settings.severity ? { severity: ctx.settings.severity } : {}),
             },
+            ctx.guard('indexing', undefined, logSkipped),
           );
           inWorker = true;
         } catch (err) {
@@ -128,7 +139,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       // file one document at a time), so a request that arrives meanwhile waits at most one slice.
       for (let i = 0; !inWorker && i < uris.length; i += 32) {
         const batch = uris.slice(i, i + 32);
-        const texts = await Promise.all(batch.map((u) => fs.readFile(u).catch(() => undefined)));
+        const texts = await Promise.all(batch.map(readOrUndefined));
         let sliceStart = Date.now();
         for (let j = 0; j < batch.length; j++) {
           const text = texts[j];
@@ -161,14 +172,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   const onDiskChange = ctx.guardAsync('file watching', async (uri: string, deleted: boolean) => {
-    let text: string | undefined;
-    if (!deleted && options.fs) {
-      try {
-        text = await options.fs.readFile(uri);
-      } catch {
-        text = undefined;
-      }
-    }
+    const text = !deleted && options.fs ? await readOrUndefined(uri) : undefined;
     if (service.setFile(uri, text, 'disk')) diagnostics.revalidateOpen();
     diagnostics.markClosed([uri]);
   });
@@ -257,6 +261,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onShutdown(ctx.guard('shutdown', undefined, () => stopWatching.forEach((stop) => stop())));
+  // Then the library ends the process: index workers are stopped first, whatever they are doing.
+  connection.onExit(() => {
+    stopWatching.forEach((stop) => stop());
+    options.fs?.dispose?.();
+  });
 
   documents.listen(connection);
   connection.listen();

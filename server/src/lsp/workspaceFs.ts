@@ -8,12 +8,25 @@ export interface WorkspaceFs {
   handles?(folderUri: string): boolean;
   /** Every `.yaml`/`.yml` file under a folder (URI), skipping `node_modules`, `.git` and excluded paths. */
   listYamlFiles(folderUri: string, isExcluded: (relativePath: string) => boolean): AsyncIterable<string>;
+  /**
+   * A file's text. Rejects for a file that cannot be read, and for one that is not read on
+   * purpose (not a regular file, or over the size limit) with an error whose `code` is
+   * `ENOTREG` or `EFBIG` and whose message says why (the server logs those).
+   */
   readFile(uri: string): Promise<string>;
   /**
    * Reads and indexes files away from the thread that answers requests, when the platform
-   * can (a worker thread); calls `onResult` for each file. Absent: the server indexes itself.
+   * can (a worker thread); calls `onResult` for each file, `onSkip` for each file not read on
+   * purpose (as `readFile` would refuse it). Absent: the server indexes itself.
    */
-  indexFiles?(uris: string[], onResult: (r: IndexedFile) => void, settings?: Settings): Promise<void>;
+  indexFiles?(
+    uris: string[],
+    onResult: (r: IndexedFile) => void,
+    settings?: Settings,
+    onSkip?: (uri: string, why: string) => void,
+  ): Promise<void>;
+  /** Stops whatever work is under way (index workers), when the server exits. */
+  dispose?(): void;
   /** Watches a folder for YAML files created, changed or deleted; returns a function that stops watching. */
   watch(folderUri: string, onChange: (uri: string, deleted: boolean) => void): () => void;
 }
@@ -29,4 +42,10 @@ export interface IndexedFile {
    * then needs only the cross-file checks (`LanguageService.diagnoseLocal`).
    */
   local?: LocalAnalysis;
+}
+
+/** Why `readFile` refused a file on purpose (see its doc), or undefined for any other failure. */
+export function skipReason(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === 'ENOTREG' || code === 'EFBIG' ? String((err as Error).message) : undefined;
 }

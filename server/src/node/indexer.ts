@@ -1,36 +1,41 @@
-import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { fileFactsOfText } from '../core';
 import { createLanguageService, type LanguageService, type Settings } from '../core';
-import type { IndexedFile } from '../lsp/workspaceFs';
+import { skipReason, type IndexedFile } from '../lsp/workspaceFs';
+import { readTextFile } from './readFile';
 
 /**
  * Worker thread of the workspace index: reads files and reduces them to facts (plain data),
  * so parsing thousands of manifests runs on another core and never delays a request. Given
  * settings, it also runs each file's own checks on the same parse (`localAnalysis`), so that
  * opening a file the editor restores needs only the cross-file checks on the main thread.
- * Messages in: batches `{ files: { uri, path }[], settings? }`; out: `{ results }`, then
- * `{ results, done: true }` when the batch is through (the server then sends the next one).
+ * Messages in: batches `{ files: { uri, path }[], settings? }`; out: `{ results, skipped }`, then
+ * `{ results, skipped, done: true }` when the batch is through (the server then sends the next
+ * one). `skipped`: the files not read on purpose (a pipe, a device, over the size limit), and why.
  */
 let service: LanguageService | undefined;
 parentPort?.on('message', (msg: { files: { uri: string; path: string }[]; settings?: Settings }) => {
   // Each file is analysed once here: a small parse cache keeps the worker's heap small.
   if (msg.settings) service ??= createLanguageService({ cacheSize: 64, treeBudget: 0 });
   let batch: IndexedFile[] = [];
+  let skipped: { uri: string; why: string }[] = [];
   for (const { uri, path } of msg.files) {
     try {
-      const text = fs.readFileSync(path, 'utf8');
+      const text = readTextFile(path);
       if (msg.settings && service) {
         const local = service.localAnalysis(text, msg.settings);
         batch.push({ uri, text, facts: local.facts, fingerprint: local.fingerprint, local });
       } else batch.push({ uri, text, ...fileFactsOfText(text) });
-    } catch {
-      // A file that vanished or cannot be read is simply not indexed.
+    } catch (err) {
+      // A file that vanished or cannot be read is simply not indexed; one refused is said why.
+      const why = skipReason(err);
+      if (why) skipped.push({ uri, why });
     }
     if (batch.length >= 25) {
-      parentPort!.postMessage({ results: batch });
+      parentPort!.postMessage({ results: batch, skipped });
       batch = [];
+      skipped = [];
     }
   }
-  parentPort!.postMessage({ results: batch, done: true });
+  parentPort!.postMessage({ results: batch, skipped, done: true });
 });

@@ -4,9 +4,13 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IndexedFile, WorkspaceFs } from '../lsp/workspaceFs';
+import { readTextFile } from './readFile';
 
 const SKIP = new Set(['node_modules', '.git']);
 const YAML = /\.ya?ml$/i;
+
+/** The index workers running, to stop when the server exits. */
+const live = new Set<Worker>();
 
 /** The workspace on the local disk, for LSP clients that do not serve files themselves. */
 export const nodeFs: WorkspaceFs = {
@@ -31,9 +35,9 @@ export const nodeFs: WorkspaceFs = {
     }
   },
   // A synchronous read of a manifest takes microseconds; the promise API costs more than the
-  // read itself for thousands of small files.
-  readFile: async (uri) => fs.readFileSync(fileURLToPath(uri), 'utf8'),
-  indexFiles(uris, onResult, settings) {
+  // read itself for thousands of small files. Regular files only, up to the size limit.
+  readFile: async (uri) => readTextFile(fileURLToPath(uri)),
+  indexFiles(uris, onResult, settings, onSkip) {
     const script = path.join(__dirname, 'indexer.node.js');
     // Without the bundled worker (tests run the sources), the server indexes on its own thread.
     if (!fs.existsSync(script)) return Promise.reject(new Error('no indexer worker'));
@@ -57,8 +61,10 @@ export const nodeFs: WorkspaceFs = {
             // grows to 32 MiB per thread; 10 MiB keeps the peak RSS of a 1,000-file workspace near
             // 135 MiB (156 with 16) for about 0.1 s more collecting per worker than the default.
             const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 10 } });
-            worker.on('message', (m: { results: IndexedFile[]; done?: boolean }) => {
+            live.add(worker);
+            worker.on('message', (m: { results: IndexedFile[]; skipped?: { uri: string; why: string }[]; done?: boolean }) => {
               for (const r of m.results) onResult(r);
+              for (const s of m.skipped ?? []) onSkip?.(s.uri, s.why);
               if (!m.done) return;
               const files = take();
               if (files.length) worker.postMessage({ files, settings });
@@ -69,11 +75,18 @@ export const nodeFs: WorkspaceFs = {
             });
             worker.on('error', reject);
             // A worker that dies without an error (out of memory) must not leave indexing waiting forever.
-            worker.on('exit', (code) => reject(new Error(`indexer worker exited (code ${code})`)));
+            worker.on('exit', (code) => {
+              live.delete(worker);
+              reject(new Error(`indexer worker exited (code ${code})`));
+            });
             worker.postMessage({ files: take(), settings });
           }),
       ),
     ).then(() => undefined);
+  },
+  dispose() {
+    for (const w of live) void w.terminate();
+    live.clear();
   },
   watch(folderUri, onChange) {
     const root = fileURLToPath(folderUri);

@@ -1,4 +1,6 @@
 import { isAlias, isCollection, isPair, isScalar, type Node } from 'yaml';
+import { applySeverityOverrides, type SeverityOverrides } from '../diagnostics/codes';
+import type { KumaDiagnostic } from '../types';
 
 /**
  * Safety limits on what the checker reads. Kuma resources are small and shallow; input beyond
@@ -26,14 +28,40 @@ export type FileSkip = { reason: 'binary' | 'too-large'; message: string };
  */
 export function fileSkip(text: string): FileSkip | undefined {
   if (text.slice(0, 8000).includes('\0')) return { reason: 'binary', message: 'binary file (it contains NUL bytes), not checked' };
-  if (text.length > MAX_FILE_CHARS) {
-    const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-    return {
-      reason: 'too-large',
-      message: `The file is ${mb(text.length)}: files over ${mb(MAX_FILE_CHARS)} are not checked. Split it into smaller files.`,
-    };
-  }
+  if (text.length > MAX_FILE_CHARS) return { reason: 'too-large', message: tooLargeMessage(text.length) };
   return undefined;
+}
+
+/** Why a file over `MAX_FILE_CHARS` is not checked; `size` when it is known (a device's is not). */
+export function tooLargeMessage(size: number | undefined): string {
+  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  return `The file is ${size === undefined ? 'over' : mb(size)}: files over ${mb(MAX_FILE_CHARS)} are not checked. Split it into smaller files.`;
+}
+
+/**
+ * The outcome of checking a file that was read only up to the size limit (`head`, its start):
+ * what a whole file over the limit gets, a `yaml-limit` error where a Kuma resource seems to be,
+ * without the rest of the file ever being in memory.
+ */
+export function oversizeAnalysis(
+  head: string,
+  size: number | undefined,
+  settings: { validate: boolean; severity?: SeverityOverrides },
+): { diagnostics: KumaDiagnostic[]; skipped: FileSkip } {
+  const binary = fileSkip(head.slice(0, 8000));
+  if (binary) return { diagnostics: [], skipped: binary };
+  const skipped: FileSkip = { reason: 'too-large', message: tooLargeMessage(size) };
+  if (!settings.validate || !mentionsKumaKind(head)) return { diagnostics: [], skipped };
+  const firstLine = head.indexOf('\n');
+  const error: KumaDiagnostic = {
+    code: 'yaml-limit',
+    severity: 'error',
+    message: skipped.message,
+    range: { start: 0, end: Math.min(firstLine < 0 ? head.length : firstLine, 200) },
+    data: { path: '' },
+    document: 0,
+  };
+  return { diagnostics: applySeverityOverrides([error], settings.severity), skipped };
 }
 
 const KUMA_LINE = /^(?:type|kind):[ \t]*["']?(?:MeshService|MeshExternalService|MeshMultiZoneService|HostnameGenerator|Dataplane)\b/m;
