@@ -1,7 +1,7 @@
 import { parseChunk, parseChunkReleasable, splitDocuments, type Chunk, type ParsedDocument } from '../yaml/documents';
 import { collectFacts, documentFacts, providerFingerprint, shiftFacts, type FileFacts } from './facts';
 import { commonEnds } from '../yaml/positions';
-import { fileSkip, mentionsKumaKind } from '../yaml/limits';
+import { fileSkip, mentionsKumaKind, yamlLimitDiagnostic } from '../yaml/limits';
 import { SchemaValidators } from '../schema/validation';
 import { KUMA_KINDS, type KumaDiagnostic, type OffsetRange } from '../types';
 import { validateDocument, type DocumentDiagnostic } from '../diagnostics/validate';
@@ -247,17 +247,8 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
     const skipped = fileSkip(text);
     if (skipped) {
       // Said only where a Kuma resource seems to be: other large YAML belongs to other tools.
-      if (skipped.reason === 'too-large' && settings.validate && mentionsKumaKind(text)) {
-        const firstLine = text.indexOf('\n');
-        diagnostics.push({
-          code: 'yaml-limit',
-          severity: 'error',
-          message: skipped.message,
-          range: { start: 0, end: Math.min(firstLine < 0 ? text.length : firstLine, 200) },
-          data: { path: '' },
-          document: 0,
-        });
-      }
+      if (skipped.reason === 'too-large' && settings.validate && mentionsKumaKind(text))
+        diagnostics.push(yamlLimitDiagnostic(text, skipped.message));
       return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents: [], diagnostics, skipped };
     }
     const { documents, chunks } = documentsOf(text);

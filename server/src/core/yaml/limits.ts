@@ -52,16 +52,20 @@ export function oversizeAnalysis(
   if (binary) return { diagnostics: [], skipped: binary };
   const skipped: FileSkip = { reason: 'too-large', message: tooLargeMessage(size) };
   if (!settings.validate || !mentionsKumaKind(head)) return { diagnostics: [], skipped };
-  const firstLine = head.indexOf('\n');
-  const error: KumaDiagnostic = {
+  return { diagnostics: applySeverityOverrides([yamlLimitDiagnostic(head, skipped.message)], settings.severity), skipped };
+}
+
+/** The `yaml-limit` error of a file that is not checked: on its first line (at most 200 characters). */
+export function yamlLimitDiagnostic(text: string, message: string): KumaDiagnostic {
+  const firstLine = text.indexOf('\n');
+  return {
     code: 'yaml-limit',
     severity: 'error',
-    message: skipped.message,
-    range: { start: 0, end: Math.min(firstLine < 0 ? head.length : firstLine, 200) },
+    message,
+    range: { start: 0, end: Math.min(firstLine < 0 ? text.length : firstLine, 200) },
     data: { path: '' },
     document: 0,
   };
-  return { diagnostics: applySeverityOverrides([error], settings.severity), skipped };
 }
 
 const KUMA_LINE = /^(?:type|kind):[ \t]*["']?(?:MeshService|MeshExternalService|MeshMultiZoneService|HostnameGenerator|Dataplane)\b/m;
