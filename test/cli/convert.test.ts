@@ -117,3 +117,18 @@ test('a file with comments and ten other documents comes out untouched except fo
   assert.match(inserted, /name: web\n/);
   assert.deepEqual(errorsOf(after, '2.14'), []);
 });
+
+test('--write keeps a byte order mark and CRLF line ends: inserted text uses CRLF too', () => {
+  const crlf = '\uFEFF' + SERVICES.replace(/\n/g, '\r\n');
+  const d = dir({ 'lf.yaml': SERVICES, 'crlf.yaml': crlf });
+  const r = run(['convert', 'service-to-meshservice', '--kuma-version', '2.14', '--write', 'lf.yaml', 'crlf.yaml'], d);
+  assert.equal(r.code, 0, r.stderr);
+  const lf = fs.readFileSync(path.join(d, 'lf.yaml'), 'utf8');
+  assert.notEqual(lf, SERVICES);
+  const bytes = fs.readFileSync(path.join(d, 'crlf.yaml'));
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the BOM is kept');
+  const after = bytes.toString('utf8');
+  assert.equal((after.match(/(^|[^\r])\n/g) ?? []).length, 0, 'no bare LF in a CRLF file');
+  // The same conversion as of the LF file, with the file's line ends.
+  assert.equal(after, '\uFEFF' + lf.replace(/\n/g, '\r\n'));
+});

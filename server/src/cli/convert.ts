@@ -62,11 +62,13 @@ export async function runConvert(
   const { inputs, ioFailed } = await readInputs(o.paths, io);
   const service = createLanguageService();
   const settings = { kumaVersion: o.version, validate: false };
-  for (const f of inputs) service.setFile(f.path, f.text, 'open');
+  // The text as the editor reads it from disk: with its byte order mark, which the writes keep.
+  const texts = inputs.map((f) => (f.bom ? '\uFEFF' + f.text : f.text));
+  inputs.forEach((f, i) => service.setFile(f.path, texts[i], 'open'));
   const out: string[] = [];
   // The same driver as the editor's palette commands and code actions: the same output.
-  for (const f of inputs) {
-    const r = convertFile(service, f.text, settings, o.sub, o.namespace ? { namespace: o.namespace } : {});
+  for (const [i, f] of inputs.entries()) {
+    const r = convertFile(service, texts[i], settings, o.sub, o.namespace ? { namespace: o.namespace } : {});
     for (const d of r.details) io.stderr(`${f.path}: ${d}\n`);
     if (!o.write) {
       out.push(...(r.generated.length ? r.generated : r.rewritten));
@@ -74,7 +76,7 @@ export async function runConvert(
     }
     if (r.edits.length === 0) continue;
     try {
-      fs.writeFileSync(f.path, applyEdits(f.text, r.edits));
+      fs.writeFileSync(f.path, applyEdits(texts[i], r.edits));
     } catch (err) {
       io.stderr(`kuma-lint: cannot write ${f.path}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
