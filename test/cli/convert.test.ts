@@ -135,6 +135,23 @@ test('--write keeps a byte order mark and CRLF line ends: inserted text uses CRL
 
 const UNIVERSAL_MS = 'type: MeshService\nname: web\nmesh: default\nspec:\n  ports:\n    - port: 80\n';
 
+test('--write on a folder does not write a file reached through a symbolic link (unless the link is named)', () => {
+  const d = dir({ 'outside.yaml': UNIVERSAL_MS });
+  fs.mkdirSync(path.join(d, 'folder'));
+  fs.writeFileSync(path.join(d, 'folder', 'inside.yaml'), UNIVERSAL_MS);
+  fs.symlinkSync('../outside.yaml', path.join(d, 'folder', 'link.yaml'));
+  const r = run(['convert', 'to-kubernetes', '--namespace', 'shop', '--write', 'folder'], d);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(d, 'outside.yaml'), 'utf8'), UNIVERSAL_MS, 'the file outside the folder is not written');
+  assert.match(fs.readFileSync(path.join(d, 'folder', 'inside.yaml'), 'utf8'), /^apiVersion: kuma\.io\/v1alpha1\nkind: MeshService\n/);
+  assert.match(r.stderr, /folder\/link\.yaml: not written: it is a symbolic link/);
+  // Named on the command line, the link's target is written, and the link stays a link.
+  const named = run(['convert', 'to-kubernetes', '--namespace', 'shop', '--write', 'folder/link.yaml'], d);
+  assert.equal(named.code, 0, named.stderr);
+  assert.match(fs.readFileSync(path.join(d, 'outside.yaml'), 'utf8'), /^apiVersion: kuma\.io\/v1alpha1\n/);
+  assert.ok(fs.lstatSync(path.join(d, 'folder', 'link.yaml')).isSymbolicLink());
+});
+
 test('--write replaces each file whole (temporary file, then rename) and keeps its mode', () => {
   const d = dir({ 'ms.yaml': UNIVERSAL_MS });
   const file = path.join(d, 'ms.yaml');

@@ -78,6 +78,10 @@ export async function runConvert(
       continue;
     }
     if (r.edits.length === 0) continue;
+    if (reachedThroughLink(f.path, o.paths)) {
+      io.stderr(`kuma-lint: ${f.path}: not written: it is a symbolic link found in a folder (name it on the command line to write it)\n`);
+      continue;
+    }
     // Each file on its own: a file that cannot be written is reported, the others are still written.
     try {
       writeAtomic(f.path, applyEdits(texts[i], r.edits));
@@ -88,6 +92,21 @@ export async function runConvert(
   }
   if (!o.write) io.stdout(out.map((y, i) => (i === 0 ? y : `---\n${y}`)).join(''));
   return ioFailed || writeFailed ? 2 : 0;
+}
+
+/**
+ * Whether a file found by walking a folder named on the command line was reached through a
+ * symbolic link (the file itself or a folder on the way): writing it would change a file
+ * outside the folder. A file named on the command line is written, link or not.
+ */
+function reachedThroughLink(file: string, named: string[]): boolean {
+  const abs = path.resolve(file);
+  const roots = named.filter((p) => p !== '-').map((p) => path.resolve(p));
+  if (roots.includes(abs)) return false;
+  const root = roots.find((r) => abs.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  if (root === undefined) return false;
+  for (let p = abs; p !== root; p = path.dirname(p)) if (fs.lstatSync(p).isSymbolicLink()) return true;
+  return false;
 }
 
 /**
