@@ -7,6 +7,7 @@ import { applyFileConversion, CONVERSIONS, convertFile, type Conversion } from '
 import { actionEdits, conversionActions } from '../../server/src/core/convert/actions';
 import { applyEdits } from '../../server/src/core/convert/format';
 import { fileText } from '../../server/src/core/convert/fileText';
+import { parseChunk } from '../../server/src/core/yaml/documents';
 import { isKumaVersion } from '../../server/src/core/kuma/versions';
 import { assertGolden } from '../helpers';
 
@@ -105,4 +106,48 @@ test('fileText maps offsets both ways around a BOM and CRs', () => {
   const [e] = f.toFile([{ range: { start: f.text.indexOf('c'), end: f.text.indexOf('c') }, newText: 'x: 0\ny: 0\n' }]);
   assert.equal(applyEdits(file, [e]), '\uFEFFa: 1\r\nb: 2\r\n\r\nx: 0\r\ny: 0\r\nc: 3\n');
   assert.equal(fileText('a: 1\n').text, 'a: 1\n');
+});
+
+const ANCHORED = 'type: MeshService\nname: a\nmesh: default\nlabels: &l\n  team: x\n  env: prod\nspec:\n  ports:\n    - port: 80\n';
+
+test('to-kubernetes never drops an alias: one to an anchor of another document is left as is, with the reason', () => {
+  // Anchors do not reach across `---`: `*l` in the second document is broken YAML; it used to lose its labels.
+  const second = 'type: MeshService\nname: b\nmesh: default\nlabels: *l\nspec:\n  ports:\n    - port: 81\n';
+  const input = `${ANCHORED}---\n${second}`;
+  const service = createLanguageService();
+  const r = convertFile(service, input, { kumaVersion: '2.14', validate: false }, 'to-kubernetes', { namespace: 'shop' });
+  const out = applyFileConversion(input, r);
+  assert.ok(out.endsWith(`---\n${second}`), out);
+  assert.match(out, /^apiVersion: kuma\.io\/v1alpha1\n[^]*labels: &l\n {4}kuma\.io\/mesh: default\n {4}team: x\n {4}env: prod\n/);
+  assert.equal(r.rewritten.length, 1);
+  assert.ok(
+    r.details.some((d) => d.includes('(line 11): The alias *l at labels has no anchor &l')),
+    r.details.join('\n'),
+  );
+});
+
+test('an alias the conversion reads is resolved: to-kubernetes keeps labels that are an alias', () => {
+  const input =
+    'type: MeshService\nname: a\nmesh: default\nspec:\n  selector:\n    dataplaneTags: &l\n      team: x\n  ports:\n    - port: 80\nlabels: *l\n';
+  const r = convertFile(createLanguageService(), input, { kumaVersion: '2.14', validate: false }, 'to-kubernetes', { namespace: 'shop' });
+  const out = applyFileConversion(input, r);
+  const doc = parseChunk(out)[0];
+  assert.deepEqual((doc.value as { metadata: { labels: unknown } }).metadata.labels, { 'kuma.io/mesh': 'default', team: 'x' });
+  assert.deepEqual((doc.value as { spec: { selector: unknown } }).spec.selector, { dataplaneTags: { team: 'x' } });
+});
+
+test('aliases the conversion does not touch stay aliases, and no note is given for them', () => {
+  const input = 'type: MeshService\nname: a\nmesh: default\nspec:\n  ports:\n    - port: &p 80\n      targetPort: *p\n';
+  const r = convertFile(createLanguageService(), input, { kumaVersion: '2.14', validate: false }, 'to-kubernetes', { namespace: 'shop' });
+  assert.match(applyFileConversion(input, r), /- port: &p 80\n {6}targetPort: \*p\n$/);
+  assert.ok(!r.details.some((d) => d.includes('written out')), r.details.join('\n'));
+});
+
+test('an edited anchored node: the conversion says which aliases it wrote out', () => {
+  const input = readFileSync(join(DIR, 'format-uni-anchors', 'input.yaml'), 'utf8');
+  const r = convertFile(createLanguageService(), input, { kumaVersion: '2.14', validate: false }, 'to-kubernetes', { namespace: 'shop' });
+  assert.ok(
+    r.details.some((d) => d.includes('The alias *labels at spec.selector.dataplaneTags was written out')),
+    r.details.join('\n'),
+  );
 });

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { KumaKind } from '../types';
 import type { ConvertInput, TextEdit } from './types';
+import { withAliases } from './aliases';
 import { applyEdits, diffEdits, indentOfLine, isBlank, lineEndAt, lineStartAt, shift } from './text';
 
 /**
@@ -170,6 +171,11 @@ const MESH_LABEL = 'kuma.io/mesh';
  * and notes on what could not be carried over.
  */
 export function convertForm(input: ConvertInput, target: 'universal' | 'kubernetes', opts: { namespace?: string } = {}): ConvertResult {
+  // Aliases read or anchored nodes edited by the conversion are written out first (aliases.ts).
+  return withAliases(input, (i) => convertFormOf(i, target, opts));
+}
+
+function convertFormOf(input: ConvertInput, target: 'universal' | 'kubernetes', opts: { namespace?: string }): ConvertResult {
   const c = input.doc.classification;
   if (c.role !== 'kuma')
     return { error: 'This document is not a Kuma MeshService, MeshExternalService, MeshMultiZoneService, HostnameGenerator or Dataplane.' };
