@@ -19,7 +19,8 @@ export const CONVERT_USAGE = `usage: kuma-lint convert service-to-meshservice|da
   Without --write, prints the resulting documents to standard output, separated by ---, in input
   order (for the two generators: only the generated MeshServices), and one line per resource
   skipped, with the reason, on standard error. With --write, edits the files in place (generated
-  MeshServices are inserted after their Service or Dataplane).
+  MeshServices are inserted after their Service or Dataplane), each written whole or not at all;
+  files reached through a symbolic link while walking a folder are not written.
 exit status: 0 done, 2 usage or I/O error`;
 
 interface ConvertOptions {
