@@ -228,5 +228,5 @@ function copyOf(text: string, doc: Document.Parsed, node: Node, budget: { left: 
     },
   });
   const shifted = edits.map((e) => ({ range: { start: e.range.start - n0, end: e.range.end - n0 }, newText: e.newText }));
-  return applyEdits(text.slice(n0, n1), shifted).replace(/\s+$/, '');
+  return applyEdits(text.slice(n0, n1), shifted).trimEnd();
 }
