@@ -117,3 +117,83 @@ test('a file with comments and ten other documents comes out untouched except fo
   assert.match(inserted, /name: web\n/);
   assert.deepEqual(errorsOf(after, '2.14'), []);
 });
+
+test('--write keeps a byte order mark and CRLF line ends: inserted text uses CRLF too', () => {
+  const crlf = '\uFEFF' + SERVICES.replace(/\n/g, '\r\n');
+  const d = dir({ 'lf.yaml': SERVICES, 'crlf.yaml': crlf });
+  const r = run(['convert', 'service-to-meshservice', '--kuma-version', '2.14', '--write', 'lf.yaml', 'crlf.yaml'], d);
+  assert.equal(r.code, 0, r.stderr);
+  const lf = fs.readFileSync(path.join(d, 'lf.yaml'), 'utf8');
+  assert.notEqual(lf, SERVICES);
+  const bytes = fs.readFileSync(path.join(d, 'crlf.yaml'));
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the BOM is kept');
+  const after = bytes.toString('utf8');
+  assert.equal((after.match(/(^|[^\r])\n/g) ?? []).length, 0, 'no bare LF in a CRLF file');
+  // The same conversion as of the LF file, with the file's line ends.
+  assert.equal(after, '\uFEFF' + lf.replace(/\n/g, '\r\n'));
+});
+
+const UNIVERSAL_MS = 'type: MeshService\nname: web\nmesh: default\nspec:\n  ports:\n    - port: 80\n';
+
+test('--write on a folder does not write a file reached through a symbolic link (unless the link is named)', () => {
+  const d = dir({ 'outside.yaml': UNIVERSAL_MS });
+  fs.mkdirSync(path.join(d, 'folder'));
+  fs.writeFileSync(path.join(d, 'folder', 'inside.yaml'), UNIVERSAL_MS);
+  fs.symlinkSync('../outside.yaml', path.join(d, 'folder', 'link.yaml'));
+  const r = run(['convert', 'to-kubernetes', '--namespace', 'shop', '--write', 'folder'], d);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(d, 'outside.yaml'), 'utf8'), UNIVERSAL_MS, 'the file outside the folder is not written');
+  assert.match(fs.readFileSync(path.join(d, 'folder', 'inside.yaml'), 'utf8'), /^apiVersion: kuma\.io\/v1alpha1\nkind: MeshService\n/);
+  assert.match(r.stderr, /folder\/link\.yaml: not written: it is a symbolic link/);
+  // Named on the command line, the link's target is written, and the link stays a link.
+  const named = run(['convert', 'to-kubernetes', '--namespace', 'shop', '--write', 'folder/link.yaml'], d);
+  assert.equal(named.code, 0, named.stderr);
+  assert.match(fs.readFileSync(path.join(d, 'outside.yaml'), 'utf8'), /^apiVersion: kuma\.io\/v1alpha1\n/);
+  assert.ok(fs.lstatSync(path.join(d, 'folder', 'link.yaml')).isSymbolicLink());
+});
+
+test('--write replaces each file whole (temporary file, then rename) and keeps its mode', () => {
+  const d = dir({ 'ms.yaml': UNIVERSAL_MS });
+  const file = path.join(d, 'ms.yaml');
+  fs.chmodSync(file, 0o640);
+  const before = fs.statSync(file);
+  const r = run(['convert', 'to-kubernetes', '--namespace', 'shop', '--write', 'ms.yaml'], d);
+  assert.equal(r.code, 0, r.stderr);
+  const after = fs.statSync(file);
+  assert.notEqual(after.ino, before.ino, 'the file was replaced by a rename, not rewritten in place');
+  assert.equal(after.mode & 0o7777, 0o640);
+  assert.match(fs.readFileSync(file, 'utf8'), /^apiVersion: kuma\.io\/v1alpha1\n/);
+  assert.deepEqual(fs.readdirSync(d), ['ms.yaml'], 'no temporary file is left');
+});
+
+/** A user whose permissions are checked: root is not stopped by chmod, so as root the CLI runs as nobody. */
+const AS_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+test('--write reports each file it cannot write, still writes the others, and exits 2', (t) => {
+  if (process.platform === 'win32') return t.skip('POSIX permissions');
+  const d = dir({ 'a.yaml': UNIVERSAL_MS, 'b.yaml': UNIVERSAL_MS });
+  fs.chmodSync(path.join(d, 'a.yaml'), 0o444); // read-only, and first
+  fs.chmodSync(path.join(d, 'b.yaml'), 0o666);
+  fs.mkdirSync(path.join(d, 'c-locked'));
+  fs.writeFileSync(path.join(d, 'c-locked', 'c.yaml'), UNIVERSAL_MS);
+  fs.chmodSync(path.join(d, 'c-locked', 'c.yaml'), 0o666);
+  fs.chmodSync(path.join(d, 'c-locked'), 0o555); // no temporary file can be made in it
+  fs.chmodSync(d, 0o777);
+  const r = spawnSync(process.execPath, [CLI, 'convert', 'to-kubernetes', '--namespace', 'shop', '--write', '.'], {
+    cwd: d,
+    encoding: 'utf8',
+    ...AS_USER,
+  });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /cannot write a\.yaml: permission denied\n/);
+  assert.match(r.stderr, /cannot write c-locked\/c\.yaml: permission denied\n/);
+  assert.equal(fs.readFileSync(path.join(d, 'a.yaml'), 'utf8'), UNIVERSAL_MS);
+  assert.equal(fs.readFileSync(path.join(d, 'c-locked', 'c.yaml'), 'utf8'), UNIVERSAL_MS);
+  assert.match(
+    fs.readFileSync(path.join(d, 'b.yaml'), 'utf8'),
+    /^apiVersion: kuma\.io\/v1alpha1\n/,
+    'the file after a failed one is written',
+  );
+  assert.deepEqual(fs.readdirSync(path.join(d, 'c-locked')), ['c.yaml']);
+  assert.deepEqual(fs.readdirSync(d).sort(), ['a.yaml', 'b.yaml', 'c-locked'], 'no temporary file is left');
+});

@@ -39,16 +39,19 @@ export interface Input {
   invalidUtf8?: boolean;
   /** Set when the file is over the size limit: `text` is then only its start (see `oversizeAnalysis`). */
   tooLarge?: { size?: number };
+  /** True when the file starts with a UTF-8 byte order mark (`text` does not hold it): a writer puts it back. */
+  bom?: boolean;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes a file's bytes as UTF-8, noting whether some were invalid (they become U+FFFD). */
 export function decode(path: string, bytes: Buffer): Input {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? { bom: true } : {};
   try {
-    return { path, text: strictUtf8.decode(bytes) };
+    return { path, text: strictUtf8.decode(bytes), ...bom };
   } catch {
-    return { path, text: bytes.toString('utf8'), invalidUtf8: true };
+    return { path, text: bytes.toString('utf8').replace(/^\uFEFF/, ''), invalidUtf8: true, ...bom };
   }
 }
 

@@ -4,6 +4,7 @@ import { serviceToMeshService } from './serviceToMeshService';
 import { dataplanesToMeshServices } from './dataplaneToMeshService';
 import type { TextEdit } from './types';
 import { convertFile, inputOf, insertAfter, shiftEdits } from './driver';
+import { fileText } from './fileText';
 import { documentAt, type LanguageService, type Settings } from '../host/languageService';
 import type { ParsedDocument } from '../yaml/documents';
 import type { OffsetRange } from '../types';
@@ -53,6 +54,14 @@ const needs30 = new WeakMap<ParsedDocument, Map<string, boolean>>();
  * migrations. Costs the one document; the file-wide migration is resolved on demand.
  */
 export function conversionActions(service: LanguageService, text: string, range: OffsetRange, settings: Settings): ConversionAction[] {
+  // As in `convertFile`: read without the BOM and with LF line ends, edit with the file's line ends.
+  const file = fileText(text);
+  if (file.text === text) return actionsOf(service, text, range, settings, text);
+  const at = { start: file.fromFile(range.start), end: file.fromFile(range.end) };
+  return actionsOf(service, file.text, at, settings, text).map((a) => (a.edits ? { ...a, edits: file.toFile(a.edits) } : a));
+}
+
+function actionsOf(service: LanguageService, text: string, range: OffsetRange, settings: Settings, original: string): ConversionAction[] {
   const analysis = service.analyze(text, settings);
   const d = documentAt(analysis, range.start);
   if (!d) return [];
@@ -145,7 +154,7 @@ export function conversionActions(service: LanguageService, text: string, range:
       out.push({
         title: MIGRATE_FILE_TO_30,
         kind: 'refactor.rewrite',
-        resolve: () => convertFile(service, text, settings, 'migrate-3.0').edits,
+        resolve: () => convertFile(service, original, settings, 'migrate-3.0').edits,
       });
   }
   return out;

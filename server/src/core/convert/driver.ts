@@ -3,6 +3,7 @@ import { migrateSelectors, migrateToKuma30 } from './migrate';
 import { serviceToMeshService } from './serviceToMeshService';
 import { dataplanesToMeshServices } from './dataplaneToMeshService';
 import type { ConvertInput, TextEdit } from './types';
+import { fileText } from './fileText';
 import type { DocumentInfo, LanguageService, Settings } from '../host/languageService';
 import { MIGRATION_TARGET, normalizeKumaVersion, pinnedVersionText } from '../kuma/versions';
 
@@ -87,6 +88,20 @@ export function convertFile(
   settings: Settings,
   conversion: Conversion,
   options: ConvertFileOptions = {},
+): FileConversion {
+  // The conversions read the text without its BOM and with LF line ends; their edits go back
+  // onto the file's own text, with its line ends (a BOM or CRLF file stays one).
+  const file = fileText(text);
+  const r = convertText(service, file.text, settings, conversion, options);
+  return { ...r, edits: file.toFile(r.edits), rewritten: r.rewritten.map(file.withEol) };
+}
+
+function convertText(
+  service: LanguageService,
+  text: string,
+  settings: Settings,
+  conversion: Conversion,
+  options: ConvertFileOptions,
 ): FileConversion {
   const out: FileConversion = { edits: [], generated: [], rewritten: [], details: [] };
   const analysis = service.analyze(text, settings);

@@ -4,6 +4,7 @@ import type { Form } from '../types';
 import { MIGRATION_TARGET, kumaFacts, type KumaVersion } from '../kuma/versions';
 import { DNS1035_LABEL, isRfc1035Label } from '../kuma/names';
 import { locate, type PathSeg } from '../yaml/nodes';
+import { withAliases } from './aliases';
 import { applyEdits, diffEdits, entriesOf, lineEndAt, lineStartAt, shift, src, type Entry } from './format';
 import type { ConvertInput, TextEdit } from './types';
 
@@ -188,6 +189,11 @@ function restructure(text: string, e: Entry): TextEdit {
  * becomes `kuma.io/workload: X`; on Kubernetes it is kept, with a note.
  */
 export function migrateSelectors(input: ConvertInput): MigrateResult {
+  // Aliases read or anchored nodes edited by the migration are written out first (aliases.ts).
+  return withAliases(input, migrateSelectorsOf);
+}
+
+function migrateSelectorsOf(input: ConvertInput): MigrateResult {
   const s = start(input);
   if ('error' in s) return s;
   if (s.doc.classification.role !== 'kuma' || s.doc.classification.kind !== 'MeshService') {
@@ -409,6 +415,11 @@ function otherDataplaneNotes(s: State): string[] {
  * has no safe automatic fix. Returns no edits (and a note) when nothing applies.
  */
 export function migrateToKuma30(input: ConvertInput): { edits: TextEdit[]; notes: string[] } {
+  const r = withAliases(input, migrateToKuma30Of);
+  return 'error' in r ? { edits: [], notes: [r.error] } : r;
+}
+
+function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: string[] } {
   const s0 = start(input);
   if ('error' in s0) return { edits: [], notes: [s0.error] };
   let s = s0;
