@@ -50,6 +50,8 @@ export function registerCommands(ctx: ServerContext): void {
     }
     const cmd = COMMANDS[command];
     if (!cmd) return { message: `Unknown command ${command}.`, details: [] };
+    // Conversions read the workspace index: the facts of files just edited first.
+    for (const d of documents.all()) ctx.syncFacts(d.uri);
     const uri = typeof args[0] === 'string' ? args[0] : undefined;
     const output = (typeof args[1] === 'string' ? args[1] : 'beside') as ConvertOutput;
     const review = readReview(args[2]);

@@ -67,6 +67,11 @@ export interface ServerContext {
   rangeIn(uri: string, r: OffsetRange): ReturnType<typeof toLspRange>;
   /** Forgets what was kept for a file (its line starts), when it is closed. */
   forget(uri: string): void;
+  /**
+   * Brings the recorded facts of an open file up to date with its text: edits record them with
+   * their (coalesced) check, so a request that reads the workspace index calls this first.
+   */
+  syncFacts(uri: string): void;
 }
 
 export const NO_CAPS: ClientCaps = {
@@ -153,6 +158,7 @@ export function createContext(
     forget(uri) {
       lineIndexes.delete(uri);
     },
+    syncFacts: () => undefined,
   };
   return ctx;
 }

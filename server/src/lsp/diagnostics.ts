@@ -23,6 +23,9 @@ export interface Diagnostics {
  * Diagnostics of open files (pushed, and pulled by clients that pull) and of the files that are
  * not open (pushed, `kuma.diagnostics.scope`). Never sends results for an old version.
  */
+/** Turns of the event loop a check waits for newer changes of its document (see `schedule`). */
+const QUIET_TURNS = 2;
+
 export function registerDiagnostics(ctx: ServerContext): Diagnostics {
   const { connection, documents, service } = ctx;
   const pending = new Map<string, ReturnType<typeof setImmediate>>();
@@ -53,7 +56,24 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
    * Pushes diagnostics for a document on the next turn of the event loop, so a burst of
    * changes already queued is folded into one check. Never sends results for an old version.
    */
-  function schedule(uri: string) {
+  /** Open files edited since their facts were last recorded (see `syncFacts`). */
+  const edited = new Set<string>();
+
+  /** Records the facts of an edited open file's current text, if they are behind. */
+  function syncFacts(uri: string): void {
+    if (!edited.delete(uri)) return;
+    const doc = documents.get(uri);
+    if (doc && service.setFile(uri, doc.getText(), 'open')) revalidateOpen(uri);
+  }
+
+  /**
+   * Checks a document and pushes its diagnostics once the changes already queued behind this one
+   * have been read: a burst of edits (fast typing, multi-cursor, undo) is checked once, at its
+   * latest version, instead of version by version. The message reader hands each queued message
+   * over on a turn of the event loop of its own, so the check waits `QUIET_TURNS` turns with no
+   * newer change first. Never sends results for an old version.
+   */
+  function schedule(uri: string, turns = QUIET_TURNS) {
     const old = pending.get(uri);
     if (old) clearImmediate(old);
     pending.set(
@@ -61,8 +81,10 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       setImmediate(
         ctx.guard('validate', undefined, () => {
           pending.delete(uri);
+          if (turns > 0) return schedule(uri, turns - 1);
           const doc = documents.get(uri);
           if (!doc) return;
+          syncFacts(uri);
           const version = doc.version;
           const diagnostics = diagnose(doc);
           if (documents.get(uri)?.version !== version) return;
@@ -181,9 +203,10 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
   const onOpenOrChange = ctx.guard('document change', undefined, (doc: TextDocument) => {
     // The open file's own diagnostics replace what it was sent while closed.
     closedSent.delete(doc.uri);
-    const factsChanged = service.setFile(doc.uri, doc.getText(), 'open');
+    // The facts (what other files' checks read) are recorded with the check, for the latest
+    // version only; a request that reads them first brings them up to date (syncFacts).
+    edited.add(doc.uri);
     schedule(doc.uri);
-    if (factsChanged) revalidateOpen(doc.uri);
   });
   documents.onDidOpen((e) => onOpenOrChange(e.document));
   documents.onDidChangeContent((e) => onOpenOrChange(e.document));
@@ -192,6 +215,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       const p = pending.get(e.document.uri);
       if (p) clearImmediate(p);
       pending.delete(e.document.uri);
+      edited.delete(e.document.uri);
       ctx.forget(e.document.uri);
       if (service.setFile(e.document.uri, undefined, 'open')) revalidateOpen();
       // Closed, the file shows the problems of its text on disk (kuma.diagnostics.scope), or none.
@@ -212,6 +236,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     }),
   );
 
+  ctx.syncFacts = syncFacts;
   return {
     revalidateOpen,
     markClosed,

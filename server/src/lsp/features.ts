@@ -110,6 +110,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('completion', null, (params): CompletionItem[] | null => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
+      ctx.syncFacts(doc.uri);
       // The open document keeps its own line starts, up to date with each edit.
       const found = complete(service, doc.uri, doc.getText(), doc.offsetAt(params.position), ctx.settings);
       return found ? found.entries.map((e) => toCompletionItem(e, doc, found.base)) : null;
@@ -120,6 +121,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('hover', null, (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
+      ctx.syncFacts(doc.uri);
       const h = hover(service, doc.getText(), doc.offsetAt(params.position), ctx.settings);
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toLspRange(doc, h.range) } : null;
     }),
@@ -129,6 +131,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('definition', [], (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
+      ctx.syncFacts(doc.uri);
       return definitions(service, doc.getText(), doc.offsetAt(params.position), ctx.settings).map((l) => ({
         uri: l.uri,
         range: ctx.rangeIn(l.uri, l.range),
@@ -162,6 +165,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('code actions', [], (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
+      ctx.syncFacts(doc.uri);
       const text = doc.getText();
       const actions: CodeAction[] = [];
       for (const d of params.context.diagnostics) {
@@ -210,6 +214,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('references', [], (params, work) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
+      ctx.syncFacts(doc.uri);
       const found = references(
         service,
         doc.uri,
@@ -226,6 +231,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('prepare rename', null, (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
+      ctx.syncFacts(doc.uri);
       const r = prepareRename(service, doc.uri, doc.getText(), doc.offsetAt(params.position), ctx.settings);
       return r ? { range: toLspRange(doc, r.range), placeholder: r.name } : null;
     }),
@@ -235,6 +241,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('rename', null, async (params, work) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
+      ctx.syncFacts(doc.uri);
       const result = rename(service, doc.uri, doc.getText(), doc.offsetAt(params.position), params.newName, ctx.settings);
       // A rename that cannot be done is answered with an error the editor shows to the user.
       if ('error' in result) return new ResponseError<never>(ErrorCodes.InvalidRequest, result.error);
@@ -250,6 +257,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('inlay hints', [], (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
+      ctx.syncFacts(doc.uri);
       const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
       return inlayHints(service, doc.getText(), ctx.settings, range).map((h) => ({
         position: doc.positionAt(h.offset),
@@ -262,6 +270,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
 
   connection.onWorkspaceSymbol(
     ctx.request('workspace symbols', [], async (params, work) => {
+      for (const d of documents.all()) ctx.syncFacts(d.uri);
       // The editor asks again as the user types: a short query gets the first matches only.
       const found = workspaceSymbols(service, params.query).slice(0, MAX_WORKSPACE_SYMBOLS);
       const placed = await place(found, work);
@@ -278,6 +287,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     ctx.request('document symbols', [], (params) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
+      ctx.syncFacts(doc.uri);
       return documentSymbols(service.analyze(doc.getText(), ctx.settings)).map((s) => ({
         name: s.name,
         detail: s.detail,
@@ -295,6 +305,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
       await ctx.settingsRead;
       const doc = documents.get(params.uri);
       if (!doc) return null;
+      ctx.syncFacts(doc.uri);
       const a = service.analyze(doc.getText(), ctx.settings);
       return {
         kumaResources: a.documents.filter((d) => d.classification.role === 'kuma').length,
