@@ -13,7 +13,7 @@ import {
   type KumaFact,
 } from './facts';
 import { commonEnds } from '../yaml/positions';
-import { resourceKey, WorkspaceIndex } from './workspaceIndex';
+import { resourceKey, WorkspaceIndex, type Located } from './workspaceIndex';
 import { clipMessage, fileSkip, mentionsKumaKind, type FileSkip } from '../yaml/limits';
 import { SchemaValidators } from '../schema/validation';
 import { KUMA_KINDS, type Classification, type KumaDiagnostic, type OffsetRange } from '../types';
@@ -205,7 +205,14 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   >();
   type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string; prints?: string[] };
   const files = new Map<string, FileEntry>();
+  /** The index with every range current; dropped whenever any file's facts are recorded. */
   let indexCache: WorkspaceIndex | undefined;
+  /**
+   * An index whose provider facts (what other files' checks read) are current, though the ranges
+   * of a file edited since may lag: kept while no fingerprint changes, so a keystroke that moves
+   * ranges only does not rebuild the whole workspace's index for the checks (see `checksIndex`).
+   */
+  let providerIndex: { revision: number; index: WorkspaceIndex } | undefined;
   /** Bumped whenever facts that other files' checks read change anywhere. */
   let providerRevision = 0;
   /** Bumped per scope (see `factsScope`): a MeshService's checks read only their own scopes. */
@@ -527,12 +534,25 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   }
 
   function index(): WorkspaceIndex {
-    if (!indexCache)
+    if (!indexCache) {
       indexCache = new WorkspaceIndex(
         [...files].map(([uri, f]) => [uri, f.facts] as [string, FileFacts]),
         keyOf,
       );
+      providerIndex = { revision: providerRevision, index: indexCache };
+    }
     return indexCache;
+  }
+
+  /**
+   * The index for checks that read provider facts only (selections, port names and numbers,
+   * counts) and ranges of the document checked, never ranges of other declarations: the MeshService
+   * checks. Such results are the same with an index whose ranges lag behind a keystroke.
+   */
+  function checksIndex(): WorkspaceIndex {
+    if (indexCache) return indexCache;
+    if (providerIndex?.revision === providerRevision) return providerIndex.index;
+    return index();
   }
 
   /**
@@ -548,7 +568,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const dp = scopeRevisions.get(scope) ?? 0;
     const k8s = k.form === 'kubernetes' ? (scopeRevisions.get('k8s') ?? 0) : 0;
     if (hit && hit.dp === dp && hit.k8s === k8s && hit.version === version) return hit.diagnostics;
-    const diagnostics = meshServiceDiagnostics(k, index(), version);
+    const diagnostics = meshServiceDiagnostics(k, checksIndex(), version);
     crossCache.set(pd, { scope, dp, k8s, version, diagnostics });
     return diagnostics;
   }
@@ -563,15 +583,64 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return key;
   }
 
-  let counted: { revision: number; duplicated: Set<string> } | undefined;
-  /** The resource keys declared more than once in the workspace; keys are provider facts. */
-  function duplicatedKeys(): Set<string> {
+  let counted: { revision: number; duplicated: Map<string, string[]> } | undefined;
+  /**
+   * The resource keys declared more than once in the workspace, each with the files declaring
+   * it (in the index's order); keys are provider facts, so this holds until a fingerprint changes.
+   */
+  function duplicatedKeys(): Map<string, string[]> {
     if (counted?.revision !== providerRevision) {
-      const counts = new Map<string, number>();
-      for (const f of files.values()) for (const k of f.facts.kuma) if (k.name) counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1);
-      counted = { revision: providerRevision, duplicated: new Set([...counts].filter(([, n]) => n > 1).map(([key]) => key)) };
+      const counts = new Map<string, { n: number; uris: string[] }>();
+      for (const [uri, f] of files)
+        for (const k of f.facts.kuma) {
+          if (!k.name) continue;
+          const key = keyOf(k);
+          const c = counts.get(key);
+          if (!c) counts.set(key, { n: 1, uris: [uri] });
+          else {
+            c.n++;
+            if (c.uris[c.uris.length - 1] !== uri) c.uris.push(uri);
+          }
+        }
+      const duplicated = new Map<string, string[]>();
+      for (const [key, c] of counts) if (c.n > 1) duplicated.set(key, c.uris);
+      counted = { revision: providerRevision, duplicated };
     }
     return counted.duplicated;
+  }
+
+  /** Per file's facts: its declarations of the keys declared more than once (for the revision counted). */
+  const duplicatesOfFacts = new WeakMap<FileFacts, { revision: number; byKey: Map<string, KumaFact[]> }>();
+  function duplicatesIn(facts: FileFacts, duplicated: Map<string, string[]>): Map<string, KumaFact[]> {
+    let hit = duplicatesOfFacts.get(facts);
+    if (hit?.revision !== providerRevision) {
+      const byKey = new Map<string, KumaFact[]>();
+      for (const k of facts.kuma) {
+        const key = keyOf(k);
+        if (!duplicated.has(key)) continue;
+        const list = byKey.get(key);
+        if (list) list.push(k);
+        else byKey.set(key, [k]);
+      }
+      duplicatesOfFacts.set(facts, (hit = { revision: providerRevision, byKey }));
+    }
+    return hit.byKey;
+  }
+
+  /**
+   * Every declaration of a resource declared more than once, with the ranges of now, in the
+   * index's order (`WorkspaceIndex.sameResource`), without rebuilding the workspace index: a
+   * keystroke in a large file moves its ranges, and the index would be rebuilt on every one.
+   */
+  function declarationsOf(k: KumaFact): Located<KumaFact>[] {
+    const duplicated = duplicatedKeys();
+    const key = keyOf(k);
+    const out: Located<KumaFact>[] = [];
+    for (const uri of duplicated.get(key) ?? []) {
+      const f = files.get(uri);
+      if (f) for (const fact of duplicatesIn(f.facts, duplicated).get(key) ?? []) out.push({ uri, fact });
+    }
+    return out;
   }
 
   function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
@@ -628,7 +697,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   function diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings: Settings = DEFAULT_SETTINGS): KumaDiagnostic[] {
     if (!settings.validate) return local.diagnostics;
     const docs = local.documents;
-    const index_ = index();
+    const index_ = checksIndex();
     return finish(
       uri,
       text,
@@ -678,7 +747,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       const entry = files.get(uri);
       const facts = entry && entry.factsText === text ? entry.facts : factsOfFile();
       const suspects = facts.kuma.filter((k) => duplicated.has(keyOf(k)));
-      if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, index(), documentOf));
+      if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, declarationsOf, documentOf));
     }
     for (const x of extra) x.message = clipMessage(x.message);
     const all = extra.length ? [...own, ...extra].sort((a, b) => a.range.start - b.range.start) : own;
