@@ -19,7 +19,7 @@ import { SchemaValidators } from '../schema/validation';
 import { KUMA_KINDS, type Classification, type KumaDiagnostic, type OffsetRange } from '../types';
 import { validateDocument, type DocumentDiagnostic } from '../diagnostics/validate';
 import { applySeverityOverrides, type SeverityOverrides } from '../diagnostics/codes';
-import { applySuppressions } from '../diagnostics/suppressions';
+import { applySuppressions, DISABLE } from '../diagnostics/suppressions';
 import { DEFAULT_KUMA_VERSION, normalizeKumaVersion, pinnedVersionText, type KumaVersion } from '../kuma/versions';
 
 /** Settings the core needs; the LSP layer and the CLI fill them from their own sources. */
@@ -128,6 +128,8 @@ interface ChunkEntry {
   /** The diagnostics for other versions. */
   otherVersions?: Map<KumaVersion, DocumentDiagnostic[][]>;
   trees: ChunkParse;
+  /** Whether the chunk's text holds a suppression comment's marker (looked for once per chunk). */
+  suppresses?: boolean;
 }
 
 export interface LanguageServiceOptions {
@@ -364,10 +366,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const old = base.chunks;
     // Chunks before the last one whose `---` line lies wholly in the common prefix stay as they are;
     // chunks whose `---` line (with the line break before it) lies in the common suffix move by delta.
-    let lo = 0;
-    while (lo + 1 < old.length && old[lo + 1].chunk.start + 4 <= prefix) lo++;
-    let hi = lo + 1;
-    while (hi < old.length && old[hi].chunk.start - 1 < base.text.length - suffix) hi++;
+    // Binary searches (chunk starts ascend): a keystroke must not walk thousands of chunks.
+    let lo = firstChunk(old, (c) => c.chunk.start + 4 > prefix, 1) - 1;
+    if (lo < 0) lo = 0;
+    const hi = firstChunk(old, (c) => c.chunk.start - 1 >= base.text.length - suffix, lo + 1);
     const documents = base.documents.slice(0, old[lo].first);
     const chunks = old.slice(0, lo);
     const to = hi < old.length ? old[hi].chunk.start + delta : text.length;
@@ -382,6 +384,30 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       } else addChunk({ start: chunk.start + delta, text: chunk.text }, entry, documents, chunks);
     }
     return { text, documents, chunks };
+  }
+
+  /** The first index at or after `from` whose chunk satisfies `past` (monotonic over the chunks), or the length. */
+  function firstChunk(old: Split['chunks'], past: (c: Split['chunks'][number]) => boolean, from: number): number {
+    let lo = from;
+    let hi = old.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (past(old[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Whether a text may hold a suppression comment, from its chunks (each searched once, when
+   * first parsed): a keystroke in a large file does not search the whole text again.
+   */
+  function mayHoldSuppressions(text: string): boolean {
+    // Not split lately (an analysis remembered longer than its split): search the text.
+    const split = splits.find((x) => x.text === text);
+    if (!split) return true;
+    for (const c of split.chunks) if ((c.entry.suppresses ??= c.chunk.text.includes(DISABLE))) return true;
+    return false;
   }
 
   function analyzeUncached(text: string, settings: Settings): FileAnalysis {
@@ -565,9 +591,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
    * The cross-file checks of one document's MeshService, cached with the document's parse until
    * some file's provider facts change (a keystroke elsewhere in a large file keeps them).
    */
-  function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): Omit<KumaDiagnostic, 'document'>[] {
+  function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
     const k = factsOfDoc(pd).facts.kuma;
-    if (k?.kind !== 'MeshService') return [];
+    if (k?.kind !== 'MeshService') return NO_CHECKS;
     // Runs for every MeshService of a file on each keystroke: compare numbers, build no strings.
     const hit = crossCache.get(pd);
     const scope = hit?.scope ?? `dp|${k.mesh}|${k.form}`;
@@ -665,6 +691,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       (i) => meshServiceChecks(docs[i].parsed, analysis.kumaVersion),
       (i) => blockScalarRanges(docs[i].parsed),
       () => factsOf(analysis),
+      analysis.skipped !== undefined || mayHoldSuppressions(text),
     );
     trimTrees();
     return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
@@ -726,14 +753,20 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     settings: Settings,
     own: KumaDiagnostic[],
     docs: readonly { index: number; range: OffsetRange; offset: number }[],
-    checksOf: (i: number) => Omit<KumaDiagnostic, 'document'>[],
+    checksOf: (i: number) => readonly Omit<KumaDiagnostic, 'document'>[],
     blockScalarsOf: (i: number) => [number, number][],
     factsOfFile: () => FileFacts,
+    /** False when the text is known to hold no suppression comment (no search of the text). */
+    suppressible = true,
   ): KumaDiagnostic[] {
     const extra: KumaDiagnostic[] = [];
+    // Runs over every document of the file on each keystroke: a plain loop, nothing allocated for
+    // the documents without checks.
     for (let i = 0; i < docs.length; i++) {
+      const checks = checksOf(i);
+      if (checks.length === 0) continue;
       const d = docs[i];
-      for (const x of checksOf(i)) extra.push(shift(x, d.offset, d.index));
+      for (let j = 0; j < checks.length; j++) extra.push(shift(checks[j], d.offset, d.index));
     }
     /** The last document starting at or before `offset` (binary search: files hold thousands). */
     const documentOf = (offset: number) => {
@@ -762,7 +795,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       const d = docs[i];
       return d !== undefined && blockScalarsOf(i).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
     };
-    return applySeverityOverrides(applySuppressions(text, all, documentOf, inBlockScalar), settings.severity);
+    return applySeverityOverrides(suppressible ? applySuppressions(text, all, documentOf, inBlockScalar) : all, settings.severity);
   }
 
   function warmUp(version: KumaVersion) {
@@ -792,6 +825,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     diagnoseLocal,
   };
 }
+
+/** The cross-file checks of a document that has none (shared: never modified). */
+const NO_CHECKS: readonly Omit<KumaDiagnostic, 'document'>[] = Object.freeze([]);
 
 const blockScalars = new WeakMap<ParsedDocument, [number, number][]>();
 /** Chunk offsets of the `|` / `>` block scalars of a document (computed once per parse). */
