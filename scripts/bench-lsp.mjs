@@ -133,6 +133,12 @@ export class LspSession {
           completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] }, contextSupport: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },
           publishDiagnostics: { relatedInformation: true, versionSupport: true },
+          // As VS Code: costly edits of code actions are asked for when the user picks one.
+          codeAction: {
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'refactor.rewrite'] } },
+            dataSupport: true,
+            resolveSupport: { properties: ['edit'] },
+          },
         },
       },
     });

@@ -162,6 +162,37 @@ async function singleFileRun(s, rec) {
     rec.hover.push(h.ms);
     if (i === 0) rec.sample = { appProtocol: labels(a.result), targetPort: labels(b.result), hover: Boolean(h.result) };
   }
+  // Code actions as VS Code asks for them whenever the cursor moves: on a Service, on a
+  // MeshService and on a plain line (a Dataplane's), with resolve support; then one resolve of the
+  // file-wide migration, as when the user picks it.
+  const mid = (kind) => {
+    const docs = big.docs.filter((d) => d.kind === kind);
+    return docs[Math.floor(docs.length / 2)];
+  };
+  const spots = {
+    Service: { line: mid('Service').start + 3, character: 4 },
+    MeshService: { line: p.edit.line, character: p.edit.character },
+    plain: { line: mid('Dataplane').start + 1, character: 2 },
+  };
+  let migrate;
+  for (let i = 0; i < ITER; i++) {
+    for (const [spot, position] of Object.entries(spots)) {
+      const r = await session.request('textDocument/codeAction', {
+        textDocument,
+        range: { start: position, end: position },
+        context: { diagnostics: [], triggerKind: 2 },
+      });
+      (rec.codeActions[spot] ??= []).push(r.ms);
+      const actions = Array.isArray(r.result) ? r.result : [];
+      if (i === 0) rec.codeActionTitles[spot] ??= actions.map((a) => a.title);
+      migrate ??= actions.find((a) => a.title === 'Migrate this file to Kuma 3.0');
+    }
+  }
+  if (migrate) {
+    const r = await session.request('codeAction/resolve', migrate);
+    rec.resolveMigrate.push(r.ms);
+    rec.resolveEdits = r.result.edit?.changes?.[textDocument.uri]?.length ?? 0;
+  }
   const e = p.edit;
   const range = { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + 1 } };
   const other = e.original === '9' ? '8' : '9';
@@ -265,6 +296,9 @@ for (const [key, s] of Object.entries(SERVERS)) {
     complAppProtocol: [],
     complTargetPort: [],
     hover: [],
+    codeActions: {},
+    codeActionTitles: {},
+    resolveMigrate: [],
     edit: [],
     editCpu: [],
     rss: [],
@@ -381,6 +415,19 @@ for (const [name, key] of [
   const st = S(ours[key]);
   row(name, st, S(peer?.[key]), ['p95 ≤ 5 ms', le(st, 5, 'p95')]);
 }
+for (const [spot, what] of [
+  ['Service', 'a Service'],
+  ['MeshService', 'a MeshService'],
+  ['plain', 'a plain line (a Dataplane)'],
+]) {
+  const st = S(ours.codeActions[spot]);
+  row(`code actions on ${what}, 2,000-doc file (resolve support)`, st, S(peer?.codeActions[spot]), ['p95 ≤ 10 ms', le(st, 10, 'p95')]);
+}
+row(
+  `codeAction/resolve "Migrate this file to Kuma 3.0", 2,000-doc file (${ours.resolveEdits ?? 0} edits)`,
+  S(ours.resolveMigrate),
+  S(peer?.resolveMigrate),
+);
 const idx = S(ours.indexFromSpawn);
 row(`workspace ${wsFiles.length} files × 5 docs: spawn → index ready`, idx, undefined, ['≤ 1,200 ms', le(idx, 1200)]);
 row('workspace: didOpen all files → all diagnostics', S(ours.openAll), S(peer?.openAll));
@@ -454,6 +501,7 @@ console.log(
 console.log(
   `Samples: appProtocol completion ${JSON.stringify(ours.sample.appProtocol)}, targetPort ${JSON.stringify(ours.sample.targetPort)}`,
 );
+console.log(`Code actions listed (first process): ${JSON.stringify(ours.codeActionTitles)}`);
 console.log(`kuma-lint: ${lintSummary}`);
 const missed = rows.filter((r) => r[4].endsWith('MISSED')).length;
 console.log(`\n${rows.filter((r) => r[4]).length - missed} targets met, ${missed} missed.`);

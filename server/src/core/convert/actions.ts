@@ -2,11 +2,11 @@ import { applyEdits, convertForm } from './format';
 import { migrateSelectors, migrateToKuma30 } from './migrate';
 import { serviceToMeshService } from './serviceToMeshService';
 import { dataplanesToMeshServices } from './dataplaneToMeshService';
-import type { TextEdit } from './types';
+import type { ConvertInput, TextEdit } from './types';
 import { convertFile, inputOf, insertAfter, shiftEdits } from './driver';
 import { fileText } from './fileText';
 import { documentAt, type LanguageService, type Settings } from '../host/languageService';
-import type { ParsedDocument } from '../yaml/documents';
+import { parseChunk, splitDocuments, type ParsedDocument } from '../yaml/documents';
 import type { OffsetRange } from '../types';
 
 /**
@@ -45,8 +45,22 @@ export function assumptionsNote(assumed: readonly string[], titleLength: number)
   return ` (assumes: ${assumed[0]}${assumed.length > 1 ? `, +${assumed.length - 1} more` : ''})`;
 }
 
-/** Whether a document has anything for the 3.0 migration, cached with its parse (documents are cached by text). */
-const needs30 = new WeakMap<ParsedDocument, Map<string, boolean>>();
+/**
+ * What the actions of a document cost to work out, cached with its parse (documents are cached
+ * by text), one value per purpose: listing the actions as the cursor moves must stay cheap.
+ */
+const perDocument = new WeakMap<ParsedDocument, Map<string, { key: string; value: unknown }>>();
+
+/** `make()` for a document, computed again only when `key` (version, facts revision) differs. */
+function cached<T>(pd: ParsedDocument, purpose: string, key: string, make: () => T): T {
+  let m = perDocument.get(pd);
+  if (!m) perDocument.set(pd, (m = new Map()));
+  const hit = m.get(purpose);
+  if (hit?.key === key) return hit.value as T;
+  const value = make();
+  m.set(purpose, { key, value });
+  return value;
+}
 
 /**
  * Conversion code actions for the document at `range.start` (file offsets): MeshServices from a
@@ -68,8 +82,15 @@ function actionsOf(service: LanguageService, text: string, range: OffsetRange, s
   const c = d.classification;
   const out: ConversionAction[] = [];
   const input = inputOf(service, text, d, settings);
+  // What the workspace lookups of a conversion read (the index's names, labels, pods) changes
+  // only with the facts revision: with the version, the key of the cached results.
+  const key = `${input.version}|${settings.kumaVersion}|${service.factsRevision}`;
   if (c.role === 'kubernetes' && c.kind === 'Service') {
-    const r = serviceToMeshService(input);
+    const { r, body, universal } = cached(d.parsed, 'service', key, () => {
+      const r = serviceToMeshService(input);
+      const body = r.generated.map((g) => g.yaml).join('---\n');
+      return { r, body, universal: r.generated.length ? toUniversalText(service, body, settings) : undefined };
+    });
     if (r.generated.length) {
       // What the workspace could not confirm (a Namespace or Mesh not in it) is said in the title, shortly; the notes list it in full.
       out.push({
@@ -85,14 +106,12 @@ function actionsOf(service: LanguageService, text: string, range: OffsetRange, s
         ],
         ...(r.unverified.length ? { notes: r.unverified } : {}),
       });
-      const body = r.generated.map((g) => g.yaml).join('---\n');
       const replaceRange = { start: d.range.start, end: d.offset + d.chunkLength };
       out.push({
         title: 'Replace this Service with a MeshService (Kubernetes form)',
         kind: 'refactor.rewrite',
         edits: [{ range: replaceRange, newText: body }],
       });
-      const universal = toUniversalText(service, body, settings);
       if (universal)
         out.push({
           title: 'Replace this Service with a MeshService (Universal form)',
@@ -114,7 +133,7 @@ function actionsOf(service: LanguageService, text: string, range: OffsetRange, s
       });
   }
   if (c.role === 'kuma' && c.kind === 'Dataplane' && c.form === 'universal') {
-    const r = dataplanesToMeshServices([input]);
+    const r = cached(d.parsed, 'dataplane', key, () => dataplanesToMeshServices([input]));
     if (r.generated.length)
       out.push({
         title: `Generate the MeshService${r.generated.length > 1 ? 's' : ''} for this Dataplane`,
@@ -150,7 +169,7 @@ function actionsOf(service: LanguageService, text: string, range: OffsetRange, s
     }
     // Offered where the document at the cursor has something to migrate; the file's edits are
     // made when the user picks it.
-    if (needsMigrationTo30(d.parsed, input.version, () => migrateToKuma30(input)))
+    if (cached(d.parsed, 'needs 3.0', input.version, () => needsMigrationTo30(input)))
       out.push({
         title: MIGRATE_FILE_TO_30,
         kind: 'refactor.rewrite',
@@ -160,16 +179,10 @@ function actionsOf(service: LanguageService, text: string, range: OffsetRange, s
   return out;
 }
 
-function needsMigrationTo30(pd: ParsedDocument, version: string, run: () => ReturnType<typeof migrateToKuma30>): boolean {
-  let byVersion = needs30.get(pd);
-  if (!byVersion) needs30.set(pd, (byVersion = new Map()));
-  let yes = byVersion.get(version);
-  if (yes === undefined) {
-    const r = run();
-    yes = !('error' in r) && r.edits.length > 0;
-    byVersion.set(version, yes);
-  }
-  return yes;
+/** Whether a document has anything for the 3.0 migration. */
+function needsMigrationTo30(input: ConvertInput): boolean {
+  const r = migrateToKuma30(input);
+  return !('error' in r) && r.edits.length > 0;
 }
 
 /** The edits of an action, resolving them if they were left for later. */
@@ -177,17 +190,29 @@ export function actionEdits(a: ConversionAction): TextEdit[] {
   return a.edits ?? a.resolve?.() ?? [];
 }
 
-/** Generated Kubernetes-form YAML converted to the Universal form (text), if it converts. */
+/**
+ * Generated Kubernetes-form YAML converted to the Universal form (text), if it converts. Parsed
+ * here, not through the service: its memo of the last texts split and analysed belongs to the
+ * user's file, which the next keystroke would otherwise split and analyse anew.
+ */
 function toUniversalText(service: LanguageService, k8sYaml: string, settings: Settings): string | undefined {
-  const a = service.analyze(k8sYaml, { ...settings, validate: false });
+  // Generated text has no `# kuma-version:` comment: the setting's version.
+  const version = settings.kumaVersion;
   const edits: TextEdit[] = [];
-  for (const d of a.documents) {
-    const r = convertForm(
-      { doc: d.parsed, chunk: k8sYaml.slice(d.offset, d.offset + d.chunkLength), version: a.kumaVersion, index: service.index() },
-      'universal',
-    );
-    if ('error' in r) return undefined;
-    edits.push(...shiftEdits(r.edits, d.offset));
+  for (const chunk of splitDocuments(k8sYaml)) {
+    for (const doc of parseChunk(chunk.text)) {
+      const input = {
+        doc,
+        chunk: chunk.text,
+        version,
+        get index() {
+          return service.index();
+        },
+      };
+      const r = convertForm(input, 'universal');
+      if ('error' in r) return undefined;
+      edits.push(...shiftEdits(r.edits, chunk.start));
+    }
   }
   return applyEdits(k8sYaml, edits);
 }

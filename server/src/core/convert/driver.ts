@@ -6,6 +6,7 @@ import type { ConvertInput, TextEdit } from './types';
 import { fileText } from './fileText';
 import type { DocumentInfo, LanguageService, Settings } from '../host/languageService';
 import { MIGRATION_TARGET, normalizeKumaVersion, pinnedVersionText } from '../kuma/versions';
+import { LineIndex } from '../yaml/positions';
 
 /**
  * The conversions of a whole file, by the names `kuma-lint convert` gives them. The palette
@@ -44,7 +45,11 @@ export function inputOf(service: LanguageService, text: string, d: DocumentInfo,
     doc: d.parsed,
     chunk: text.slice(d.offset, d.offset + d.chunkLength),
     version: service.analyze(text, settings).kumaVersion,
-    index: service.index(),
+    // Looked up when a conversion reads it: an edit drops the workspace index, and listing the
+    // code actions at the cursor after a keystroke must not rebuild it for conversions that read none of it.
+    get index() {
+      return service.index();
+    },
   };
 }
 
@@ -59,15 +64,16 @@ export function insertAfter(text: string, d: DocumentInfo, yamls: string[]): Tex
   return { range: { start: end, end }, newText: sep + yamls.map((y) => `---\n${y}`).join('') };
 }
 
-/** "MeshService web (line 12)": a document as a sentence names it. */
-export function describeDocument(d: DocumentInfo, text: string): string {
+/**
+ * "MeshService web (line 12)": a document as a sentence names it. `lines` places it (a file's
+ * conversion names many documents: one line index for all of them, not a scan of the text each).
+ */
+export function describeDocument(d: DocumentInfo, text: string, lines: LineIndex = new LineIndex(text)): string {
   const v = d.parsed.value as Record<string, unknown> | undefined;
   const meta = v && typeof v.metadata === 'object' && v.metadata ? (v.metadata as Record<string, unknown>) : undefined;
   const name = String(meta?.name ?? v?.name ?? '(unnamed)');
   const kind = d.classification.role === 'kuma' || d.classification.role === 'kubernetes' ? d.classification.kind : 'document';
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < d.range.start; i = text.indexOf('\n', i + 1)) line++;
-  return `${kind} ${name} (line ${line})`;
+  return `${kind} ${name} (line ${lines.positionAt(d.range.start).line + 1})`;
 }
 
 /** The text of a document in its chunk, without the chunk's leading `---` line. */
@@ -148,12 +154,14 @@ function convertText(
     }
     return out;
   }
+  let lineIndex: LineIndex | undefined;
+  const lines = () => (lineIndex ??= new LineIndex(text));
   for (const d of analysis.documents) {
     const c = d.classification;
     if (c.role !== 'kuma') continue;
     if (conversion === 'migrate-selectors' && c.kind !== 'MeshService') continue;
     if ((conversion === 'to-universal' && c.form === 'universal') || (conversion === 'to-kubernetes' && c.form === 'kubernetes')) {
-      out.details.push(`${describeDocument(d, text)} is already in ${c.form === 'universal' ? 'Universal' : 'Kubernetes'} form.`);
+      out.details.push(`${describeDocument(d, text, lines())} is already in ${c.form === 'universal' ? 'Universal' : 'Kubernetes'} form.`);
       continue;
     }
     const input = inputOf(service, text, d, settings);
@@ -168,10 +176,10 @@ function convertText(
               options.namespace ? { namespace: options.namespace } : undefined,
             );
     if ('error' in r) {
-      out.details.push(`${describeDocument(d, text)}: ${r.error}`);
+      out.details.push(`${describeDocument(d, text, lines())}: ${r.error}`);
       continue;
     }
-    out.details.push(...r.notes.map((n) => `${describeDocument(d, text)}: ${n}`));
+    out.details.push(...r.notes.map((n) => `${describeDocument(d, text, lines())}: ${n}`));
     if (r.edits.length === 0) continue;
     out.edits.push(...shiftEdits(r.edits, d.offset));
     out.rewritten.push(documentText(applyEdits(input.chunk, r.edits)));

@@ -2,7 +2,7 @@ import type { FileFacts, KumaFact } from '../host/facts';
 import type { KumaDiagnostic } from '../types';
 import { suggest } from '../util/suggest';
 import { kumaFacts, type KumaVersion } from '../kuma/versions';
-import type { PortTarget, WorkspaceIndex } from '../host/workspaceIndex';
+import type { Located, PortTarget, WorkspaceIndex } from '../host/workspaceIndex';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -90,13 +90,13 @@ export function targetsInUse(
 export function duplicateDiagnostics(
   uri: string,
   facts: FileFacts,
-  index: WorkspaceIndex,
+  sameResource: (k: KumaFact) => Located<KumaFact>[],
   documentOf: (offset: number) => number,
 ): KumaDiagnostic[] {
   const out: KumaDiagnostic[] = [];
   for (const k of facts.kuma) {
     if (!k.name) continue;
-    const others = index.sameResource(k).filter((o) => !(o.uri === uri && o.fact.nameRange.start === k.nameRange.start));
+    const others = sameResource(k).filter((o) => !(o.uri === uri && o.fact.nameRange.start === k.nameRange.start));
     if (others.length === 0) continue;
     out.push({
       code: 'resource-duplicate',

@@ -22,6 +22,9 @@ export interface DiagnosePipeline {
   diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings?: Settings): KumaDiagnostic[];
 }
 
+/** The cross-file checks of a document that has none (shared: never modified). */
+const NO_CHECKS: readonly Omit<KumaDiagnostic, 'document'>[] = Object.freeze([]);
+
 export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): DiagnosePipeline {
   const crossCache = new WeakMap<
     ParsedDocument,
@@ -31,16 +34,16 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
    * The cross-file checks of one document's MeshService, cached with the document's parse until
    * some file's provider facts change (a keystroke elsewhere in a large file keeps them).
    */
-  function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): Omit<KumaDiagnostic, 'document'>[] {
+  function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
     const k = dc.factsOfDoc(pd).facts.kuma;
-    if (k?.kind !== 'MeshService') return [];
+    if (k?.kind !== 'MeshService') return NO_CHECKS;
     // Runs for every MeshService of a file on each keystroke: compare numbers, build no strings.
     const hit = crossCache.get(pd);
     const scope = hit?.scope ?? `dp|${k.mesh}|${k.form}`;
     const dp = ws.scopeRevision(scope);
     const k8s = k.form === 'kubernetes' ? ws.scopeRevision('k8s') : 0;
     if (hit && hit.dp === dp && hit.k8s === k8s && hit.version === version) return hit.diagnostics;
-    const diagnostics = meshServiceDiagnostics(k, ws.index(), version);
+    const diagnostics = meshServiceDiagnostics(k, ws.checksIndex(), version);
     crossCache.set(pd, { scope, dp, k8s, version, diagnostics });
     return diagnostics;
   }
@@ -61,6 +64,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       (i) => meshServiceChecks(docs[i].parsed, analysis.kumaVersion),
       (i) => blockScalarRanges(docs[i].parsed),
       () => dc.factsOf(analysis),
+      analysis.skipped !== undefined || dc.mayHoldSuppressions(text),
     );
     dc.trimTrees();
     return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
@@ -99,7 +103,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
   function diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings: Settings = DEFAULT_SETTINGS): KumaDiagnostic[] {
     if (!settings.validate) return local.diagnostics;
     const docs = local.documents;
-    const index_ = ws.index();
+    const index_ = ws.checksIndex();
     return finish(
       uri,
       text,
@@ -122,14 +126,20 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     settings: Settings,
     own: KumaDiagnostic[],
     docs: readonly { index: number; range: OffsetRange; offset: number }[],
-    checksOf: (i: number) => Omit<KumaDiagnostic, 'document'>[],
+    checksOf: (i: number) => readonly Omit<KumaDiagnostic, 'document'>[],
     blockScalarsOf: (i: number) => [number, number][],
     factsOfFile: () => FileFacts,
+    /** False when the text is known to hold no suppression comment (no search of the text). */
+    suppressible = true,
   ): KumaDiagnostic[] {
     const extra: KumaDiagnostic[] = [];
+    // Runs over every document of the file on each keystroke: a plain loop, nothing allocated for
+    // the documents without checks.
     for (let i = 0; i < docs.length; i++) {
+      const checks = checksOf(i);
+      if (checks.length === 0) continue;
       const d = docs[i];
-      for (const x of checksOf(i)) extra.push(shift(x, d.offset, d.index));
+      for (let j = 0; j < checks.length; j++) extra.push(shift(checks[j], d.offset, d.index));
     }
     /** The last document starting at or before `offset` (binary search: files hold thousands). */
     const documentOf = (offset: number) => {
@@ -148,7 +158,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     if (duplicated.size > 0) {
       const facts = ws.factsFor(uri, text) ?? factsOfFile();
       const suspects = facts.kuma.filter((k) => duplicated.has(ws.keyOf(k)));
-      if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, ws.index(), documentOf));
+      if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, ws.declarationsOf, documentOf));
     }
     for (const x of extra) x.message = clipMessage(x.message);
     const all = extra.length ? [...own, ...extra].sort((a, b) => a.range.start - b.range.start) : own;
@@ -157,7 +167,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       const d = docs[i];
       return d !== undefined && blockScalarsOf(i).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
     };
-    return applySeverityOverrides(applySuppressions(text, all, documentOf, inBlockScalar), settings.severity);
+    return applySeverityOverrides(suppressible ? applySuppressions(text, all, documentOf, inBlockScalar) : all, settings.severity);
   }
 
   return { diagnose, localAnalysis, diagnoseLocal };

@@ -5,6 +5,7 @@ import { fileSkip, mentionsKumaKind, yamlLimitDiagnostic } from '../yaml/limits'
 import { SchemaValidators } from '../schema/validation';
 import { KUMA_KINDS, type KumaDiagnostic, type OffsetRange } from '../types';
 import { validateDocument, type DocumentDiagnostic } from '../diagnostics/validate';
+import { DISABLE } from '../diagnostics/suppressions';
 import { KUMA_VERSIONS, kumaVersionList, normalizeKumaVersion, pinnedVersionText, type KumaVersion } from '../kuma/versions';
 import {
   DEFAULT_SETTINGS,
@@ -50,6 +51,8 @@ export interface DocumentCache {
   factsOf(analysis: FileAnalysis): FileFacts;
   /** The parse of a chunk when it is cached (nothing is parsed). */
   cachedParse(chunkText: string): ParsedDocument[] | undefined;
+  /** Whether a text analysed lately may hold a suppression comment (false: it surely holds none). */
+  mayHoldSuppressions(text: string): boolean;
   /** Releases the parse trees beyond the budget (see `LanguageServiceOptions.treeBudget`). */
   trimTrees(unchecked?: boolean): void;
   /** Compiles the schema validators of a version ahead of the first request. */
@@ -209,10 +212,10 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
     const old = base.chunks;
     // Chunks before the last one whose `---` line lies wholly in the common prefix stay as they are;
     // chunks whose `---` line (with the line break before it) lies in the common suffix move by delta.
-    let lo = 0;
-    while (lo + 1 < old.length && old[lo + 1].chunk.start + 4 <= prefix) lo++;
-    let hi = lo + 1;
-    while (hi < old.length && old[hi].chunk.start - 1 < base.text.length - suffix) hi++;
+    // Binary searches (chunk starts ascend): a keystroke must not walk thousands of chunks.
+    let lo = firstChunk(old, (c) => c.chunk.start + 4 > prefix, 1) - 1;
+    if (lo < 0) lo = 0;
+    const hi = firstChunk(old, (c) => c.chunk.start - 1 >= base.text.length - suffix, lo + 1);
     const documents = base.documents.slice(0, old[lo].first);
     const chunks = old.slice(0, lo);
     const to = hi < old.length ? old[hi].chunk.start + delta : text.length;
@@ -227,6 +230,30 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
       } else addChunk({ start: chunk.start + delta, text: chunk.text }, entry, documents, chunks);
     }
     return { text, documents, chunks };
+  }
+
+  /** The first index at or after `from` whose chunk satisfies `past` (monotonic over the chunks), or the length. */
+  function firstChunk(old: Split['chunks'], past: (c: Split['chunks'][number]) => boolean, from: number): number {
+    let lo = from;
+    let hi = old.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (past(old[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Whether a text may hold a suppression comment, from its chunks (each searched once, when
+   * first parsed): a keystroke in a large file does not search the whole text again.
+   */
+  function mayHoldSuppressions(text: string): boolean {
+    // Not split lately (an analysis remembered longer than its split): search the text.
+    const split = splits.find((x) => x.text === text);
+    if (!split) return true;
+    for (const c of split.chunks) if ((c.entry.suppresses ??= c.chunk.text.includes(DISABLE))) return true;
+    return false;
   }
 
   function analyzeUncached(text: string, settings: Settings): FileAnalysis {
@@ -288,6 +315,7 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
     factsOfDoc,
     factsOf,
     cachedParse: (chunkText) => cache.get(chunkText)?.parsed,
+    mayHoldSuppressions,
     trimTrees,
     warmUp,
     stats,

@@ -18,6 +18,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     warmUp: docs.warmUp,
     analyze: docs.analyze,
     stats: docs.stats,
+    get factsRevision() {
+      return ws.factsRevision;
+    },
     factsOf: docs.factsOf,
     setFile: ws.setFile,
     setFileSteps: ws.setFileSteps,

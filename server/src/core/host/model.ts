@@ -97,6 +97,8 @@ export interface ChunkEntry {
   /** The diagnostics for other versions. */
   otherVersions?: Map<KumaVersion, DocumentDiagnostic[][]>;
   trees: ChunkParse;
+  /** Whether the chunk's text holds a suppression comment's marker (looked for once per chunk). */
+  suppresses?: boolean;
 }
 
 export interface LanguageServiceOptions {
@@ -153,6 +155,12 @@ export interface LanguageService {
   diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings?: Settings): KumaDiagnostic[];
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
   readonly stats: { parses: number; validations: number };
+  /**
+   * Changes whenever facts that other documents read (names, labels, selectors, ports: what the
+   * cross-file checks and the conversions look up in the index) change in some file, and only
+   * then: results computed from those facts can be cached against it. Ranges moving is no change.
+   */
+  readonly factsRevision: number;
 }
 
 /**

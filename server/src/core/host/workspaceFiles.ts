@@ -10,7 +10,7 @@ import {
   type FileFacts,
   type KumaFact,
 } from './facts';
-import { resourceKey, WorkspaceIndex } from './workspaceIndex';
+import { resourceKey, WorkspaceIndex, type Located } from './workspaceIndex';
 import { fileSkip } from '../yaml/limits';
 import type { DocumentCache } from './documentCache';
 import { DEFAULT_SETTINGS, type FileLayer } from './model';
@@ -32,14 +32,27 @@ export interface WorkspaceFiles {
   scopeRevision(scope: string): number;
   /** The identity of a resource (kind, mesh, namespace, name), cached per fact. */
   keyOf(k: KumaFact): string;
-  /** The resource keys declared more than once in the workspace. */
-  duplicatedKeys(): Set<string>;
+  /** The resource keys declared more than once in the workspace, each with the files declaring it. */
+  duplicatedKeys(): Map<string, string[]>;
+  /** An index whose provider facts are current, though ranges of files edited since may lag (see `checksIndex`). */
+  checksIndex(): WorkspaceIndex;
+  /** Every declaration of a resource declared more than once, with current ranges, in the index's order. */
+  declarationsOf(k: KumaFact): Located<KumaFact>[];
+  /** Changes whenever provider facts change somewhere (see `LanguageService.factsRevision`). */
+  readonly factsRevision: number;
 }
 
 export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
   type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string; prints?: string[] };
   const files = new Map<string, FileEntry>();
+  /** The index with every range current; dropped whenever any file's facts are recorded. */
   let indexCache: WorkspaceIndex | undefined;
+  /**
+   * An index whose provider facts (what other files' checks read) are current, though the ranges
+   * of a file edited since may lag: kept while no fingerprint changes, so a keystroke that moves
+   * ranges only does not rebuild the whole workspace's index for the checks (see `checksIndex`).
+   */
+  let providerIndex: { revision: number; index: WorkspaceIndex } | undefined;
   /** Bumped whenever facts that other files' checks read change anywhere. */
   let providerRevision = 0;
   /** Bumped per scope (see `factsScope`): a MeshService's checks read only their own scopes. */
@@ -149,15 +162,33 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     }
   }
 
+  /** The files in the order of their names, not of their arrival (see `index`). */
+  function sortedFiles(): [string, FileEntry][] {
+    return [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   function index(): WorkspaceIndex {
-    if (!indexCache)
+    if (!indexCache) {
       // In the order of the files' names, not of their arrival: what a resource declared twice
       // (a Mesh in two files) resolves to must not depend on which file was read first.
       indexCache = new WorkspaceIndex(
-        [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([uri, f]) => [uri, f.facts] as [string, FileFacts]),
+        sortedFiles().map(([uri, f]) => [uri, f.facts] as [string, FileFacts]),
         keyOf,
       );
+      providerIndex = { revision: providerRevision, index: indexCache };
+    }
     return indexCache;
+  }
+
+  /**
+   * The index for checks that read provider facts only (selections, port names and numbers,
+   * counts) and ranges of the document checked, never ranges of other declarations: the MeshService
+   * checks. Such results are the same with an index whose ranges lag behind a keystroke.
+   */
+  function checksIndex(): WorkspaceIndex {
+    if (indexCache) return indexCache;
+    if (providerIndex?.revision === providerRevision) return providerIndex.index;
+    return index();
   }
 
   const keys = new WeakMap<KumaFact, string>();
@@ -170,15 +201,64 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     return key;
   }
 
-  let counted: { revision: number; duplicated: Set<string> } | undefined;
-  /** The resource keys declared more than once in the workspace; keys are provider facts. */
-  function duplicatedKeys(): Set<string> {
+  let counted: { revision: number; duplicated: Map<string, string[]> } | undefined;
+  /**
+   * The resource keys declared more than once in the workspace, each with the files declaring
+   * it (in the index's order); keys are provider facts, so this holds until a fingerprint changes.
+   */
+  function duplicatedKeys(): Map<string, string[]> {
     if (counted?.revision !== providerRevision) {
-      const counts = new Map<string, number>();
-      for (const f of files.values()) for (const k of f.facts.kuma) if (k.name) counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1);
-      counted = { revision: providerRevision, duplicated: new Set([...counts].filter(([, n]) => n > 1).map(([key]) => key)) };
+      const counts = new Map<string, { n: number; uris: string[] }>();
+      for (const [uri, f] of sortedFiles())
+        for (const k of f.facts.kuma) {
+          if (!k.name) continue;
+          const key = keyOf(k);
+          const c = counts.get(key);
+          if (!c) counts.set(key, { n: 1, uris: [uri] });
+          else {
+            c.n++;
+            if (c.uris[c.uris.length - 1] !== uri) c.uris.push(uri);
+          }
+        }
+      const duplicated = new Map<string, string[]>();
+      for (const [key, c] of counts) if (c.n > 1) duplicated.set(key, c.uris);
+      counted = { revision: providerRevision, duplicated };
     }
     return counted.duplicated;
+  }
+
+  /** Per file's facts: its declarations of the keys declared more than once (for the revision counted). */
+  const duplicatesOfFacts = new WeakMap<FileFacts, { revision: number; byKey: Map<string, KumaFact[]> }>();
+  function duplicatesIn(facts: FileFacts, duplicated: Map<string, string[]>): Map<string, KumaFact[]> {
+    let hit = duplicatesOfFacts.get(facts);
+    if (hit?.revision !== providerRevision) {
+      const byKey = new Map<string, KumaFact[]>();
+      for (const k of facts.kuma) {
+        const key = keyOf(k);
+        if (!duplicated.has(key)) continue;
+        const list = byKey.get(key);
+        if (list) list.push(k);
+        else byKey.set(key, [k]);
+      }
+      duplicatesOfFacts.set(facts, (hit = { revision: providerRevision, byKey }));
+    }
+    return hit.byKey;
+  }
+
+  /**
+   * Every declaration of a resource declared more than once, with the ranges of now, in the
+   * index's order, without rebuilding the workspace index: a keystroke in a large file moves its
+   * ranges, and the index would be rebuilt on every one.
+   */
+  function declarationsOf(k: KumaFact): Located<KumaFact>[] {
+    const duplicated = duplicatedKeys();
+    const key = keyOf(k);
+    const out: Located<KumaFact>[] = [];
+    for (const uri of duplicated.get(key) ?? []) {
+      const f = files.get(uri);
+      if (f) for (const fact of duplicatesIn(f.facts, duplicated).get(key) ?? []) out.push({ uri, fact });
+    }
+    return out;
   }
 
   return {
@@ -195,5 +275,10 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     scopeRevision: (scope) => scopeRevisions.get(scope) ?? 0,
     keyOf,
     duplicatedKeys,
+    checksIndex,
+    declarationsOf,
+    get factsRevision() {
+      return providerRevision;
+    },
   };
 }
