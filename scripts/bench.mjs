@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateFile, writeWorkload } from './bench-gen.mjs';
 import { loadSchemas, makeFloor } from './bench-floor.mjs';
 import { LspSession, now, sleep } from './bench-lsp.mjs';
+import { typingBurst, typingMemory } from './bench-typing.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -329,6 +330,9 @@ for (const [key, s] of Object.entries(SERVERS)) {
   results[key] = rec;
 }
 
+log('typing: 600 edits into a 1 MB file, then a burst of 300 edits written at once…');
+const typing = await typingMemory();
+const burst = await typingBurst();
 log('kuma-lint check on the workspace…');
 const lint = [];
 let lintSummary = '';
@@ -450,6 +454,18 @@ row('workspace: hover', wsHover, S(peer?.wsHover), ['p95 ≤ 5 ms', le(wsHover, 
 row('peak RSS MiB, single files (1 … 2,000 docs)', S(ours.rss), S(peer?.rss));
 const wsRss = S(ours.wsRss);
 row('peak RSS MiB, workspace', wsRss, S(peer?.wsRss), ['≤ 150 MiB', le(wsRss, 150)]);
+row(
+  `typing: RSS growth from edit 50 to 600, ${(typing.bytes / 1e6).toFixed(1)} MB file (MiB; ${typing.rss50.toFixed(0)} → ${typing.rss600.toFixed(0)})`,
+  S([typing.rss600 - typing.rss50]),
+  undefined,
+  ['≤ 150 MiB', typing.rss600 - typing.rss50 <= 150],
+);
+row(
+  `burst of 300 edits written at once → last version's diagnostics (${burst.published} intermediate publications)`,
+  S([burst.lastMs]),
+  undefined,
+  ['≤ 300 ms, none older than one sent', burst.lastMs <= 300 && burst.backwards === 0],
+);
 const lintSt = S(lint);
 row(`kuma-lint check, ${wsDocs} documents (process wall time)`, lintSt, undefined, ['≤ 1,500 ms', le(lintSt, 1500)]);
 
