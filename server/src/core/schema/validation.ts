@@ -7,7 +7,7 @@ import type { Form, KumaKind, OffsetRange } from '../types';
 import { createValidatorFactory, type ValidatorFactory } from './validatorFactory';
 import { suggest } from '../util/suggest';
 import { KUMA_VERSIONS, type KumaVersion } from '../kuma/versions';
-import { type PathSeg, firstKeyRange, formatPath, locate, nodeRange, pointerToPath, rangeFor } from '../yaml/nodes';
+import { type PathSeg, PairLookup, firstKeyRange, formatPath, locate, nodeRange, pointerToPath, rangeFor } from '../yaml/nodes';
 
 export interface SchemaProblem {
   code: DiagnosticCode;
@@ -50,8 +50,10 @@ export class SchemaValidators {
     const errors = simplify((fn.errors ?? []).map((e) => withContext(e, value, schema)));
     const out: SchemaProblem[] = [];
     const seen = new Set<string>();
+    // Every error looks its path up in the same tree: one index per mapping, not a scan per error.
+    const lookup = new PairLookup();
     for (const e of errors) {
-      const p = this.toProblem(e, version, kind, form, root, fallback);
+      const p = this.toProblem(e, version, kind, form, root, fallback, lookup);
       if (!p) continue;
       const k = `${p.code}|${p.range.start}|${p.range.end}|${p.message}`;
       if (seen.has(k)) continue;
@@ -68,10 +70,11 @@ export class SchemaValidators {
     form: Form,
     root: Node | null,
     fallback: OffsetRange,
+    lookup: PairLookup,
   ): SchemaProblem | undefined {
-    const path = pointerToPath(e.instancePath, root);
+    const path = pointerToPath(e.instancePath, root, lookup);
     const where = formatPath(path) || '(top level)';
-    const valueRange = () => rangeFor(root, path, 'value', fallback);
+    const valueRange = () => rangeFor(root, path, 'value', fallback, lookup);
     // An empty value (`targetPort:` while typing) reads as unset, as the API server treats a
     // null: nothing to say for an optional key, "missing" for a required one.
     if (e.data === null && ['type', 'enum', 'const'].includes(e.keyword) && typeof path[path.length - 1] === 'string') {
@@ -82,7 +85,7 @@ export class SchemaValidators {
         code: 'schema-missing-required',
         message: `Missing value for the required key "${key}"${path.length > 1 ? ` in ${formatPath(path.slice(0, -1))}` : ''}.`,
         path: formatPath(path),
-        range: rangeFor(root, path, 'key', fallback),
+        range: rangeFor(root, path, 'key', fallback, lookup),
       };
     }
     switch (e.keyword) {
@@ -109,16 +112,16 @@ export class SchemaValidators {
           code: 'schema-unknown-key',
           message,
           path: formatPath(full),
-          range: rangeFor(root, full, 'key', fallback),
+          range: rangeFor(root, full, 'key', fallback, lookup),
           allowedValues: allowed,
           ...(hint ? { suggestion: hint } : {}),
         };
       }
       case 'required': {
         const missing = String((e.params as { missingProperty: string }).missingProperty);
-        const loc = locate(root, path);
+        const loc = locate(root, path, lookup);
         const range =
-          path.length === 0 ? (identityKey(root, form) ?? fallback) : (nodeRange(loc.key) ?? firstKeyRange(loc.node) ?? fallback);
+          path.length === 0 ? (identityKey(root, form, lookup) ?? fallback) : (nodeRange(loc.key) ?? firstKeyRange(loc.node) ?? fallback);
         return {
           code: 'schema-missing-required',
           message: `Missing required key "${missing}"${path.length ? ` in ${where}` : ''}.`,
@@ -221,9 +224,9 @@ function walk(root: unknown, pointer: string[]): unknown {
   return cur;
 }
 
-function identityKey(root: Node | null, form: Form): OffsetRange | undefined {
+function identityKey(root: Node | null, form: Form, lookup: PairLookup): OffsetRange | undefined {
   if (!isMap(root)) return undefined;
-  return nodeRange(locate(root, [form === 'kubernetes' ? 'kind' : 'type']).key) ?? firstKeyRange(root);
+  return nodeRange(locate(root, [form === 'kubernetes' ? 'kind' : 'type'], lookup).key) ?? firstKeyRange(root);
 }
 
 /**
