@@ -1,6 +1,6 @@
 // The inputs of the scaling check (issue 19): one document each, grown by a size n. A check whose
 // cost grows faster than its input shows up as a ratio well above 8 when n grows 8×; the bench
-// (scripts/bench.mjs, "Scaling of single checks") and the unit tests (test/unit/scaling.test.ts,
+// (scripts/scaling.mjs, which `npm run bench` runs too) and the unit tests (test/unit/scaling.test.ts,
 // which assert the diagnostics, never times) both take their inputs from here.
 //
 //   node scripts/scaling-inputs.mjs DIR [--factor 8]   # writes each input at n and factor × n into DIR
@@ -45,11 +45,29 @@ export function flowMap(n, { duplicates = false } = {}) {
   return `${head('web')}spec: {\n${rows.join(',\n')}\n}\n`;
 }
 
-/** The three inputs with the size n of the issue's measurements (the bench grows each 8×). */
+/** A HostnameGenerator whose template holds n actions (`{{ .DisplayName }}`, one a line): one hostname-generator-invalid error. */
+export function templateActions(n) {
+  const template = '{{ .DisplayName }}\n'.repeat(n);
+  return `type: HostnameGenerator\nname: local\nspec:\n  selector:\n    meshService:\n      matchLabels:\n        kuma.io/origin: zone\n  template: ${JSON.stringify(template)}\n`;
+}
+
+/** A MeshService with n ports whose `targetPort` is `true`: n schema-type errors, one an `anyOf` each. */
+export function badTargetPorts(n) {
+  const lines = [head('web'), 'spec:\n', selector, '  ports:\n'];
+  for (let i = 0; i < n; i++) lines.push(`  - port: ${1 + (i % 65535)}\n    targetPort: true\n`);
+  return lines.join('');
+}
+
+/**
+ * The inputs with the size n they are measured at (and 8 × n): the three of issue 19 with the size
+ * of its measurements, then two more quadratic stages found while profiling those.
+ */
 export const SCALING_INPUTS = [
   { name: 'unknown-keys', what: 'MeshService with n unknown keys under spec', n: 5000, make: unknownKeys },
   { name: 'helm-blocks', what: 'Helm-templated MeshService with n {{- if }} … {{- end }} blocks', n: 2500, make: helmBlocks },
   { name: 'flow-map', what: 'flow mapping {k0: 0, …} of n keys under spec', n: 6000, make: flowMap },
+  { name: 'template-actions', what: 'HostnameGenerator template of n {{ .DisplayName }} actions', n: 2500, make: templateActions },
+  { name: 'bad-target-ports', what: 'MeshService with n ports whose targetPort is true', n: 1000, make: badTargetPorts },
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
