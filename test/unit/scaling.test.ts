@@ -144,7 +144,7 @@ test('a HostnameGenerator template of n actions: the same error as before, and p
     d.map((x) => x.code),
     ['hostname-generator-invalid'],
   );
-  assert.match(d[0].message, /^template renders to "displayname\\ndisplayname.*\(6000 characters\).*which is not a valid DNS name/);
+  assert.match(d[0].message, /^template renders to "displayname\\ndisplayname.*\(6500 characters\).*which is not a valid DNS name/);
   // Lines counted on from token to token: an error after 2,000 lines of actions is on line 2,001.
   assert.deepEqual(checkTemplate('{{ .DisplayName }}\n'.repeat(2000) + '{{ [ }}'), {
     parseError: `template: :2001: unexpected "[" in command`,
