@@ -8,7 +8,8 @@
 //   node scripts/bench.mjs [--peer] [--reps 5] [--ws-reps 3] [--json bench-out/results.json]
 //
 // Every figure is a median (p95 where latency spikes matter) over fresh server processes; the
-// machine is shared, so compare figures of one run, not across runs.
+// machine is shared, so compare figures of one run, not across runs. It ends with the scaling
+// check of single documents grown 8× (scripts/scaling.mjs, also `npm run scaling` on its own).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { generateFile, writeWorkload } from './bench-gen.mjs';
 import { loadSchemas, makeFloor } from './bench-floor.mjs';
 import { LspSession, now, sleep } from './bench-lsp.mjs';
 import { typingBurst, typingMemory } from './bench-typing.mjs';
+import { runScaling, scalingTable } from './scaling.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -347,6 +349,9 @@ for (let i = 0; i < reps; i++) {
   lintSummary = `${r.stdout}\n${r.stderr}`.match(/kuma-lint: (.*)/)?.[1] ?? '';
 }
 
+log('scaling of single checks (kuma-lint check at n and 8 × n)…');
+const scaling = runScaling({ cli, reps: Math.min(reps, 3), dir: path.join(out, 'scaling'), log: (m) => log(`scaling: ${m}`) });
+
 log('in-process floor…');
 const floorDiagnose = makeFloor(loadSchemas(root));
 const floorCpu = {};
@@ -519,10 +524,14 @@ console.log(
 );
 console.log(`Code actions listed (first process): ${JSON.stringify(ours.codeActionTitles)}`);
 console.log(`kuma-lint: ${lintSummary}`);
-const missed = rows.filter((r) => r[4].endsWith('MISSED')).length;
-console.log(`\n${rows.filter((r) => r[4]).length - missed} targets met, ${missed} missed.`);
+console.log(
+  `\n### Scaling of single checks\n\n\`kuma-lint check\` on one document at n and 8 × n (scripts/scaling-inputs.mjs); seconds, median of ${Math.min(reps, 3)} runs, wall (CPU):\n`,
+);
+console.log(scalingTable(scaling));
+const missed = rows.filter((r) => r[4].endsWith('MISSED')).length + scaling.filter((r) => !r.met).length;
+console.log(`\n${rows.filter((r) => r[4]).length + scaling.length - missed} targets met, ${missed} missed.`);
 
 if (jsonOut) {
   fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
-  fs.writeFileSync(jsonOut, JSON.stringify({ node, cpus, reps, wsReps, results, lint, floor }, null, 1) + '\n');
+  fs.writeFileSync(jsonOut, JSON.stringify({ node, cpus, reps, wsReps, results, lint, floor, scaling }, null, 1) + '\n');
 }

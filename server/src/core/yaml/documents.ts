@@ -1,4 +1,19 @@
-import { isMap, isScalar, parseAllDocuments, visit, type Alias, type Document, type ParsedNode, type YAMLError } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+  type Alias,
+  type Document,
+  type DocumentOptions,
+  type Node,
+  type ParseOptions,
+  type ParsedNode,
+  type SchemaOptions,
+  type YAMLError,
+} from 'yaml';
 import { fastParseChunk, type FastDocument } from './fastYaml';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, nestingDepth } from './limits';
 import type { Classification, KubernetesKind, KumaKind, OffsetRange } from '../types';
@@ -76,13 +91,109 @@ export interface ChunkParse {
   release(): void;
 }
 
-const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' } as const;
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, keepSourceTokens: false, logLevel: 'error' } as const;
 
-/** The documents of a chunk's text that `parseChunk` reports (a comment-only stream has none). */
-function parseTrees(text: string): Document.Parsed[] {
-  // parseAllDocuments returns an EmptyStream (an array-like with no documents) for comment-only text.
-  const docs = Array.from(parseAllDocuments(text, PARSE_OPTIONS) as Iterable<Document.Parsed>);
+/**
+ * The documents of a chunk's text that `parseChunk` reports (a comment-only stream has none),
+ * with `yaml`'s errors for `uniqueKeys: true`, but without its cost: `yaml` checks a key by
+ * comparing it with every key before it in its mapping, O(n²) per mapping (issue 19: a flow
+ * mapping of 48,000 keys took 16 s, a Helm template whose `{{ … }}` lines read as keys 8 s). So
+ * the text is parsed without that check, and only when a document does repeat a key
+ * (`hasDuplicateKey`, one `Set` per mapping) parsed again with `uniqueKeys` as a function that
+ * answers in O(1) from such a `Set` (`parseReportingDuplicates`): the errors come from `yaml`
+ * itself, so their messages, positions and order are the ones `uniqueKeys: true` gives.
+ */
+export function parseTrees(text: string): Document.Parsed[] {
+  let docs = parseAll(text, PARSE_OPTIONS);
+  if (docs.some((doc) => hasDuplicateKey(doc.contents))) docs = parseReportingDuplicates(text);
   return docs.filter((doc) => !(doc.contents === null && doc.errors.length === 0));
+}
+
+/**
+ * `parseAllDocuments`, with `yaml`'s errors made without a stack trace: they are only ever read
+ * for their code, message and position, and capturing a stack per error was most of the time
+ * spent on a Helm template (20,000 `{{- if }}` blocks make 160,000 syntax errors: 4.8 s, 1.8 s without).
+ */
+function parseAll(text: string, options: ParseOptions & DocumentOptions & SchemaOptions): Document.Parsed[] {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    // parseAllDocuments returns an EmptyStream (an array-like with no documents) for comment-only text.
+    return Array.from(parseAllDocuments(text, options) as Iterable<Document.Parsed>);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** What `keyOf` gives for a key that never equals another. */
+const UNCOMPARED = Symbol('uncompared');
+
+/**
+ * What a duplicate check compares of a key, as `yaml` compares keys (`a === b || (both scalars
+ * && a.value === b.value)`): a scalar's value, except NaN (never equal to itself, while a `Set`
+ * finds it); other keys (aliases, collections) never repeat one.
+ */
+function keyOf(key: unknown): unknown {
+  if (!isScalar(key) || (typeof key.value === 'number' && Number.isNaN(key.value))) return UNCOMPARED;
+  return key.value;
+}
+
+/**
+ * Whether some mapping of the tree repeats a key, in O(n) with a `Set` per mapping. Iterative:
+ * a document nested thousands of levels deep (see `depthLimit`) must not overflow the stack here.
+ */
+export function hasDuplicateKey(root: Node | null | undefined): boolean {
+  const stack: unknown[] = root ? [root] : [];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const k = keyOf(pair.key);
+        if (k !== UNCOMPARED) {
+          if (seen.has(k)) return true;
+          seen.add(k);
+        }
+        stack.push(pair.key, pair.value);
+      }
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+    else if (isPair(node)) stack.push(node.key, node.value);
+  }
+  return false;
+}
+
+/**
+ * Parses with `uniqueKeys` as a function that makes `yaml` raise its `DUPLICATE_KEY` error on
+ * every key after a mapping's first (the function is asked about each new key once, with the
+ * mapping's first key, and answering "equal" stops the scan), while it records in O(1) whether
+ * the key really repeats one; the errors of keys that do not are then dropped.
+ */
+function parseReportingDuplicates(text: string): Document.Parsed[] {
+  /** The keys seen so far in each mapping, by the mapping's first key. */
+  const mappings = new WeakMap<object, Set<unknown>>();
+  const repeats: boolean[] = [];
+  const uniqueKeys = (first: ParsedNode, key: ParsedNode): boolean => {
+    let seen = mappings.get(first);
+    if (!seen) {
+      seen = new Set();
+      const f = keyOf(first);
+      if (f !== UNCOMPARED) seen.add(f);
+      mappings.set(first, seen);
+    }
+    const k = keyOf(key);
+    repeats.push(k !== UNCOMPARED && seen.has(k));
+    if (k !== UNCOMPARED) seen.add(k);
+    return true;
+  };
+  const docs = parseAll(text, { ...PARSE_OPTIONS, uniqueKeys });
+  // `yaml` raised one DUPLICATE_KEY per question, in the same order (documents in order).
+  let i = 0;
+  for (const doc of docs) {
+    doc.errors = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' || repeats[i++]);
+    // What the documents would say had they been parsed with `uniqueKeys: true` (and the function goes).
+    doc.options.uniqueKeys = true;
+  }
+  return docs;
 }
 
 interface TreeHolder {

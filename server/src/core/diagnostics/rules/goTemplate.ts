@@ -56,7 +56,19 @@ function lex(input: string): Item[] {
   let pos = 0;
   let start = 0;
   let parenDepth = 0;
-  const lineAt = (p: number) => input.slice(0, p).split('\n').length;
+  // The line of an item, counted on from the previous item's (items come in text order): counting
+  // from the start for each one made a template of 20,000 actions take 30 s (issue 19).
+  let linePos = 0;
+  let line = 1;
+  const lineAt = (p: number) => {
+    if (p < linePos) {
+      linePos = 0;
+      line = 1;
+    }
+    for (let i = linePos; i < p; i++) if (input.charCodeAt(i) === 10) line++;
+    linePos = p;
+    return line;
+  };
   const emit = (typ: ItemType) => {
     items.push({ typ, val: input.slice(start, pos), pos: start, line: lineAt(start) });
     start = pos;
