@@ -1,6 +1,13 @@
 import { isObj } from '../resource';
 import type { Rule, RuleContext } from './context';
-import { MSG_DNS1123_SUBDOMAIN_FORMAT, dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from './names';
+import {
+  MSG_DNS1123_SUBDOMAIN_FORMAT,
+  dns1035LabelErrors,
+  dns1123LabelErrors,
+  dns1123SubdomainErrors,
+  labelValueErrors,
+  qualifiedNameErrors,
+} from './names';
 import { versionAtLeast } from '../versions';
 import type { KumaKind } from '../types';
 
@@ -15,6 +22,7 @@ export const metaRule: Rule = ({ res, report }) => {
   if (res.form === 'kubernetes') {
     const meta = res.value.metadata;
     if (!isObj(meta)) return;
+    kubernetesLabelsAndMesh(res, meta, report);
     const name = meta.name;
     if (name === undefined || name === null) {
       if (meta.generateName === undefined) {
@@ -57,6 +65,50 @@ export const metaRule: Rule = ({ res, report }) => {
     }
   }
 };
+
+/**
+ * Kubernetes: the API server's ObjectMeta validation of label keys and values, then what Kuma's
+ * validating webhook checks before the spec (`pkg/plugins/runtime/k8s/webhooks/validation.go`):
+ * the mesh (`kuma.io/mesh` label, or `mesh` of a Dataplane) with ValidateMesh, and a
+ * `kuma.io/origin` label must be `zone` or `global`.
+ */
+function kubernetesLabelsAndMesh(res: RuleContext['res'], meta: Record<string, unknown>, report: RuleContext['report']): void {
+  const labels = isObj(meta.labels) ? meta.labels : {};
+  for (const [k, v] of Object.entries(labels)) {
+    const keyErrs = qualifiedNameErrors(k);
+    if (keyErrs.length)
+      report('schema-constraint', ['labels', k], `Invalid value: "${k}": ${keyErrs.join(', ')}`, {
+        target: 'key',
+        data: { path: 'metadata.labels' },
+      });
+    if (typeof v === 'string') {
+      const valueErrs = labelValueErrors(v);
+      if (valueErrs.length)
+        report('schema-constraint', ['labels', k], `Invalid value: "${v}": ${valueErrs.join(', ')}`, { data: { path: 'metadata.labels' } });
+    }
+  }
+  if (!GLOBAL_SCOPED.has(res.kind)) {
+    const present = res.kind === 'Dataplane' ? true : 'kuma.io/mesh' in labels;
+    const mesh = res.get(['mesh']);
+    const s = mesh === null || mesh === undefined ? '' : String(mesh);
+    const at = res.kind === 'Dataplane' && !res.has(['mesh']) ? ['metadata'] : ['mesh'];
+    const opts = { data: { path: 'mesh' }, ...(at[0] === 'metadata' ? { target: 'key' as const } : {}) };
+    if (present && s === '') report('mesh-invalid', at, 'cannot be empty', opts);
+    else if (present && s.length > 253) report('mesh-invalid', at, 'value length must less or equal 253', opts);
+    else if (present && !/^[0-9a-z-_.]*$/.test(s))
+      report(
+        'mesh-invalid',
+        at,
+        "invalid characters. Valid characters are numbers, lowercase latin letters and '-', '_', '.' symbols.",
+        opts,
+      );
+  }
+  const origin = labels['kuma.io/origin'];
+  if (origin !== undefined && origin !== 'zone' && origin !== 'global')
+    report('schema-enum', ['labels', 'kuma.io/origin'], `unknown resource origin "${String(origin)}"`, {
+      data: { path: 'labels["kuma.io/origin"]', allowedValues: ['zone', 'global'] },
+    });
+}
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
