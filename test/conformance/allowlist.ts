@@ -1,0 +1,103 @@
+import type { OracleAnswer } from './oracle';
+import type { OurDiagnostic } from './ours';
+import type { Form, Kind } from './generators';
+
+/**
+ * The reviewed differences between our checks and Kuma's: each entry says why we differ on
+ * purpose. A disagreement that no entry covers fails the conformance run.
+ */
+export interface Case {
+  kind: Kind;
+  form: Form;
+  version: string;
+  text: string;
+  kuma: OracleAnswer;
+  ours: OurDiagnostic[];
+}
+
+export interface AllowEntry {
+  id: string;
+  reason: string;
+  /** A document on which we raise an error and Kuma accepts. */
+  falseError?: (c: Case) => boolean;
+  /** A document Kuma rejects and we raise no error on. */
+  missedRejection?: (c: Case) => boolean;
+  /** A violation of Kuma's that none of our errors reports with the same path and message. */
+  violation?: (c: Case, v: { field: string; message: string }) => boolean;
+}
+
+const errorsOf = (c: Case) => c.ours.filter((d) => d.severity === 'error');
+const onlyCodes = (c: Case, codes: string[]) => errorsOf(c).length > 0 && errorsOf(c).every((d) => codes.includes(d.code));
+
+const has = (c: Case, code: string) => c.ours.some((d) => d.code === code);
+const kumaSays = (c: Case, re: RegExp) => c.kuma.violations.some((v) => re.test(v.message)) || re.test(c.kuma.error ?? '');
+
+/**
+ * Errors of ours on purpose where Kuma accepts: a false error is allowed when every error we raise
+ * is one of these codes (in that form).
+ */
+const DELIBERATE_ERRORS: { code: string; forms: Form[]; versions?: string[] }[] = [
+  { code: 'schema-unknown-key', forms: ['universal'] },
+  { code: 'yaml-duplicate-key', forms: ['universal', 'kubernetes'] },
+  { code: 'selector-dataplane-tags-removed', forms: ['universal'], versions: ['3.0'] },
+];
+const deliberate = (c: Case) =>
+  errorsOf(c).length > 0 &&
+  errorsOf(c).every((d) =>
+    DELIBERATE_ERRORS.some((e) => e.code === d.code && e.forms.includes(c.form) && (!e.versions || e.versions.includes(c.version))),
+  );
+const noNamespace = (c: Case) => !/^\s+namespace:/m.test(c.text);
+
+export const ALLOW_LIST: AllowEntry[] = [
+  {
+    id: 'universal-unknown-key',
+    reason:
+      "Kuma's Universal API decodes a document into Go structs and silently drops keys it does not know, so a misspelt key (`prot:` for `port:`) is lost without a word; we report it as an error (schema-unknown-key), as `kubectl apply` does for the Kubernetes form.",
+    falseError: (c) => deliberate(c) && has(c, 'schema-unknown-key'),
+  },
+  {
+    id: 'duplicate-key',
+    reason:
+      "A key given twice in one mapping: Kuma's YAML decoding keeps one of the values without a word; we report it (yaml-duplicate-key), since one of the two values is lost.",
+    falseError: (c) => deliberate(c) && has(c, 'yaml-duplicate-key'),
+  },
+  {
+    id: 'dataplane-tags-removed-3.0',
+    reason:
+      'Kuma 3.0 removed `spec.selector.dataplaneTags`: its Universal API drops the key silently and the MeshService then selects nothing, so we report it as an error (selector-dataplane-tags-removed) with the migration to dataplaneLabels. (On Kubernetes the API server rejects the unknown field: no difference.)',
+    falseError: (c) => deliberate(c) && has(c, 'selector-dataplane-tags-removed'),
+  },
+  {
+    id: 'templated-yaml',
+    reason:
+      'A document with template syntax (`{{ … }}`, e.g. Helm) is checked only once rendered: we give one templated-yaml note and nothing else, while Kuma reads the braces as text.',
+    missedRejection: (c) => has(c, 'templated-yaml'),
+    falseError: (c) => has(c, 'templated-yaml'),
+  },
+  {
+    id: 'system-namespace-only',
+    reason:
+      "Kuma's webhook rejects a MeshExternalService or HostnameGenerator outside the control plane's system namespace. Which namespace that is depends on the installation (kuma-system is only the default), and without `metadata.namespace` the namespace is chosen at apply time (`kubectl -n`, the context): we warn (system-namespace-only) when the file names another namespace, rather than fail a file that is right for another installation. (The oracle applies documents without a namespace to `default`.)",
+    missedRejection: (c) =>
+      c.form === 'kubernetes' &&
+      (has(c, 'system-namespace-only') || noNamespace(c)) &&
+      kumaSays(c, /can be created only in the system namespace/) &&
+      c.kuma.violations.every((v) => /can be created only in the system namespace/.test(v.message)),
+  },
+];
+
+/** Every entry, for the report. */
+export function allowListReport(): string[] {
+  return ALLOW_LIST.map((e) => `- **${e.id}**: ${e.reason}`);
+}
+
+export function allowedFalseError(c: Case): AllowEntry | undefined {
+  return ALLOW_LIST.find((e) => e.falseError?.(c));
+}
+export function allowedMissedRejection(c: Case): AllowEntry | undefined {
+  return ALLOW_LIST.find((e) => e.missedRejection?.(c));
+}
+export function allowedViolation(c: Case, v: { field: string; message: string }): AllowEntry | undefined {
+  return ALLOW_LIST.find((e) => e.violation?.(c, v));
+}
+export { onlyCodes };
