@@ -8,7 +8,7 @@ import { isDNSName, isDns1123Subdomain, isIP } from './names';
 const TLS_VERSIONS = ['TLSAuto', 'TLS10', 'TLS11', 'TLS12', 'TLS13'];
 const quoteList = (vs: string[]) => `[${vs.map((v) => JSON.stringify(v)).join(', ')}]`;
 
-const matchRule: Rule = ({ res, report }) => {
+const matchRule: Rule = ({ res, version, report }) => {
   const match = res.spec.match;
   if (!isObj(match)) return;
   const type = match.type;
@@ -22,7 +22,13 @@ const matchRule: Rule = ({ res, report }) => {
     report('external-service-invalid', ['spec', 'match', 'port'], 'port must be a valid (1-65535)');
   }
   const protocols = ['tcp', 'grpc', 'http', 'http2'];
-  if (match.protocol !== undefined && !protocols.includes(String(match.protocol))) {
+  // Kuma 2.9's Universal API has no defaulting stage: a missing protocol reaches the validator empty
+  if (match.protocol === undefined && version === '2.9' && res.form === 'universal') {
+    report('external-service-invalid', ['spec', 'match'], `"protocol" must be one of ${quoteList(protocols)}`, {
+      target: 'key',
+      data: { path: 'spec.match.protocol', allowedValues: protocols },
+    });
+  } else if (match.protocol !== undefined && !protocols.includes(String(match.protocol))) {
     report('external-service-invalid', ['spec', 'match', 'protocol'], `"protocol" must be one of ${quoteList(protocols)}`, {
       data: { allowedValues: protocols },
     });
@@ -37,6 +43,19 @@ const endpointsAndTlsRule: Rule = ({ res, version, report }) => {
   }
   const hasExtension = isObj(ext);
   const tls = isObj(spec.tls) ? spec.tls : undefined;
+  // the CRD's `format: byte` (kube-openapi's strfmt, schema stage of both forms, extension or not): standard base64
+  const tlsVerification = tls && isObj(tls.verification) ? tls.verification : undefined;
+  for (const ds of ['caCert', 'clientCert', 'clientKey']) {
+    const src = tlsVerification?.[ds];
+    if (version !== '3.0' && isObj(src) && typeof src.inline === 'string' && !isBase64(src.inline)) {
+      const shown = src.inline.length > 100 ? `${src.inline.slice(0, 100)}…` : src.inline;
+      report(
+        'schema-constraint',
+        ['spec', 'tls', 'verification', ds, 'inline'],
+        `spec.tls.verification.${ds}.inline in body must be of type byte: "${shown}"`,
+      );
+    }
+  }
   if (!hasExtension) {
     const endpoints = Array.isArray(spec.endpoints) ? spec.endpoints : [];
     endpoints.forEach((ep, i) => {
@@ -155,3 +174,17 @@ export const meshExternalServiceRules: Rule[] = [
   matchRule,
   endpointsAndTlsRule,
 ];
+
+/** Go's base64.StdEncoding.DecodeString (which skips CR and LF), without a regular expression. */
+function isBase64(v: string): boolean {
+  let n = 0;
+  let pad = 0;
+  for (const c of v) {
+    if (c === '\r' || c === '\n') continue;
+    const alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '+' || c === '/';
+    if (c === '=') pad++;
+    else if (!alpha || pad > 0) return false;
+    n++;
+  }
+  return n % 4 === 0 && pad <= 2;
+}
