@@ -24,7 +24,8 @@ export const metaRule: Rule = ({ res, report }) => {
     if (!isObj(meta)) return;
     kubernetesLabelsAndMesh(res, meta, report);
     const name = meta.name;
-    if (name === undefined || name === null) {
+    // ValidateObjectMeta: an empty name is a missing name
+    if (name === undefined || name === null || name === '') {
       if (meta.generateName === undefined) {
         report('name-invalid', ['metadata'], 'Required value: name or generateName is required', {
           target: 'key',
