@@ -39,7 +39,8 @@ export const metaRule: Rule = ({ res, report }) => {
       report('name-invalid', ['name'], `Invalid value: "${String(name)}": ${errs.join(', ')}`, { data: { path: 'metadata.name' } });
     return;
   }
-  if (res.has(['name'])) {
+  const notAString = (v: unknown) => v !== null && v !== undefined && typeof v !== 'string'; // schema-type says it
+  if (res.has(['name']) && !notAString(res.get(['name']))) {
     const name = res.get(['name']);
     const s = name === null || name === undefined ? '' : String(name);
     if (s === '') report('name-invalid', ['name'], 'cannot be empty');
@@ -52,7 +53,7 @@ export const metaRule: Rule = ({ res, report }) => {
     report('mesh-ignored', ['mesh'], `${res.kind} is global-scoped, not part of a mesh: Kuma ignores its mesh. Remove the mesh key.`, {
       target: 'key',
     });
-  } else if (res.has(['mesh'])) {
+  } else if (res.has(['mesh']) && !notAString(res.get(['mesh']))) {
     const mesh = res.get(['mesh']);
     const s = mesh === null || mesh === undefined ? '' : String(mesh);
     if (s === '') report('mesh-invalid', ['mesh'], 'cannot be empty');
@@ -88,9 +89,10 @@ function kubernetesLabelsAndMesh(res: RuleContext['res'], meta: Record<string, u
         report('schema-constraint', ['labels', k], `Invalid value: "${v}": ${valueErrs.join(', ')}`, { data: { path: 'metadata.labels' } });
     }
   }
-  if (!GLOBAL_SCOPED.has(res.kind)) {
+  const mesh = res.get(['mesh']);
+  // a mesh that is not a string is rejected by the CRD's schema (schema-type)
+  if (!GLOBAL_SCOPED.has(res.kind) && (mesh === undefined || mesh === null || typeof mesh === 'string')) {
     const present = res.kind === 'Dataplane' ? true : 'kuma.io/mesh' in labels;
-    const mesh = res.get(['mesh']);
     const s = mesh === null || mesh === undefined ? '' : String(mesh);
     const at = res.kind === 'Dataplane' && !res.has(['mesh']) ? ['metadata'] : ['mesh'];
     const opts = { data: { path: 'mesh' }, ...(at[0] === 'metadata' ? { target: 'key' as const } : {}) };
@@ -135,7 +137,8 @@ export const statusRule: Rule = ({ res, report }) => {
 export function displayNameRule(opts: { lengthLimit: boolean }): Rule {
   return ({ res, version, report }) => {
     const dn = res.displayName();
-    if (!dn || dn.value === '') return;
+    // a name that is not a string is rejected by Kuma's schema stage before any of this (schema-type)
+    if (!dn || dn.value === '' || typeof res.get(dn.path) !== 'string') return;
     const errs = dns1035LabelErrors(dn.value);
     if (version === '3.0') {
       if (errs.length) report('name-rfc1035', dn.path, errs.join(', '), { data: { path: 'name' } });
