@@ -14,7 +14,8 @@ export function normalizePath(p: string): string {
   return p
     .replace(/^\./, '')
     .replace(/\[(?:"|')([^"'\]]*)(?:"|')\]/g, '[$1]')
-    .replace(/\.(\d+)(?=\.|$|\[)/g, '[$1]');
+    .replace(/\.(\d+)(?=\.|$|\[)/g, '[$1]')
+    .replace(/\[([A-Za-z_][\w-]*)\]/g, '.$1');
 }
 
 /**
@@ -30,22 +31,24 @@ export function violationField(v: { field: string; message: string }): string {
   return normalizePath(v.field);
 }
 
-type Category = 'required' | 'enum' | 'type' | 'range' | 'constraint' | 'unknown' | 'other';
+type Category = 'required' | 'enum' | 'type' | 'range' | 'constraint' | 'unknown';
 
-/** What kind of schema rule a message of Kuma's (either form) or the API server is about. */
-function kumaCategory(message: string): Category {
-  if (/\bRequired value\b|in body is required|is required$/.test(message)) return 'required';
-  if (/Unsupported value|should be one of|unknown value .* for enum/.test(message)) return 'enum';
-  if (/must be of type (?!byte)|Invalid type|in body must be of type (?!byte)/.test(message)) return 'type';
-  if (/should be (less|greater) than|must be (less|greater) than/.test(message)) return 'range';
+/** What kinds of schema rule a message of Kuma's (either form) or the API server is about. */
+function kumaCategories(message: string): Category[] {
+  const out: Category[] = [];
+  if (/\bRequired value\b|in body is required|is required$|^cannot be empty$|^must be defined$/.test(message)) out.push('required');
+  if (/Unsupported value|should be one of|unknown value .* for enum/.test(message)) out.push('enum');
+  if (/must be of type (?!byte)|Invalid type|in body must be of type (?!byte)|cannot unmarshal/.test(message)) out.push('type');
+  // Go cannot decode a negative number into an unsigned field: a range rule to a JSON Schema
+  if (/should be (less|greater) than|must be (less|greater) than|cannot unmarshal number -\d+ into .*uint/.test(message)) out.push('range');
   if (
     /should match|must be of type byte|should be at (least|most)|should have at (least|most)|Too (long|many)|must have at (least|most)|Duplicate value|must (NOT )?have/.test(
       message,
     )
   )
-    return 'constraint';
-  if (/^unknown field/.test(message)) return 'unknown';
-  return 'other';
+    out.push('constraint');
+  if (/^unknown field/.test(message)) out.push('unknown');
+  return out;
 }
 
 /** The schema rules one of our diagnostics is about: by its code, or for a rule of Kuma's validators by its words. */
@@ -70,34 +73,41 @@ const OUR_CATEGORY: Record<string, Category> = {
   'schema-range': 'range',
   'schema-constraint': 'constraint',
   'schema-unknown-key': 'unknown',
+  // Kuma 3.0's schema no longer has dataplaneTags: the same finding, with the migration in the message
+  'selector-dataplane-tags-removed': 'unknown',
 };
 
-function pathMatches(kumaField: string, ourPath: string, category: Category): boolean {
+function pathMatches(kumaField: string, ourPath: string, categories: Category[], kind?: string, form?: string): boolean {
   const ours = normalizePath(ourPath);
   if (ours === kumaField) return true;
+  // Kuma's webhook puts a Dataplane's violations under `spec.` (convertSpecValidationError: it is
+  // not a plugin type); we give the path of Kuma's validator, as in Universal
+  if (kind === 'Dataplane' && form === 'kubernetes' && kumaField === `spec.${ours}`) return true;
   // a message of Kuma's about the whole document (e.g. a decoding error) names no field
   if (kumaField === '') return true;
   // a missing mapping: we report it, Kuma reports the first required key inside it
-  return category === 'required' && kumaField.startsWith(ours + '.');
+  return categories.includes('required') && kumaField.startsWith(ours + '.');
 }
 
-export function compare(kuma: OracleAnswer, ours: OurDiagnostic[]): Verdict {
+export function compare(kuma: OracleAnswer, ours: OurDiagnostic[], kind?: string, form?: string): Verdict {
   const errors = ours.filter((d) => d.severity === 'error');
   const kumaRejects = !kuma.accepted;
   const weReject = errors.length > 0;
   const violations = kuma.violations.map((v) => {
     const field = violationField(v);
-    const category = kumaCategory(v.message);
+    const categories = kumaCategories(v.message);
     const text = v.message.trim();
     let verbatim = false;
     let matched = false;
     for (const d of errors) {
-      if (!pathMatches(field, d.path, category)) continue;
+      if (!pathMatches(field, d.path, categories, kind, form)) continue;
       if (text === '' || d.message.includes(text)) {
         verbatim = matched = true;
         break;
       }
-      if (category !== 'other' && ourCategories(d).includes(category)) matched = true;
+      if (ourCategories(d).some((c) => categories.includes(c))) matched = true;
+      // a null value where Kuma wants a string: to us a missing value
+      if (categories.includes('type') && /"null"/.test(text) && d.code === 'schema-missing-required') matched = true;
     }
     return { field: v.field, message: v.message, matched, verbatim };
   });

@@ -74,7 +74,7 @@ async function judge(oracle: Oracle, version: string, d: Doc) {
   const kuma = await oracle.ask({ form: d.form, yaml: d.text });
   const ours = checkDocument(d.text, version);
   const c: Case = { kind: d.kind, form: d.form, version, text: d.text, kuma, ours };
-  const v = compare(kuma, ours);
+  const v = compare(kuma, ours, d.kind, d.form);
   let status: 'agree' | 'allowed' | 'false error' | 'missed rejection' = 'agree';
   if (v.weReject && !v.kumaRejects) status = allowedFalseError(c) ? 'allowed' : 'false error';
   else if (!v.weReject && v.kumaRejects) status = allowedMissedRejection(c) ? 'allowed' : 'missed rejection';
@@ -261,7 +261,7 @@ async function main() {
   }
 
   // unmatched messages
-  const top = [...unmatched.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, 25);
+  const top = [...unmatched.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, Number(arg('--top') ?? 25));
   if (top.length) console.log('\nKuma violations none of our errors reports with the same path and message (most frequent first):');
   for (const [k, u] of top)
     console.log(
