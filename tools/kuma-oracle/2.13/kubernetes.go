@@ -128,7 +128,13 @@ func validateKubernetes(req request) response {
 		resp.Error = "no CRD for kind " + kind
 		return resp
 	}
-	md, _ := obj["metadata"].(map[string]any)
+	md, isMap := obj["metadata"].(map[string]any)
+	if raw, present := obj["metadata"]; present && raw != nil && !isMap {
+		// the API server cannot decode it into ObjectMeta
+		resp.Stage = "parse"
+		resp.Violations = append(resp.Violations, violation{Field: "metadata", Message: fmt.Sprintf("json: cannot unmarshal %T into Go struct field .metadata of type v1.ObjectMeta", raw)})
+		return resp
+	}
 	if md == nil {
 		md = map[string]any{}
 		obj["metadata"] = md

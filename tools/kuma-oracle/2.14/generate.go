@@ -96,6 +96,13 @@ func generate(req request) response {
 			},
 			"spec": m["spec"],
 		}
+		// In a cluster the controller's create goes through the API server and Kuma's webhook: a
+		// MeshService they reject is never made (the fake client validates nothing).
+		b, _ = json.Marshal(out)
+		if v := validateKubernetes(request{Form: "kubernetes", YAML: string(b)}); !v.Accepted {
+			resp.Skipped = append(resp.Skipped, fmt.Sprintf("MeshService %s/%s is rejected on creation: %v %s", ms.Namespace, ms.Name, v.Violations, v.Error))
+			continue
+		}
 		resp.MeshServices = append(resp.MeshServices, out)
 	}
 	resp.Accepted = true

@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"sort"
 	"time"
 
+	"os"
+
 	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
 
 	kuma_cp "github.com/kumahq/kuma/v3/pkg/config/app/kuma-cp"
 	core_mesh "github.com/kumahq/kuma/v3/pkg/core/resources/apis/mesh"
@@ -50,6 +54,10 @@ func generateUniversal(req request) response {
 	for _, o := range req.Objects {
 		docs = append(docs, splitDocs(o)...)
 	}
+	// Meshes first (the other resources belong to one); like a fresh control plane, the store holds
+	// Mesh "default" unless the input defines it (Kuma's defaults component creates it at start).
+	var resources []core_model.Resource
+	hasDefault := false
 	for _, d := range docs {
 		if kindOf([]byte(d)) == "" {
 			continue
@@ -59,7 +67,23 @@ func generateUniversal(req request) response {
 			resp.Skipped = append(resp.Skipped, err.Error())
 			continue
 		}
-		if err := rm.Create(ctx, res, core_store.CreateBy(core_model.MetaToResourceKey(res.GetMeta()))); err != nil {
+		if res.Descriptor().Name == core_mesh.MeshType {
+			if res.GetMeta().GetName() == core_model.DefaultMesh {
+				hasDefault = true
+			}
+			resources = append([]core_model.Resource{res}, resources...)
+		} else {
+			resources = append(resources, res)
+		}
+	}
+	if !hasDefault {
+		if err := rm.Create(ctx, core_mesh.NewMeshResource(), core_store.CreateByKey(core_model.DefaultMesh, core_model.NoMesh)); err != nil {
+			resp.Skipped = append(resp.Skipped, err.Error())
+		}
+	}
+	for _, res := range resources {
+		// as the API server does: the store takes the labels from the options
+		if err := rm.Create(ctx, res, core_store.CreateBy(core_model.MetaToResourceKey(res.GetMeta())), core_store.CreateWithLabels(res.GetMeta().GetLabels())); err != nil {
 			resp.Skipped = append(resp.Skipped, err.Error())
 		}
 	}
@@ -75,10 +99,22 @@ func generateUniversal(req request) response {
 		return resp
 	}
 	cfg := kuma_cp.DefaultConfig()
-	gen, err := ms_generate.New(logr.Discard(), 20*time.Millisecond, cfg.MeshService.DeletionGracePeriod.Duration, metrics, rm, cache, "zone-1", cfg.MeshService.LabelPropagation)
+	logger := logr.Discard()
+	if os.Getenv("KUMA_ORACLE_DEBUG") != "" {
+		logger = funcr.New(func(prefix, args string) { _, _ = os.Stderr.WriteString(prefix + " " + args + "\n") }, funcr.Options{Verbosity: 10})
+	}
+	gen, err := ms_generate.New(logger, 20*time.Millisecond, cfg.MeshService.DeletionGracePeriod.Duration, metrics, rm, cache, "zone-1", cfg.MeshService.LabelPropagation)
 	if err != nil {
 		resp.Error = err.Error()
 		return resp
+	}
+	if os.Getenv("KUMA_ORACLE_DEBUG") != "" {
+		meshes := &core_mesh.MeshResourceList{}
+		dps := &core_mesh.DataplaneResourceList{}
+		_ = rm.List(ctx, meshes)
+		_ = rm.List(ctx, dps)
+		mc, err := builder.Build(ctx, core_model.DefaultMesh)
+		_, _ = os.Stderr.WriteString(fmt.Sprintf("meshes %d dataplanes %d; mesh context: %d dataplanes, err %v\n", len(meshes.Items), len(dps.Items), len(mc.Resources.Dataplanes().Items), err))
 	}
 	stop := make(chan struct{})
 	done := make(chan error, 1)
