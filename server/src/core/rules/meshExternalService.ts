@@ -10,7 +10,18 @@ const quoteList = (vs: string[]) => `[${vs.map((v) => JSON.stringify(v)).join(',
 
 const matchRule: Rule = ({ res, version, report }) => {
   const match = res.spec.match;
-  if (!isObj(match)) return;
+  if (!isObj(match)) {
+    // Kubernetes: the CRD does not require spec, so Kuma's validator sees a zero match (Universal's schema stage requires it)
+    if (res.form === 'kubernetes' && match === undefined) {
+      const at = isObj(res.value.spec) ? ['spec'] : [];
+      report('external-service-invalid', at, 'port must be a valid (1-65535)', { target: 'key', data: { path: 'spec.match.port' } });
+      report('external-service-invalid', at, `"protocol" must be one of ${quoteList(['tcp', 'grpc', 'http', 'http2'])}`, {
+        target: 'key',
+        data: { path: 'spec.match.protocol' },
+      });
+    }
+    return;
+  }
   const type = match.type;
   if (typeof type === 'string' && type !== '' && type !== 'HostnameGenerator') {
     report('external-service-invalid', ['spec', 'match', 'type'], `unrecognized type '${type}' - only 'HostnameGenerator' is supported`, {
@@ -61,7 +72,6 @@ const endpointsAndTlsRule: Rule = ({ res, version, report }) => {
     endpoints.forEach((ep, i) => {
       if (!isObj(ep)) return;
       const address = typeof ep.address === 'string' ? ep.address : '';
-      if (address.startsWith('unix://')) return;
       if (isIP(address) || isDNSName(address)) {
         const port = ep.port;
         if (typeof port === 'number' && (port < 1 || port > 65535)) {
@@ -168,8 +178,30 @@ const endpointsAndTlsRule: Rule = ({ res, version, report }) => {
   }
 };
 
+/**
+ * Kuma 2.9 checks the length of the core name (2.14 that of the display name): on Kubernetes the
+ * core name of a namespaced object is `<name>.<namespace>`.
+ */
+const coreNameLengthRule: Rule = ({ res, version, report }) => {
+  if (version !== '2.9' || res.form !== 'kubernetes') return;
+  const meta = isObj(res.value.metadata) ? res.value.metadata : undefined;
+  const name = meta?.name;
+  const ns = meta?.namespace;
+  if (typeof name !== 'string' || typeof ns !== 'string' || name.length > 63) return; // over 63 alone: displayNameRule says it
+  if (name.length + 1 + ns.length > 63)
+    report(
+      'name-too-long',
+      ['name'],
+      `must not be longer than 63 characters (Kuma 2.9 checks "${name}.${ns}", the name with its namespace)`,
+      {
+        data: { path: 'name' },
+      },
+    );
+};
+
 export const meshExternalServiceRules: Rule[] = [
   displayNameRule({ lengthLimit: true }),
+  coreNameLengthRule,
   systemNamespaceRule,
   matchRule,
   endpointsAndTlsRule,
