@@ -127,11 +127,15 @@ export const ALLOW_LIST: AllowEntry[] = [
 
 /** Every entry with its reason and how often the run used it, for docs/fidelity.md. */
 export function allowListReport(usage: string[]): string[] {
-  const count = (id: string) =>
-    usage
-      .filter((u) => u.split(' ')[0].replace(/:$/, '') === id)
-      .map((u) => u.slice(id.length).trim().replace(/^:\s*/, ''))
-      .join(', ') || 'not used in this run';
+  const count = (id: string) => {
+    const parts: string[] = [];
+    for (const u of usage) {
+      const m = /^(\S+)(?: \((message|conversion)\))?: (\d+)$/.exec(u);
+      if (!m || m[1] !== id) continue;
+      parts.push(`${m[3]} ${m[2] === 'message' ? 'violations' : m[2] === 'conversion' ? 'MeshServices' : 'documents'}`);
+    }
+    return parts.join(', ') || 'not used in this run';
+  };
   return [...ALLOW_LIST, ...CONVERSION_ALLOW_LIST].map((e) => `- **${e.id}** (${count(e.id)}): ${e.reason}`);
 }
 
