@@ -11,9 +11,10 @@ import { str, strMap } from '../host/facts';
  * Kubernetes Service → MeshService, as Kuma's MeshService controller does it
  * (SPEC.md section 8, `pkg/plugins/runtime/k8s/controllers/meshservice_controller.go`).
  *
- * Version choices: the eligibility table of SPEC 8.1 has 2.9, 2.14 and HEAD columns. The steps that
- * changed in 2.14 (`kuma.io/ignore`, `k8s.kuma.io/zone-proxy-type`, the delegated-gateway Pod) are
- * treated at 2.13 like 2.9 (not checked), with an `unverified` sentence saying that 2.14 checks them.
+ * Version choices: the eligibility table of SPEC 8.1 has 2.9, 2.14 and HEAD columns. Of the steps
+ * 2.9 does not have, Kuma 2.13's controller (v2.13.10, checked against Kuma's own code by the
+ * conformance oracle, test/conformance) reads `kuma.io/ignore` and the delegated-gateway Pod as 2.14
+ * does; `k8s.kuma.io/zone-proxy-type` does not exist before 2.14.
  * The selector is `dataplaneTags` at 2.9, 2.13 (whose schema has no `dataplaneLabels`) and 2.14 (the
  * default `inboundTagsDisabled=false`), `dataplaneLabels.matchLabels` at 3.0.
  */
@@ -209,51 +210,30 @@ export function serviceToMeshService(input: ConvertInput): GenerateResult {
     );
   }
 
-  // 6. kuma.io/ignore (2.14+).
+  // 6. kuma.io/ignore (2.13+).
   const ignore = annotations['kuma.io/ignore'];
-  if (ignore === 'true' || ignore === 'yes') {
-    if (gen.serviceExclusions === 'checked')
-      skipped.push(`${none}: it has the annotation kuma.io/ignore: "${ignore}". Remove the annotation to get a MeshService.`);
-    else if (gen.serviceExclusions === 'unverified')
-      assume(
-        'kuma.io/ignore is not read (2.13 as 2.9)',
-        `${who} has the annotation kuma.io/ignore: "${ignore}". Kuma 2.9 does not read it for MeshServices and 2.14 deletes the MeshService; this tool treats 2.13 like 2.9 here.`,
-      );
-  }
+  if ((ignore === 'true' || ignore === 'yes') && gen.serviceExclusions.ignoreAnnotation)
+    skipped.push(`${none}: it has the annotation kuma.io/ignore: "${ignore}". Remove the annotation to get a MeshService.`);
   // 7. kuma.io/gateway annotation (all versions).
   if (annotations['kuma.io/gateway'] !== undefined) {
     skipped.push(
       `${none}: it has the annotation kuma.io/gateway, so Kuma treats it as a gateway's Service and leaves it alone. Remove the annotation if it is an ordinary service.`,
     );
   }
-  // 8. Zone proxy Services (2.14+).
-  if (labels['k8s.kuma.io/zone-proxy-type'] !== undefined) {
-    if (gen.serviceExclusions === 'checked')
-      skipped.push(
-        `${none}: it has the label k8s.kuma.io/zone-proxy-type, so it is a zone ingress/egress Service, which gets no MeshService.`,
-      );
-    else if (gen.serviceExclusions === 'unverified')
-      assume(
-        'the zone-proxy label is not checked (2.13 as 2.9)',
-        `${who} has the label k8s.kuma.io/zone-proxy-type: Kuma 2.14 generates no MeshService for it; this tool treats 2.13 like 2.9, which does not check it.`,
-      );
-  }
-  // 9. The Service's first Pod endpoint is a delegated gateway (2.14+).
+  // 8. Zone proxy Services (2.14+; Kuma 2.13 has no such label).
+  if (labels['k8s.kuma.io/zone-proxy-type'] !== undefined && gen.serviceExclusions.zoneProxyLabel)
+    skipped.push(
+      `${none}: it has the label k8s.kuma.io/zone-proxy-type, so it is a zone ingress/egress Service, which gets no MeshService.`,
+    );
+  // 9. The Service's first Pod endpoint is a delegated gateway (2.13+).
   const podEndpoints = podEndpointsOf(input, name, ns);
   const firstPod = podEndpoints[0];
-  if (firstPod && gen.serviceExclusions !== 'unchecked') {
+  if (firstPod && gen.serviceExclusions.delegatedGateway) {
     const pod = findPod(input, firstPod.name, firstPod.namespace || ns);
-    if (pod && pod.podAnnotations['kuma.io/gateway'] !== undefined) {
-      if (gen.serviceExclusions === 'checked')
-        skipped.push(
-          `${none}: its first Pod endpoint, Pod ${firstPod.name}, has the annotation kuma.io/gateway, so it is a delegated gateway's Service, which gets no MeshService.`,
-        );
-      else
-        assume(
-          'the delegated gateway is not checked (2.13 as 2.9)',
-          `Pod ${firstPod.name} behind ${who} is a delegated gateway: Kuma 2.14 generates no MeshService for it; this tool treats 2.13 like 2.9, which does not check it.`,
-        );
-    }
+    if (pod && pod.podAnnotations['kuma.io/gateway'] !== undefined)
+      skipped.push(
+        `${none}: its first Pod endpoint, Pod ${firstPod.name}, has the annotation kuma.io/gateway, so it is a delegated gateway's Service, which gets no MeshService.`,
+      );
   }
   // 10. No cluster IP (ExternalName).
   if (spec.type === 'ExternalName') {

@@ -115,14 +115,19 @@ export function validateDocument(
   const ruleStart = out.length;
   for (const rule of [metaRule, statusRule, ...RULES[c.kind]]) rule(ctx);
   // A Kuma rule that speaks about exactly the same text says more than the generic schema
-  // error (e.g. "dataplaneTags was removed in 3.0" versus "unknown key"): keep the rule's.
-  const ruleRanges = new Set(out.slice(ruleStart).map((d) => `${d.range.start}:${d.range.end}`));
+  // error (e.g. "dataplaneTags was removed in 3.0" versus "unknown key"): keep the rule's. A value of
+  // the wrong type is rejected whatever a warning says about it (e.g. a deprecated name): only an
+  // error of a rule replaces that one.
+  const ruleDiags = out.slice(ruleStart);
+  const ruleRanges = new Set(ruleDiags.map((d) => `${d.range.start}:${d.range.end}`));
+  const errorRuleRanges = new Set(ruleDiags.filter((d) => d.severity === 'error').map((d) => `${d.range.start}:${d.range.end}`));
   const all = [
     ...out.slice(0, ruleStart),
     // A missing required key is never what a rule on the same place explains.
     ...schemaDiags.filter(
       (d) =>
-        (d.code === 'schema-missing-required' || !ruleRanges.has(`${d.range.start}:${d.range.end}`)) &&
+        (d.code === 'schema-missing-required' ||
+          !(d.code === 'schema-type' ? errorRuleRanges : ruleRanges).has(`${d.range.start}:${d.range.end}`)) &&
         // Nothing inside a field a rule reports as a whole (a hand-written status): that one problem says it all.
         !covered.some((r) => d.range.start >= r.start && d.range.end <= r.end),
     ),

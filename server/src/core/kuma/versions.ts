@@ -56,6 +56,11 @@ export interface KumaFacts {
   nameRule: 'length-limit' | 'rfc1035-deprecated' | 'rfc1035-required';
   /** Port section names must be RFC 1123 labels for SNI: a deprecation warning (2.14+). */
   sniDeprecation: boolean;
+  /**
+   * MeshService / MeshMultiZoneService ports are Go uint32 values with no schema minimum: a
+   * negative port fails to decode, with Kuma's message (2.9; later versions' schemas bound them).
+   */
+  unsignedPortsRejectNegative: boolean;
   /** Universal Dataplane inbounds (SPEC.md 4.5). */
   dataplane: {
     /** Inbounds have `name` and `protocol` fields (2.14+). */
@@ -67,6 +72,10 @@ export interface KumaFacts {
     inboundTags: 'service-required' | 'service-required-with-tags' | 'removed';
     /** Dataplanes carry a `kuma.io/workload` label, which MeshServices select and are generated from (3.0). */
     workloadLabel: boolean;
+    /** A Dataplane without a gateway must have at least one inbound (2.9, 2.13). */
+    requiresInboundOrGateway: boolean;
+    /** Outbounds must name their target with `backendRef` (3.0). */
+    outboundBackendRefRequired: boolean;
   };
   /** How the inbounds Kuma makes for a Kubernetes workload are named: by the container port (2.10+) or by the Service port (2.9). */
   workloadInboundNames: 'container-port' | 'service-port';
@@ -78,15 +87,22 @@ export interface KumaFacts {
   };
   /** MeshExternalService TLS data sources are checked even with an extension (3.0). */
   externalServiceTlsDataSources: boolean;
+  /** MeshExternalService inline certificates must be base64 (the 2.x CRDs' `format: byte`). */
+  externalServiceInlineBase64: boolean;
+  /** A Universal MeshExternalService needs `match.protocol`: the 2.9 API has no defaulting stage. */
+  externalServiceUniversalProtocolRequired: boolean;
+  /** On Kubernetes the 63-character limit applies to the core name `<name>.<namespace>` (2.9). */
+  kubernetesCoreNameLength: boolean;
   /** Kuma's MeshService generators (SPEC.md sections 8 and 9), as the conversions follow them. */
   generator: {
     /** The selector a generated MeshService gets: dataplaneTags, dataplaneTags unless inbound tags are disabled (2.14), or dataplaneLabels. */
     selector: 'dataplaneTags' | 'dataplaneTags-by-default' | 'dataplaneLabels';
     /**
-     * The Service exclusions of 2.14 (`kuma.io/ignore`, zone proxy Services, delegated-gateway Pods):
-     * checked, not checked (2.9), or not known (2.13: treated like 2.9, with an unverified sentence).
+     * The Services Kuma's controller generates nothing for: the `kuma.io/ignore` annotation and a
+     * first Pod endpoint that is a delegated gateway (2.13+, Kuma's v2.13.10 controller as the
+     * oracle runs it), zone ingress/egress Services by their label (2.14+).
      */
-    serviceExclusions: 'checked' | 'unchecked' | 'unverified';
+    serviceExclusions: { ignoreAnnotation: boolean; delegatedGateway: boolean; zoneProxyLabel: boolean };
     /** The `kuma.io/mesh` annotation (object and namespace) still names the mesh (2.x). */
     meshAnnotation: boolean;
     /** The Mesh's `meshServices.mode` gates generation, Disabled by default (2.x); 3.0 always generates. */
@@ -119,13 +135,23 @@ export const KUMA_FACTS: Record<KumaVersion, KumaFacts> = {
     selector: { keys: ['dataplaneTags', 'dataplaneRef'], removed: [], multiple: 'first-wins', missingMessage: 'set-one-of' },
     nameRule: 'length-limit',
     sniDeprecation: false,
-    dataplane: { inboundProtocolField: false, inboundTags: 'service-required', workloadLabel: false },
+    unsignedPortsRejectNegative: true,
+    dataplane: {
+      inboundProtocolField: false,
+      inboundTags: 'service-required',
+      workloadLabel: false,
+      requiresInboundOrGateway: true,
+      outboundBackendRefRequired: false,
+    },
     workloadInboundNames: 'service-port',
     hostnameGenerator: { renderCheck: false, extensionTypeRequired: false },
     externalServiceTlsDataSources: false,
+    externalServiceInlineBase64: true,
+    externalServiceUniversalProtocolRequired: true,
+    kubernetesCoreNameLength: true,
     generator: {
       selector: 'dataplaneTags',
-      serviceExclusions: 'unchecked',
+      serviceExclusions: { ignoreAnnotation: false, delegatedGateway: false, zoneProxyLabel: false },
       meshAnnotation: true,
       meshServicesMode: true,
       endpointNamespaceFallback: false,
@@ -144,13 +170,23 @@ export const KUMA_FACTS: Record<KumaVersion, KumaFacts> = {
     selector: { keys: ['dataplaneTags', 'dataplaneRef'], removed: [], multiple: 'first-wins', missingMessage: 'set-one-of' },
     nameRule: 'rfc1035-deprecated',
     sniDeprecation: false,
-    dataplane: { inboundProtocolField: false, inboundTags: 'service-required', workloadLabel: false },
+    unsignedPortsRejectNegative: false,
+    dataplane: {
+      inboundProtocolField: false,
+      inboundTags: 'service-required',
+      workloadLabel: false,
+      requiresInboundOrGateway: true,
+      outboundBackendRefRequired: false,
+    },
     workloadInboundNames: 'container-port',
     hostnameGenerator: { renderCheck: false, extensionTypeRequired: true },
     externalServiceTlsDataSources: false,
+    externalServiceInlineBase64: true,
+    externalServiceUniversalProtocolRequired: false,
+    kubernetesCoreNameLength: false,
     generator: {
       selector: 'dataplaneTags',
-      serviceExclusions: 'unverified',
+      serviceExclusions: { ignoreAnnotation: true, delegatedGateway: true, zoneProxyLabel: false },
       meshAnnotation: true,
       meshServicesMode: true,
       endpointNamespaceFallback: false,
@@ -174,13 +210,23 @@ export const KUMA_FACTS: Record<KumaVersion, KumaFacts> = {
     },
     nameRule: 'rfc1035-deprecated',
     sniDeprecation: true,
-    dataplane: { inboundProtocolField: true, inboundTags: 'service-required-with-tags', workloadLabel: false },
+    unsignedPortsRejectNegative: false,
+    dataplane: {
+      inboundProtocolField: true,
+      inboundTags: 'service-required-with-tags',
+      workloadLabel: false,
+      requiresInboundOrGateway: false,
+      outboundBackendRefRequired: false,
+    },
     workloadInboundNames: 'container-port',
     hostnameGenerator: { renderCheck: true, extensionTypeRequired: true },
     externalServiceTlsDataSources: false,
+    externalServiceInlineBase64: true,
+    externalServiceUniversalProtocolRequired: false,
+    kubernetesCoreNameLength: false,
     generator: {
       selector: 'dataplaneTags-by-default',
-      serviceExclusions: 'checked',
+      serviceExclusions: { ignoreAnnotation: true, delegatedGateway: true, zoneProxyLabel: true },
       meshAnnotation: true,
       meshServicesMode: true,
       endpointNamespaceFallback: false,
@@ -204,13 +250,23 @@ export const KUMA_FACTS: Record<KumaVersion, KumaFacts> = {
     },
     nameRule: 'rfc1035-required',
     sniDeprecation: true,
-    dataplane: { inboundProtocolField: true, inboundTags: 'removed', workloadLabel: true },
+    unsignedPortsRejectNegative: false,
+    dataplane: {
+      inboundProtocolField: true,
+      inboundTags: 'removed',
+      workloadLabel: true,
+      requiresInboundOrGateway: false,
+      outboundBackendRefRequired: true,
+    },
     workloadInboundNames: 'container-port',
     hostnameGenerator: { renderCheck: true, extensionTypeRequired: true },
     externalServiceTlsDataSources: true,
+    externalServiceInlineBase64: false,
+    externalServiceUniversalProtocolRequired: false,
+    kubernetesCoreNameLength: false,
     generator: {
       selector: 'dataplaneLabels',
-      serviceExclusions: 'checked',
+      serviceExclusions: { ignoreAnnotation: true, delegatedGateway: true, zoneProxyLabel: true },
       meshAnnotation: false,
       meshServicesMode: false,
       endpointNamespaceFallback: true,

@@ -1,6 +1,13 @@
 import { isObj } from '../../kuma/resource';
 import type { Rule, RuleContext } from './context';
-import { MSG_DNS1123_SUBDOMAIN_FORMAT, dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from './names';
+import {
+  MSG_DNS1123_SUBDOMAIN_FORMAT,
+  dns1035LabelErrors,
+  dns1123LabelErrors,
+  dns1123SubdomainErrors,
+  labelValueErrors,
+  qualifiedNameErrors,
+} from './names';
 import { kumaFacts } from '../../kuma/versions';
 import type { KumaKind } from '../../types';
 
@@ -15,8 +22,10 @@ export const metaRule: Rule = ({ res, report }) => {
   if (res.form === 'kubernetes') {
     const meta = res.value.metadata;
     if (!isObj(meta)) return;
+    kubernetesLabelsAndMesh(res, meta, report);
     const name = meta.name;
-    if (name === undefined || name === null) {
+    // ValidateObjectMeta: an empty name is a missing name
+    if (name === undefined || name === null || name === '') {
       if (meta.generateName === undefined) {
         report('name-invalid', ['metadata'], 'Required value: name or generateName is required', {
           target: 'key',
@@ -30,7 +39,8 @@ export const metaRule: Rule = ({ res, report }) => {
       report('name-invalid', ['name'], `Invalid value: "${String(name)}": ${errs.join(', ')}`, { data: { path: 'metadata.name' } });
     return;
   }
-  if (res.has(['name'])) {
+  const notAString = (v: unknown) => v !== null && v !== undefined && typeof v !== 'string'; // schema-type says it
+  if (res.has(['name']) && !notAString(res.get(['name']))) {
     const name = res.get(['name']);
     const s = name === null || name === undefined ? '' : String(name);
     if (s === '') report('name-invalid', ['name'], 'cannot be empty');
@@ -43,7 +53,7 @@ export const metaRule: Rule = ({ res, report }) => {
     report('mesh-ignored', ['mesh'], `${res.kind} is global-scoped, not part of a mesh: Kuma ignores its mesh. Remove the mesh key.`, {
       target: 'key',
     });
-  } else if (res.has(['mesh'])) {
+  } else if (res.has(['mesh']) && !notAString(res.get(['mesh']))) {
     const mesh = res.get(['mesh']);
     const s = mesh === null || mesh === undefined ? '' : String(mesh);
     if (s === '') report('mesh-invalid', ['mesh'], 'cannot be empty');
@@ -57,6 +67,51 @@ export const metaRule: Rule = ({ res, report }) => {
     }
   }
 };
+
+/**
+ * Kubernetes: the API server's ObjectMeta validation of label keys and values, then what Kuma's
+ * validating webhook checks before the spec (`pkg/plugins/runtime/k8s/webhooks/validation.go`):
+ * the mesh (`kuma.io/mesh` label, or `mesh` of a Dataplane) with ValidateMesh, and a
+ * `kuma.io/origin` label must be `zone` or `global`.
+ */
+function kubernetesLabelsAndMesh(res: RuleContext['res'], meta: Record<string, unknown>, report: RuleContext['report']): void {
+  const labels = isObj(meta.labels) ? meta.labels : {};
+  for (const [k, v] of Object.entries(labels)) {
+    const keyErrs = qualifiedNameErrors(k);
+    if (keyErrs.length)
+      report('schema-constraint', ['labels', k], `Invalid value: "${k}": ${keyErrs.join(', ')}`, {
+        target: 'key',
+        data: { path: 'metadata.labels' },
+      });
+    if (typeof v === 'string') {
+      const valueErrs = labelValueErrors(v);
+      if (valueErrs.length)
+        report('schema-constraint', ['labels', k], `Invalid value: "${v}": ${valueErrs.join(', ')}`, { data: { path: 'metadata.labels' } });
+    }
+  }
+  const mesh = res.get(['mesh']);
+  // a mesh that is not a string is rejected by the CRD's schema (schema-type)
+  if (!GLOBAL_SCOPED.has(res.kind) && (mesh === undefined || mesh === null || typeof mesh === 'string')) {
+    const present = res.kind === 'Dataplane' ? true : 'kuma.io/mesh' in labels;
+    const s = mesh === null || mesh === undefined ? '' : String(mesh);
+    const at = res.kind === 'Dataplane' && !res.has(['mesh']) ? ['metadata'] : ['mesh'];
+    const opts = { data: { path: 'mesh' }, ...(at[0] === 'metadata' ? { target: 'key' as const } : {}) };
+    if (present && s === '') report('mesh-invalid', at, 'cannot be empty', opts);
+    else if (present && s.length > 253) report('mesh-invalid', at, 'value length must less or equal 253', opts);
+    else if (present && !/^[0-9a-z-_.]*$/.test(s))
+      report(
+        'mesh-invalid',
+        at,
+        "invalid characters. Valid characters are numbers, lowercase latin letters and '-', '_', '.' symbols.",
+        opts,
+      );
+  }
+  const origin = labels['kuma.io/origin'];
+  if (origin !== undefined && origin !== 'zone' && origin !== 'global')
+    report('schema-enum', ['labels', 'kuma.io/origin'], `unknown resource origin "${String(origin)}"`, {
+      data: { path: 'labels["kuma.io/origin"]', allowedValues: ['zone', 'global'] },
+    });
+}
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -82,7 +137,8 @@ export const statusRule: Rule = ({ res, report }) => {
 export function displayNameRule(opts: { lengthLimit: boolean }): Rule {
   return ({ res, version, report }) => {
     const dn = res.displayName();
-    if (!dn || dn.value === '') return;
+    // a name that is not a string is rejected by Kuma's schema stage before any of this (schema-type)
+    if (!dn || dn.value === '' || typeof res.get(dn.path) !== 'string') return;
     const errs = dns1035LabelErrors(dn.value);
     const { nameRule } = kumaFacts(version);
     if (nameRule === 'rfc1035-required') {

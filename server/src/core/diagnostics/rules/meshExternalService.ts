@@ -9,9 +9,20 @@ import { isDNSName, isDns1123Subdomain, isIP } from './names';
 const TLS_VERSIONS = ['TLSAuto', 'TLS10', 'TLS11', 'TLS12', 'TLS13'];
 const quoteList = (vs: string[]) => `[${vs.map((v) => JSON.stringify(v)).join(', ')}]`;
 
-const matchRule: Rule = ({ res, report }) => {
+const matchRule: Rule = ({ res, version, report }) => {
   const match = res.spec.match;
-  if (!isObj(match)) return;
+  if (!isObj(match)) {
+    // Kubernetes: the CRD does not require spec, so Kuma's validator sees a zero match (Universal's schema stage requires it)
+    if (res.form === 'kubernetes' && match === undefined) {
+      const at = isObj(res.value.spec) ? ['spec'] : [];
+      report('external-service-invalid', at, 'port must be a valid (1-65535)', { target: 'key', data: { path: 'spec.match.port' } });
+      report('external-service-invalid', at, `"protocol" must be one of ${quoteList(['tcp', 'grpc', 'http', 'http2'])}`, {
+        target: 'key',
+        data: { path: 'spec.match.protocol' },
+      });
+    }
+    return;
+  }
   const type = match.type;
   if (typeof type === 'string' && type !== '' && type !== 'HostnameGenerator') {
     report('external-service-invalid', ['spec', 'match', 'type'], `unrecognized type '${type}' - only 'HostnameGenerator' is supported`, {
@@ -23,7 +34,13 @@ const matchRule: Rule = ({ res, report }) => {
     report('external-service-invalid', ['spec', 'match', 'port'], 'port must be a valid (1-65535)');
   }
   const protocols = ['tcp', 'grpc', 'http', 'http2'];
-  if (match.protocol !== undefined && !protocols.includes(String(match.protocol))) {
+  // Kuma 2.9's Universal API has no defaulting stage: a missing protocol reaches the validator empty
+  if (match.protocol === undefined && kumaFacts(version).externalServiceUniversalProtocolRequired && res.form === 'universal') {
+    report('external-service-invalid', ['spec', 'match'], `"protocol" must be one of ${quoteList(protocols)}`, {
+      target: 'key',
+      data: { path: 'spec.match.protocol', allowedValues: protocols },
+    });
+  } else if (match.protocol !== undefined && !protocols.includes(String(match.protocol))) {
     report('external-service-invalid', ['spec', 'match', 'protocol'], `"protocol" must be one of ${quoteList(protocols)}`, {
       data: { allowedValues: protocols },
     });
@@ -38,12 +55,24 @@ const endpointsAndTlsRule: Rule = ({ res, version, report }) => {
   }
   const hasExtension = isObj(ext);
   const tls = isObj(spec.tls) ? spec.tls : undefined;
+  // the CRD's `format: byte` (kube-openapi's strfmt, schema stage of both forms, extension or not): standard base64
+  const tlsVerification = tls && isObj(tls.verification) ? tls.verification : undefined;
+  for (const ds of ['caCert', 'clientCert', 'clientKey']) {
+    const src = tlsVerification?.[ds];
+    if (kumaFacts(version).externalServiceInlineBase64 && isObj(src) && typeof src.inline === 'string' && !isBase64(src.inline)) {
+      const shown = src.inline.length > 100 ? `${src.inline.slice(0, 100)}…` : src.inline;
+      report(
+        'schema-constraint',
+        ['spec', 'tls', 'verification', ds, 'inline'],
+        `spec.tls.verification.${ds}.inline in body must be of type byte: "${shown}"`,
+      );
+    }
+  }
   if (!hasExtension) {
     const endpoints = Array.isArray(spec.endpoints) ? spec.endpoints : [];
     endpoints.forEach((ep, i) => {
       if (!isObj(ep)) return;
       const address = typeof ep.address === 'string' ? ep.address : '';
-      if (address.startsWith('unix://')) return;
       if (isIP(address) || isDNSName(address)) {
         const port = ep.port;
         if (typeof port === 'number' && (port < 1 || port > 65535)) {
@@ -150,9 +179,45 @@ const endpointsAndTlsRule: Rule = ({ res, version, report }) => {
   }
 };
 
+/**
+ * Kuma 2.9 checks the length of the core name (2.14 that of the display name): on Kubernetes the
+ * core name of a namespaced object is `<name>.<namespace>`.
+ */
+const coreNameLengthRule: Rule = ({ res, version, report }) => {
+  if (!kumaFacts(version).kubernetesCoreNameLength || res.form !== 'kubernetes') return;
+  const meta = isObj(res.value.metadata) ? res.value.metadata : undefined;
+  const name = meta?.name;
+  const ns = meta?.namespace;
+  if (typeof name !== 'string' || typeof ns !== 'string' || name.length > 63) return; // over 63 alone: displayNameRule says it
+  if (name.length + 1 + ns.length > 63)
+    report(
+      'name-too-long',
+      ['name'],
+      `must not be longer than 63 characters (Kuma 2.9 checks "${name}.${ns}", the name with its namespace)`,
+      {
+        data: { path: 'name' },
+      },
+    );
+};
+
 export const meshExternalServiceRules: Rule[] = [
   displayNameRule({ lengthLimit: true }),
+  coreNameLengthRule,
   systemNamespaceRule,
   matchRule,
   endpointsAndTlsRule,
 ];
+
+/** Go's base64.StdEncoding.DecodeString (which skips CR and LF), without a regular expression. */
+function isBase64(v: string): boolean {
+  let n = 0;
+  let pad = 0;
+  for (const c of v) {
+    if (c === '\r' || c === '\n') continue;
+    const alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '+' || c === '/';
+    if (c === '=') pad++;
+    else if (!alpha || pad > 0) return false;
+    n++;
+  }
+  return n % 4 === 0 && pad <= 2;
+}

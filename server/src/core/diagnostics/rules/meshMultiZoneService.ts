@@ -3,6 +3,7 @@ import { kumaFacts, supportedProtocols } from '../../kuma/versions';
 import type { Rule } from './context';
 import { displayNameRule, sniPortRule } from './common';
 import { judgeProtocol } from '../../kuma/protocols';
+import { uint32Message } from './meshService';
 
 /** `pkg/core/resources/apis/meshmultizoneservice/api/v1alpha1/validator.go` (SPEC.md 4.3). */
 const specRule: Rule = (ctx) => {
@@ -26,6 +27,8 @@ const specRule: Rule = (ctx) => {
   ports.forEach((p, i) => {
     if (!isObj(p)) return;
     const base = ['spec', 'ports', i];
+    if (kumaFacts(version).unsignedPortsRejectNegative && typeof p.port === 'number' && p.port < 0)
+      report('schema-range', [...base, 'port'], uint32Message(p.port));
     if (kumaFacts(version).protocols.multizonePortChecks) {
       if (p.name === '') report('multizone-service-invalid', [...base, 'name'], 'must not be empty');
     }

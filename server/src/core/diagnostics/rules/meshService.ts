@@ -87,7 +87,10 @@ const portsRule: Rule = (ctx) => {
           },
         );
       } else byKey.set(key, i);
-      if (port < 1 || port > 65535) {
+      if (port < 0 && kumaFacts(version).unsignedPortsRejectNegative) {
+        // Kuma 2.9 decodes the port into a uint32: a negative number fails to decode
+        report('schema-range', [...base, 'port'], uint32Message(port));
+      } else if (port < 1 || port > 65535) {
         report('port-range', [...base, 'port'], `Port ${port} is outside the valid range 1-65535.`);
       }
     }
@@ -136,3 +139,8 @@ const portsRule: Rule = (ctx) => {
 };
 
 export const meshServiceRules: Rule[] = [displayNameRule({ lengthLimit: true }), selectorRule, portsRule];
+
+/** Go's encoding/json on a negative number for Kuma 2.9's `Port uint32` (MeshService, MeshMultiZoneService). */
+export function uint32Message(port: number): string {
+  return `json: cannot unmarshal number ${port} into Go struct field Port.spec.ports.port of type uint32`;
+}

@@ -67,3 +67,43 @@ export function isDNSName(v: string): boolean {
   if (isIP(name)) return false;
   return name.split('.').every((l) => l.length > 0 && l.length <= 63 && /^[a-zA-Z0-9_]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$/.test(l));
 }
+
+const MSG_LABEL_VALUE_FORMAT =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const MSG_QUALIFIED_NAME_FORMAT =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+const isAlnum = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+/** `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, in one pass. */
+function isNamePart(v: string): boolean {
+  if (v === '' || !isAlnum(v[0]) || !isAlnum(v[v.length - 1])) return false;
+  for (const c of v) if (!isAlnum(c) && c !== '-' && c !== '_' && c !== '.') return false;
+  return true;
+}
+
+/** `IsValidLabelValue` (ObjectMeta validation of `metadata.labels` values). */
+export function labelValueErrors(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 63) errs.push('must be no more than 63 characters');
+  if (v !== '' && !isNamePart(v)) errs.push(MSG_LABEL_VALUE_FORMAT);
+  return errs;
+}
+
+/** `IsQualifiedName` (ObjectMeta validation of `metadata.labels` keys). */
+export function qualifiedNameErrors(v: string): string[] {
+  const parts = v.split('/');
+  if (parts.length > 2)
+    return [
+      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
+  const errs: string[] = [];
+  const name = parts[parts.length - 1];
+  if (parts.length === 2) {
+    if (parts[0] === '') errs.push('prefix part must be non-empty');
+    else errs.push(...dns1123SubdomainErrors(parts[0]).map((e) => `prefix part ${e}`));
+  }
+  if (name === '') errs.push('name part must be non-empty');
+  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
+  if (name !== '' && !isNamePart(name)) errs.push(MSG_QUALIFIED_NAME_FORMAT);
+  return errs;
+}
