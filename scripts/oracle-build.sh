@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Kuma conformance oracles (tools/kuma-oracle/<version>/), one Go program per supported
-# Kuma version, linked against Kuma's own source from /work/shared/kuma-go (or $KUMA_GO_PACKS).
+# Kuma version, linked against Kuma's own source from the packs in ../shared/kuma-go beside the clone
+# (or $KUMA_GO_PACKS).
 # Everything it writes lives outside the clone, under $KUMA_ORACLE_CACHE (default ~/.cache/kuma-oracle):
 #   src/<v>/     the extracted pack            build/<v>/  the module with its per-machine replace
 #   bin/<v>/kuma-oracle  the program           mod/, go-build/  Go's module and build caches
@@ -9,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-PACKS=${KUMA_GO_PACKS:-/work/shared/kuma-go}
+PACKS=${KUMA_GO_PACKS:-$ROOT/../shared/kuma-go}
 CACHE=${KUMA_ORACLE_CACHE:-$HOME/.cache/kuma-oracle}
 export GOMODCACHE=$CACHE/mod GOCACHE=$CACHE/go-build GOFLAGS=-mod=mod GOTOOLCHAIN=local
 # Kuma's own modules are not on the proxy (they come from the packs). The checksum database is not
@@ -26,10 +27,18 @@ fi
 
 build_one() {
   local v=$1 pack=$PACKS/kuma-$v.tar.xz src=$CACHE/src/$v build=$CACHE/build/$v bin=$CACHE/bin/$v
-  [ -f "$pack" ] || { echo "oracle-build: no pack $pack" >&2; return 1; }
+  if [ ! -f "$pack" ]; then
+    # No pack here (a clone without ../shared beside it): a program built before still serves.
+    if [ -x "$bin/kuma-oracle" ]; then
+      echo "oracle-build: $v: no pack $pack; using the program built before (set KUMA_GO_PACKS to rebuild)"
+      return 0
+    fi
+    echo "oracle-build: no pack $pack: set KUMA_GO_PACKS to the folder holding kuma-<version>.tar.xz" >&2
+    return 1
+  fi
   local packsum srcsum
   packsum=$(sha256sum "$pack" | cut -c1-64)
-  srcsum=$( (echo "$packsum"; cat "$ROOT/scripts/oracle-build.sh"; go version; cd "$ROOT/tools/kuma-oracle/$v" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' -o -name 'extra-replace' \) | sort | xargs cat) | sha256sum | cut -c1-64)
+  srcsum=$( (echo "$packsum"; cat "$ROOT/scripts/oracle-build.sh"; go version; cd "$ROOT/tools/kuma-oracle" && find common "$v" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' -o -name 'extra-replace' \) | sort | xargs cat) | sha256sum | cut -c1-64)
   if [ -f "$bin/stamp" ] && [ "$(cat "$bin/stamp")" = "$srcsum" ] && [ -x "$bin/kuma-oracle" ]; then
     echo "oracle-build: $v up to date"
     return 0
@@ -43,11 +52,17 @@ build_one() {
   fi
   mkdir -p "$build" "$bin"
   find "$build" -maxdepth 1 -name '*.go' -delete
-  cp "$ROOT/tools/kuma-oracle/$v/"*.go "$build/"
   cp "$ROOT/tools/kuma-oracle/$v/go.mod" "$build/go.mod"
   [ -f "$build/go.sum" ] || cp "$src/go.sum" "$build/go.sum"
   local modpath
   modpath=$(grep -Eo 'github\.com/kumahq/kuma(/v[0-9]+)?' "$build/go.mod" | head -1)
+  # The code every version shares (common/, written against Kuma's v2 module path) with this
+  # version's module path, then what differs per version (<v>/*.go).
+  local f
+  for f in "$ROOT/tools/kuma-oracle/common/"*.go; do
+    sed "s#\"github.com/kumahq/kuma/v2/#\"$modpath/#" "$f" >"$build/$(basename "$f")"
+  done
+  cp "$ROOT/tools/kuma-oracle/$v/"*.go "$build/"
   {
     echo
     echo "// written by scripts/oracle-build.sh: this machine's copy of Kuma's source"

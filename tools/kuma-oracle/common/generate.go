@@ -7,19 +7,16 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-logr/logr"
 	kube_core "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	kube_types "k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
-	kube_events "k8s.io/client-go/tools/events"
 	kube_ctrl "sigs.k8s.io/controller-runtime"
 	kube_client "sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/yaml"
 
-	meshservice_k8s "github.com/kumahq/kuma/v3/pkg/core/resources/apis/meshservice/k8s/v1alpha1"
-	"github.com/kumahq/kuma/v3/pkg/plugins/runtime/k8s/controllers"
+	meshservice_k8s "github.com/kumahq/kuma/v2/pkg/core/resources/apis/meshservice/k8s/v1alpha1"
 )
 
 // generate runs Kuma's MeshService generation on the documents of req.YAML plus req.Objects.
@@ -107,15 +104,6 @@ func generate(req request) response {
 	}
 	resp.Accepted = true
 	return resp
-}
-
-func newReconciler(c kube_client.Client) *controllers.MeshServiceReconciler {
-	return &controllers.MeshServiceReconciler{
-		Client:        c,
-		EventRecorder: &kube_events.FakeRecorder{},
-		Log:           logr.Discard(),
-		Scheme:        scheme,
-	}
 }
 
 // defaultService applies what the API server sets on a Service the controller reads.
