@@ -164,7 +164,29 @@ test('alias keys are hidden: transparentProxying is offered, transparent_proxyin
 });
 
 test('kind/type values at the top of an unclassified document', () => {
-  const kinds = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService', 'HostnameGenerator', 'Dataplane'];
+  const kinds = [
+    'MeshService',
+    'MeshExternalService',
+    'MeshMultiZoneService',
+    'HostnameGenerator',
+    'Dataplane',
+    'MeshAccessLog',
+    'MeshCircuitBreaker',
+    'MeshFaultInjection',
+    'MeshHealthCheck',
+    'MeshHTTPRoute',
+    'MeshLoadBalancingStrategy',
+    'MeshMetric',
+    'MeshPassthrough',
+    'MeshProxyPatch',
+    'MeshRateLimit',
+    'MeshRetry',
+    'MeshTCPRoute',
+    'MeshTimeout',
+    'MeshTLS',
+    'MeshTrace',
+    'MeshTrafficPermission',
+  ];
   assert.deepEqual(labels('apiVersion: kuma.io/v1alpha1\nkind: $0\n'), kinds);
   assert.deepEqual(labels('type: Mesh$0\nname: x\n'), kinds);
   assert.deepEqual(labels('apiVersion: apps/v1\nkind: $0\n'), []);

@@ -28,7 +28,15 @@ test('classifies both Kuma forms, Kubernetes objects for cross-reference, and le
   assert.deepEqual(kinds('type: Dataplane\nname: a\nmesh: default\n'), [{ role: 'kuma', kind: 'Dataplane', form: 'universal' }]);
   assert.deepEqual(kinds('apiVersion: apps/v1\nkind: Deployment\n'), [{ role: 'kubernetes', kind: 'Deployment' }]);
   assert.deepEqual(kinds('apiVersion: v1\nkind: Service\n'), [{ role: 'kubernetes', kind: 'Service' }]);
-  assert.deepEqual(kinds('apiVersion: kuma.io/v1alpha1\nkind: MeshTrafficPermission\n'), [{ role: 'other' }]);
+  assert.deepEqual(kinds('apiVersion: kuma.io/v1alpha1\nkind: MeshTrafficPermission\n'), [
+    { role: 'kuma', kind: 'MeshTrafficPermission', form: 'kubernetes' },
+  ]);
+  assert.deepEqual(kinds('type: MeshTimeout\nname: t\nmesh: default\nspec: {}\n'), [
+    { role: 'kuma', kind: 'MeshTimeout', form: 'universal' },
+  ]);
+  // Kuma kinds this tool does not cover are still left alone.
+  assert.deepEqual(kinds('apiVersion: kuma.io/v1alpha1\nkind: MeshGateway\n'), [{ role: 'other' }]);
+  assert.deepEqual(kinds('type: MeshIdentity\nname: x\n'), [{ role: 'other' }]);
   assert.deepEqual(kinds('on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n'), [{ role: 'other' }]);
   assert.deepEqual(kinds('services:\n  web:\n    image: nginx\n    type: MeshService\n'), [{ role: 'other' }]);
 });

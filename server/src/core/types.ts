@@ -27,14 +27,60 @@ export interface KumaDiagnostic {
   related?: { message: string; range: OffsetRange; uri?: string }[];
 }
 
-export type KumaKind = 'MeshService' | 'MeshExternalService' | 'MeshMultiZoneService' | 'HostnameGenerator' | 'Dataplane';
-export const KUMA_KINDS: readonly KumaKind[] = [
+/** The Kuma resources this tool has checked from the start (SPEC.md). */
+export type ResourceKind = 'MeshService' | 'MeshExternalService' | 'MeshMultiZoneService' | 'HostnameGenerator' | 'Dataplane';
+export const RESOURCE_KINDS: readonly ResourceKind[] = [
   'MeshService',
   'MeshExternalService',
   'MeshMultiZoneService',
   'HostnameGenerator',
   'Dataplane',
 ];
+
+/** Kuma's targetRef policies (SPEC-policies.md a.1); which ones a version has is in the version table. */
+export type PolicyKind =
+  | 'MeshAccessLog'
+  | 'MeshCircuitBreaker'
+  | 'MeshFaultInjection'
+  | 'MeshHealthCheck'
+  | 'MeshHTTPRoute'
+  | 'MeshLoadBalancingStrategy'
+  | 'MeshMetric'
+  | 'MeshPassthrough'
+  | 'MeshProxyPatch'
+  | 'MeshRateLimit'
+  | 'MeshRetry'
+  | 'MeshTCPRoute'
+  | 'MeshTimeout'
+  | 'MeshTLS'
+  | 'MeshTrace'
+  | 'MeshTrafficPermission';
+export const POLICY_KINDS: readonly PolicyKind[] = [
+  'MeshAccessLog',
+  'MeshCircuitBreaker',
+  'MeshFaultInjection',
+  'MeshHealthCheck',
+  'MeshHTTPRoute',
+  'MeshLoadBalancingStrategy',
+  'MeshMetric',
+  'MeshPassthrough',
+  'MeshProxyPatch',
+  'MeshRateLimit',
+  'MeshRetry',
+  'MeshTCPRoute',
+  'MeshTimeout',
+  'MeshTLS',
+  'MeshTrace',
+  'MeshTrafficPermission',
+];
+
+export type KumaKind = ResourceKind | PolicyKind;
+export const KUMA_KINDS: readonly KumaKind[] = [...RESOURCE_KINDS, ...POLICY_KINDS];
+
+const POLICY_SET: ReadonlySet<string> = new Set(POLICY_KINDS);
+export function isPolicyKind(kind: string): kind is PolicyKind {
+  return POLICY_SET.has(kind);
+}
 
 export type KubernetesKind =
   'Service' | 'Namespace' | 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'EndpointSlice';

@@ -10,8 +10,9 @@ import { hostnameGeneratorRules } from './rules/hostnameGenerator';
 import { meshExternalServiceRules } from './rules/meshExternalService';
 import { meshMultiZoneServiceRules } from './rules/meshMultiZoneService';
 import { meshServiceRules } from './rules/meshService';
+import { policyRules } from './rules/policy';
 import type { SchemaValidators } from '../schema/validation';
-import type { KumaDiagnostic, KumaKind } from '../types';
+import { isPolicyKind, type KumaDiagnostic, type KumaKind, type ResourceKind } from '../types';
 import type { KumaVersion } from '../kuma/versions';
 import { formatPath, locate, nodeRange } from '../yaml/nodes';
 import { clipMessage, wholeCharacters } from '../yaml/limits';
@@ -19,13 +20,18 @@ import { clipMessage, wholeCharacters } from '../yaml/limits';
 /** A diagnostic of one document, before it is placed in its file. */
 export type DocumentDiagnostic = Omit<KumaDiagnostic, 'document'>;
 
-const RULES: Record<KumaKind, Rule[]> = {
+const RULES: Record<ResourceKind, Rule[]> = {
   MeshService: meshServiceRules,
   MeshExternalService: meshExternalServiceRules,
   MeshMultiZoneService: meshMultiZoneServiceRules,
   HostnameGenerator: hostnameGeneratorRules,
   Dataplane: dataplaneRules,
 };
+
+/** The rules of a kind: its own file's, or the policies' for every targetRef policy. */
+function rulesOf(kind: KumaKind): Rule[] {
+  return isPolicyKind(kind) ? policyRules : RULES[kind];
+}
 
 /**
  * Everything we check in one YAML document: syntax, Kuma's schema, Kuma's semantic rules.
@@ -113,7 +119,7 @@ export function validateDocument(
     },
   };
   const ruleStart = out.length;
-  for (const rule of [metaRule, statusRule, ...RULES[c.kind]]) rule(ctx);
+  for (const rule of [metaRule, statusRule, ...rulesOf(c.kind)]) rule(ctx);
   // A Kuma rule that speaks about exactly the same text says more than the generic schema
   // error (e.g. "dataplaneTags was removed in 3.0" versus "unknown key"): keep the rule's. A value of
   // the wrong type is rejected whatever a warning says about it (e.g. a deprecated name): only an

@@ -13,7 +13,7 @@ import {
   type JsonSchema,
 } from '../schema/walk';
 import { protocolField, judgeProtocol } from '../kuma/protocols';
-import { schemaFor } from '../schema/bundles';
+import { maybeSchemaFor } from '../schema/bundles';
 import { KUMA_VERSIONS, supportedProtocols, type KumaVersion } from '../kuma/versions';
 import type { PathSeg } from '../yaml/nodes';
 
@@ -49,7 +49,8 @@ export function schemaHover(
   const word = chunkText.slice(start, end);
   if (word === '') return undefined;
   const range = { start, end };
-  const root = schemaFor(version, c.kind, c.form);
+  const root = maybeSchemaFor(version, c.kind, c.form);
+  if (!root) return undefined;
 
   if (ctx.target === 'value') {
     const head = `**${displayPath(ctx.path)}** (${c.kind}, Kuma ${version})`;
@@ -72,7 +73,7 @@ export function schemaHover(
 
   const path: PathSeg[] = [...ctx.path, word];
   const here = schemaHasProperty(root, path);
-  const versions = KUMA_VERSIONS.filter((v) => schemaHasProperty(schemaFor(v, c.kind, c.form), path));
+  const versions = KUMA_VERSIONS.filter((v) => schemaHasProperty(maybeSchemaFor(v, c.kind, c.form) ?? {}, path));
   if (!here && versions.length === 0) return undefined;
   const lines = [`**${displayPath(path)}** (${c.kind}, Kuma ${version})`];
   const schema = here ? schemaAtPath(root, path) : undefined;

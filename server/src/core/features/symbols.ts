@@ -61,7 +61,22 @@ function summary(r: Resource): string {
       const address = str(net.address);
       return [address, parts].filter(Boolean).join(' — ');
     }
+    default:
+      return policySummary(spec);
   }
+}
+
+/** A policy: what its top-level targetRef selects, then where its `to` items point (`Mesh → MeshService backend`). */
+function policySummary(spec: Record<string, unknown>): string {
+  const ref = (t: unknown): string => {
+    if (!isObj(t)) return 'Mesh';
+    const labels = isObj(t.labels) ? Object.entries(t.labels).map(([k, v]) => `${k}=${str(v) ?? ''}`) : [];
+    const what = str(t.name) ?? (labels.length ? `{${labels.join(', ')}}` : undefined);
+    const section = str(t.sectionName);
+    return [str(t.kind) ?? 'Mesh', what && `${what}${section ? `/${section}` : ''}`].filter(Boolean).join(' ');
+  };
+  const to = list(spec.to).map((i) => ref(i.targetRef));
+  return to.length ? `${ref(spec.targetRef)} → ${to.join(', ')}` : ref(spec.targetRef);
 }
 
 /**

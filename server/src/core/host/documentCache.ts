@@ -303,7 +303,7 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
   }
 
   function warmUp(version: KumaVersion) {
-    for (const kind of KUMA_KINDS) for (const form of ['kubernetes', 'universal'] as const) validators.get(version, kind, form);
+    for (const kind of KUMA_KINDS) for (const form of ['kubernetes', 'universal'] as const) validators.warm(version, kind, form);
     // Checks read documents with the fast reader; editing features (completion, hover, fixes)
     // read exact trees with yaml's parser. Run that once now, so that its code is not compiled
     // in the user's first completion (about 10 ms).

@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, type Node } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/codes';
 import { propertiesOf, schemaAtPath, schemaHasProperty } from './walk';
-import { schemaFor, type JsonSchema } from './bundles';
+import { maybeSchemaFor, schemaFor, type JsonSchema } from './bundles';
 import type { Form, KumaKind, OffsetRange } from '../types';
 import { createValidatorFactory, type ValidatorFactory } from './validatorFactory';
 import { suggest } from '../util/suggest';
@@ -39,11 +39,17 @@ export class SchemaValidators {
     return fn;
   }
 
+  /** Prepares the validator of a kind, form and version, when the version has a schema for it. */
+  warm(version: KumaVersion, kind: KumaKind, form: Form): void {
+    if (maybeSchemaFor(version, kind, form)) this.get(version, kind, form);
+  }
+
   /**
    * Validates a document's data against Kuma's schema and turns ajv's errors into problems
    * placed on the offending key or value of the YAML tree.
    */
   validate(version: KumaVersion, kind: KumaKind, form: Form, value: unknown, root: Node | null, fallback: OffsetRange): SchemaProblem[] {
+    if (!maybeSchemaFor(version, kind, form)) return [];
     const fn = this.get(version, kind, form);
     if (fn(value)) return [];
     const schema = schemaFor(version, kind, form);

@@ -1,6 +1,6 @@
 import { isAlias, isCollection, isPair, isScalar, type Node } from 'yaml';
 import { applySeverityOverrides, type SeverityOverrides } from '../diagnostics/codes';
-import type { KumaDiagnostic } from '../types';
+import { KUMA_KINDS, type KumaDiagnostic } from '../types';
 
 /**
  * Safety limits on what the checker reads. Kuma resources are small and shallow; input beyond
@@ -68,7 +68,7 @@ export function yamlLimitDiagnostic(text: string, message: string): KumaDiagnost
   };
 }
 
-const KUMA_LINE = /^(?:type|kind):[ \t]*["']?(?:MeshService|MeshExternalService|MeshMultiZoneService|HostnameGenerator|Dataplane)\b/m;
+const KUMA_LINE = new RegExp(`^(?:type|kind):[ \\t]*["']?(?:${KUMA_KINDS.join('|')})\\b`, 'm');
 
 /** A cheap test whether unparsed text declares a Kuma resource (to decide whether to speak up). */
 export function mentionsKumaKind(text: string): boolean {

@@ -2,7 +2,7 @@ import { isMap, isScalar } from 'yaml';
 import type { CompletionEntry } from './types';
 import { cursorContext, type CursorContext } from '../../yaml/cursor';
 import type { ParsedDocument } from '../../yaml/documents';
-import { schemaFor } from '../../schema/bundles';
+import { maybeSchemaFor } from '../../schema/bundles';
 import {
   displayPath,
   enumValues,
@@ -113,7 +113,8 @@ export function schemaCompletions(
       return identityValues(ctx, pd);
     return [];
   }
-  const root = schemaFor(version, c.kind, c.form);
+  const root = maybeSchemaFor(version, c.kind, c.form);
+  if (!root) return [];
   const schema = schemaAtPath(root, ctx.path);
   if (!schema) return [];
   const protocols = protocolValues(c.kind, c.form, ctx.path, version);
