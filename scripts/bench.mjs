@@ -6,6 +6,7 @@
 //
 //   npm run bench                          # build, then: node scripts/bench.mjs
 //   node scripts/bench.mjs [--peer] [--reps 5] [--ws-reps 3] [--json bench-out/results.json]
+//                          [--monorepo-files 10000 | --no-monorepo]
 //
 // Every figure is a median (p95 where latency spikes matter) over fresh server processes; the
 // machine is shared, so compare figures of one run, not across runs. It ends with the scaling
@@ -20,6 +21,7 @@ import { loadSchemas, makeFloor } from './bench-floor.mjs';
 import { LspSession, now, sleep } from './bench-lsp.mjs';
 import { typingBurst, typingMemory } from './bench-typing.mjs';
 import { runScaling, scalingTable } from './scaling.mjs';
+import { monorepoTable, runMonorepo } from './bench-monorepo.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -349,6 +351,11 @@ for (let i = 0; i < reps; i++) {
   lintSummary = `${r.stdout}\n${r.stderr}`.match(/kuma-lint: (.*)/)?.[1] ?? '';
 }
 
+// A 10,000-file GitOps tree (scripts/bench-monorepo.mjs): index, requests while indexing, RSS, kuma-lint.
+const monorepo = args.includes('--no-monorepo')
+  ? undefined
+  : await runMonorepo({ server, cli, out, files: Number(opt('--monorepo-files', '10000')), reps: 2, log });
+
 log('scaling of single checks (kuma-lint check at n and 8 × n)…');
 const scaling = runScaling({ cli, reps: Math.min(reps, 3), dir: path.join(out, 'scaling'), log: (m) => log(`scaling: ${m}`) });
 
@@ -528,10 +535,21 @@ console.log(
   `\n### Scaling of single checks\n\n\`kuma-lint check\` on one document at n and 8 × n (scripts/scaling-inputs.mjs); seconds, median of ${Math.min(reps, 3)} runs, wall (CPU):\n`,
 );
 console.log(scalingTable(scaling));
-const missed = rows.filter((r) => r[4].endsWith('MISSED')).length + scaling.filter((r) => !r.met).length;
-console.log(`\n${rows.filter((r) => r[4]).length + scaling.length - missed} targets met, ${missed} missed.`);
+if (monorepo) {
+  console.log(
+    '\n### Monorepo scale\n\nA generated tree of team/environment folders, each file 5 documents; floors measured in the same run:\n',
+  );
+  console.log(monorepoTable(monorepo.rows));
+}
+const monoRows = monorepo?.rows ?? [];
+const missed =
+  rows.filter((r) => r[4].endsWith('MISSED')).length + scaling.filter((r) => !r.met).length + monoRows.filter((r) => !r[3]).length;
+console.log(`\n${rows.filter((r) => r[4]).length + scaling.length + monoRows.length - missed} targets met, ${missed} missed.`);
 
 if (jsonOut) {
   fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
-  fs.writeFileSync(jsonOut, JSON.stringify({ node, cpus, reps, wsReps, results, lint, floor, scaling }, null, 1) + '\n');
+  fs.writeFileSync(
+    jsonOut,
+    JSON.stringify({ node, cpus, reps, wsReps, results, lint, floor, scaling, monorepo: monorepo?.figures }, null, 1) + '\n',
+  );
 }

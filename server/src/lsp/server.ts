@@ -23,6 +23,13 @@ import { registerFeatures } from './features';
 import { displayUri, readSettings, type ServerSettings } from './settings';
 import { skipReason, type IndexedFile } from './workspaceFs';
 
+/**
+ * While the workspace is indexed, the facts that come back from the workers are recorded at most
+ * this often: each recording makes the next request rebuild the index (time in the size of the
+ * workspace), so requests meanwhile are answered against an index at most this old.
+ */
+const FLUSH_MS = 1000;
+
 export type { ServerOptions } from './context';
 export { MAX_WORKSPACE_SYMBOLS } from './features';
 
@@ -111,24 +118,32 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const report = () => progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
       let inWorker = false;
       if (fs.indexFiles) {
-        // Parse on another thread; this one only records the facts and keeps answering.
+        // Parse on other threads; this one only records the facts and keeps answering. The facts
+        // come first (the index is ready as soon as every file is reduced to them); the files' own
+        // checks, for the problems of files not open, follow in a second pass (checkClosedFiles).
         try {
-          // Called from the worker's message event: a throw there would take the process down.
-          const checkedWith = ctx.settings;
+          // Results are recorded a batch at a time, at most every FLUSH_MS: each recording makes
+          // the next request rebuild the index, which costs time in the size of the workspace.
+          let buffered: IndexedFile[] = [];
+          let lastFlush = Date.now();
+          const flush = () => {
+            for (const r of buffered) if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
+            count += buffered.length;
+            buffered = [];
+            lastFlush = Date.now();
+            report();
+          };
           await fs.indexFiles(
             uris,
+            // Called from the worker's message event: a throw there would take the process down.
             ctx.guard('indexing', undefined, (r: IndexedFile) => {
-              if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
-              if (r.local && checkedWith === ctx.settings) diagnostics.preCheck(r.uri, r.text, checkedWith, r.local);
-              if (++count % 100 === 0) report();
+              buffered.push(r);
+              if (Date.now() - lastFlush >= FLUSH_MS) flush();
             }),
-            {
-              kumaVersion: ctx.settings.kumaVersion,
-              validate: ctx.settings.validate,
-              ...(ctx.settings.severity ? { severity: ctx.settings.severity } : {}),
-            },
+            undefined,
             ctx.guard('indexing', undefined, logSkipped),
           );
+          flush();
           inWorker = true;
         } catch (err) {
           connection.console.warn(`kuma: indexing on a worker thread failed (${String(err)}); indexing here instead`);
@@ -162,13 +177,47 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         await new Promise((r) => setImmediate(r));
       }
       connection.console.info(`kuma: indexed ${count} YAML files in ${Date.now() - started} ms`);
-      diagnostics.indexReady();
       // Even when no fact changed: hints and pulled diagnostics asked for meanwhile are refreshed.
-      if (changed || documents.all().length) diagnostics.revalidateOpen();
-      else diagnostics.markClosed(undefined);
+      const revalidate = changed || documents.all().length > 0;
+      if (inWorker) {
+        // The open files see the whole index now; the closed ones once their own checks are back.
+        if (revalidate) diagnostics.revalidateOpen();
+        await checkClosedFiles(uris);
+        diagnostics.indexReady();
+        diagnostics.markClosed(undefined);
+      } else {
+        diagnostics.indexReady();
+        if (revalidate) diagnostics.revalidateOpen();
+        else diagnostics.markClosed(undefined);
+      }
     } finally {
       progress?.done();
     }
+  }
+
+  /**
+   * The files' own checks on the index workers, for the problems of files not open
+   * (`kuma.diagnostics.scope: workspace`): opening one unchanged then needs only the cross-file
+   * checks here (an editor restoring its tabs opens many at once).
+   */
+  async function checkClosedFiles(uris: string[]) {
+    const fs = options.fs;
+    const checkedWith = ctx.settings;
+    if (!fs?.indexFiles || !checkedWith.validate || checkedWith.diagnosticsScope !== 'workspace') return;
+    await fs
+      .indexFiles(
+        uris,
+        ctx.guard('checking files', undefined, (r: IndexedFile) => {
+          if (r.local && checkedWith === ctx.settings) diagnostics.preCheck(r.uri, r.text, checkedWith, r.local);
+        }),
+        {
+          kumaVersion: checkedWith.kumaVersion,
+          validate: checkedWith.validate,
+          ...(checkedWith.severity ? { severity: checkedWith.severity } : {}),
+        },
+      )
+      // The closed files are then checked here instead.
+      .catch((err) => connection.console.warn(`kuma: checking files on a worker thread failed (${String(err)})`));
   }
 
   const onDiskChange = ctx.guardAsync('file watching', async (uri: string, deleted: boolean) => {
