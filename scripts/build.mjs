@@ -133,6 +133,27 @@ for (const version of VERSIONS) {
   fs.writeFileSync(file, code.replace(head, 'module.exports=(function(boundedRegExp){').replace(tail, 'return exports2});\n'));
 }
 
+// The npm package kuma-language-server (the server and kuma-lint, no dependencies), assembled in
+// dist/npm/ from packages/kuma-language-server/ (its manifest without a version, and its README), the
+// node bundles, and the licenses: its version is package.json's, so the version is written once.
+// `npm pack ./dist/npm` packs it (test/cli/package.test.ts installs that tarball and runs the bins).
+const NPM = 'dist/npm';
+fs.rmSync(NPM, { recursive: true, force: true });
+const manifest = JSON.parse(fs.readFileSync('packages/kuma-language-server/package.json', 'utf8'));
+if ('version' in manifest) throw new Error('packages/kuma-language-server/package.json: the version comes from package.json');
+const { name, ...rest } = manifest;
+const copy = (from, to = from) => {
+  fs.mkdirSync(path.dirname(path.join(NPM, to)), { recursive: true });
+  fs.copyFileSync(from, path.join(NPM, to));
+};
+fs.mkdirSync(NPM, { recursive: true });
+fs.writeFileSync(path.join(NPM, 'package.json'), JSON.stringify({ name, version, ...rest }, null, 2) + '\n');
+copy('packages/kuma-language-server/README.md', 'README.md');
+for (const f of ['LICENSE', 'NOTICE', 'schemas/LICENSE', 'schemas/README.md']) copy(f);
+for (const f of ['dist/server.node.js', 'dist/indexer.node.js', 'dist/cli.js']) copy(f);
+for (const v of VERSIONS) for (const dir of ['dist/validators', 'dist/schemas']) copy(`${dir}/${v}.js`);
+for (const file of Object.values(manifest.bin)) fs.chmodSync(path.join(NPM, file), 0o755);
+
 // What was built: every file above but the source maps, the test bundle last (it is never packaged).
 const byVersion = [...VERSIONS].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 process.stdout.write(

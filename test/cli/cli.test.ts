@@ -135,6 +135,51 @@ test('SARIF URIs: relative to the working directory under %SRCROOT%, which the r
   assert.deepEqual(nested.originalUriBaseIds, { '%SRCROOT%': { uri: `${pathToFileURL(dir).href}/` } });
 });
 
+test('SARIF URIs with --sarif-root: relative to the checkout root from a subfolder, for relative, absolute and symlinked paths', () => {
+  const root = fs.realpathSync(workspace({ 'k8s/apps/bad.yaml': BAD, 'k8s/other.yaml': BAD }));
+  const outside = fs.realpathSync(workspace({ 'o.yaml': BAD }));
+  const link = path.join(fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-link-'))), 'checkout');
+  fs.symlinkSync(root, link);
+  const sarif = (args: string[], cwd: string) => {
+    const r = run(['check', '--format', 'sarif', ...args], { cwd });
+    assert.equal(r.code, 1, r.stderr);
+    const runs = JSON.parse(r.stdout).runs[0];
+    return {
+      base: runs.originalUriBaseIds,
+      locations: [
+        ...new Set(
+          runs.results.map((x: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) =>
+            JSON.stringify(x.locations[0].physicalLocation.artifactLocation),
+          ),
+        ),
+      ].map((l) => JSON.parse(l as string)),
+    };
+  };
+  const base = { '%SRCROOT%': { uri: `${pathToFileURL(root).href}/` } };
+  const inRoot = [
+    { uri: 'k8s/apps/bad.yaml', uriBaseId: '%SRCROOT%' },
+    { uri: 'k8s/other.yaml', uriBaseId: '%SRCROOT%' },
+  ];
+  const sub = path.join(root, 'k8s');
+  // From a subfolder, relative paths.
+  assert.deepEqual(sarif(['--sarif-root', root, 'apps', 'other.yaml'], sub), { base, locations: inRoot });
+  // Absolute paths, and the root given relative to the working directory.
+  assert.deepEqual(sarif(['--sarif-root', '..', path.join(sub, 'apps/bad.yaml'), path.join(sub, 'other.yaml')], sub), {
+    base,
+    locations: inRoot,
+  });
+  // The files named through a symbolic link to the checkout (a runner's workspace path), the root by
+  // its real path, and the other way round: still relative.
+  assert.deepEqual(sarif(['--sarif-root', root, path.join(link, 'k8s')], sub), { base, locations: inRoot });
+  assert.deepEqual(sarif(['--sarif-root', link, path.join(root, 'k8s')], root).locations, inRoot);
+  // A file outside the root: an absolute URI without a base.
+  assert.deepEqual(sarif(['--sarif-root', root, outside], sub).locations, [{ uri: pathToFileURL(path.join(outside, 'o.yaml')).href }]);
+  // Not a directory: a usage error.
+  const bad = run(['check', '--format', 'sarif', '--sarif-root', path.join(root, 'nope'), '.'], { cwd: root });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--sarif-root must be a directory, not ".*nope"/);
+});
+
 test('JUnit output: one test case per file, failures for errors', () => {
   const dir = workspace({ 'bad.yaml': BAD, 'good.yaml': GOOD });
   const r = run(['check', '--format', 'junit', '.'], { cwd: dir });

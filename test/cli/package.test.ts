@@ -1,5 +1,5 @@
-// What ships: the .vsix (npm run package's vsce) and the npm package with the kuma-language-server and
-// kuma-lint bins. Needs the build (npm test runs it first).
+// What ships: the .vsix (npm run package's vsce) and the npm package kuma-language-server (dist/npm/, with
+// the kuma-language-server and kuma-lint bins). Needs the build (npm test runs it first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,6 +33,7 @@ function readZip(file: string): Map<string, Buffer> {
   }
   return entries;
 }
+const ROOT_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 
 test('the .vsix holds exactly the bundles, grammar, README, CHANGELOG, licenses and icon, under 2 MB', () => {
@@ -47,6 +48,7 @@ test('the .vsix holds exactly the bundles, grammar, README, CHANGELOG, licenses 
     '[Content_Types].xml',
     'extension.vsixmanifest',
     'extension/LICENSE.txt',
+    'extension/NOTICE',
     'extension/changelog.md',
     'extension/dist/client.node.js',
     'extension/dist/client.web.js',
@@ -70,13 +72,13 @@ test('the .vsix holds exactly the bundles, grammar, README, CHANGELOG, licenses 
   ]);
   const size = fs.statSync(out).size;
   assert.ok(size < 2 * 1024 * 1024, `vsix is ${size} bytes`);
-  // The size the README gives is the size, give or take a quarter.
-  const said = /builds `kuma-meshservice-tools-[\d.]+\.vsix` \([^)]*?about ([\d.]+) (KB|MB)\b/.exec(
-    fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'),
+  // The size docs/editors.md gives is the size, give or take a quarter.
+  const said = /builds `kuma-meshservice-tools-<version>\.vsix` \([^)]*?about ([\d.]+) (KB|MB)\b/.exec(
+    fs.readFileSync(path.join(ROOT, 'docs/editors.md'), 'utf8'),
   );
-  assert.ok(said, 'the README gives the size of the .vsix');
-  const readmeBytes = Number(said[1]) * (said[2] === 'MB' ? 1024 * 1024 : 1024);
-  assert.ok(Math.abs(readmeBytes - size) <= size / 4, `the README says about ${said[1]} ${said[2]}; the .vsix is ${size} bytes`);
+  assert.ok(said, 'docs/editors.md gives the size of the .vsix');
+  const docBytes = Number(said[1]) * (said[2] === 'MB' ? 1024 * 1024 : 1024);
+  assert.ok(Math.abs(docBytes - size) <= size / 4, `docs/editors.md says about ${said[1]} ${said[2]}; the .vsix is ${size} bytes`);
   const icon = zip.get('extension/images/icon.png')!;
   assert.ok(icon.readUInt32BE(16) >= 128 && icon.readUInt32BE(20) >= 128, `icon is ${icon.readUInt32BE(16)}×${icon.readUInt32BE(20)}`);
   assert.equal(JSON.parse(zip.get('extension/package.json')!.toString('utf8')).main, './dist/client.node.js');
@@ -87,15 +89,42 @@ test('the .vsix holds exactly the bundles, grammar, README, CHANGELOG, licenses 
   );
 });
 
-test('the npm package installs offline and its bins work: kuma-lint, and kuma-language-server --stdio', async () => {
+test('the npm package kuma-language-server: its own manifest, the version of package.json, only the bundles, schemas and licenses', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/npm/package.json'), 'utf8'));
+  const template = JSON.parse(fs.readFileSync(path.join(ROOT, 'packages/kuma-language-server/package.json'), 'utf8'));
+  assert.equal(template.version, undefined, 'the version is written once, in the root package.json');
+  assert.equal(manifest.name, 'kuma-language-server');
+  assert.equal(manifest.version, ROOT_VERSION);
+  assert.equal(manifest.private, undefined, 'publishable');
+  assert.deepEqual(manifest.bin, { 'kuma-language-server': 'dist/server.node.js', 'kuma-lint': 'dist/cli.js' });
+  for (const key of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'scripts', 'contributes'])
+    assert.equal(manifest[key], undefined, key);
+  assert.equal(manifest.license, 'Apache-2.0');
+  // The extension's manifest is not the package: no bins, never published.
+  const root = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(root.bin, undefined);
+  assert.equal(root.private, true);
+  const notice = fs.readFileSync(path.join(ROOT, 'dist/npm/NOTICE'), 'utf8');
+  assert.match(
+    notice,
+    /derived from Kuma \(https:\/\/github\.com\/kumahq\/kuma\),\s+Copyright The Kuma Authors, licensed under the Apache License, Version 2\.0/,
+  );
+});
+
+test('npm pack of the package, installed offline into an empty folder: npx kuma-lint and kuma-language-server --stdio work', async () => {
   const dir = tmp();
   const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: npmEnv }),
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir, path.join(ROOT, 'dist/npm')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: npmEnv,
+    }),
   );
+  assert.equal(packed[0].filename, `kuma-language-server-${ROOT_VERSION}.tgz`);
   const files = (packed[0].files as { path: string }[]).map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'CHANGELOG.md',
     'LICENSE',
+    'NOTICE',
     'README.md',
     'dist/cli.js',
     'dist/indexer.node.js',
@@ -112,31 +141,38 @@ test('the npm package installs offline and its bins work: kuma-lint, and kuma-la
     'schemas/LICENSE',
     'schemas/README.md',
   ]);
-  // everything is bundled: installing the tarball needs no registry
+  // An empty folder, no package.json: exactly what a user does. Everything is bundled, so the
+  // install needs no registry (--offline fails on any fetch).
   const app = path.join(dir, 'app');
   fs.mkdirSync(app);
-  fs.writeFileSync(path.join(app, 'package.json'), '{"private":true}');
-  execFileSync('npm', ['install', '--offline', '--no-save', '--loglevel=error', path.join(dir, packed[0].filename)], {
+  fs.copyFileSync(path.join(dir, packed[0].filename), path.join(app, packed[0].filename));
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', `./${packed[0].filename}`], {
     cwd: app,
     env: npmEnv,
     stdio: 'pipe',
   });
+  const lock = JSON.parse(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8'));
+  assert.deepEqual(Object.keys(lock.packages).sort(), ['', 'node_modules/kuma-language-server'], 'no dependencies installed');
   const bin = (name: string) => path.join(app, 'node_modules/.bin', name);
+  const npx = (...args: string[]) =>
+    spawnSync('npx', ['--no', '--', ...args], { cwd: app, encoding: 'utf8', env: { ...npmEnv, npm_config_offline: 'true' } });
 
-  const version = spawnSync(bin('kuma-lint'), ['--version'], { encoding: 'utf8' });
+  const version = npx('kuma-lint', '--version');
   assert.equal(version.status, 0, version.stderr);
-  assert.equal(version.stdout.trim(), `kuma-lint ${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}`);
+  assert.equal(version.stdout.trim(), `kuma-lint ${ROOT_VERSION}`);
   fs.writeFileSync(
     path.join(app, 'ms.yaml'),
     'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n  weight: 1\n',
   );
-  const check = spawnSync(bin('kuma-lint'), ['check', 'ms.yaml'], { cwd: app, encoding: 'utf8' });
-  assert.equal(check.status, 1);
+  const check = npx('kuma-lint', 'check', 'ms.yaml');
+  assert.equal(check.status, 1, check.stderr);
   assert.match(check.stdout, /^ms\.yaml:10:3: error schema-unknown-key: Unknown key "weight" in spec/m);
+  assert.match(check.stderr, /1 file checked against Kuma 2\.14: 1 error, 0 warnings/);
 
   const c = new LspClient(['--stdio'], undefined, bin('kuma-language-server'));
   try {
     const init = await c.initialize({ textDocument: {} });
+    assert.deepEqual(init.serverInfo, { name: 'kuma-language-server', version: ROOT_VERSION });
     assert.ok(init.capabilities.completionProvider, JSON.stringify(init.capabilities));
     const uri = pathToFileURL(path.join(app, 'ms.yaml')).toString();
     const published = c.waitFor<{ uri: string; diagnostics: { code: string }[] }>(

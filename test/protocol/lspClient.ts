@@ -146,12 +146,15 @@ export class LspClient {
   }
 
   async initialize(capabilities: unknown, initializationOptions?: unknown) {
-    const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: process.pid,
-      rootUri: null,
-      capabilities,
-      initializationOptions,
-    });
+    const result = await this.request<{ capabilities: Record<string, unknown>; serverInfo?: { name: string; version?: string } }>(
+      'initialize',
+      {
+        processId: process.pid,
+        rootUri: null,
+        capabilities,
+        initializationOptions,
+      },
+    );
     this.notify('initialized', {});
     return result;
   }

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../core';
@@ -18,8 +19,8 @@ export interface Report {
   toolVersion: string;
   /** Diagnostics at or above this severity fail a JUnit test case. */
   failLevel: Severity;
-  /** What SARIF URIs are relative to (`%SRCROOT%`); the process's working directory by default. */
-  cwd?: string;
+  /** What SARIF URIs are relative to (`%SRCROOT%`, e.g. the checkout root): the process's working directory by default. */
+  sarifRoot?: string;
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
@@ -87,11 +88,12 @@ export function formatJson(r: Report): string {
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 /**
- * SARIF 2.1.0 as GitHub code scanning reads it: URIs relative to `%SRCROOT%` (the working
- * directory, declared in `originalUriBaseIds`), 1-based regions, rule metadata.
+ * SARIF 2.1.0 as GitHub code scanning reads it: URIs relative to `%SRCROOT%` (the checkout root
+ * given by --sarif-root, or the working directory; declared in `originalUriBaseIds`), 1-based
+ * regions, rule metadata.
  */
 export function formatSarif(r: Report): string {
-  const cwd = path.resolve(r.cwd ?? process.cwd());
+  const cwd = path.resolve(r.sarifRoot ?? process.cwd());
   const codes = Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[];
   const rules = codes.map((id) => ({
     id,
@@ -141,16 +143,31 @@ export function formatSarif(r: Report): string {
 }
 
 /**
- * A file under the working directory: a URI reference relative to `%SRCROOT%` (forward slashes,
- * each segment percent-encoded). Anywhere else: an absolute `file:` URI, with no base.
- * Standard input keeps its name as a relative reference.
+ * A file under the root: a URI reference relative to `%SRCROOT%` (forward slashes, each segment
+ * percent-encoded), whether the path given was relative or absolute, and also when it reaches the
+ * root through a symbolic link (a runner's workspace often is one). Anywhere else: an absolute
+ * `file:` URI, with no base. Standard input keeps its name as a relative reference.
  */
-function artifactLocation(p: string, cwd: string): { uri: string; uriBaseId?: string } {
+function artifactLocation(p: string, root: string): { uri: string; uriBaseId?: string } {
   if (p === '<stdin>') return { uri: encodeURIComponent(p), uriBaseId: '%SRCROOT%' };
-  const abs = path.resolve(cwd, p);
-  const rel = path.relative(cwd, abs);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
+  const abs = path.resolve(p); // as given: relative to the working directory
+  const rel = under(root, abs) ?? under(realpath(root), realpath(abs));
+  if (rel === undefined) return { uri: pathToFileURL(abs).href };
   return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/** `file` relative to `root` when it is inside it (not the root itself), else undefined. */
+function under(root: string, file: string): string | undefined {
+  const rel = path.relative(root, file);
+  return rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel) ? undefined : rel;
+}
+
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /** A directory's `file:` URI, ending in a slash as SARIF requires of a base. */

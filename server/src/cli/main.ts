@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { readInputs, readStdin, type Input } from './files';
 import { analyzeInParallel, isCheckWorker, serveWorker, workerCount } from './parallel';
 import type { KumaDiagnostic } from '../core';
@@ -12,10 +13,11 @@ import { atLeast, formatJson, formatJunit, formatSarif, formatText, summary, typ
 
 const VERSION = TOOLS_VERSION;
 const USAGE = `usage: kuma-lint check [--format text|json|sarif|junit] [--kuma-version ${KUMA_VERSIONS.join('|')}]
-                       [--fail-on error|warning|never] [--severity CODE=LEVEL]... PATH...
+                       [--fail-on error|warning|never] [--severity CODE=LEVEL]... [--sarif-root DIR] PATH...
   PATH is a file, a directory (searched for *.yaml and *.yml, skipping node_modules and .git),
   or - for standard input. --severity (repeatable) sets a code's severity: error, warning,
-  information, hint, or off to drop it; --fail-on counts the severities so set.
+  information, hint, or off to drop it; --fail-on counts the severities so set. SARIF file URIs
+  are relative to --sarif-root (the checkout root; default: the working directory).
 exit status: 0 nothing at or above --fail-on (default error), 1 problems found, 2 usage or I/O error`;
 
 interface Options {
@@ -24,6 +26,7 @@ interface Options {
   failOn: Severity | 'never';
   severity: SeverityOverrides;
   paths: string[];
+  sarifRoot?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -36,6 +39,7 @@ function parseArgs(argv: string[]): Options {
     if (flag === '--format') o.format = choiceArg(flag, value(), ['text', 'json', 'sarif', 'junit'] as const);
     else if (flag === '--kuma-version') o.kumaVersion = kumaVersionArg(value());
     else if (flag === '--fail-on') o.failOn = choiceArg(flag, value(), ['error', 'warning', 'never'] as const);
+    else if (flag === '--sarif-root') o.sarifRoot = directoryArg(flag, value());
     else if (flag === '--severity') {
       const v = value();
       const eq = v.indexOf('=');
@@ -49,6 +53,17 @@ function parseArgs(argv: string[]): Options {
   o.severity = overrides;
   if (o.paths.length === 0) throw new UsageError('no PATH given (use . for the current directory, - for standard input)');
   return o;
+}
+
+function directoryArg(flag: string, dir: string): string {
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new UsageError(`${flag} must be a directory, not "${dir}"`);
+  return dir;
 }
 
 export async function run(
@@ -110,7 +125,7 @@ export async function run(
     return { path: f.path, text: f.text, diagnostics };
   });
   const failLevel: Severity = o.failOn === 'never' ? 'error' : o.failOn;
-  const report = { kumaVersion: o.kumaVersion, files, toolVersion: VERSION, failLevel };
+  const report = { kumaVersion: o.kumaVersion, files, toolVersion: VERSION, failLevel, sarifRoot: o.sarifRoot };
   const formatted = { text: formatText, json: formatJson, sarif: formatSarif, junit: formatJunit }[o.format](report);
   io.stdout(formatted);
   const s = summary(report);
