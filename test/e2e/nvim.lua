@@ -1,5 +1,5 @@
 -- Neovim 0.7 built-in LSP client against the Kuma language server over stdio (headless).
--- Usage: SERVER=<repo>/dist/server.node.js OUT=result.json nvim --headless --clean -c "luafile nvim.lua" FILE.yaml
+-- Usage: SERVER=<installed bin kuma-language-server, or repo/dist/server.node.js> OUT=result.json nvim --headless --clean -c "luafile nvim.lua" FILE.yaml
 -- FILE.yaml must hold a Kuma resource with an unknown key `weight:`. Writes JSON to OUT:
 --   diagnostics (before the edit), after_edit_received, diagnostics_after_edit, errors, server_exit,
 --   code_actions (titles on the `appProtocol:` value), applied and fixed_line (that line after the first
@@ -36,7 +36,8 @@ end
 
 local client_id = vim.lsp.start_client({
   name = 'kuma',
-  cmd = { 'node', server, '--stdio' },
+  -- The installed bin (a script with its own #! line), or a bundle run with node.
+  cmd = server:match('%.js$') and { 'node', server, '--stdio' } or { server, '--stdio' },
   root_dir = vim.fn.getcwd(),
   init_options = { kuma = { version = '2.14' } },
   on_exit = function(code)

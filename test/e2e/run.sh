@@ -290,9 +290,22 @@ cleanup
 CS_PID=
 stamp "Restricted Mode done"
 
-# 6. Neovim's built-in LSP client against the same server over stdio
+# 6. Neovim's built-in LSP client against the server as a Neovim user gets it: the npm package
+# kuma-language-server, packed and installed into an empty folder (no network), its bin on the cmd line.
 # In a folder of its own: the server indexes the folder Neovim starts in.
-mkdir -p "$WORK/nvim"
+mkdir -p "$WORK/nvim" "$WORK/npm-install"
+rm -rf "$WORK/npm-install"/*
+(cd "$ROOT/dist/npm" && npm pack --silent --pack-destination "$WORK/npm-install" >/dev/null) &&
+  (cd "$WORK/npm-install" && echo '{"name":"e2e-install","private":true}' >package.json &&
+    npm install --offline --no-audit --no-fund --silent ./kuma-language-server-*.tgz) >"$WORK/npm-install.log" 2>&1
+NVIM_SERVER="$WORK/npm-install/node_modules/.bin/kuma-language-server"
+if [ -x "$NVIM_SERVER" ]; then
+  ok "npm package: packed and installed into an empty folder (bin kuma-language-server)"
+else
+  fail "npm package: packed and installed into an empty folder (bin kuma-language-server)"
+  tail -20 "$WORK/npm-install.log"
+  NVIM_SERVER="$ROOT/dist/server.node.js"
+fi
 cat >"$WORK/nvim/nvim.yaml" <<'EOF'
 apiVersion: kuma.io/v1alpha1
 kind: MeshService
@@ -311,7 +324,7 @@ spec:
   weight: 10
 EOF
 set +e
-(cd "$WORK/nvim" && SERVER="$ROOT/dist/server.node.js" OUT="$WORK/nvim.json" timeout 60 \
+(cd "$WORK/nvim" && SERVER="$NVIM_SERVER" OUT="$WORK/nvim.json" timeout 60 \
   nvim --headless --clean -c "luafile $E2E_DIR/nvim.lua" "$WORK/nvim/nvim.yaml" >"$WORK/nvim.log" 2>&1)
 nvim_rc=$?
 set -e
