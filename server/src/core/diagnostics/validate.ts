@@ -41,7 +41,7 @@ export function validateDocument(
   const c = pd.classification;
   if (c.role !== 'kuma') return [];
   // A template's syntax and values are only known once it is rendered: one note, nothing else.
-  const template = templateAction(pd, text);
+  const template = pd.template ?? templateAction(pd, text);
   if (template) {
     return [
       {
