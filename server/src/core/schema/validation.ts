@@ -222,13 +222,13 @@ function allowedKeys(parentSchema: unknown): { keys: string[]; list: string } {
 
 /**
  * What the errors of one validation share, looked up once each: the value and the schema at an
- * error's paths, and the schema another Kuma version has at an instance path.
+ * error's paths, its path in the tree (and formatted), and the schema another Kuma version has at an
+ * instance path.
  */
 class SharedLookups {
   private readonly data = new Map<string, unknown>();
   private readonly schemas = new Map<string, unknown>();
   private readonly parents = new Map<JsonSchema, Map<string, JsonSchema | undefined>>();
-
   private readonly paths = new Map<string, { path: PathSeg[]; formatted: string }>();
 
   /** An instance path as a path of the tree (not to be changed), and formatted. */
