@@ -20,6 +20,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     doc: 'The file or document exceeds a safety limit (size over 10 MB, nesting over 100 levels, alias expansion over 1000 nodes) and is not checked.',
   },
+  'problem-limit': {
+    severity: 'warning',
+    doc: 'More than 1,000 problems in one document: after the first 1,000, one says how many more are not shown (an error when one of them is).',
+  },
   'templated-yaml': {
     severity: 'information',
     doc: 'The document contains template syntax (`{{ … }}`, e.g. Helm) and is checked only once rendered.',
