@@ -13,8 +13,12 @@ const validatorsIndex = generateValidators();
 const precompiledValidators = {
   name: 'precompiled-validators',
   setup(b) {
+    // Both importers: validation.ts (the validators) and bundles.ts (the schema bundles, for hover and
+    // completion); the source module would put every version's schemas in the bundle at start-up.
     b.onResolve({ filter: /\/validatorFactory$/ }, (args) =>
-      args.importer.endsWith(path.join('core', 'schema', 'validation.ts')) ? { path: validatorsIndex } : undefined,
+      ['validation.ts', 'bundles.ts'].some((f) => args.importer.endsWith(path.join('core', 'schema', f)))
+        ? { path: validatorsIndex }
+        : undefined,
     );
   },
 };
