@@ -180,6 +180,11 @@ export interface PolicyKindRules {
   requestMirror?: readonly TargetRefKind[];
   /** MeshHTTPRoute `spec.to[i].hostnames`: only with a top-level MeshGateway (2.x), never (3.0). */
   hostnames?: 'gateway-only' | 'never';
+  /**
+   * MeshHTTPRoute gateway-only settings: `urlRewrite.hostToBackendHostname: true` without a top-level
+   * MeshGateway (Kuma's message), and empty backendRefs under a MeshGateway without a RequestRedirect filter.
+   */
+  gatewayRoute?: { hostToBackendHostname: string; backendRefsUnderGateway: boolean };
   /** `spec`: at least one of these sections must be non-empty, with Kuma's message. */
   atLeastOne?: { of: readonly PolicySection[]; message: string };
   /** `spec`: these sections must be empty when `rules` is non-empty, with Kuma's message. */
@@ -325,6 +330,7 @@ const KINDS_29: Record<PolicyKind, PolicyKindRules> = {
     backendRefs: { kinds: [MS, MSS, MES, MZS], required: false },
     requestMirror: [MS, MSS],
     hostnames: 'gateway-only',
+    gatewayRoute: { hostToBackendHostname: 'can only be set with MeshGateway', backendRefsUnderGateway: true },
   },
   MeshLoadBalancingStrategy: {
     top: ALL_ROLES([M, SUB, GW, MS, MSS]),
@@ -464,6 +470,7 @@ const KINDS_3: Record<PolicyKind, PolicyKindRules> = {
     backendRefs: { kinds: [MS, MES, MZS], required: false },
     requestMirror: [MS, MES, MZS],
     hostnames: 'never',
+    gatewayRoute: { hostToBackendHostname: 'must not be set', backendRefsUnderGateway: false },
   },
   MeshLoadBalancingStrategy: { top: TOP_3, inbound: false, gatewayTags: true, to: { kinds: [M, MS, MES, MZS, MHR] } },
   MeshMetric: { top: TOP_3, inbound: false, gatewayTags: true },

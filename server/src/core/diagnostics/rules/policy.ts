@@ -351,6 +351,26 @@ const specRule: Rule = (ctx) => {
       });
     });
   }
+  if (rules.gatewayRoute && has('to')) {
+    const { hostToBackendHostname, backendRefsUnderGateway } = rules.gatewayRoute;
+    (spec.to as unknown[]).forEach((item, i) => {
+      if (!isObj(item) || !Array.isArray(item.rules)) return;
+      item.rules.forEach((r, j) => {
+        if (!isObj(r) || !isObj(r.default)) return;
+        const base = ['spec', 'to', i, 'rules', j, 'default'];
+        const filters = Array.isArray(r.default.filters) ? r.default.filters : [];
+        filters.forEach((f, k) => {
+          if (!isObj(f) || f.type !== 'URLRewrite' || !isObj(f.urlRewrite) || f.urlRewrite.hostToBackendHostname !== true) return;
+          const at = [...base, 'filters', k, 'urlRewrite', 'hostToBackendHostname'];
+          if (hostToBackendHostname === 'must not be set' || top !== 'MeshGateway') say(at, hostToBackendHostname);
+          if (f.urlRewrite.hostname != null) say(at, 'cannot be set together with hostname');
+        });
+        const redirect = filters.some((f) => isObj(f) && f.type === 'RequestRedirect');
+        if (backendRefsUnderGateway && top === 'MeshGateway' && !nonEmptyList(r.default.backendRefs) && !redirect)
+          say([...base, 'backendRefs'], 'must not be empty');
+      });
+    });
+  }
   if (rules.hostnames && has('to')) {
     (spec.to as unknown[]).forEach((item, i) => {
       if (isObj(item) && nonEmptyList(item.hostnames) && (rules.hostnames === 'never' || top !== 'MeshGateway'))
