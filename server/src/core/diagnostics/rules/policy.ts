@@ -446,7 +446,8 @@ const targetDependentDefaultsRule: Rule = (ctx) => {
       if (setList(conf.tlsCiphers)) say([...path, 'tlsCiphers'], 'tlsCiphers can only be defined with top level targetRef kind: Mesh');
       if (conf.tlsVersion != null) say([...path, 'tlsVersion'], 'tlsVersion can only be defined with top level targetRef kind: Mesh');
     }
-    if (kind === 'MeshTimeout' && top === 'MeshHTTPRoute') {
+    // At 3.0 a top-level MeshHTTPRoute is refused by the schema before this check could run.
+    if (kind === 'MeshTimeout' && top === 'MeshHTTPRoute' && facts.targetRef.schemaKinds.top.includes('MeshHTTPRoute')) {
       for (const f of ['connectionTimeout', 'idleTimeout']) if (conf[f] != null) say([...path, f], ROUTE_TOP_TIMEOUT);
       if (isObj(conf.http))
         for (const f of ['maxStreamDuration', 'maxConnectionDuration'])
