@@ -573,6 +573,89 @@ const CASES: Case[] = [
       [['policy-invalid', 'spec.to[0].default.localityAwareness.crossZone', 'must not be set: MeshService traffic is local', 'crossZone']],
     ),
   },
+  // ---- d.4 rules matching (and the d.6 MeshTrafficPermission path quirk: Kuma's path has no `default`)
+  {
+    rule: 'd.4/d.6 MeshTrafficPermission allow: an invalid SPIFFE ID, reported without default in the path',
+    doc: universal(
+      'MeshTrafficPermission',
+      `${top('kind: Mesh')}\n${rules('allow:\n  - spiffeID:\n      type: Prefix\n      value: spiffe://default/')}`,
+    ),
+    expect: {
+      '2.9': [
+        ['policy-section-unavailable', 'spec.rules', RULES_29('MeshTrafficPermission'), 'rules'],
+        ['policy-invalid', 'spec.from', 'needs at least one item', 'spec'],
+      ],
+      '2.13': [['policy-invalid', 'spec.rules[0].allow[0].spiffeID', 'must be a valid Spiffe ID', 'spiffeID']],
+      ...each(
+        ['2.14', '3.0'],
+        [['policy-invalid', 'spec.rules[0].allow[0].spiffeID', 'must be a valid Spiffe ID: path cannot have a trailing slash', 'spiffeID']],
+      ),
+    },
+  },
+  {
+    rule: 'd.4 MeshTrafficPermission: a rule needs allow, allowWithShadowDeny or deny',
+    doc: universal('MeshTrafficPermission', `${top('kind: Mesh')}\nrules:\n  - default: {}`),
+    expect: {
+      '2.9': [
+        ['policy-section-unavailable', 'spec.rules', RULES_29('MeshTrafficPermission'), 'rules'],
+        ['policy-invalid', 'spec.from', 'needs at least one item', 'spec'],
+      ],
+      ...each(
+        ['2.13', '2.14', '3.0'],
+        [['policy-invalid', 'spec.rules[0]', "at least one of 'allow', 'allowWithShadowDeny', 'deny' has to be defined", 'default']],
+      ),
+    },
+  },
+  {
+    rule: 'd.4 MeshTimeout matches (2.14+): a spiffeID match refuses source-independent timeouts',
+    doc: universal(
+      'MeshTimeout',
+      `${top('kind: Mesh')}\nrules:\n  - matches:\n      - spiffeID:\n          type: Exact\n          value: spiffe://default/ns/kuma-demo/sa/web\n    default:\n      idleTimeout: 1s\n      http:\n        requestTimeout: 1s`,
+    ),
+    expect: {
+      '2.9': [
+        ['policy-section-unavailable', 'spec.rules', RULES_29('MeshTimeout'), 'rules'],
+        ['policy-invalid', 'spec', "at least one of 'from', 'to' has to be defined", 'spec'],
+      ],
+      ...each(
+        ['2.14', '3.0'],
+        [
+          [
+            'policy-invalid',
+            'spec.rules[0].default.idleTimeout',
+            "can't be specified when matches contain spiffeID because this field cannot be conditioned on source identity",
+            'idleTimeout',
+          ],
+        ],
+      ),
+    },
+  },
+  {
+    rule: 'd.4 MeshTimeout matches (2.14+): spiffeID or sni, and a valid SNI',
+    doc: universal(
+      'MeshTimeout',
+      `${top('kind: Mesh')}\nrules:\n  - matches:\n      - {}\n      - sni:\n          value: Bad_Host\n    default:\n      http:\n        requestTimeout: 1s`,
+    ),
+    expect: {
+      '2.9': [
+        ['policy-section-unavailable', 'spec.rules', RULES_29('MeshTimeout'), 'rules'],
+        ['policy-invalid', 'spec', "at least one of 'from', 'to' has to be defined", 'spec'],
+      ],
+      ...each(
+        ['2.14', '3.0'],
+        [
+          ['policy-invalid', 'spec.rules[0].matches[0]', "must specify at least one of 'spiffeID' or 'sni'", '{}'],
+          ['policy-invalid', 'spec.rules[0].matches[1].sni.type', 'must be set', 'sni'],
+          [
+            'policy-invalid',
+            'spec.rules[0].matches[1].sni.value',
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            'value',
+          ],
+        ],
+      ),
+    },
+  },
   // ---- a.4 role errors (Kubernetes, app namespace)
   {
     rule: "a.4 role: 'to' with 'from' in an app namespace (2.x)",

@@ -238,6 +238,18 @@ export interface PolicyDeprecationFacts {
   trafficPermissionFromService: string | false;
 }
 
+/** `ValidateMatch` of `rules[].matches` and the MeshTrafficPermission allow / deny lists (SPEC-policies.md d.4). */
+export interface PolicyMatchFacts {
+  /** Policies whose matches Kuma checks. */
+  validated: readonly PolicyKind[];
+  /** The SPIFFE parser's error follows `must be a valid Spiffe ID: ` (2.14+); 2.13 says only `must be a valid Spiffe ID`. */
+  spiffeErrorDetail: boolean;
+  /** `sni` matches exist and are checked (2.14+). */
+  sni: boolean;
+  /** Policies whose matches need `spiffeID` or `sni`, check `spiffeID.type`, and refuse source-independent fields with a spiffeID (2.14+). */
+  sourceConditioned: readonly PolicyKind[];
+}
+
 export interface PolicyFacts {
   /** Spec sections of each policy kind besides `targetRef` (SPEC-policies.md a.1). */
   sections: Record<PolicyKind, readonly PolicySection[]>;
@@ -245,6 +257,7 @@ export interface PolicyFacts {
   kinds: Record<PolicyKind, PolicyKindRules>;
   role: PolicyRoleFacts;
   deprecations: PolicyDeprecationFacts;
+  matches: PolicyMatchFacts;
 }
 
 const M = 'Mesh';
@@ -550,6 +563,13 @@ const TARGET_REF_2X = {
   gatewayScope: 'proxy-types',
 } as const;
 
+const MATCHES_214: PolicyMatchFacts = {
+  validated: ['MeshFaultInjection', 'MeshTrafficPermission', 'MeshAccessLog', 'MeshRateLimit', 'MeshTimeout'],
+  spiffeErrorDetail: true,
+  sni: true,
+  sourceConditioned: ['MeshTimeout', 'MeshRateLimit'],
+};
+
 /** Each version's policy facts (a row field of `KUMA_FACTS`). */
 const POLICIES: Record<KumaVersion, PolicyFacts> = {
   '2.9': {
@@ -575,6 +595,7 @@ const POLICIES: Record<KumaVersion, PolicyFacts> = {
       trafficPermissionFromService:
         "MeshService value for 'from[].targetRef.kind' is deprecated, use MeshSubset with 'kuma.io/service' instead",
     },
+    matches: { validated: [], spiffeErrorDetail: false, sni: false, sourceConditioned: [] },
   },
   '2.13': {
     sections: withRules(SECTIONS_29, false),
@@ -582,6 +603,7 @@ const POLICIES: Record<KumaVersion, PolicyFacts> = {
     kinds: kinds2x(false),
     role: { producerKinds: [MS, MHR], producerSelector: 'name' },
     deprecations: DEPRECATIONS_2X(false),
+    matches: { validated: ['MeshFaultInjection', 'MeshTrafficPermission'], spiffeErrorDetail: false, sni: false, sourceConditioned: [] },
   },
   '2.14': {
     sections: withRules(SECTIONS_29, false),
@@ -589,6 +611,7 @@ const POLICIES: Record<KumaVersion, PolicyFacts> = {
     kinds: kinds2x(true),
     role: { producerKinds: [MS, MHR], producerSelector: 'name' },
     deprecations: DEPRECATIONS_2X(true),
+    matches: MATCHES_214,
   },
   '3.0': {
     sections: withRules(SECTIONS_29, true),
@@ -607,6 +630,7 @@ const POLICIES: Record<KumaVersion, PolicyFacts> = {
     kinds: KINDS_3,
     role: { producerKinds: [MS, MHR], producerSelector: 'labels' },
     deprecations: { topLevel: {}, topLevelExempt: [], from: {}, trafficPermissionFromService: false },
+    matches: MATCHES_214,
   },
 };
 

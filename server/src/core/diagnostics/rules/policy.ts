@@ -13,6 +13,7 @@ import { computePolicyRole } from '../../kuma/policyRole';
 import { isPolicyKind, type PolicyKind } from '../../types';
 import { formatPath, type PathSeg } from '../../yaml/nodes';
 import type { ReportOptions, Rule, RuleContext } from './context';
+import { policyMatchesRule } from './policyMatches';
 
 /**
  * Kuma's targetRef policies (SPEC-policies.md): the rules every policy kind runs, in Kuma's order
@@ -464,4 +465,12 @@ const targetDependentDefaultsRule: Rule = (ctx) => {
   }
 };
 
-export const policyRules: Rule[] = [sectionsRule, roleRule, specRule, targetRefRule, targetDependentDefaultsRule, deprecationRule];
+export const policyRules: Rule[] = [
+  sectionsRule,
+  roleRule,
+  specRule,
+  targetRefRule,
+  targetDependentDefaultsRule,
+  policyMatchesRule,
+  deprecationRule,
+];
