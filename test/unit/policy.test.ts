@@ -509,6 +509,28 @@ const CASES: Case[] = [
     ),
   },
   {
+    rule: 'c AllowedInvalidNames: MeshHTTPRoute backendRefs may name kuma.io/unresolved-backend (2.x)',
+    doc: universal(
+      'MeshHTTPRoute',
+      `${top('kind: Mesh')}\nto:\n  - targetRef:\n      kind: MeshService\n      name: backend\n    rules:\n      - matches:\n          - path:\n              type: PathPrefix\n              value: /\n        default:\n          backendRefs:\n            - kind: MeshService\n              name: kuma.io/unresolved-backend\n            - kind: MeshService\n              name: Bad/Name`,
+    ),
+    expect: {
+      ...each(X2, [
+        [
+          'policy-target-ref-invalid',
+          'spec.to[0].rules[0].default.backendRefs[1].name',
+          "invalid characters: must consist of lower case alphanumeric characters, '-', '.' and '_'.",
+          'Bad/Name',
+        ],
+      ]),
+      '3.0': [
+        ['policy-target-ref-invalid', 'spec.to[0].targetRef.labels', 'must be set when kind is MeshService', 'targetRef'],
+        ['policy-target-ref-invalid', 'spec.to[0].rules[0].default.backendRefs[0].labels', 'must be set when kind is MeshService', 'kind'],
+        ['policy-target-ref-invalid', 'spec.to[0].rules[0].default.backendRefs[1].labels', 'must be set when kind is MeshService', 'kind'],
+      ],
+    },
+  },
+  {
     rule: 'd MeshHTTPRoute: requestMirror to a MeshExternalService (3.0 only)',
     doc: universal(
       'MeshHTTPRoute',

@@ -67,7 +67,12 @@ interface RefOptions {
   supportedKindsError?: string;
   inbound: boolean;
   gatewayTags: boolean;
+  /** `AllowedInvalidNames`: names exempt from the character check (MeshHTTPRoute backendRefs). */
+  allowedInvalidNames?: readonly string[];
 }
+
+/** `metadata.UnresolvedBackendServiceTag`, the name MeshHTTPRoute backendRefs may use for a backend that does not resolve. */
+const UNRESOLVED_BACKEND = 'kuma.io/unresolved-backend';
 
 const NAME_CHARS = /^[0-9a-z.\-_]*$/;
 const TAG_NAME_CHARS = /^[a-zA-Z0-9.\-_:/]*$/;
@@ -106,7 +111,7 @@ function validateTargetRef(ctx: RuleContext, site: TargetRefSite, opts: RefOptio
   };
   const required = () => `${tr.requiredPhrase === 'with' ? 'must be set with kind' : 'must be set when kind is'} ${k}`;
   const name = (): void => {
-    if (typeof ref.name === 'string' && !NAME_CHARS.test(ref.name))
+    if (typeof ref.name === 'string' && !NAME_CHARS.test(ref.name) && !opts.allowedInvalidNames?.includes(ref.name))
       say(['name'], "invalid characters: must consist of lower case alphanumeric characters, '-', '.' and '_'.", { target: 'value' });
   };
   const emptyProxyTypes = () => {
@@ -287,7 +292,13 @@ const targetRefRule: Rule = (ctx) => {
         if (rules.from) opts = { supported: rules.from.kinds, inbound: false, gatewayTags: false };
         break;
       case 'backendRef':
-        if (rules.backendRefs) opts = { supported: rules.backendRefs.kinds, inbound: false, gatewayTags: false };
+        if (rules.backendRefs)
+          opts = {
+            supported: rules.backendRefs.kinds,
+            inbound: false,
+            gatewayTags: false,
+            ...(kind === 'MeshHTTPRoute' ? { allowedInvalidNames: [UNRESOLVED_BACKEND] } : {}),
+          };
         break;
       case 'requestMirror':
         if (rules.requestMirror) opts = { supported: rules.requestMirror, inbound: false, gatewayTags: false };
