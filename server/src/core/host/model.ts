@@ -74,6 +74,8 @@ export interface LocalAnalysis {
     offset: number;
     /** The document's MeshService, in chunk offsets (what the cross-file checks read). */
     meshService?: KumaFact;
+    /** The document's policy, when it makes references (chunk offsets). */
+    policy?: KumaFact;
     /** Chunk offsets of the document's block scalars (suppression comments inside do not count). */
     blockScalars?: [number, number][];
   }[];
