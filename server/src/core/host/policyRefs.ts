@@ -364,3 +364,12 @@ export function policiesOf(list: Targeting[]): Located<KumaFact>[] {
     }
   return out;
 }
+
+/** The meshes in which the workspace holds policies with references (for "targeted by 0 policies"). */
+export function meshesWithPolicies(index: WorkspaceIndex): Set<string> {
+  return index.memo('policyRefs.meshes', () => {
+    const out = new Set<string>();
+    for (const { fact } of index.kuma) if (isPolicyKind(fact.kind) && fact.refs?.length) out.add(fact.mesh);
+    return out;
+  });
+}
