@@ -61,6 +61,8 @@ interface Tables {
   all: Destination[];
   /** `kind|mesh` → destinations. */
   byMesh: Map<string, Destination[]>;
+  /** `kind|mesh|form` → destinations. */
+  byMeshForm: Map<string, Destination[]>;
   /** `kind|mesh|form|namespace|displayName` → destinations. */
   byIdentity: Map<string, Destination[]>;
   /** The declaring fact → its destination. */
@@ -89,8 +91,22 @@ function policyNamespace(p: KumaFact): string {
   return identityOf(p).namespace;
 }
 
+/**
+ * Destinations per declaring fact: a file's facts objects outlive the index (only edited files get
+ * new ones), so rebuilding the tables after a keystroke does not rebuild every destination.
+ */
+const destinations = new WeakMap<KumaFact, Destination>();
+
 function destinationOf(uri: string, k: KumaFact): Destination | undefined {
   if (!DESTINATION_KINDS.has(k.kind)) return undefined;
+  const hit = destinations.get(k);
+  if (hit && hit.uri === uri) return hit;
+  const d = makeDestination(uri, k);
+  destinations.set(k, d);
+  return d;
+}
+
+function makeDestination(uri: string, k: KumaFact): Destination {
   const { displayName, namespace } = identityOf(k);
   const kind = k.kind as DestinationKind;
   let ports: DestPort[] = [];
@@ -132,10 +148,18 @@ function destinationOf(uri: string, k: KumaFact): Destination | undefined {
 
 function tables(index: WorkspaceIndex): Tables {
   return index.memo('policyRefs.tables', () => {
-    const t: Tables = { all: [], byMesh: new Map(), byIdentity: new Map(), byFact: new Map(), serviceNames: new Set() };
+    const t: Tables = {
+      all: [],
+      byMesh: new Map(),
+      byMeshForm: new Map(),
+      byIdentity: new Map(),
+      byFact: new Map(),
+      serviceNames: new Set(),
+    };
     const add = (d: Destination) => {
       t.all.push(d);
       push(t.byMesh, d.kind + SEP + d.mesh, d);
+      push(t.byMeshForm, d.kind + SEP + d.mesh + SEP + d.form, d);
       push(t.byIdentity, identity(d.kind, d.mesh, d.form, d.namespace, d.displayName), d);
       if (d.fact) t.byFact.set(d.fact, d);
     };
@@ -279,7 +303,7 @@ export function resolveRef(index: WorkspaceIndex, policy: KumaFact, ref: RefFact
     const matches = (tables(index).byIdentity.get(identity(kind, policy.mesh, form, namespace, ref.name!)) ?? []).filter(
       (d) => !zone || !d.zone || d.zone === zone,
     );
-    const candidates = all.filter((d) => d.form === form);
+    const candidates = tables(index).byMeshForm.get(kind + SEP + policy.mesh + SEP + form) ?? [];
     // 2.x also reads the name as a `kuma.io/service` value (e.5): one the workspace's proxies carry is no dangling name.
     const legacyKnown = kind === 'MeshService' && tables(index).serviceNames.has(ref.name!);
     r = { resolvable: true, via: 'name', matches, candidates, beyondWorkspace: legacyKnown || !!zone };
