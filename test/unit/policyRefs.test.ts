@@ -320,3 +320,50 @@ test('non-Kuma YAML and policies without references get nothing', () => {
   assert.deepEqual(seen.get('other.yaml'), []);
   assert.deepEqual(policyDiags(K8S_POLICY('kind: Mesh')), []);
 });
+
+const DP_WS = dedent(`
+  #- dataplanes.yaml
+  type: Dataplane
+  mesh: default
+  name: web-1
+  labels:
+    app: web
+  networking:
+    address: 10.0.0.1
+    inbound:
+      - port: 8080
+        name: http
+      - port: 9901
+  #- policy.yaml
+  type: MeshTrafficPermission
+  name: allow-web
+  mesh: default
+  spec:
+    targetRef:
+      kind: Dataplane
+      labels:
+        app: web
+      sectionName: htp
+    from:
+      - targetRef:
+          kind: Mesh
+        default:
+          action: Allow
+`);
+
+test('top-level Dataplane: sectionName against the inbound names (or the number of an unnamed inbound)', () => {
+  const seen = (src: string) => (workspaceDiagnostics(src).get('policy.yaml') ?? []).filter((d) => d.code.startsWith('policy-'));
+  const [d] = seen(DP_WS);
+  assert.equal(d.code, 'policy-section-unresolved');
+  assert.match(d.message, /names no port of Dataplane web-1; its ports are http \(8080\), 9901.*Did you mean "http"\?/);
+  assert.deepEqual(seen(DP_WS.replace('sectionName: htp', 'sectionName: "9901"')), []);
+  assert.equal(seen(DP_WS.replace('app: web\n    sectionName', 'app: api\n    sectionName'))[0].code, 'policy-ref-unresolved');
+});
+
+test('renaming a Dataplane inbound renames the sectionNames of the policies that select it', () => {
+  const src = DP_WS.replace('sectionName: htp', 'sectionName: http').replace('name: http\n', 'name: ht$0tp\n');
+  const { service, cursor } = loadWorkspace(src);
+  const r = rename(service, `file:///ws/${cursor!.path}`, cursor!.text, cursor!.cursor!, 'web', settings());
+  assert.ok('edits' in r);
+  assert.deepEqual([...r.edits.keys()].sort(), ['file:///ws/dataplanes.yaml', 'file:///ws/policy.yaml']);
+});

@@ -4,7 +4,7 @@ import type { OffsetRange } from '../types';
 import { CONTAINER_PORT_NAMING, type KumaVersion } from '../kuma/versions';
 import { DNS1123_LABEL, MAX_LABEL_LENGTH } from '../kuma/names';
 import type { PortTarget, WorkspaceIndex } from '../host/workspaceIndex';
-import { resolveRef, targetedBy, type DestPort, type Destination } from '../host/policyRefs';
+import { resolveRef, targetedBy, targetingIndex, type DestPort, type Destination } from '../host/policyRefs';
 import { destinationAt, refAt, refSite } from './policyRefs';
 import { DISPLAY_NAME } from '../kuma/computedLabels';
 
@@ -34,6 +34,15 @@ function usesOf(index: WorkspaceIndex, decl: PortTarget, version: KumaVersion): 
     const sel = index.select(ms, version);
     if (!index.portTargets(sel, version).some((t) => same(t, decl))) continue;
     for (const p of ms.ports ?? []) if (p.targetPort === decl.name && p.targetPortRange) out.push({ uri, range: p.targetPortRange });
+  }
+  if (decl.from === 'dataplane') {
+    // Policies whose top-level `kind: Dataplane` reference names the inbound by sectionName.
+    for (const [dest, list] of targetingIndex(index, version)) {
+      if (dest.kind !== 'Dataplane' || dest.uri !== decl.uri) continue;
+      for (const t of list)
+        if (t.ref.sectionNameRange && t.ref.sectionName === decl.name && t.ports?.some((p) => p.range?.start === decl.range?.start))
+          out.push({ uri: t.uri, range: t.ref.sectionNameRange });
+    }
   }
   if (decl.from === 'workload') {
     for (const { uri, fact: svc } of index.services) {

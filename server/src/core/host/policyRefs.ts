@@ -218,6 +218,11 @@ export function destinationsOf(index: WorkspaceIndex, kind: string, mesh: string
   return tables(index).byMesh.get(kind + SEP + mesh) ?? [];
 }
 
+/** Every destination of a kind, in every mesh. */
+export function destinationsOfKind(index: WorkspaceIndex, kind: DestinationKind): Destination[] {
+  return index.memo(`policyRefs.kind.${kind}`, () => tables(index).all.filter((d) => d.kind === kind));
+}
+
 /** The destination a written resource stands for (MeshService, MeshExternalService, ...). */
 export function destinationOfFact(index: WorkspaceIndex, k: KumaFact): Destination | undefined {
   return tables(index).byFact.get(k);
@@ -306,17 +311,29 @@ export function resolveRef(index: WorkspaceIndex, policy: KumaFact, ref: RefFact
     const candidates = tables(index).byMeshForm.get(kind + SEP + policy.mesh + SEP + form) ?? [];
     // 2.x also reads the name as a `kuma.io/service` value (e.5): one the workspace's proxies carry is no dangling name.
     const legacyKnown = kind === 'MeshService' && tables(index).serviceNames.has(ref.name!);
-    r = { resolvable: true, via: 'name', matches, candidates, beyondWorkspace: legacyKnown || !!zone };
+    // Kubernetes proxies are named after Pods, which the workspace does not hold.
+    const pods = kind === 'Dataplane' && form === 'kubernetes';
+    r = { resolvable: true, via: 'name', matches, candidates, beyondWorkspace: legacyKnown || !!zone || pods };
   } else if (labels) {
     let sel = labels;
     // 3.0 backendRefs: a display name without namespace takes the route's (e.4).
     if (!facts.byName && backend && sel[DISPLAY_NAME] !== undefined && sel[K8S_NAMESPACE] === undefined && policy.form === 'kubernetes')
       sel = { ...sel, [K8S_NAMESPACE]: policyNamespace(policy) };
-    const matches = all.filter((d) => matchesAll(d.labels, sel));
-    r = { resolvable: true, via: 'labels', matches, candidates: all, beyondWorkspace: selectsBeyondWorkspace(sel, kind) };
+    // Proxies belong to the zone of the policy: on Kubernetes they are made from Pods, which the workspace
+    // holds as workload templates only, so a Dataplane selector there is never said to select nothing.
+    const pool = kind === 'Dataplane' ? (tables(index).byMeshForm.get(kind + SEP + policy.mesh + SEP + policy.form) ?? []) : all;
+    const matches = pool.filter((d) => matchesAll(d.labels, sel));
+    r = {
+      resolvable: true,
+      via: 'labels',
+      matches,
+      candidates: pool,
+      beyondWorkspace: selectsBeyondWorkspace(sel, kind) || (kind === 'Dataplane' && policy.form === 'kubernetes'),
+    };
   } else if (kind === 'Dataplane' && ref.name === undefined) {
-    // No name, no labels: every proxy of the mesh (e.3).
-    r = { resolvable: true, via: 'all', matches: all, candidates: all, beyondWorkspace: false };
+    // No name, no labels: every proxy of the mesh (e.3), in the policy's zone.
+    const pool = tables(index).byMeshForm.get(kind + SEP + policy.mesh + SEP + policy.form) ?? [];
+    r = { resolvable: true, via: 'all', matches: pool, candidates: pool, beyondWorkspace: policy.form === 'kubernetes' };
   } else return NOTHING;
 
   const text =
