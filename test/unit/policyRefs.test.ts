@@ -367,3 +367,22 @@ test('renaming a Dataplane inbound renames the sectionNames of the policies that
   assert.ok('edits' in r);
   assert.deepEqual([...r.edits.keys()].sort(), ['file:///ws/dataplanes.yaml', 'file:///ws/policy.yaml']);
 });
+
+test('a name that lives in another namespace: the fix adds the namespace', () => {
+  const src =
+    WS +
+    K8S_POLICY('kind: MeshService\nname: backend\nsectionName: http').replace(
+      'namespace: kuma-demo\n  labels:\n    kuma.io/mesh: default\nspec:\n  targetRef',
+      'namespace: shop\n  labels:\n    kuma.io/mesh: default\nspec:\n  targetRef',
+    );
+  const { service, files } = loadWorkspace(src);
+  const file = files.find((f) => f.path === 'k8s/policy.yaml')!;
+  const d = service
+    .diagnose('file:///ws/k8s/policy.yaml', file.text, settings())
+    .diagnostics.find((x) => x.code === 'policy-ref-unresolved')!;
+  assert.match(d.message, /A MeshService "backend" exists in namespace "kuma-demo", "other": add `namespace: kuma-demo`/);
+  const [fix] = quickFixes(d, file.text);
+  assert.equal(fix.title, 'Add namespace: kuma-demo');
+  const out = file.text.slice(0, fix.edits[0].range.start) + fix.edits[0].newText + file.text.slice(fix.edits[0].range.end);
+  assert.match(out, /\n {8}name: backend\n {8}namespace: kuma-demo\n {8}sectionName: http\n/);
+});

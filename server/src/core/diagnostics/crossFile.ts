@@ -326,6 +326,8 @@ function unresolvedDiagnostic(policy: KumaFact, ref: RefFact, r: Resolution, ran
         path: `${ref.path}.name`,
         allowedValues: [...new Set([...sameNs, ...r.candidates.map((d) => d.displayName)])],
         ...(hint && !moved ? { suggestion: hint } : {}),
+        // The namespace it lives in, for a fix that adds it (only where none is written).
+        ...(elsewhere.length && !ref.namespace ? { namespace: elsewhere[0].namespace } : {}),
       },
     };
   }

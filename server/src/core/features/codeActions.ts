@@ -13,7 +13,7 @@ export interface FixEntry {
 export interface FixInput {
   code: string;
   range: OffsetRange;
-  data?: { allowedValues?: unknown[]; suggestion?: unknown; path?: unknown; inUse?: unknown; legacy?: unknown };
+  data?: { allowedValues?: unknown[]; suggestion?: unknown; path?: unknown; inUse?: unknown; legacy?: unknown; namespace?: unknown };
 }
 
 /** A scalar as YAML needs it: quoted when plain text would read as another type or break. */
@@ -83,6 +83,10 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
     case 'policy-ref-unresolved':
     case 'policy-section-unresolved':
     case 'policy-backend-port-unresolved': {
+      // The namespace the named resource lives in, when the reference has none.
+      const ns = d.code === 'policy-ref-unresolved' && typeof data.namespace === 'string' ? data.namespace : undefined;
+      const add = ns !== undefined ? addKeyAfter(d.range, text, 'namespace', ns) : undefined;
+      if (add) return [{ title: `Add namespace: ${ns}`, edits: [add], preferred: true }];
       // The nearest first (preferred), then the others the target declares.
       const field = d.code === 'policy-ref-unresolved' ? 'name' : d.code === 'policy-section-unresolved' ? 'sectionName' : 'port';
       const hint = data.suggestion;
@@ -159,6 +163,16 @@ function legacyFix(d: FixInput, text: string): FixEntry | undefined {
     ],
     preferred: true,
   };
+}
+
+/** An edit adding `key: value` on a line of its own after the block-mapping line holding `range`, at its key's indentation. */
+function addKeyAfter(range: OffsetRange, text: string, key: string, value: string) {
+  const lineStart = text.lastIndexOf('\n', range.start - 1) + 1;
+  const m = /^([ \t]*(?:-[ \t]+)?)[\w.-]+:[ \t]*$/.exec(text.slice(lineStart, range.start));
+  if (!m) return undefined;
+  const nl = text.indexOf('\n', range.end);
+  const end = nl < 0 ? text.length : nl;
+  return { range: { start: end, end }, newText: `\n${' '.repeat(m[1].length)}${key}: ${yamlScalar(value)}` };
 }
 
 /** Codes whose diagnostics get no "Suppress" fixes: fix the comment (or the version pin) instead. */

@@ -22,23 +22,25 @@ export function inlayHints(service: LanguageService, text: string, settings: Set
   const version = analysis.kumaVersion;
   const out: InlayEntry[] = [];
   const inRange = (o: number) => !range || (o >= range.start && o <= range.end);
-  const withPolicies = meshesWithPolicies(index);
+  // Counts and names only: the index of the current facts, whatever ranges lag behind a keystroke.
+  const checks = service.checksIndex();
+  const withPolicies = meshesWithPolicies(checks);
   for (const k of facts.kuma) {
     // "targeted by N policies" after the name of a MeshService (MeshExternalService, MeshMultiZoneService)
     // and after each port some policy picks by sectionName / port; the tooltip lists them.
     if (k.kind !== 'MeshService' && k.kind !== 'MeshExternalService' && k.kind !== 'MeshMultiZoneService') continue;
     if (!withPolicies.has(k.mesh)) continue;
-    const dest = destinationFor(index, k);
+    const dest = destinationFor(checks, k);
     if (!dest) continue;
     if (inRange(k.nameRange.end)) {
-      const { label, lines } = targetedWords(targetedBy(index, dest, version));
+      const { label, lines } = targetedWords(targetedBy(checks, dest, version));
       out.push({ offset: k.nameRange.end, label: ` ${label}`, ...(lines.length ? { tooltip: lines.join('\n') } : {}) });
     }
     for (const p of k.ports ?? []) {
       const at = p.nameRange ?? p.portRange;
       const port = dest.ports.find((x) => x.index === p.index);
       if (!at || !port || !inRange(at.end)) continue;
-      const list = targetedBy(index, dest, version, port);
+      const list = targetedBy(checks, dest, version, port);
       if (list.length === 0) continue;
       const { label, lines } = targetedWords(list);
       out.push({ offset: at.end, label: ` ${label}`, tooltip: lines.join('\n') });

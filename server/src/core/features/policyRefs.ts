@@ -141,8 +141,10 @@ export function destinationFor(index: WorkspaceIndex, k: KumaFact): Destination 
   const direct = destinationOfFact(index, k);
   if (direct) return direct;
   // The features get a text, not a file name: the same resource declared at the same place is it.
-  for (const x of index.sameResource(k)) if (x.fact.nameRange.start === k.nameRange.start) return destinationOfFact(index, x.fact);
-  return undefined;
+  const same = index.sameResource(k);
+  for (const x of same) if (x.fact.nameRange.start === k.nameRange.start) return destinationOfFact(index, x.fact);
+  // An index whose ranges lag behind an edit of this file: the one declaration of the resource is it.
+  return same.length === 1 ? destinationOfFact(index, same[0].fact) : undefined;
 }
 
 /** "targeted by 2 policies" and the list for a tooltip or hover. */

@@ -28,6 +28,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     getText: ws.getText,
     uris: ws.uris,
     index: ws.index,
+    checksIndex: ws.checksIndex,
     diagnose: pipeline.diagnose,
     localAnalysis: pipeline.localAnalysis,
     diagnoseLocal: pipeline.diagnoseLocal,

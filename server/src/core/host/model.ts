@@ -138,6 +138,12 @@ export interface LanguageService {
   uris(): string[];
   /** The workspace index, rebuilt lazily after facts change. */
   index(): WorkspaceIndex;
+  /**
+   * An index whose facts (names, labels, ports, references) are current, though the ranges of files
+   * edited since may lag: for answers that count or name things (inlay hints), which it spares a
+   * rebuild of the whole index after each keystroke.
+   */
+  checksIndex(): WorkspaceIndex;
   /** Compiles the schema validators of a version ahead of the first request. */
   warmUp(version: KumaVersion): void;
   /**
