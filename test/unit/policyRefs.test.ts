@@ -386,3 +386,47 @@ test('a name that lives in another namespace: the fix adds the namespace', () =>
   const out = file.text.slice(0, fix.edits[0].range.start) + fix.edits[0].newText + file.text.slice(fix.edits[0].range.end);
   assert.match(out, /\n {8}name: backend\n {8}namespace: kuma-demo\n {8}sectionName: http\n/);
 });
+
+test('3.0 Universal: a display name of a MeshService Kuma generates from kuma.io/workload is not said to resolve to nothing', () => {
+  const src = dedent(`
+    #- dp.yaml
+    type: Dataplane
+    mesh: default
+    name: api-1
+    labels:
+      kuma.io/workload: api
+    networking:
+      address: 10.0.0.9
+      inbound:
+        - port: 8080
+          name: http
+    #- ms.yaml
+    type: MeshService
+    name: web
+    mesh: default
+    spec:
+      selector:
+        dataplaneRef:
+          name: web-1
+      ports:
+        - port: 80
+          targetPort: 8080
+    #- policy.yaml
+    type: MeshTimeout
+    name: t
+    mesh: default
+    spec:
+      targetRef:
+        kind: Mesh
+      to:
+        - targetRef:
+            kind: MeshService
+            labels:
+              kuma.io/display-name: api
+          default:
+            idleTimeout: 20s
+  `);
+  const seen = (s: string) => (workspaceDiagnostics(s, '3.0').get('policy.yaml') ?? []).filter((d) => d.code.startsWith('policy-'));
+  assert.deepEqual(seen(src), []);
+  assert.equal(seen(src.replace('display-name: api', 'display-name: apx'))[0].code, 'policy-ref-unresolved');
+});

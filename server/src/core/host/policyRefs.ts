@@ -328,7 +328,11 @@ export function resolveRef(index: WorkspaceIndex, policy: KumaFact, ref: RefFact
       via: 'labels',
       matches,
       candidates: pool,
-      beyondWorkspace: selectsBeyondWorkspace(sel, kind) || (kind === 'Dataplane' && policy.form === 'kubernetes'),
+      beyondWorkspace:
+        selectsBeyondWorkspace(sel, kind) ||
+        (kind === 'Dataplane' && policy.form === 'kubernetes') ||
+        // A MeshService Kuma generates from the proxies (`kuma.io/service` tags at 2.x, `kuma.io/workload` at 3.0).
+        (kind === 'MeshService' && sel[DISPLAY_NAME] !== undefined && tables(index).serviceNames.has(sel[DISPLAY_NAME])),
     };
   } else if (kind === 'Dataplane' && ref.name === undefined) {
     // No name, no labels: every proxy of the mesh (e.3), in the policy's zone.
