@@ -1,9 +1,9 @@
 import { visit } from 'yaml';
-import { duplicateDiagnostics, meshServiceDiagnostics } from '../diagnostics/crossFile';
+import { duplicateDiagnostics, meshServiceDiagnostics, policyDiagnostics } from '../diagnostics/crossFile';
 import type { ParsedDocument } from '../yaml/documents';
 import type { FileFacts } from './facts';
 import { clipMessage } from '../yaml/limits';
-import type { KumaDiagnostic, OffsetRange } from '../types';
+import { isPolicyKind, type KumaDiagnostic, type OffsetRange } from '../types';
 import { applySeverityOverrides } from '../diagnostics/codes';
 import { applySuppressions } from '../diagnostics/suppressions';
 import { limitProblems } from '../diagnostics/limit';
@@ -49,6 +49,38 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     return diagnostics;
   }
 
+  const policyCache = new WeakMap<
+    ParsedDocument,
+    { revision: number; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
+  >();
+  /**
+   * The cross-file checks of one document's policy (its references), cached with the document's
+   * parse until the facts they read change: resources and their ports (`res`), Kubernetes Services
+   * (`k8s`), the mesh's Dataplanes, and routes (`pol`) for references to a MeshHTTPRoute.
+   */
+  function policyChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
+    const k = dc.factsOfDoc(pd).facts.kuma;
+    if (!k || !k.refs?.length || !isPolicyKind(k.kind)) return NO_CHECKS;
+    const revision =
+      ws.scopeRevision('res') +
+      ws.scopeRevision('k8s') +
+      ws.scopeRevision(`dp|${k.mesh}|universal`) +
+      ws.scopeRevision(`dp|${k.mesh}|kubernetes`) +
+      (k.refs.some((r) => r.kind === 'MeshHTTPRoute') ? ws.scopeRevision('pol') : 0);
+    const hit = policyCache.get(pd);
+    if (hit && hit.revision === revision && hit.version === version) return hit.diagnostics;
+    const diagnostics = policyDiagnostics(k, ws.checksIndex(), version);
+    policyCache.set(pd, { revision, version, diagnostics });
+    return diagnostics;
+  }
+
+  function documentChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
+    const kind = pd.classification.role === 'kuma' ? pd.classification.kind : undefined;
+    if (kind === 'MeshService') return meshServiceChecks(pd, version);
+    if (kind !== undefined && isPolicyKind(kind)) return policyChecks(pd, version);
+    return NO_CHECKS;
+  }
+
   function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
     const analysis = dc.analyze(text, settings);
     if (!settings.validate) {
@@ -62,7 +94,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       settings,
       analysis.diagnostics,
       docs,
-      (i) => meshServiceChecks(docs[i].parsed, analysis.kumaVersion),
+      (i) => documentChecks(docs[i].parsed, analysis.kumaVersion),
       (i) => blockScalarRanges(docs[i].parsed),
       () => dc.factsOf(analysis),
       analysis.skipped !== undefined || dc.mayHoldSuppressions(text),
@@ -83,6 +115,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
         range: d.range,
         offset: d.offset,
         ...(k?.kind === 'MeshService' ? { meshService: k } : {}),
+        ...(k && k.refs?.length && isPolicyKind(k.kind) ? { policy: k } : {}),
         ...(settings.validate ? { blockScalars: blockScalarRanges(d.parsed) } : {}),
       };
     });
@@ -111,7 +144,12 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       settings,
       local.diagnostics,
       docs,
-      (i) => (docs[i].meshService ? meshServiceDiagnostics(docs[i].meshService!, index_, local.kumaVersion) : []),
+      (i) =>
+        docs[i].meshService
+          ? meshServiceDiagnostics(docs[i].meshService!, index_, local.kumaVersion)
+          : docs[i].policy
+            ? policyDiagnostics(docs[i].policy!, index_, local.kumaVersion)
+            : [],
       (i) => docs[i].blockScalars ?? [],
       () => local.facts,
     );

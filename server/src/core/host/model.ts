@@ -74,6 +74,8 @@ export interface LocalAnalysis {
     offset: number;
     /** The document's MeshService, in chunk offsets (what the cross-file checks read). */
     meshService?: KumaFact;
+    /** The document's policy, when it makes references (chunk offsets). */
+    policy?: KumaFact;
     /** Chunk offsets of the document's block scalars (suppression comments inside do not count). */
     blockScalars?: [number, number][];
   }[];
@@ -138,6 +140,12 @@ export interface LanguageService {
   uris(): string[];
   /** The workspace index, rebuilt lazily after facts change. */
   index(): WorkspaceIndex;
+  /**
+   * An index whose facts (names, labels, ports, references) are current, though the ranges of files
+   * edited since may lag: for answers that count or name things (inlay hints), which it spares a
+   * rebuild of the whole index after each keystroke.
+   */
+  checksIndex(): WorkspaceIndex;
   /** Compiles the schema validators of a version ahead of the first request. */
   warmUp(version: KumaVersion): void;
   /**

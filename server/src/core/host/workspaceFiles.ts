@@ -57,9 +57,27 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
   let providerRevision = 0;
   /** Bumped per scope (see `factsScope`): a MeshService's checks read only their own scopes. */
   const scopeRevisions = new Map<string, number>();
-  function noteChange(before: string, after: string) {
+  function noteChange(before: string, after: string, beforePrints?: string[], afterPrints?: string[]) {
     providerRevision++;
-    for (const scope of changedScopes(before, after)) scopeRevisions.set(scope, (scopeRevisions.get(scope) ?? 0) + 1);
+    for (const scope of scopesChanged(before, after, beforePrints, afterPrints))
+      scopeRevisions.set(scope, (scopeRevisions.get(scope) ?? 0) + 1);
+  }
+
+  /**
+   * The scopes a change touched: from the documents' own fingerprints when the file kept its number
+   * of documents (a keystroke: one or two differ, and the file's fingerprint is not split again).
+   */
+  function scopesChanged(before: string, after: string, beforePrints?: string[], afterPrints?: string[]): Iterable<string> {
+    if (!beforePrints || !afterPrints || beforePrints.length !== afterPrints.length) return changedScopes(before, after);
+    const out = new Set<string>();
+    for (let i = 0; i < afterPrints.length; i++) {
+      const a = beforePrints[i];
+      const b = afterPrints[i];
+      if (a === b) continue;
+      out.add(a.slice(0, a.indexOf('\u0001')));
+      out.add(b.slice(0, b.indexOf('\u0001')));
+    }
+    return out;
   }
 
   /**
@@ -136,8 +154,8 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
    */
   function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string, prints?: string[]): boolean {
     const changed = fingerprint !== entry.fingerprint;
+    if (changed) noteChange(entry.fingerprint, fingerprint, entry.prints, prints);
     entry.prints = prints;
-    if (changed) noteChange(entry.fingerprint, fingerprint);
     entry.facts = facts;
     entry.factsText = text;
     entry.fingerprint = fingerprint;
