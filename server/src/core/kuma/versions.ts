@@ -864,15 +864,6 @@ export function pinnedVersionText(text: string): { value: string; start: number;
 /** The places of a policy that reference other resources (SPEC-policies.md b.1). */
 export type PolicyRefPlace = 'top' | 'to' | 'from' | 'backendRef' | 'requestMirror';
 
-/** A policy's allowed kinds per place; `top` per role (System: Universal or the system namespace). */
-export interface PolicyRefKindRow {
-  top: { system: readonly string[]; other: readonly string[] };
-  to?: readonly string[];
-  from?: readonly string[];
-  backendRef?: readonly string[];
-  requestMirror?: readonly string[];
-}
-
 export interface PolicyRefFacts {
   /** References name a resource by `name` + `namespace` (2.x), or select it by `labels` only (3.0). */
   byName: boolean;
@@ -882,93 +873,39 @@ export interface PolicyRefFacts {
    * or sectionName is a legacy `kuma.io/service` reference (2.x, e.4).
    */
   legacyServiceNames: boolean;
-  /**
-   * The kinds each place of each policy accepts, in the common case (the variants that depend on the
-   * top-level kind, e.g. `to` under a MeshGateway, are left to the per-document rules). Used to offer kinds.
-   */
-  kinds: Record<string, PolicyRefKindRow>;
-}
-
-const MS_REFS = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService'];
-function policyKinds2x(dataplane: boolean, v214: boolean): Record<string, PolicyRefKindRow> {
-  const dp = dataplane ? ['Dataplane'] : [];
-  const base = ['Mesh', 'MeshSubset', 'MeshService', 'MeshServiceSubset', ...dp];
-  const anyGw = { system: [...base, 'MeshGateway'], other: [...base, 'MeshGateway'] };
-  const sysGw = { system: [...base, 'MeshGateway'], other: base };
-  const sysGwRoute = { system: [...base, 'MeshGateway', 'MeshHTTPRoute'], other: base };
-  const mhr = dataplane ? ['MeshHTTPRoute'] : [];
-  return {
-    MeshAccessLog: { top: anyGw, to: ['Mesh', ...MS_REFS, ...mhr], from: ['Mesh'] },
-    MeshCircuitBreaker: {
-      top: anyGw,
-      to: v214 ? ['Mesh', ...MS_REFS] : ['Mesh', 'MeshService', 'MeshMultiZoneService'],
-      from: ['Mesh'],
-    },
-    MeshFaultInjection: { top: sysGw, to: ['Mesh'], from: ['Mesh', 'MeshSubset', 'MeshServiceSubset', 'MeshService'] },
-    MeshHealthCheck: { top: anyGw, to: v214 ? ['Mesh', ...MS_REFS] : ['Mesh', 'MeshService', 'MeshMultiZoneService'] },
-    MeshHTTPRoute: {
-      top: sysGw,
-      to: MS_REFS,
-      backendRef: ['MeshService', 'MeshServiceSubset', 'MeshExternalService', 'MeshMultiZoneService'],
-      requestMirror: ['MeshService', 'MeshServiceSubset'],
-    },
-    MeshLoadBalancingStrategy: { top: anyGw, to: ['Mesh', 'MeshService', 'MeshMultiZoneService', ...mhr] },
-    MeshMetric: { top: sysGw },
-    MeshPassthrough: { top: { system: ['Mesh', 'MeshSubset', ...dp], other: ['Mesh', 'MeshSubset', ...dp] } },
-    MeshProxyPatch: { top: sysGw },
-    MeshRateLimit: { top: sysGwRoute, to: ['Mesh'], from: ['Mesh'] },
-    MeshRetry: { top: sysGwRoute, to: ['Mesh', ...MS_REFS, ...mhr] },
-    MeshTCPRoute: {
-      top: sysGw,
-      to: MS_REFS,
-      backendRef: ['MeshService', 'MeshServiceSubset', 'MeshExternalService', 'MeshMultiZoneService'],
-    },
-    MeshTimeout: { top: sysGwRoute, to: ['Mesh', ...MS_REFS, ...mhr], from: ['Mesh'] },
-    MeshTLS: { top: { system: ['Mesh', 'MeshSubset', ...dp], other: ['Mesh', 'MeshSubset', ...dp] }, from: ['Mesh'] },
-    MeshTrace: { top: sysGw },
-    MeshTrafficPermission: { top: { system: base, other: base }, from: ['Mesh', 'MeshSubset', 'MeshService', 'MeshServiceSubset'] },
-  };
-}
-
-function policyKinds3(): Record<string, PolicyRefKindRow> {
-  const top = { system: ['Mesh', 'Dataplane'], other: ['Mesh', 'Dataplane'] };
-  const out = ['Mesh', ...MS_REFS];
-  return {
-    MeshAccessLog: { top, to: [...out, 'MeshHTTPRoute'] },
-    MeshCircuitBreaker: { top, to: out },
-    MeshFaultInjection: { top, to: ['Mesh'] },
-    MeshHealthCheck: { top, to: out },
-    MeshHTTPRoute: { top, to: MS_REFS, backendRef: MS_REFS, requestMirror: MS_REFS },
-    MeshLoadBalancingStrategy: { top, to: [...out, 'MeshHTTPRoute'] },
-    MeshMetric: { top },
-    MeshPassthrough: { top },
-    MeshProxyPatch: { top },
-    MeshRateLimit: { top, to: ['Mesh'] },
-    MeshRetry: { top, to: [...out, 'MeshHTTPRoute'] },
-    MeshTCPRoute: { top, to: MS_REFS, backendRef: MS_REFS },
-    MeshTimeout: { top, to: [...out, 'MeshHTTPRoute'] },
-    MeshTLS: { top },
-    MeshTrace: { top },
-    MeshTrafficPermission: { top },
-  };
 }
 
 /** The policy-reference facts of every version. */
 export const POLICY_REF_FACTS: Record<KumaVersion, PolicyRefFacts> = {
-  '2.9': { byName: true, legacyServiceNames: true, kinds: policyKinds2x(false, false) },
-  '2.13': { byName: true, legacyServiceNames: true, kinds: policyKinds2x(true, false) },
-  '2.14': { byName: true, legacyServiceNames: true, kinds: policyKinds2x(true, true) },
-  '3.0': { byName: false, legacyServiceNames: false, kinds: policyKinds3() },
+  '2.9': { byName: true, legacyServiceNames: true },
+  '2.13': { byName: true, legacyServiceNames: true },
+  '2.14': { byName: true, legacyServiceNames: true },
+  '3.0': { byName: false, legacyServiceNames: false },
 };
 
 export function policyRefFacts(v: KumaVersion): PolicyRefFacts {
   return POLICY_REF_FACTS[v];
 }
 
-/** The kinds a place of a policy accepts at a version (`policyRefKinds` in the report); empty when the place does not exist. */
-export function policyRefKinds(v: KumaVersion, policy: string, place: PolicyRefPlace, system: boolean): readonly string[] {
-  const row = POLICY_REF_FACTS[v].kinds[policy];
+/**
+ * The kinds a place of a policy accepts at a version, in the common case (the variants that depend on
+ * the top-level kind, e.g. `to` under a MeshGateway, are the per-document rules' business): what
+ * completion offers. Read from the policy rows of the version table; empty when the place does not exist.
+ */
+export function policyRefKinds(v: KumaVersion, policy: PolicyKind, place: PolicyRefPlace, system: boolean): readonly string[] {
+  const row = kumaFacts(v).policies.kinds[policy];
   if (!row) return [];
-  if (place === 'top') return system ? row.top.system : row.top.other;
-  return row[place] ?? [];
+  switch (place) {
+    case 'top':
+      return system ? row.top.system : row.top.other;
+    case 'to':
+      // MeshExternalService is accepted under a top-level Mesh, the usual scope, with an extra check otherwise.
+      return row.to ? (row.to.externalServiceMeshOnly ? [...row.to.kinds, 'MeshExternalService'] : row.to.kinds) : [];
+    case 'from':
+      return row.from?.kinds ?? [];
+    case 'backendRef':
+      return row.backendRefs?.kinds ?? [];
+    case 'requestMirror':
+      return row.requestMirror ?? [];
+  }
 }
