@@ -33,5 +33,6 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     diagnose: pipeline.diagnose,
     localAnalysis: pipeline.localAnalysis,
     diagnoseLocal: pipeline.diagnoseLocal,
+    parsedHere: ws.parsedHere,
   };
 }

@@ -72,6 +72,8 @@ export interface LocalAnalysis {
     index: number;
     range: OffsetRange;
     offset: number;
+    /** Length of the document's chunk (see `DocumentInfo.chunkLength`). */
+    chunkLength: number;
     /** The document's MeshService, in chunk offsets (what the cross-file checks read). */
     meshService?: KumaFact;
     /** The document's policy, when it makes references (chunk offsets). */
@@ -163,6 +165,12 @@ export interface LanguageService {
    * facts must be recorded (`setDiskFacts` with the analysis' facts and fingerprint).
    */
   diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings?: Settings): KumaDiagnostic[];
+  /**
+   * Whether this service parsed the open file's `text` itself (it was opened before a worker
+   * analysed it): `diagnose` then re-uses that parse, costs no more than `diagnoseLocal`, and
+   * leaves what the file's next keystroke re-uses.
+   */
+  parsedHere(uri: string, text: string): boolean;
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
   readonly stats: { parses: number; validations: number };
   /**

@@ -12,8 +12,8 @@ import {
 } from './facts';
 import { resourceKey, WorkspaceIndex, type Located } from './workspaceIndex';
 import { fileSkip } from '../yaml/limits';
-import type { DocumentCache } from './documentCache';
-import { DEFAULT_SETTINGS, type FileLayer } from './model';
+import { matchDocuments, type DocumentCache } from './documentCache';
+import { DEFAULT_SETTINGS, type DocumentInfo, type FileLayer } from './model';
 
 /**
  * The files of the workspace (open buffers over disk) and their facts, the workspace index built
@@ -28,6 +28,8 @@ export interface WorkspaceFiles {
   index(): WorkspaceIndex;
   /** The facts recorded for a file when they are those of `text`. */
   factsFor(uri: string, text: string): FileFacts | undefined;
+  /** Whether the facts of a file's `text` were recorded from its parse on this thread (see `LanguageService.parsedHere`). */
+  parsedHere(uri: string, text: string): boolean;
   /** How often facts of a scope (see `factsScope`) changed: cached checks that read it compare this. */
   scopeRevision(scope: string): number;
   /** The identity of a resource (kind, mesh, namespace, name), cached per fact. */
@@ -43,7 +45,16 @@ export interface WorkspaceFiles {
 }
 
 export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
-  type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string; prints?: string[] };
+  type FileEntry = {
+    disk?: string;
+    open?: string;
+    facts: FileFacts;
+    fingerprint: string;
+    factsText?: string;
+    prints?: string[];
+    /** An open file's documents when its facts were recorded, and their placed facts (see `factsOfText`). */
+    docs?: { textLength: number; list: DocumentInfo[]; placed: DocumentFacts[] };
+  };
   const files = new Map<string, FileEntry>();
   /** The index with every range current; dropped whenever any file's facts are recorded. */
   let indexCache: WorkspaceIndex | undefined;
@@ -89,17 +100,43 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     text: string,
     open: boolean,
     before?: string[],
-  ): Generator<void, { facts: FileFacts; fingerprint?: string; prints: string[] }> {
-    const docs: DocumentFacts[] = [];
-    const prints: string[] = [];
+    beforeDocs?: FileEntry['docs'],
+  ): Generator<void, { facts: FileFacts; fingerprint?: string; prints: string[]; docs?: FileEntry['docs'] }> {
+    let docs: DocumentFacts[] = [];
+    let prints: string[] = [];
     if (open) {
-      for (const d of dc.analyze(text, { ...DEFAULT_SETTINGS, validate: false }).documents) {
+      const list = dc.analyze(text, { ...DEFAULT_SETTINGS, validate: false }).documents;
+      // The documents a keystroke left alone (the same parses, before the edit or moved by it
+      // alone) keep their placed facts and fingerprints: only the edited ones are looked at, and
+      // only their fingerprints compared with the file's last ones.
+      const { head, tail } =
+        beforeDocs && before && before.length === beforeDocs.list.length
+          ? matchDocuments(beforeDocs.list, list, text.length - beforeDocs.textLength)
+          : { head: 0, tail: 0 };
+      docs = new Array(list.length);
+      prints = new Array(list.length);
+      let same = before !== undefined && before.length === list.length;
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
+        const j = i < head ? i : i >= list.length - tail ? i - list.length + before!.length : -1;
+        if (j >= 0 && (i < head || d.offset === beforeDocs!.list[j].offset)) {
+          docs[i] = beforeDocs!.placed[j];
+          prints[i] = before![j];
+          continue;
+        }
         const f = dc.factsOfDoc(d.parsed);
         // The same document at the same offset keeps its placed facts from the last edit.
         if (!f.placed || f.placed.offset !== d.offset) f.placed = { offset: d.offset, facts: shiftFacts(f.facts, d.offset) };
-        docs.push(f.placed.facts);
-        prints.push(f.fingerprint);
+        docs[i] = f.placed.facts;
+        prints[i] = f.fingerprint;
+        if (same && prints[i] !== before![i]) same = false;
       }
+      return {
+        facts: collectFacts(docs),
+        fingerprint: same ? undefined : prints.join('\n'),
+        prints,
+        docs: { textLength: text.length, list, placed: docs },
+      };
     } else if (!fileSkip(text)) {
       for (const chunk of splitDocuments(text)) {
         const cached = dc.cachedParse(chunk.text);
@@ -139,10 +176,11 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
       entry.factsText = current;
       return false;
     }
-    const { facts, fingerprint, prints } = yield* factsOfText(current, entry.open !== undefined, entry.prints);
+    const { facts, fingerprint, prints, docs } = yield* factsOfText(current, entry.open !== undefined, entry.prints, entry.docs);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
     const changed = record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
+    entry.docs = docs;
     dc.trimTrees();
     return changed;
   }
@@ -156,6 +194,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     const changed = fingerprint !== entry.fingerprint;
     if (changed) noteChange(entry.fingerprint, fingerprint, entry.prints, prints);
     entry.prints = prints;
+    entry.docs = undefined;
     entry.facts = facts;
     entry.factsText = text;
     entry.fingerprint = fingerprint;
@@ -289,6 +328,10 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     factsFor(uri, text) {
       const entry = files.get(uri);
       return entry && entry.factsText === text ? entry.facts : undefined;
+    },
+    parsedHere(uri, text) {
+      const entry = files.get(uri);
+      return entry?.docs !== undefined && entry.factsText === text;
     },
     scopeRevision: (scope) => scopeRevisions.get(scope) ?? 0,
     keyOf,
