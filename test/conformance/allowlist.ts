@@ -1,6 +1,7 @@
 import { normalizePath, violationField } from './compare';
 import type { OracleAnswer } from './oracle';
 import type { OurDiagnostic } from './ours';
+import type { DocKind } from './corpus';
 import type { Form, Kind } from './generators';
 
 /**
@@ -8,7 +9,7 @@ import type { Form, Kind } from './generators';
  * purpose. A disagreement that no entry covers fails the conformance run.
  */
 export interface Case {
-  kind: Kind;
+  kind: DocKind;
   form: Form;
   version: string;
   text: string;
@@ -46,7 +47,13 @@ const DELIBERATE_ERRORS: { code: string; forms: Form[]; versions?: string[]; kin
 const deliberate = (c: Case) =>
   errorsOf(c).length > 0 &&
   errorsOf(c).every((d) =>
-    DELIBERATE_ERRORS.some((e) => e.code === d.code && e.forms.includes(c.form) && (!e.versions || e.versions.includes(c.version))),
+    DELIBERATE_ERRORS.some(
+      (e) =>
+        e.code === d.code &&
+        e.forms.includes(c.form) &&
+        (!e.versions || e.versions.includes(c.version)) &&
+        (!e.kinds || (e.kinds as string[]).includes(c.kind)),
+    ),
   );
 const noNamespace = (c: Case) => !/^\s+namespace:/m.test(c.text);
 
