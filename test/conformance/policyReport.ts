@@ -5,7 +5,7 @@ import { CACHE } from './oracle';
 /**
  * The disagreements on policies of the last `npm run conformance`, grouped by cause (most frequent
  * first), as Markdown: `node --import tsx test/conformance/policyReport.ts [OUT.md] [--notes NOTES.md]
- * [--title TEXT]`. Reads what run.ts left in the oracle cache (conformance-policy-disagreements.json
+ * [--title TEXT] [--detailed N]` (an example for each of the N most frequent causes, default 40). Reads what run.ts left in the oracle cache (conformance-policy-disagreements.json
  * and conformance-last.txt).
  */
 
@@ -39,7 +39,8 @@ function cause(d: Disagreement): string {
     return c ? `path conflict at \`${norm(c.path)}\` — ours: ${norm(c.ours)} / Kuma: ${c.kuma.map(norm).join('; ')}` : 'path conflict';
   }
   const v = d.kuma.violations[0];
-  return `missed rejection — Kuma (${d.kuma.stage ?? '?'}): ${v ? `\`${norm(v.field) || '(no field)'}\`: ${norm(v.message)}` : norm(d.kuma.error ?? '')}`;
+  const stage = d.kuma.stage === 'mutate' || d.kuma.stage === 'schema' ? ` (${d.kuma.stage})` : '';
+  return `missed rejection — Kuma${stage}: ${v ? `\`${norm(v.field) || '(no field)'}\`: ${norm(v.message)}` : norm(d.kuma.error ?? '')}`;
 }
 
 const tally = (xs: string[]) => {
@@ -62,6 +63,7 @@ function main() {
   };
   const notes = opt('--notes');
   const title = opt('--title') ?? 'Policy disagreements: our checks vs Kuma (the oracle)';
+  const detailed = Number(opt('--detailed') ?? 40);
   const out = args[0];
   const list = JSON.parse(readFileSync(join(CACHE, 'conformance-policy-disagreements.json'), 'utf8')) as Disagreement[];
   const last = existsSync(join(CACHE, 'conformance-last.txt')) ? readFileSync(join(CACHE, 'conformance-last.txt'), 'utf8') : '';
@@ -88,6 +90,11 @@ function main() {
     '',
   );
   sorted.forEach(([k, ds], i) => {
+    if (i >= detailed) {
+      if (i === detailed) lines.push('### The other causes', '');
+      lines.push(`${i + 1}. ${k} — ${ds.length} (${tally(ds.map((d) => `${d.version} ${d.form}`))})`);
+      return;
+    }
     const ex = [...ds].sort((a, b) => a.text.length - b.text.length)[0];
     lines.push(
       `### ${i + 1}. ${k}`,
