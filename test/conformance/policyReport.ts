@@ -80,6 +80,12 @@ function main() {
   lines.push(
     `${list.length} disagreements: ${count('false error')} false errors, ${count('missed rejection')} missed rejections, ${count('path conflict')} path conflicts (our error at one of Kuma's paths with another message); ${sorted.length} causes.`,
     '',
+    ...(['false error', 'path conflict'] as const).flatMap((w) => {
+      const causes = sorted.map(([k, ds], i) => ({ k, n: ds.length, i })).filter((c) => c.k.startsWith(w));
+      return causes.length
+        ? [`The ${w}s, by cause (numbers below): ${causes.map((c) => `#${c.i + 1} (${c.n})`).join(', ')}.`, '']
+        : [`No ${w}.`, ''];
+    }),
     '## Agreement per kind and version',
     '',
     policyTable.trim(),
@@ -89,10 +95,11 @@ function main() {
     'Each cause: how many documents, where (version, form, kind), which generator made them, and the shortest document that shows it, with both answers.',
     '',
   );
+  // an example for the most frequent causes and for every false error and path conflict; a line for the others
+  const others: string[] = [];
   sorted.forEach(([k, ds], i) => {
-    if (i >= detailed) {
-      if (i === detailed) lines.push('### The other causes', '');
-      lines.push(`${i + 1}. ${k} — ${ds.length} (${tally(ds.map((d) => `${d.version} ${d.form}`))})`);
+    if (i >= detailed && k.startsWith('missed rejection')) {
+      others.push(`${i + 1}. ${k} — ${ds.length} (${tally(ds.map((d) => `${d.version} ${d.form}`))})`);
       return;
     }
     const ex = [...ds].sort((a, b) => a.text.length - b.text.length)[0];
@@ -113,6 +120,7 @@ function main() {
       '',
     );
   });
+  if (others.length) lines.push('### The other missed rejections', '', ...others, '');
   if (notes && existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '');
   const md = lines.join('\n');
   if (out) writeFileSync(out, md);
