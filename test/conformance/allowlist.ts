@@ -1,7 +1,7 @@
 import { normalizePath, violationField } from './compare';
 import type { OracleAnswer } from './oracle';
 import type { OurDiagnostic } from './ours';
-import type { DocKind } from './corpus';
+import { isPolicy, type DocKind } from './corpus';
 import type { Form, Kind } from './generators';
 
 /**
@@ -43,6 +43,7 @@ const DELIBERATE_ERRORS: { code: string; forms: Form[]; versions?: string[]; kin
   { code: 'schema-unknown-key', forms: ['kubernetes'], kinds: ['Dataplane'] },
   { code: 'yaml-duplicate-key', forms: ['universal', 'kubernetes'] },
   { code: 'selector-dataplane-tags-removed', forms: ['universal'], versions: ['3.0'] },
+  { code: 'policy-section-unavailable', forms: ['universal'] },
 ];
 const deliberate = (c: Case) =>
   errorsOf(c).length > 0 &&
@@ -75,6 +76,27 @@ export const ALLOW_LIST: AllowEntry[] = [
     reason:
       'Kuma 3.0 removed `spec.selector.dataplaneTags`: its Universal API drops the key silently and the MeshService then selects nothing, so we report it as an error (selector-dataplane-tags-removed) with the migration to dataplaneLabels. (On Kubernetes the API server rejects the unknown field: no difference.)',
     falseError: (c) => deliberate(c) && has(c, 'selector-dataplane-tags-removed'),
+  },
+  {
+    id: 'policy-section-unavailable',
+    reason:
+      "A policy section the kind does not have at that version (`from` at 3.0, `rules` at 2.9): Kuma's Universal API drops it without a word, and the policy then does less than it says (a 3.0 MeshTLS or MeshFaultInjection with only `from` is accepted and does nothing), so we report it as an error (policy-section-unavailable) naming the versions that have it. (On Kubernetes the API server rejects the unknown field: no difference.)",
+    falseError: (c) => deliberate(c) && has(c, 'policy-section-unavailable'),
+  },
+  {
+    id: 'kubernetes-zero-value-round-trip',
+    reason:
+      'A required key missing from a Kubernetes policy (`targetRef: {}`, a Zipkin backend without `url`, a requestRate without `interval`): Kuma\'s mutating webhook, which runs before the API server\'s schema validation, decodes the policy into Kuma\'s Go types and writes it back, so the key comes back with its zero value (`kind: ""`, `url: ""`, `interval: 0s`) and Kuma rejects that value (`Unsupported value: ""`, `must not be empty`, `must be greater than: 50ms`) where we report the missing key: same path, same cause.',
+    violation: (c, v) =>
+      c.form === 'kubernetes' &&
+      isPolicy(c.kind) &&
+      c.ours.some(
+        (d) =>
+          d.severity === 'error' &&
+          d.code === 'schema-missing-required' &&
+          normalizePath(d.path) === violationField(v) &&
+          normalizePath(d.path).endsWith(`.${/Missing required key "([^"]+)"/.exec(d.message)?.[1] ?? '\u0000'}`),
+      ),
   },
   {
     id: 'template-error-position',

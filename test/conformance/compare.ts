@@ -80,6 +80,9 @@ const OUR_CATEGORY: Record<string, Category> = {
   'schema-unknown-key': 'unknown',
   // Kuma 3.0's schema no longer has dataplaneTags: the same finding, with the migration in the message
   'selector-dataplane-tags-removed': 'unknown',
+  // a policy section the kind does not have at that version (`from` at 3.0, `rules` at 2.9): the
+  // API server's unknown field, with the versions that have it in the message
+  'policy-section-unavailable': 'unknown',
 };
 
 function pathMatches(kumaField: string, ourPath: string, categories: Category[], kind?: string, form?: string): boolean {
@@ -101,7 +104,8 @@ function sameMessage(v: { message: string }, d: OurDiagnostic): { matched: boole
   const categories = kumaCategories(v.message);
   if (ourCategories(d).some((c) => categories.includes(c))) return { matched: true, verbatim: false };
   // a null value where Kuma wants a string: to us a missing value
-  if (categories.includes('type') && /"null"/.test(text) && d.code === 'schema-missing-required') return { matched: true, verbatim: false };
+  if (categories.includes('type') && /"null"/.test(text) && (d.code === 'schema-missing-required' || /^must be defined$/.test(d.message)))
+    return { matched: true, verbatim: false };
   return { matched: false, verbatim: false };
 }
 

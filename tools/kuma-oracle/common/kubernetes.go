@@ -142,6 +142,14 @@ func validateKubernetes(req request) response {
 		md = map[string]any{}
 		obj["metadata"] = md
 	}
+	if raw, present := md["namespace"]; present && raw != nil {
+		if _, ok := raw.(string); !ok {
+			// the API server cannot decode it into ObjectMeta either
+			resp.Stage = "parse"
+			resp.Violations = append(resp.Violations, violation{Field: "metadata.namespace", Message: fmt.Sprintf("json: cannot unmarshal %T into Go struct field ObjectMeta.metadata.namespace of type string", raw)})
+			return resp
+		}
+	}
 	ns := req.Namespace
 	if crd.namespaced {
 		if s, ok := md["namespace"].(string); ok && s != "" {
