@@ -204,9 +204,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const fs = options.fs;
     const checkedWith = ctx.settings;
     if (!fs?.indexFiles || !checkedWith.validate || checkedWith.diagnosticsScope !== 'workspace') return;
+    // The open files are checked here, as they are edited.
+    const closed = uris.filter((u) => !documents.get(u));
     await fs
       .indexFiles(
-        uris,
+        closed,
         ctx.guard('checking files', undefined, (r: IndexedFile) => {
           // Kept for every file not open, so kept small: the text and facts the index already holds
           // (the same strings and objects, when the file did not change since), not copies.
@@ -219,6 +221,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           validate: checkedWith.validate,
           ...(checkedWith.severity ? { severity: checkedWith.severity } : {}),
         },
+        undefined,
+        true,
       )
       // The closed files are then checked here instead.
       .catch((err) => connection.console.warn(`kuma: checking files on a worker thread failed (${String(err)})`));

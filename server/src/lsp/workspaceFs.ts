@@ -24,6 +24,8 @@ export interface WorkspaceFs {
     onResult: (r: IndexedFile) => void,
     settings?: Settings,
     onSkip?: (uri: string, why: string) => void,
+    /** Work in the background: leave a core to the thread that answers requests. */
+    background?: boolean,
   ): Promise<void>;
   /** Stops whatever work is under way (index workers), when the server exits. */
   dispose?(): void;

@@ -37,12 +37,14 @@ export const nodeFs: WorkspaceFs = {
   // A synchronous read of a manifest takes microseconds; the promise API costs more than the
   // read itself for thousands of small files. Regular files only, up to the size limit.
   readFile: async (uri) => readTextFile(fileURLToPath(uri)),
-  indexFiles(uris, onResult, settings, onSkip) {
+  indexFiles(uris, onResult, settings, onSkip, background) {
     const script = path.join(__dirname, 'indexer.node.js');
     // Without the bundled worker (tests run the sources), the server indexes on its own thread.
     if (!fs.existsSync(script)) return Promise.reject(new Error('no indexer worker'));
     // One worker per core (up to four): parsing is what indexing spends its time on.
-    const workers = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(uris.length / 50)));
+    // In the background, one core is left to the thread that answers the editor (typing goes on).
+    const cores = os.availableParallelism() - (background ? 1 : 0);
+    const workers = Math.max(1, Math.min(4, cores, Math.ceil(uris.length / 50)));
     // Files go out in batches as workers finish the previous one, so that they all finish
     // together however the work is spread; the paths are made here, while the workers start.
     const BATCH = 40;
