@@ -5,8 +5,12 @@ import { MIGRATION_TARGET, kumaFacts, type KumaVersion } from '../kuma/versions'
 import { DNS1035_LABEL, isRfc1035Label } from '../kuma/names';
 import { locate, type PathSeg } from '../yaml/nodes';
 import { withAliases } from './aliases';
+import { scalar } from './yamlOut';
 import { applyEdits, diffEdits, entriesOf, lineEndAt, lineStartAt, shift, src, type Entry } from './format';
 import type { ConvertInput, TextEdit } from './types';
+import { collectFacts, documentFacts, type KumaFact } from '../host/facts';
+import { WorkspaceIndex } from '../host/workspaceIndex';
+import { labelsNeeded, planFor, TAG_ONLY, type SelectorPlan } from './selectorPlan';
 
 /**
  * Migrations for the Kuma 3.0 removals (SPEC.md sections 2.2, 3.1 and 5): `dataplaneTags` →
@@ -26,13 +30,10 @@ interface State {
 
 type Step = { text: string; notes: string[] } | { error: string };
 
-const K8S_SERVICE_TAG = /^(.+)_([^_]+)_svc_(\d+)$/;
-/** Inbound tags Kuma sets on Kubernetes that are not Pod labels, so not Dataplane labels. */
-const TAG_ONLY = ['kuma.io/service', 'kuma.io/protocol', 'k8s.kuma.io/service-name', 'k8s.kuma.io/service-port', 'kuma.io/instance'];
 
 function start(input: ConvertInput): State | { error: string } {
   const c = input.doc.classification;
-  if (c.role !== 'kuma') return { error: 'This document is not a Kuma resource.' };
+  if (c.role !== 'kuma' && c.role !== 'mesh') return { error: 'This document is not a Kuma resource.' };
   if (input.doc.errors.length > 0) return { error: 'The document has YAML errors; fix them first.' };
   const docs = parseChunk(input.chunk);
   const ordinal = Math.max(
@@ -93,7 +94,7 @@ function pairsOf(node: Node | null): Record<string, string> {
 
 const SELECTOR = ['spec', 'selector'];
 
-function selectorStep(s: State, version: KumaVersion): Step {
+function selectorStep(s: State, version: KumaVersion, plan: SelectorPlan | undefined): Step {
   const at = entryAt(s, SELECTOR, 'dataplaneTags');
   if (!at) return { error: 'There is no spec.selector.dataplaneTags to migrate.' };
   const { entries, entry: e } = at;
@@ -107,6 +108,8 @@ function selectorStep(s: State, version: KumaVersion): Step {
   }
   if (!kumaFacts(version).selector.keys.includes('dataplaneLabels'))
     return { error: `dataplaneLabels needs Kuma 2.14 or later (the target is ${version}).` };
+  // Left as it is when the labels would select other Dataplanes than the tags did (selectorPlan.ts).
+  if (plan?.refused) return { error: `spec.selector.dataplaneTags is left as it is: ${plan.refused}` };
   const text = s.text;
   const tags = pairsOf(e.value);
   const tagKeys = Object.keys(tags);
@@ -121,41 +124,49 @@ function selectorStep(s: State, version: KumaVersion): Step {
       renamed = applyEdits(text, [
         { range: { start: svcEntry.keyStart, end: svcEntry.keyEnd }, newText: keySrc.replace('kuma.io/service', 'kuma.io/workload') },
       ]);
-      notes.push(
-        `kuma.io/service: ${svc} became kuma.io/workload: ${svc}. dataplaneLabels match Dataplane labels, not inbound tags, so kuma.io/service would match nothing: give the selected Dataplanes the label kuma.io/workload: ${svc}.`,
-      );
+      notes.push(`kuma.io/service: ${svc} became kuma.io/workload: ${svc}: dataplaneLabels match Dataplane labels, not inbound tags.`);
     } else if (s.form === 'universal') {
-      notes.push(
-        `kuma.io/service: ${svc} was kept but will match nothing: dataplaneLabels match Dataplane labels, not inbound tags. Remove it.`,
-      );
-    } else {
-      const m = K8S_SERVICE_TAG.exec(svc);
-      notes.push(
-        `kuma.io/service: ${svc} will match nothing: dataplaneLabels match Dataplane labels (the Pod's labels plus k8s.kuma.io/namespace), not inbound tags. ` +
-          (m
-            ? `Replace it with the labels of Service ${m[1]}'s selector (e.g. app: ${m[1]}) and k8s.kuma.io/namespace: ${m[2]}.`
-            : 'Replace it with the Pod labels the Service selects (e.g. app: <name>).'),
-      );
+      notes.push(`Removed kuma.io/service: ${svc}: dataplaneLabels match Dataplane labels, and kuma.io/workload says the same.`);
+      const svcE = entriesOf(text, e.value)?.find((x) => x.key === 'kuma.io/service');
+      if (svcE) renamed = applyEdits(text, [removeEntry(entriesOf(text, e.value)!, svcE)]);
     }
   }
   const tagOnly = tagKeys.filter((k) => TAG_ONLY.includes(k) && k !== 'kuma.io/service');
-  if (tagOnly.length > 0) {
+  if (tagOnly.length > 0) return { error: `spec.selector.dataplaneTags is left as it is: ${tagOnly.join(', ')} has no Dataplane label equivalent.` };
+  if (plan && plan.additions.some((a) => Object.keys(a.labels).length > 0)) {
+    const given = plan.additions.filter((a) => Object.keys(a.labels).length > 0);
     notes.push(
-      `${tagOnly.join(', ')} ${tagOnly.length > 1 ? 'are inbound tags, not Dataplane labels' : 'is an inbound tag, not a Dataplane label'}: it will match nothing; remove it.`,
+      `The ${given.length === 1 ? 'Dataplane' : `${given.length} Dataplanes`} it selected (${given.map((a) => a.dp.fact.name).join(', ')}) get the labels it now needs, in the same edit, so it selects the same ${plan.selected === 1 ? 'Dataplane' : `${plan.selected} Dataplanes`}.`,
     );
-  }
-  if (s.form === 'kubernetes') {
-    notes.push(
-      'On Kubernetes the Pod labels become Dataplane labels, so labels such as app: <name> and k8s.kuma.io/namespace keep working.',
-    );
+  } else if (plan && plan.selected > 0) {
+    notes.push(`It selects the same ${plan.selected === 1 ? 'Dataplane' : `${plan.selected} Dataplanes`} as before.`);
+  } else if (s.form === 'kubernetes') {
+    notes.push('On Kubernetes the Pod labels become Dataplane labels, so labels such as app: <name> and k8s.kuma.io/namespace keep working.');
   } else {
+    const labels = Object.entries(tags).map(([k, v]) => `${k === 'kuma.io/service' ? 'kuma.io/workload' : k}: ${v}`);
     notes.push(
-      'In Universal, dataplaneLabels match the `labels` of the Dataplane resources: make sure the selected Dataplanes carry these labels.',
+      `No Dataplane in the workspace has these tags: the Dataplanes elsewhere that have them need the labels ${labels.join(', ')} (the 3.0 migration of a Dataplane adds kuma.io/workload from its kuma.io/service tag).`,
     );
   }
   const s2 = advance(s, renamed);
   const e2 = entryAt(s2, SELECTOR, 'dataplaneTags')!.entry;
   return { text: applyEdits(renamed, [restructure(renamed, e2)]), notes };
+}
+
+/**
+ * The selector plan of the MeshService being migrated: from the workspace index when it holds the
+ * MeshService, else from an index of this document alone (no Dataplanes to go by).
+ */
+function planOf(input: ConvertInput, s: State): SelectorPlan | undefined {
+  const k = documentFacts(s.doc).kuma;
+  if (!k || k.kind !== 'MeshService') return undefined;
+  const inWorkspace = planFor(input.index, k);
+  if (inWorkspace || input.index.meshServices.some((m) => sameResource(m.fact, k))) return inWorkspace;
+  return planFor(new WorkspaceIndex([['', collectFacts([documentFacts(s.doc)])]]), k);
+}
+
+function sameResource(a: KumaFact, b: KumaFact): boolean {
+  return a.kind === b.kind && a.form === b.form && a.mesh === b.mesh && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
 /** The edit turning a `dataplaneTags` entry into `dataplaneLabels: matchLabels:` with the same pairs. */
@@ -199,7 +210,7 @@ function migrateSelectorsOf(input: ConvertInput): MigrateResult {
   if (s.doc.classification.role !== 'kuma' || s.doc.classification.kind !== 'MeshService') {
     return { error: 'Only a MeshService has spec.selector.dataplaneTags.' };
   }
-  const r = selectorStep(s, input.version);
+  const r = selectorStep(s, input.version, planOf(input, s));
   if ('error' in r) return r;
   return { edits: diffEdits(input.chunk, r.text), notes: r.notes };
 }
@@ -256,6 +267,13 @@ function scalarAt(s: State, path: PathSeg[]): unknown {
 function noteOnly(s: State): string[] {
   const notes: string[] = [];
   const c = s.doc.classification;
+  if (c.role === 'mesh') {
+    const name = scalarAt(s, c.form === 'kubernetes' ? ['metadata', 'name'] : ['name']);
+    if (typeof name === 'string' && name !== '' && !isRfc1035Label(name))
+      notes.push(
+        `The Mesh name ${name} is not an RFC 1035 label, which Kuma 3.0 rejects; not renamed automatically (every resource of the mesh names it).`,
+      );
+  }
   if (c.role !== 'kuma') return notes;
   if (c.kind === 'MeshService' || c.kind === 'MeshMultiZoneService') {
     const ports = locate(root(s), ['spec', 'ports']);
@@ -397,16 +415,90 @@ function addLabel(s: State, key: string, valueSrc: string): TextEdit | undefined
   return { range: { start: after.end, end: after.end }, newText: `${nl}labels:\n${' '.repeat(u)}${key}: ${valueSrc}${nl ? '' : '\n'}` };
 }
 
+/**
+ * The labels the migrated MeshServices of the workspace need on this Dataplane to select it as
+ * their tags did (selectorPlan.ts), added to its `labels` (Universal).
+ */
+function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, string>): Step | undefined {
+  const k = documentFacts(input.doc).kuma;
+  if (!k || k.kind !== 'Dataplane' || s.form !== 'universal') return undefined;
+  const needed = only ?? labelsNeeded(input.index, k);
+  const keys = Object.keys(needed);
+  if (keys.length === 0) return undefined;
+  let st = s;
+  const added: string[] = [];
+  const notes: string[] = [];
+  for (const key of keys) {
+    const labels = entryAt(st, [], 'labels');
+    const current = labels ? pairsOf(labels.entry.value)[key] : undefined;
+    if (current === needed[key]) continue;
+    if (current !== undefined) {
+      notes.push(`Kept label ${key}: ${current}; the MeshServices that select this Dataplane need ${key}: ${needed[key]}.`);
+      continue;
+    }
+    const edit = addLabel(st, key, scalar(needed[key]));
+    if (!edit) {
+      notes.push(`Could not add the label ${key}: ${needed[key]}, which the MeshServices that select this Dataplane need; add it by hand.`);
+      continue;
+    }
+    st = advance(st, applyEdits(st.text, [edit]));
+    added.push(`${key}: ${needed[key]}`);
+  }
+  if (added.length)
+    notes.unshift(
+      `Added the label${added.length > 1 ? 's' : ''} ${added.join(', ')}: the MeshServices that selected this Dataplane by its tags select ${added.length > 1 ? 'them' : 'it'} once migrated to dataplaneLabels.`,
+    );
+  return { text: st.text, notes };
+}
+
+/**
+ * Adds the planned labels only (the `migrate-selectors` conversion of a Dataplane, and the
+ * Dataplanes of other files when one file is migrated): all the workspace's plans need, or `only`.
+ */
+export function addPlannedLabels(input: ConvertInput, only?: Record<string, string>): MigrateResult {
+  return withAliases(input, (inp) => {
+    const s = start(inp);
+    if ('error' in s) return s;
+    const r = plannedLabelsStep(s, inp, only);
+    if (!r || 'error' in r) return { edits: [], notes: [] };
+    return { edits: diffEdits(inp.chunk, r.text), notes: r.notes };
+  });
+}
+
+/** A Kuma Mesh: `meshServices` goes (3.0 ignores it, SPEC-policies.md f.8). */
+function meshStep(s: State): Step | undefined {
+  const at = entryAt(s, s.form === 'kubernetes' ? ['spec'] : [], 'meshServices');
+  if (!at) return undefined;
+  const mode = isMap(at.entry.value) ? pairsOf(at.entry.value).mode : undefined;
+  const notes = [
+    `Removed meshServices${mode ? ` (mode ${mode})` : ''}: Kuma 3.0 ignores it and always works as the former Exclusive mode (MeshServices only, no kuma.io/service outbounds).`,
+  ];
+  if (mode !== undefined && mode !== 'Exclusive')
+    notes.push(`With mode ${mode}, references by kuma.io/service (legacy outbounds) worked; at 3.0 they select nothing: check the policies and outbounds that use them.`);
+  return { text: applyEdits(s.text, [removeEntry(at.entries, at.entry)]), notes };
+}
+
 function otherDataplaneNotes(s: State): string[] {
   const notes: string[] = [];
   const body: PathSeg[] = s.form === 'kubernetes' ? ['spec'] : [];
   const outbound = locate(root(s), [...body, 'networking', 'outbound']);
   if (isSeq(outbound.node)) {
     outbound.node.items.forEach((item, i) => {
-      if (isMap(item) && item.has('tags'))
-        notes.push(`networking.outbound[${i}].tags was removed in Kuma 3.0; no automatic fix: use backendRef.`);
+      if (!isMap(item)) return;
+      const tags = pairsOf(item.get('tags', true) as Node | null);
+      const named = tags['kuma.io/service'] ?? (typeof item.get('service') === 'string' ? String(item.get('service')) : undefined);
+      if (!item.has('backendRef'))
+        notes.push(
+          `Left networking.outbound[${i}] as it is: Kuma 3.0 rejects an outbound without backendRef, and which MeshService and port ${named ? `kuma.io/service ${named}` : 'it'} stands for is not known mechanically. Add backendRef: {kind: MeshService, name: <name>, port: <port>} and remove the tags.`,
+        );
+      else if (item.has('tags')) notes.push(`networking.outbound[${i}].tags is dropped by Kuma 3.0; its backendRef names the target: remove the tags.`);
     });
   }
+  const tp = locate(root(s), [...body, 'networking', 'transparentProxying', 'reachableServices']);
+  if (tp.complete)
+    notes.push(
+      'Left networking.transparentProxying.reachableServices as it is: Kuma 3.0 drops it silently. It lists kuma.io/service names; list the MeshServices as reachableBackends.refs ({kind: MeshService, name, port}) instead.',
+    );
   return notes;
 }
 
@@ -433,12 +525,14 @@ function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: str
       s = advance(s, step.text);
     }
   };
+  if (c.role === 'mesh') run(meshStep(s));
   if (c.role === 'kuma' && c.kind === 'MeshService') {
-    if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET));
+    if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET, planOf(input, s)));
     run(identitiesStep(s));
   }
   if (c.role === 'kuma' && c.kind === 'Dataplane') {
     run(inboundTagsStep(s));
+    run(plannedLabelsStep(s, input));
     notes.push(...otherDataplaneNotes(s));
   }
   notes.push(...noteOnly(s));
