@@ -185,7 +185,8 @@ test('npm pack of the package, installed offline into an empty folder: npx kuma-
     });
     assert.deepEqual(
       (await published).diagnostics.map((d) => d.code),
-      ['schema-unknown-key'],
+      // The editor gets the upgrade hint on dataplaneTags too (the CLI leaves hints out).
+      ['upgrade-3.0-dataplane-tags', 'schema-unknown-key'],
     );
   } finally {
     await c.shutdown();

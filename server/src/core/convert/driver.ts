@@ -41,6 +41,20 @@ export interface FileConversion {
   rewritten: string[];
   /** What was skipped, not verified, or changed beyond the documents, one sentence each. */
   details: string[];
+  /** The details that say what a migration left as it is, and why (also in `details`). */
+  left: string[];
+}
+
+/** A migration's note that says what it left as it is (a refused selector, an outbound, a field). */
+const LEFT = /\bleft as it is\b|^Left |no automatic fix|not renamed automatically/;
+
+/** One line that sums up a migration of some files: files and documents changed, what was left and why. */
+export function migrationSummary(label: string, files: readonly { changed: boolean; rewritten: number; left: number }[]): string {
+  const changed = files.filter((f) => f.changed).length;
+  const docs = files.reduce((n, f) => n + f.rewritten, 0);
+  const left = files.reduce((n, f) => n + f.left, 0);
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${label}: ${plural(changed, 'file')} changed (${plural(docs, 'document')} rewritten) of ${plural(files.length, 'file')}; ${left ? `${plural(left, 'thing')} left as ${left === 1 ? 'it is' : 'they are'}, each with the reason above` : 'nothing left for you to do by hand'}.`;
 }
 
 export function inputOf(service: LanguageService, text: string, d: DocumentInfo, settings: Settings): ConvertInput {
@@ -103,7 +117,12 @@ export function convertFile(
   // onto the file's own text, with its line ends (a BOM or CRLF file stays one).
   const file = fileText(text);
   const r = convertText(service, file.text, settings, conversion, options);
-  return { ...r, edits: file.toFile(r.edits), rewritten: r.rewritten.map(file.withEol) };
+  return {
+    ...r,
+    edits: file.toFile(r.edits),
+    rewritten: r.rewritten.map(file.withEol),
+    left: r.details.filter((d) => LEFT.test(d.replace(/^[^:]*\(line \d+\): /, ''))),
+  };
 }
 
 function convertText(
@@ -113,7 +132,7 @@ function convertText(
   conversion: Conversion,
   options: ConvertFileOptions,
 ): FileConversion {
-  const out: FileConversion = { edits: [], generated: [], rewritten: [], details: [] };
+  const out: FileConversion = { edits: [], generated: [], rewritten: [], details: [], left: [] };
   const analysis = service.analyze(text, settings);
   if (conversion === 'service-to-meshservice') {
     const made = new Set<string>();
@@ -277,7 +296,10 @@ export function dependentEdits(
 ): { edits: Map<string, TextEdit[]>; details: string[] } {
   const none = { edits: new Map<string, TextEdit[]>(), details: [] };
   if (conversion !== 'migrate-selectors' && conversion !== 'migrate-3.0') return none;
-  if (conversion === 'migrate-selectors' && !kumaFacts(service.analyze(text, settings).kumaVersion).selector.keys.includes('dataplaneLabels'))
+  if (
+    conversion === 'migrate-selectors' &&
+    !kumaFacts(service.analyze(text, settings).kumaVersion).selector.keys.includes('dataplaneLabels')
+  )
     return none;
   const plans = plansOfFile(service, fileText(text).text, settings);
   return planEdits(service, settings, plans, (u) => u === uri);

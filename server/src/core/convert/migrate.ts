@@ -30,7 +30,6 @@ interface State {
 
 type Step = { text: string; notes: string[] } | { error: string };
 
-
 function start(input: ConvertInput): State | { error: string } {
   const c = input.doc.classification;
   if (c.role !== 'kuma' && c.role !== 'mesh') return { error: 'This document is not a Kuma resource.' };
@@ -131,17 +130,34 @@ function selectorStep(s: State, version: KumaVersion, plan: SelectorPlan | undef
       if (svcE) renamed = applyEdits(text, [removeEntry(entriesOf(text, e.value)!, svcE)]);
     }
   }
-  const tagOnly = tagKeys.filter((k) => TAG_ONLY.includes(k) && k !== 'kuma.io/service');
-  if (tagOnly.length > 0) return { error: `spec.selector.dataplaneTags is left as it is: ${tagOnly.join(', ')} has no Dataplane label equivalent.` };
+  // Kubernetes: Kuma's own tags go when the Pod labels left select the same workloads (selectorPlan.ts).
+  if (plan?.dropped?.length) {
+    const value = entryAt(advance(s, renamed), SELECTOR, 'dataplaneTags')?.entry.value;
+    const inner = isMap(value) ? entriesOf(renamed, value) : undefined;
+    const drop = inner?.filter((x) => plan.dropped!.includes(x.key)) ?? [];
+    if (inner && drop.length)
+      renamed = applyEdits(
+        renamed,
+        drop.map((x) => removeEntry(inner, x)),
+      );
+    notes.push(
+      `Removed ${plan.dropped.join(', ')}: ${plan.dropped.length > 1 ? 'they are inbound tags' : 'it is an inbound tag'} Kuma sets, not Pod labels; the labels left select the same ${plan.selected === 1 ? 'workload' : `${plan.selected} workloads`} of the workspace.`,
+    );
+  }
+  const tagOnly = tagKeys.filter((k) => TAG_ONLY.includes(k) && k !== 'kuma.io/service' && !plan?.dropped?.includes(k));
+  if (tagOnly.length > 0)
+    return { error: `spec.selector.dataplaneTags is left as it is: ${tagOnly.join(', ')} has no Dataplane label equivalent.` };
   if (plan && plan.additions.some((a) => Object.keys(a.labels).length > 0)) {
     const given = plan.additions.filter((a) => Object.keys(a.labels).length > 0);
     notes.push(
-      `The ${given.length === 1 ? 'Dataplane' : `${given.length} Dataplanes`} it selected (${given.map((a) => a.dp.fact.name).join(', ')}) get the labels it now needs, in the same edit, so it selects the same ${plan.selected === 1 ? 'Dataplane' : `${plan.selected} Dataplanes`}.`,
+      `The ${given.length === 1 ? 'Dataplane' : `${given.length} Dataplanes`} it selected (${given.map((a) => a.dp.fact.name).join(', ')}) ${given.length === 1 ? 'gets' : 'get'} the labels it now needs, in the same edit, so it selects the same ${plan.selected === 1 ? 'Dataplane' : `${plan.selected} Dataplanes`}.`,
     );
   } else if (plan && plan.selected > 0) {
     notes.push(`It selects the same ${plan.selected === 1 ? 'Dataplane' : `${plan.selected} Dataplanes`} as before.`);
   } else if (s.form === 'kubernetes') {
-    notes.push('On Kubernetes the Pod labels become Dataplane labels, so labels such as app: <name> and k8s.kuma.io/namespace keep working.');
+    notes.push(
+      'On Kubernetes the Pod labels become Dataplane labels, so labels such as app: <name> and k8s.kuma.io/namespace keep working.',
+    );
   } else {
     const labels = Object.entries(tags).map(([k, v]) => `${k === 'kuma.io/service' ? 'kuma.io/workload' : k}: ${v}`);
     notes.push(
@@ -361,7 +377,7 @@ function inboundTagsStep(s: State): Step | undefined {
       );
     } else if (services.size > 1) {
       notes.push(
-        `The inbounds had several kuma.io/service values (${[...services.keys()].join(', ')}); a Dataplane has one kuma.io/workload label, so none was added. Split the Dataplane or pick one.`,
+        `The inbounds had several kuma.io/service values (${[...services.keys()].join(', ')}); a Dataplane has one kuma.io/workload label, so none was taken from them. Split the Dataplane or pick one.`,
       );
     } else {
       const labels = entryAt(s, [], 'labels');
@@ -474,7 +490,9 @@ function meshStep(s: State): Step | undefined {
     `Removed meshServices${mode ? ` (mode ${mode})` : ''}: Kuma 3.0 ignores it and always works as the former Exclusive mode (MeshServices only, no kuma.io/service outbounds).`,
   ];
   if (mode !== undefined && mode !== 'Exclusive')
-    notes.push(`With mode ${mode}, references by kuma.io/service (legacy outbounds) worked; at 3.0 they select nothing: check the policies and outbounds that use them.`);
+    notes.push(
+      `With mode ${mode}, references by kuma.io/service (legacy outbounds) worked; at 3.0 they select nothing: check the policies and outbounds that use them.`,
+    );
   return { text: applyEdits(s.text, [removeEntry(at.entries, at.entry)]), notes };
 }
 
@@ -491,7 +509,8 @@ function otherDataplaneNotes(s: State): string[] {
         notes.push(
           `Left networking.outbound[${i}] as it is: Kuma 3.0 rejects an outbound without backendRef, and which MeshService and port ${named ? `kuma.io/service ${named}` : 'it'} stands for is not known mechanically. Add backendRef: {kind: MeshService, name: <name>, port: <port>} and remove the tags.`,
         );
-      else if (item.has('tags')) notes.push(`networking.outbound[${i}].tags is dropped by Kuma 3.0; its backendRef names the target: remove the tags.`);
+      else if (item.has('tags'))
+        notes.push(`networking.outbound[${i}].tags is dropped by Kuma 3.0; its backendRef names the target: remove the tags.`);
     });
   }
   const tp = locate(root(s), [...body, 'networking', 'transparentProxying', 'reachableServices']);

@@ -25,6 +25,8 @@ export interface SelectorPlan {
   additions: { dp: Located<KumaFact>; labels: Record<string, string> }[];
   /** How many Dataplanes / workloads of the workspace the selector selects, before and after. */
   selected: number;
+  /** Tags Kuma sets that the labels leave out, because the rest selects the same workloads (Kubernetes). */
+  dropped?: string[];
   /** Why the selector is left as it is (the migration would change what it selects). */
   refused?: string;
 }
@@ -92,7 +94,7 @@ function computePlans(index: WorkspaceIndex): Map<string, SelectorPlan> {
   }
   // The labels each Dataplane ends with, its own kuma.io/workload included, for the plans still
   // standing: a plan whose labels conflict there, or select other Dataplanes, is refused, until none changes.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const finals = finalLabels(index, plans);
     for (const p of plans.values()) {
@@ -114,6 +116,16 @@ function initialPlan(index: WorkspaceIndex, ms: Located<KumaFact>, tags: Record<
     // Pod labels (and k8s.kuma.io/namespace) are Dataplane labels on Kubernetes; Kuma's own tags are not.
     const kumaOnly = Object.keys(tags).filter((k) => TAG_ONLY.includes(k) || k === 'kuma.io/zone');
     if (kumaOnly.length) {
+      // Kuma's tags can go when the Pod labels left select the same workloads in the workspace.
+      const rest = Object.fromEntries(Object.entries(tags).filter(([k]) => !kumaOnly.includes(k)));
+      if (Object.keys(rest).length > 0 && plan.selected > 0) {
+        const after = index.select({ ...ms.fact, selector: { dataplaneLabels: rest } }, MIGRATION_TARGET);
+        if (sameSelection(before, after)) {
+          plan.labels = rest;
+          plan.dropped = kumaOnly;
+          return plan;
+        }
+      }
       const svc = tags[SERVICE];
       const m = svc === undefined ? null : K8S_SERVICE_TAG.exec(svc);
       const service = m ? index.services.find((s) => s.fact.name === m[1] && s.fact.namespace === m[2]) : undefined;
@@ -186,7 +198,9 @@ function conflictOf(
     const l = finals.get(a.dp);
     for (const [k, v] of Object.entries(a.labels)) {
       if (l && l[k] !== v) {
-        const other = [...plans.values()].find((q) => q !== p && !q.refused && q.additions.some((b) => b.dp === a.dp && b.labels[k] === l[k]));
+        const other = [...plans.values()].find(
+          (q) => q !== p && !q.refused && q.additions.some((b) => b.dp === a.dp && b.labels[k] === l[k]),
+        );
         return `${describe(a.dp.fact)} would need ${k}: ${v} for this MeshService and ${k}: ${l[k]} ${other ? `for MeshService ${other.ms.fact.name}` : 'from its own inbounds'}; a label has one value.`;
       }
     }
@@ -199,4 +213,18 @@ function conflictOf(
   if (widened.length)
     return `The labels ${pairs(p.labels)} would also select ${widened.map((d) => describe(d.fact)).join(', ')}, which the tags did not select.`;
   return undefined;
+}
+
+type Selection = ReturnType<WorkspaceIndex['select']>;
+
+/** Whether two selections hold the same Dataplanes and workloads (where they are declared). */
+function sameSelection(a: Selection, b: Selection): boolean {
+  const ids = (x: Selection) =>
+    [
+      ...x.dataplanes.map((d) => `${d.uri}\u0000${d.fact.nameRange.start}`),
+      ...x.workloads.map((w) => `${w.uri}\u0000${w.fact.nameRange.start}`),
+    ]
+      .sort()
+      .join('\n');
+  return ids(a) === ids(b);
 }
