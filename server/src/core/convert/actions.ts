@@ -190,13 +190,16 @@ function actionsOf(
         const plan = fact ? planFor(input.index, fact) : undefined;
         const labels = () => (plan && !plan.refused ? planEdits(service, settings, [plan]).edits : new Map<string, TextEdit[]>());
         const own = shiftEdits(m.edits, d.offset);
-        const here = uri === undefined ? [] : (labels().get(uri) ?? []);
+        const labelled = (inFile: (u: string) => boolean) =>
+          !!plan && !plan.refused && plan.additions.some((a) => inFile(a.dp.uri) && Object.keys(a.labels).length > 0);
+        const here = uri !== undefined && labelled((u) => u === uri);
         out.push({
           title: 'Migrate dataplaneTags to dataplaneLabels',
           kind: 'refactor.rewrite',
           // Resolved edits are file offsets (no BOM or CR skipped), as planEdits makes them.
-          ...(here.length ? { resolve: () => [...fileText(original).toFile(own), ...(labels().get(uri!) ?? [])] } : { edits: own }),
-          elsewhere: () => Object.fromEntries([...labels()].filter(([u]) => u !== uri)),
+          ...(here ? { resolve: () => [...fileText(original).toFile(own), ...(labels().get(uri!) ?? [])] } : { edits: own }),
+          // Listed only when the change reaches other files: the action then resolves on demand.
+          ...(labelled((u) => u !== uri) ? { elsewhere: () => Object.fromEntries([...labels()].filter(([u]) => u !== uri)) } : {}),
         });
       } else if ('error' in m && /left as it is/.test(m.error))
         out.push({ title: 'Migrate dataplaneTags to dataplaneLabels', kind: 'refactor.rewrite', disabled: m.error });
