@@ -180,5 +180,5 @@ export function meshDocumentDiagnostics(pd: ParsedDocument, version: KumaVersion
         data: { path: 'name' },
       });
   }
-  return out;
+  return out.sort((a, b) => a.range.start - b.range.start);
 }
