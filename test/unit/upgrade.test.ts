@@ -139,6 +139,8 @@ test('upgrade lint: dataplaneTags at 2.x, RFC 1035 names where 2.x says nothing 
 // Golden migrations (test/fixtures/convert/upgrade-*)
 
 const DIR = join('test', 'fixtures', 'convert');
+/** The details of each golden migration, for the test of its notes. */
+const results: Record<string, string[]> = {};
 
 /** Errors of a text at 3.0, by code and path. */
 function errors30(service: LanguageService, uri: string, text: string): Set<string> {
@@ -202,11 +204,9 @@ for (const name of readdirSync(DIR).filter((d) => d.startsWith('upgrade-'))) {
       .filter((k) => k?.kind === 'MeshService' && k.selector?.dataplaneLabels && !k.selector.dataplaneTags);
     for (const k of migrated)
       assert.equal(now.get(`${k!.namespace ?? ''}/${k!.name}`), before.get(`${k!.namespace ?? ''}/${k!.name}`), k!.name);
-    ((results[name] = r.details), void 0);
+    results[name] = r.details;
   });
 }
-
-const results: Record<string, string[]> = {};
 
 test('golden notes: what was left, and why', () => {
   const refused = results['upgrade-meshservice-refused'];
@@ -288,7 +288,7 @@ function msYaml(m: { service: string; version?: string }): string {
 test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService selects and adds no 3.0 error', () => {
   fc.assert(
     fc.property(arbWorkspace, ({ dps, mss, split }) => {
-      const files = split
+      const files: Record<string, string> = split
         ? { 'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'), 'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n') }
         : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml)].join('---\n') };
       const service = createLanguageService();
@@ -310,7 +310,7 @@ test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every mig
           if (k.selector?.dataplaneLabels) assert.equal(now.get(key), before.get(key), `${k.name} in ${u}:\n${t}`);
           else assert.ok(k.selector?.dataplaneTags, `${k.name} is either migrated or left with its tags`);
         }
-        const added = [...errors30(after, u, t)].filter((e) => !errors30(service, u, files[u as keyof typeof files]).has(e));
+        const added = [...errors30(after, u, t)].filter((e) => !errors30(service, u, files[u]).has(e));
         assert.deepEqual(added, [], `${u}:\n${t}`);
       }
     }),

@@ -496,6 +496,88 @@ function meshStep(s: State): Step | undefined {
   return { text: applyEdits(s.text, [removeEntry(at.entries, at.entry)]), notes };
 }
 
+/** The Universal MeshService of the workspace a `kuma.io/service` value names (its name or display name), if exactly one. */
+function meshServiceNamed(input: ConvertInput, mesh: string, service: string): KumaFact | undefined {
+  const found = input.index.meshServices.filter(
+    (m) =>
+      m.fact.form === 'universal' && m.fact.mesh === mesh && (m.fact.name === service || m.fact.labels['kuma.io/display-name'] === service),
+  );
+  return found.length === 1 ? found[0].fact : undefined;
+}
+
+/**
+ * Outbounds named by `tags: {kuma.io/service: X}` (3.0 rejects them without a backendRef) and
+ * `transparentProxying.reachableServices` (dropped at 3.0), where the workspace holds the
+ * MeshService X so the 3.0 form says the same (SPEC-policies.md f.9, e.4, g.1): a backendRef to
+ * its one port, and reachableBackends refs to MeshServices whose ports all count.
+ */
+function outboundsStep(s: State, input: ConvertInput): Step | undefined {
+  if (s.form !== 'universal') return undefined;
+  const mesh = typeof scalarAt(s, ['mesh']) === 'string' ? String(scalarAt(s, ['mesh'])) : 'default';
+  const text = s.text;
+  const edits: TextEdit[] = [];
+  const notes: string[] = [];
+  const outbound = locate(root(s), ['networking', 'outbound']);
+  if (isSeq(outbound.node)) {
+    outbound.node.items.forEach((item, i) => {
+      if (!isMap(item)) return;
+      const entries = entriesOf(text, item as YAMLMap);
+      const tagsE = entries?.find((e) => e.key === 'tags');
+      if (!entries || !tagsE || entries.some((e) => e.key === 'backendRef')) return;
+      const tags = pairsOf(tagsE.value);
+      const svc = tags['kuma.io/service'];
+      if (svc === undefined || Object.keys(tags).some((k) => k !== 'kuma.io/service')) return;
+      const ms = meshServiceNamed(input, mesh, svc);
+      const ports = ms?.ports?.filter((p) => p.port !== undefined) ?? [];
+      if (!ms || ports.length !== 1) return;
+      const ref = { kind: 'MeshService', name: ms.name, port: ports[0].port! };
+      if (tagsE.flow || !tagsE.keyStartsLine) {
+        edits.push({
+          range: { start: tagsE.keyStart, end: tagsE.end },
+          newText: `backendRef: {kind: ${ref.kind}, name: ${ref.name}, port: ${ref.port}}`,
+        });
+      } else {
+        const pad = ' '.repeat(tagsE.indent + 2);
+        const nl = text.slice(tagsE.keyStart, tagsE.end).endsWith('\n') ? '\n' : '';
+        edits.push({
+          range: { start: tagsE.keyStart, end: tagsE.end },
+          newText: `backendRef:\n${pad}kind: ${ref.kind}\n${pad}name: ${ref.name}\n${pad}port: ${ref.port}${nl}`,
+        });
+      }
+      notes.push(
+        `networking.outbound[${i}]: tags kuma.io/service: ${svc} became backendRef {kind: MeshService, name: ${ref.name}, port: ${ref.port}} (the workspace's MeshService ${ref.name}, its one port).`,
+      );
+    });
+  }
+  const tp = locate(root(s), ['networking', 'transparentProxying']);
+  if (isMap(tp.node)) {
+    const entries = entriesOf(text, tp.node as YAMLMap);
+    const rsE = entries?.find((e) => e.key === 'reachableServices');
+    const names = rsE && isSeq(rsE.value) ? rsE.value.items.map((x) => (isScalar(x) ? String(x.value) : undefined)) : [];
+    const targets = names.map((n) => (n === undefined ? undefined : meshServiceNamed(input, mesh, n)));
+    // Without a port a ref reaches every port only when they are all named (or there is one).
+    const whole = (m: KumaFact | undefined) => !!m && ((m.ports?.length ?? 0) === 1 || (m.ports ?? []).every((p) => p.name));
+    if (
+      entries &&
+      rsE &&
+      !rsE.flow &&
+      rsE.keyStartsLine &&
+      names.length > 0 &&
+      targets.every(whole) &&
+      !entries.some((e) => e.key === 'reachableBackends')
+    ) {
+      const pad = ' '.repeat(rsE.indent + 2);
+      const nl = text.slice(rsE.keyStart, rsE.end).endsWith('\n') ? '\n' : '';
+      const refs = targets.map((m) => `${pad}  - kind: MeshService\n${pad}    name: ${m!.name}`).join('\n');
+      edits.push({ range: { start: rsE.keyStart, end: rsE.end }, newText: `reachableBackends:\n${pad}refs:\n${refs}${nl}` });
+      notes.push(
+        `networking.transparentProxying.reachableServices (${names.join(', ')}) became reachableBackends refs to the workspace's MeshServices ${targets.map((m) => m!.name).join(', ')} (every port of each).`,
+      );
+    }
+  }
+  return edits.length ? { text: applyEdits(text, edits), notes } : undefined;
+}
+
 function otherDataplaneNotes(s: State): string[] {
   const notes: string[] = [];
   const body: PathSeg[] = s.form === 'kubernetes' ? ['spec'] : [];
@@ -507,7 +589,7 @@ function otherDataplaneNotes(s: State): string[] {
       const named = tags['kuma.io/service'] ?? (typeof item.get('service') === 'string' ? String(item.get('service')) : undefined);
       if (!item.has('backendRef'))
         notes.push(
-          `Left networking.outbound[${i}] as it is: Kuma 3.0 rejects an outbound without backendRef, and which MeshService and port ${named ? `kuma.io/service ${named}` : 'it'} stands for is not known mechanically. Add backendRef: {kind: MeshService, name: <name>, port: <port>} and remove the tags.`,
+          `Left networking.outbound[${i}] as it is: Kuma 3.0 rejects an outbound without backendRef, and which MeshService and port ${named ? `kuma.io/service ${named}` : 'it'} stands for is not known mechanically (the workspace holds no MeshService of that name with one port). Add backendRef: {kind: MeshService, name: <name>, port: <port>} and remove the tags.`,
         );
       else if (item.has('tags'))
         notes.push(`networking.outbound[${i}].tags is dropped by Kuma 3.0; its backendRef names the target: remove the tags.`);
@@ -516,7 +598,7 @@ function otherDataplaneNotes(s: State): string[] {
   const tp = locate(root(s), [...body, 'networking', 'transparentProxying', 'reachableServices']);
   if (tp.complete)
     notes.push(
-      'Left networking.transparentProxying.reachableServices as it is: Kuma 3.0 drops it silently. It lists kuma.io/service names; list the MeshServices as reachableBackends.refs ({kind: MeshService, name, port}) instead.',
+      'Left networking.transparentProxying.reachableServices as it is: Kuma 3.0 drops it silently. It lists kuma.io/service names that the workspace does not show as MeshServices whose every port a ref reaches; list them as reachableBackends.refs ({kind: MeshService, name, port}) instead.',
     );
   return notes;
 }
@@ -552,6 +634,7 @@ function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: str
   if (c.role === 'kuma' && c.kind === 'Dataplane') {
     run(inboundTagsStep(s));
     run(plannedLabelsStep(s, input));
+    run(outboundsStep(s, input));
     notes.push(...otherDataplaneNotes(s));
   }
   notes.push(...noteOnly(s));
