@@ -69,6 +69,7 @@ async function serverRun(server, dir, files, rec) {
     section === 'kuma' ? { version: '2.14' } : section === 'files.exclude' ? {} : null,
   );
   const indexed = session.nextLog(/indexed (\d+) YAML files/, 600_000);
+  const reported = session.nextLog(/reported the problems of files not open: \d+ of (\d+) files/, 600_000);
   let done = false;
   void indexed.then(() => (done = true));
   await session.initialize(pathToFileURL(dir).href);
@@ -94,6 +95,9 @@ async function serverRun(server, dir, files, rec) {
   rec.index.push(r.t - session.t0);
   rec.indexFromInitialized.push(r.t - tInitialized);
   rec.asked.push(asked);
+  // The peak comes with the problems of the files not open (kuma.diagnostics.scope: workspace, the default).
+  const closed = await reported;
+  rec.closedReported.push(closed.t - tInitialized);
   rec.rss.push(session.peakRssMiB());
   await session.stop();
 }
@@ -114,7 +118,7 @@ export async function runMonorepo({ server, cli, out, files: count = 10_000, rep
   const checkFloor = timeIt(() => {
     for (const text of read()) diagnose(text);
   }, reps);
-  const rec = { index: [], indexFromInitialized: [], during: [], asked: [], rss: [] };
+  const rec = { index: [], indexFromInitialized: [], during: [], asked: [], rss: [], closedReported: [] };
   for (let i = 0; i < reps; i++) {
     log(`monorepo: server process ${i + 1}/${reps}`);
     await serverRun(server, dir, files, rec);
@@ -147,7 +151,12 @@ export async function runMonorepo({ server, cli, out, files: count = 10_000, rep
       '≤ 20 ms',
       during.p95 <= 20,
     ],
-    ['monorepo: peak RSS, server', `${fmt(rss.median)} MiB`, '≤ 400 MiB', rss.median <= 400],
+    [
+      'monorepo: peak RSS, server (until the problems of every file are pushed)',
+      `${fmt(rss.median)} MiB (problems pushed ${fmt(stats(rec.closedReported).median)} ms after initialized)`,
+      '≤ 400 MiB',
+      rss.median <= 400,
+    ],
     [
       'monorepo: kuma-lint check',
       `${fmt(lintS.median)} ms`,

@@ -13,19 +13,37 @@ const validatorsIndex = generateValidators();
 const precompiledValidators = {
   name: 'precompiled-validators',
   setup(b) {
+    // Both importers: validation.ts (the validators) and bundles.ts (the schema bundles, for hover and
+    // completion); the source module would put every version's schemas in the bundle at start-up.
     b.onResolve({ filter: /\/validatorFactory$/ }, (args) =>
-      args.importer.endsWith(path.join('core', 'schema', 'validation.ts')) ? { path: validatorsIndex } : undefined,
+      ['validation.ts', 'bundles.ts'].some((f) => args.importer.endsWith(path.join('core', 'schema', f)))
+        ? { path: validatorsIndex }
+        : undefined,
     );
   },
 };
 // A schema bundle becomes `JSON.parse` of a string literal: V8 parses that much faster than the
-// same data as an object literal in JavaScript.
+// same data as an object literal in JavaScript. A kind whose two forms have the same spec (all but
+// the Dataplane) carries it once; the module links the Universal form's to the Kubernetes one.
+function schemaModule(text) {
+  const bundle = JSON.parse(text);
+  const shared = [];
+  for (const [kind, forms] of Object.entries(bundle.resources)) {
+    const k = forms.kubernetes?.properties?.spec;
+    const u = forms.universal?.properties?.spec;
+    if (k && u && JSON.stringify(k) === JSON.stringify(u)) {
+      forms.universal.properties.spec = null;
+      shared.push(kind);
+    }
+  }
+  return `module.exports = ((b) => {\n  for (const k of ${JSON.stringify(shared)}) b.resources[k].universal.properties.spec = b.resources[k].kubernetes.properties.spec;\n  return b;\n})(JSON.parse(${JSON.stringify(JSON.stringify(bundle))}));`;
+}
 const schemaJson = {
   name: 'schema-json',
   setup(b) {
     b.onLoad({ filter: /[\\/]schemas[\\/][\d.]+\.json$/ }, async (args) => ({
       loader: 'js',
-      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(await fs.promises.readFile(args.path, 'utf8'))))});`,
+      contents: schemaModule(await fs.promises.readFile(args.path, 'utf8')),
     }));
   },
 };
@@ -59,10 +77,9 @@ const versionFiles = {
 // dist/schemas/<version>.js: a schema bundle as a module of its own.
 fs.mkdirSync('dist/schemas', { recursive: true });
 for (const version of VERSIONS) {
-  const json = JSON.stringify(JSON.parse(fs.readFileSync(`schemas/${version}.json`, 'utf8')));
   fs.writeFileSync(
     `dist/schemas/${version}.js`,
-    `"use strict";\n// Generated from schemas/${version}.json (Apache-2.0, see schemas/LICENSE).\nmodule.exports = JSON.parse(${JSON.stringify(json)});\n`,
+    `"use strict";\n// Generated from schemas/${version}.json (Apache-2.0, see schemas/LICENSE).\n${schemaModule(fs.readFileSync(`schemas/${version}.json`, 'utf8'))}\n`,
   );
 }
 

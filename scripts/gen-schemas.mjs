@@ -39,6 +39,28 @@ const KINDS = [
   { kind: 'HostnameGenerator', dir: 'hostnamegenerator', plural: 'hostnamegenerators' },
 ];
 
+/** Kuma's targetRef policies (SPEC-policies.md a.1): every one exists at every version, under pkg/plugins/policies. */
+const POLICY_ROOT = 'pkg/plugins/policies';
+const POLICIES = [
+  ['MeshAccessLog', 'meshaccesslogs'],
+  ['MeshCircuitBreaker', 'meshcircuitbreakers'],
+  ['MeshFaultInjection', 'meshfaultinjections'],
+  ['MeshHealthCheck', 'meshhealthchecks'],
+  ['MeshHTTPRoute', 'meshhttproutes'],
+  ['MeshLoadBalancingStrategy', 'meshloadbalancingstrategies'],
+  ['MeshMetric', 'meshmetrics'],
+  ['MeshPassthrough', 'meshpassthroughs'],
+  ['MeshProxyPatch', 'meshproxypatches'],
+  ['MeshRateLimit', 'meshratelimits'],
+  ['MeshRetry', 'meshretries'],
+  ['MeshTCPRoute', 'meshtcproutes'],
+  ['MeshTimeout', 'meshtimeouts'],
+  ['MeshTLS', 'meshtlses'],
+  ['MeshTrace', 'meshtraces'],
+  ['MeshTrafficPermission', 'meshtrafficpermissions'],
+].map(([kind, plural]) => ({ kind, dir: kind.toLowerCase(), plural, root: POLICY_ROOT }));
+const RESOURCE_ROOT = 'pkg/core/resources/apis';
+
 const API_VERSION = 'kuma.io/v1alpha1';
 
 const INT32 = [-2147483648, 2147483647];
@@ -344,7 +366,7 @@ function kubernetesSchema(kind, crd, where) {
 }
 
 function loadUniversalItem(kumaDir, folder, k) {
-  const dir = path.join(kumaDir, folder, 'pkg/core/resources/apis', k.dir, 'api/v1alpha1');
+  const dir = path.join(kumaDir, folder, k.root ?? RESOURCE_ROOT, k.dir, 'api/v1alpha1');
   const restFile = path.join(dir, 'rest.yaml');
   const rest = readYaml(restFile);
   let item = rest?.components?.schemas?.[`${k.kind}Item`];
@@ -729,8 +751,8 @@ function generateVersion(kumaDir, v) {
   const inputs = [];
   const notes = [];
   const summary = [];
-  for (const k of KINDS) {
-    const crdFile = path.join(kumaDir, v.folder, 'pkg/core/resources/apis', k.dir, 'k8s/crd', `kuma.io_${k.plural}.yaml`);
+  for (const k of [...KINDS, ...POLICIES]) {
+    const crdFile = path.join(kumaDir, v.folder, k.root ?? RESOURCE_ROOT, k.dir, 'k8s/crd', `kuma.io_${k.plural}.yaml`);
     const kubernetes = kubernetesSchema(k.kind, readYaml(crdFile), crdFile);
     const { item, files } = loadUniversalItem(kumaDir, v.folder, k);
     const universal = universalSchema(k.kind, item, files[files.length - 1]);
@@ -787,7 +809,7 @@ function readme(kumaDir, versions, results) {
   for (const v of versions) lines.push(`| \`${v.version}.json\` | ${v.version} | \`${v.tag}\` | \`${v.commit}\` |`);
   lines.push('');
   lines.push(
-    'Each file holds `resources.<Kind>.kubernetes` and `resources.<Kind>.universal`, one self-contained JSON Schema (draft-07) per resource form, for `MeshService`, `MeshExternalService`, `MeshMultiZoneService`, `HostnameGenerator` and `Dataplane`. `HEAD` is the Kuma development branch (3.0 line) at the commit listed.',
+    `Each file holds \`resources.<Kind>.kubernetes\` and \`resources.<Kind>.universal\`, one self-contained JSON Schema (draft-07) per resource form, for \`MeshService\`, \`MeshExternalService\`, \`MeshMultiZoneService\`, \`HostnameGenerator\`, \`Dataplane\` and the ${POLICIES.length} targetRef policies (${POLICIES.map((k) => `\`${k.kind}\``).join(', ')}; \`pkg/plugins/policies/<kind>/\` in Kuma). \`HEAD\` is the Kuma development branch (3.0 line) at the commit listed.`,
   );
   lines.push('');
   lines.push('## Source files');

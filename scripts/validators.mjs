@@ -32,6 +32,13 @@ const regExp = Object.assign(
 );
 const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: true, code: { source: true, regExp } };
 
+/** The `spec` schema of a kind when both forms have the very same one (not the Dataplane, whose forms differ). */
+function sharedSpec(forms) {
+  const k = forms.kubernetes?.properties?.spec;
+  const u = forms.universal?.properties?.spec;
+  return k && u && typeof k === 'object' && JSON.stringify(k) === JSON.stringify(u) ? k : undefined;
+}
+
 /** Writes the modules (only those whose schema changed since the last run) and returns the index path. */
 export function generateValidators(outDir = VALIDATORS_DIR) {
   fs.mkdirSync(outDir, { recursive: true });
@@ -48,25 +55,36 @@ export function generateValidators(outDir = VALIDATORS_DIR) {
     const bundle = JSON.parse(fs.readFileSync(src, 'utf8'));
     const ajv = new Ajv(AJV_OPTIONS);
     const exportsByName = {};
+    // The schemas whose literal the generated code holds, and the expression of the bundle that is the same object.
+    const literals = [];
     for (const [kind, forms] of Object.entries(bundle.resources)) {
+      // Most kinds have the same spec in both forms (the CRD and rest.yaml are generated from one Go
+      // type): it is compiled once, as "<kind>/spec", and index.cjs validates a document's spec with
+      // it next to the form's own validator (which then checks no spec), so the code is not there twice.
+      const shared = sharedSpec(forms);
+      if (shared) {
+        ajv.addSchema(shared, `${kind}/spec`);
+        exportsByName[`${kind}/spec`] = `${kind}/spec`;
+        literals.push([shared, `schemas.resources[${JSON.stringify(kind)}].kubernetes.properties.spec`, `${kind}/spec`]);
+      }
       for (const [form, schema] of Object.entries(forms)) {
-        const id = `${kind}/${form}`;
-        ajv.addSchema(schema, id);
+        const id = shared ? `${kind}/${form}/nospec` : `${kind}/${form}`;
+        const own = shared ? { ...schema, properties: { ...schema.properties, spec: true } } : schema;
+        ajv.addSchema(own, id);
         exportsByName[id] = id;
+        if (!shared) literals.push([schema, `schemas.resources[${JSON.stringify(kind)}][${JSON.stringify(form)}]`, id]);
       }
     }
     let code = standaloneCode(ajv, exportsByName);
     // ajv writes a schema out again as a literal where the code refers to it. Refer to the
     // schema bundle instead, which the core imports anyway, so a bundle holds it once.
-    for (const [kind, forms] of Object.entries(bundle.resources)) {
-      for (const [form, schema] of Object.entries(forms)) {
-        const literal = JSON.stringify(schema)
-          .replace(/\u2028/g, '\\u2028')
-          .replace(/\u2029/g, '\\u2029');
-        const at = code.indexOf(` = ${literal};`);
-        if (at < 0) throw new Error(`validators for ${version}: the schema of ${kind}/${form} is not in the generated code`);
-        code = `${code.slice(0, at)} = schemas.resources[${JSON.stringify(kind)}][${JSON.stringify(form)}];${code.slice(at + literal.length + 4)}`;
-      }
+    for (const [schema, expression, id] of literals) {
+      const literal = JSON.stringify(schema)
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
+      const at = code.indexOf(` = ${literal};`);
+      if (at < 0) throw new Error(`validators for ${version}: the schema of ${id} is not in the generated code`);
+      code = `${code.slice(0, at)} = ${expression};${code.slice(at + literal.length + 4)}`;
     }
     if (!code.startsWith('"use strict";') || /\bmodule\.exports\b/.test(code))
       throw new Error(`validators for ${version}: unexpected generated code`);
@@ -106,10 +124,31 @@ exports.loadSchemaBundle = (version) => {
 };
 const { boundedRegExp } = require(${JSON.stringify(path.relative(outDir, path.join(root, 'server/src/core/schema/boundedRegExp.ts')).split(path.sep).join('/'))});
 const loaded = {};
+// A form validator that leaves the spec to the kind's shared spec validator: the two together give
+// what one validator of the whole schema gives (the spec's errors with their paths in the document and in the schema).
+const withSpec = (own, spec) => {
+  const validate = (data) => {
+    let ok = own(data);
+    let errors = ok ? [] : own.errors;
+    if (data !== null && typeof data === 'object' && !Array.isArray(data) && Object.prototype.hasOwnProperty.call(data, 'spec')) {
+      if (!spec(data.spec, { instancePath: '/spec', parentData: data, parentDataProperty: 'spec', rootData: data })) {
+        ok = false;
+        errors = errors.concat(spec.errors.map((e) => ({ ...e, schemaPath: '#/properties/spec' + e.schemaPath.slice(1) })));
+      }
+    }
+    validate.errors = ok ? null : errors;
+    return ok;
+  };
+  return validate;
+};
 exports.createValidatorFactory = () => (version, kind, form) => {
   const load = versions[version];
   if (!load) throw new Error(\`no precompiled validators for Kuma \${version}\`);
-  const fn = (loaded[version] ??= load()(boundedRegExp))[\`\${kind}/\${form}\`];
+  const fns = (loaded[version] ??= load()(boundedRegExp));
+  const whole = fns[\`\${kind}/\${form}\`];
+  const own = fns[\`\${kind}/\${form}/nospec\`];
+  const spec = fns[\`\${kind}/spec\`];
+  const fn = typeof whole === 'function' ? whole : typeof own === 'function' && typeof spec === 'function' ? withSpec(own, spec) : undefined;
   if (typeof fn !== 'function') throw new Error(\`no precompiled validator for \${kind} (\${form}) in Kuma \${version}\`);
   return fn;
 };

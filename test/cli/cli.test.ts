@@ -301,3 +301,25 @@ test('SARIF rules link each code to its section of docs/diagnostics.md', () => {
   // GitHub's heading anchors drop the dots of `upgrade-3.0-…`.
   for (const x of rules) assert.ok(x.helpUri.endsWith(`#${x.id.replace(/\./g, '')}`), x.id);
 });
+
+test('over 1,000 problems in one document: the first 1,000 and one problem-limit line, in every format, and the exit status holds', () => {
+  const keys = Array.from({ length: 1500 }, (_, i) => `  extra${i}: ${i}\n`).join('');
+  const dir = workspace({ 'big.yaml': `${GOOD}${keys}`, 'w.yaml': WARN_ONLY });
+  const r = run(['check', 'big.yaml', 'w.yaml'], { cwd: dir });
+  assert.equal(r.code, 1);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 1002);
+  assert.equal(lines.filter((l) => l.startsWith('big.yaml:') && l.includes(' schema-unknown-key: ')).length, 1000);
+  assert.equal(
+    lines[1000],
+    'big.yaml:1010:3: error problem-limit: 500 more problems in this document are not shown: at most 1,000 are reported per document, and this is where they stop. Fix the ones above, or look at where the document comes from (generated?).',
+  );
+  assert.match(lines[1001], /^w\.yaml:10:20: warning app-protocol-unsupported: /);
+  assert.match(r.stderr, /2 files checked against Kuma 2\.14: 1001 errors, 1 warning/);
+  // Warnings left out: the note is a warning, and --fail-on error passes as it did with all of them.
+  assert.equal(run(['check', '--severity', 'schema-unknown-key=warning', 'big.yaml'], { cwd: dir }).code, 0);
+  const json = JSON.parse(run(['check', '--format', 'json', 'big.yaml'], { cwd: dir }).stdout);
+  assert.equal(json.files[0].diagnostics.length, 1001);
+  assert.deepEqual(json.files[0].diagnostics[1000].range.start, { line: 1009, character: 2 });
+  assert.equal(json.files[0].diagnostics[1000].code, 'problem-limit');
+});

@@ -36,7 +36,7 @@ function readZip(file: string): Map<string, Buffer> {
 const ROOT_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 
-test('the .vsix holds exactly the bundles, grammar, README, CHANGELOG, licenses and icon, under 2 MB', () => {
+test('the .vsix holds exactly the bundles, grammar, README, CHANGELOG, licenses and icon, under 3 MB', () => {
   const out = path.join(tmp(), 'ext.vsix');
   execFileSync(path.join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], {
     cwd: ROOT,
@@ -71,7 +71,8 @@ test('the .vsix holds exactly the bundles, grammar, README, CHANGELOG, licenses 
     'extension/syntaxes/kuma.injection.tmLanguage.json',
   ]);
   const size = fs.statSync(out).size;
-  assert.ok(size < 2 * 1024 * 1024, `vsix is ${size} bytes`);
+  // 3 MB: the validators and schemas of 21 kinds (16 of them policies) at four Kuma versions, twice (node and web).
+  assert.ok(size < 3 * 1024 * 1024, `vsix is ${size} bytes`);
   // The size docs/editors.md gives is the size, give or take a quarter.
   const said = /builds `kuma-meshservice-tools-<version>\.vsix` \([^)]*?about ([\d.]+) (KB|MB)\b/.exec(
     fs.readFileSync(path.join(ROOT, 'docs/editors.md'), 'utf8'),

@@ -37,6 +37,8 @@ const CODES: Record<string, string[]> = {
   'long-line.yaml': [],
   'long-name.yaml': ['name-invalid', 'name-too-long', 'name-rfc1035-deprecated'],
   'many-documents.yaml': ['app-protocol-unsupported'],
+  // At most 1,000 problems per document, then one that counts the rest (as kuma-lint prints).
+  'many-problems.yaml': [...Array<string>(1000).fill('schema-unknown-key'), 'problem-limit'],
 };
 
 test('stdio session: every hostile file in turn, and the server keeps answering', { timeout: 120_000 }, async () => {
@@ -46,6 +48,10 @@ test('stdio session: every hostile file in turn, and the server keeps answering'
     ['long-line.yaml', longLine()],
     ['long-name.yaml', longName()],
     ['many-documents.yaml', manyDocuments(100_000)],
+    [
+      'many-problems.yaml',
+      GOOD.replace('name: probe', 'name: many') + Array.from({ length: 1500 }, (_, i) => `  extra${i}: ${i}\n`).join(''),
+    ],
   );
   const c = new LspClient();
   try {

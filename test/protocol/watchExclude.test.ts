@@ -89,3 +89,39 @@ async function createdFilesIndexed(editorWatches: boolean) {
 test('the server watching the folder itself skips the files of kuma.files.exclude', () => createdFilesIndexed(false));
 
 test('changes the editor watchers report skip the files of kuma.files.exclude too', () => createdFilesIndexed(true));
+
+test('the server watching the folder itself follows folders made, files changed and folders removed, at any depth', async () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-watch-tree-')));
+  fs.mkdirSync(path.join(dir, 'teams', 'a'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'teams', 'a', 'ms.yaml'), service('first'));
+  const folder = pathToFileURL(dir).toString();
+  const c = new LspClient();
+  const names = async () => (await c.request<{ name: string }[]>('workspace/symbol', { query: '' })).map((s) => s.name).sort();
+  const becomes = (what: string, expected: string[]) =>
+    until(what, 5000, async () => (JSON.stringify(await names()) === JSON.stringify(expected) ? true : undefined));
+  try {
+    await c.request('initialize', {
+      processId: process.pid,
+      rootUri: folder,
+      workspaceFolders: [{ uri: folder, name: 'ws' }],
+      capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { synchronization: {} } },
+    });
+    c.notify('initialized', {});
+    await becomes('the workspace indexed', ['first']);
+    await new Promise((r) => setTimeout(r, 300));
+    // A folder tree moved in at once: its files were there before any watch on it.
+    const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-watch-staged-'));
+    fs.mkdirSync(path.join(staged, 'deep', 'er'), { recursive: true });
+    fs.writeFileSync(path.join(staged, 'deep', 'er', 'ms.yaml'), service('moved'));
+    fs.renameSync(staged, path.join(dir, 'teams', 'b'));
+    await becomes('a folder moved in: its YAML files indexed', ['first', 'moved']);
+    // A file changed in a folder made after the start.
+    fs.writeFileSync(path.join(dir, 'teams', 'b', 'deep', 'er', 'ms.yaml'), service('renamed'));
+    await becomes('a file changed deep in the new folder', ['first', 'renamed']);
+    fs.rmSync(path.join(dir, 'teams', 'b'), { recursive: true });
+    await becomes('a folder removed: its files forgotten', ['first']);
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

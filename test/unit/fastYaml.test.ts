@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { splitDocuments } from '../../server/src/core/yaml/documents';
 import { fastParseChunk } from '../../server/src/core/yaml/fastYaml';
 import { checkChunkReader, diffChunk } from '../fuzz/fastYamlDiff';
@@ -79,6 +81,17 @@ test('the fast reader leaves what it does not handle to yaml', () => {
     'a: [x: 1]\n',
     'a: [1, 2,]\n',
     'a: [1,\n  2]\n',
+    'a: {b: {c: 1}}\n',
+    'a: {b: [1]}\n',
+    'a: {b: 1, b: 2}\n',
+    'a: {b: 1,}\n',
+    'a: {b}\n',
+    'a: {b:\n  1}\n',
+    'a: {b: 1,\n\n  c: 2}\n',
+    'a: {b: 1, # c\n  c: 2}\n',
+    'a: {b: x\n  y}\n',
+    'a: {b: http://x}\n',
+    'x:\n  a: {b: 1,\n  c: 2}\n',
     '? a\n: b\n',
     'a: b: c\n',
     '1: a\n',
@@ -89,4 +102,58 @@ test('the fast reader leaves what it does not handle to yaml', () => {
   ]) {
     assert.equal(fastParseChunk(text), undefined, JSON.stringify(text));
   }
+});
+
+/**
+ * Flow mappings of scalars over one or several lines (issue 19: a generated `spec: {k0: 0, …}` of
+ * 48,000 keys spent a third of its check in yaml's parser), in every context and line end, with
+ * what a flow mapping may hold besides: each is read as yaml reads it, or left to yaml.
+ */
+test('the fast reader reads flow mappings of scalars, on one line or several, exactly as yaml does, or leaves them to yaml', async () => {
+  const pick = <T>(good: T[], other: T[]) =>
+    fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...other) });
+  const key = fc.oneof(
+    { weight: 5, arbitrary: fc.integer({ min: 0, max: 30 }).map((i) => `k${i}`) },
+    { weight: 1, arbitrary: fc.constantFrom('"q k"', "'s'", 'true', '1', 'a:b', 'x y', '~', '-a', '"a', 'a#b', 'a #b') },
+  );
+  const value = pick(
+    ['1', 'x', '"s"', "'t'", '~', '0x1F', 'a b', '1.5', 'yes', "'a''b'", '.inf', '-1', 'a-b', 'é'],
+    ['', 'http://x', '[1]', '{}', '"a,b"', 'a#b', 'a # c', '-', '- a', '"x"y', '"e\\n"'],
+  );
+  const sep = pick([', ', ',\n', ',', ' , ', ',  \n'], ['\n,', ',\n\n', ',\n# c\n', ' , \n', ' ']);
+  const colon = pick([': '], [':', ' : ', ':  ', ':\n']);
+  const text = fc
+    .record({
+      entries: fc.array(fc.tuple(key, colon, value), { minLength: 1, maxLength: 6 }),
+      seps: fc.array(sep, { minLength: 6, maxLength: 6 }),
+      open: fc.constantFrom('{', '{ ', '{\n', '{\n\n'),
+      close: fc.constantFrom('}', ' }', '\n}', '\n }', '\n  }', '\n   }', ',}', '\n    }'),
+      cont: fc.integer({ min: 0, max: 5 }),
+      head: fc.constantFrom('spec: ', 'x:\n  spec: ', 'x:\n- ', 'x:\n  - a: 1\n    b: ', 'a: 1\nspec: '),
+      after: fc.constantFrom('', ' # c', '  ', ' x'),
+      tail: fc.constantFrom('', 'b: 2\n', '  c: 3\n', '# c\n', '    # deep\n'),
+      crlf: fc.boolean(),
+    })
+    .map(({ entries, seps, open, close, cont, head, after, tail, crlf }) => {
+      const body = entries.map(([k, c, v], i) => `${k}${c}${v}${i < entries.length - 1 ? seps[i] : ''}`).join('');
+      const t = `${head}${(open + body + close).replace(/\n/g, `\n${' '.repeat(cont)}`)}${after}\n${tail}`;
+      return crlf ? t.replace(/\n/g, '\r\n') : t;
+    });
+  let multiLine = 0;
+  fc.assert(
+    fc.property(text, (t) => {
+      const r = diffChunk(fastParseChunk, t);
+      assert.equal(r.diff, undefined, JSON.stringify(t));
+      if (r.accepted && /\{[^}]*\n[^}]*\}/.test(t)) multiLine++;
+    }),
+    { numRuns: 4000, seed: 19 },
+  );
+  assert.ok(multiLine > 200, `${multiLine} multi-line flow mappings read fast`);
+  // The scaling input reads fast; with repeated keys it is left to yaml (which reports them).
+  const { flowMap } = (await import(pathToFileURL(path.join(root, 'scripts/scaling-inputs.mjs')).href)) as {
+    flowMap(n: number, o?: { duplicates?: boolean }): string;
+  };
+  const r = diffChunk(fastParseChunk, flowMap(1000));
+  assert.deepEqual(r, { accepted: true });
+  assert.equal(fastParseChunk(flowMap(1000, { duplicates: true })), undefined);
 });

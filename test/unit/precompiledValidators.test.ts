@@ -22,6 +22,29 @@ function precompiledFactory(): ValidatorFactory {
 
 const MISTAKES = `
 apiVersion: kuma.io/v1alpha1
+kind: MeshTimeout
+metadata:
+  name: t
+spec:
+  targetRef: {kind: MeshGatewayRoute, nme: x}
+  to:
+    - targetRef: {kind: MeshService, name: 7}
+      default: {idleTimeout: 5, bogus: true}
+  from: "x"
+---
+type: MeshHTTPRoute
+name: r
+spec:
+  to:
+    - rules:
+        - default:
+            backendRefs: [{kind: MeshService, weight: -1, port: "80"}]
+---
+type: MeshTrace
+name: t
+spec: []
+---
+apiVersion: kuma.io/v1alpha1
 kind: MeshService
 metadata:
   name: web

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { POLICY_KINDS } from '../../server/src/core/types';
 
 type Schema = Record<string, unknown>;
 interface SchemaFile {
@@ -18,7 +19,7 @@ interface SchemaFile {
 const ROOT = path.resolve(__dirname, '..', '..');
 const VERSIONS = ['2.9', '2.13', '2.14', '3.0'] as const;
 type Version = (typeof VERSIONS)[number];
-const KINDS = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService', 'HostnameGenerator', 'Dataplane'];
+const KINDS = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService', 'HostnameGenerator', ...POLICY_KINDS, 'Dataplane'];
 const TAGS: Record<Version, string> = { '2.9': '2.9.19', '2.13': 'v2.13.10', '2.14': 'v2.14.3', '3.0': 'HEAD' };
 
 const texts = {} as Record<Version, string>;
@@ -195,5 +196,34 @@ describe('HostnameGenerator', () => {
     for (const v of VERSIONS) {
       assert.equal(isValid(v, 'HostnameGenerator', 'universal', { ...hostnameGenerator, mesh: 'default' }), false);
     }
+  });
+});
+
+describe('targetRef policies', () => {
+  // SPEC-policies.md a.1: the spec sections of each policy kind per version (`rules` from 2.10, no `from` at HEAD).
+  const sections = (kind: string, v: Version): string[] => {
+    const single = ['MeshMetric', 'MeshPassthrough', 'MeshProxyPatch', 'MeshTrace'];
+    if (single.includes(kind)) return ['default', 'targetRef'];
+    if (['MeshHealthCheck', 'MeshHTTPRoute', 'MeshLoadBalancingStrategy', 'MeshRetry', 'MeshTCPRoute'].includes(kind))
+      return ['targetRef', 'to'];
+    const to = ['MeshTLS', 'MeshTrafficPermission'].includes(kind) ? [] : ['to'];
+    if (v === '2.9') return ['from', 'targetRef', ...to];
+    if (v === '3.0') return ['rules', 'targetRef', ...to];
+    return ['from', 'rules', 'targetRef', ...to];
+  };
+  test('every policy kind has the spec sections of SPEC-policies.md a.1, in both forms, at every version', () => {
+    for (const v of VERSIONS)
+      for (const kind of POLICY_KINDS)
+        for (const form of ['kubernetes', 'universal'] as const) {
+          const spec = (files[v].resources[kind][form].properties as Record<string, Schema>).spec;
+          assert.deepEqual(Object.keys(spec.properties as Schema).sort(), sections(kind, v), `${v} ${kind} ${form}`);
+        }
+  });
+  test('top-level targetRef kinds: the 2.x enum for every place, Mesh and Dataplane only at 3.0', () => {
+    const doc = (kind: string) => ({ type: 'MeshTimeout', name: 't', spec: { targetRef: { kind } } });
+    for (const v of ['2.13', '2.14'] as const) assert.ok(isValid(v, 'MeshTimeout', 'universal', doc('MeshGateway')), v);
+    assert.equal(isValid('3.0', 'MeshTimeout', 'universal', doc('MeshGateway')), false);
+    assert.ok(isValid('3.0', 'MeshTimeout', 'universal', doc('Dataplane')));
+    assert.equal(isValid('2.9', 'MeshTimeout', 'universal', doc('Dataplane')), false);
   });
 });

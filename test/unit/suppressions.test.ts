@@ -251,10 +251,10 @@ test('a document-wide comment above the first --- applies to the document after 
 });
 
 test('a kuma-lint-disable line inside a block scalar is text, not a suppression (fast reader and yaml)', () => {
-  // With a block selector the fast reader reads the document; a flow mapping leaves it to yaml.
+  // With a block selector the fast reader reads the document; an anchor leaves it to yaml.
   for (const [selector, fast] of [
     ['dataplaneRef:\n            name: backend', true],
-    ['dataplaneRef: {name: backend}', false],
+    ['dataplaneRef: &ref {name: backend}', false],
   ] as const) {
     const text = dedent(`
       type: MeshService

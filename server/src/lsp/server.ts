@@ -208,7 +208,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       .indexFiles(
         uris,
         ctx.guard('checking files', undefined, (r: IndexedFile) => {
-          if (r.local && checkedWith === ctx.settings) diagnostics.preCheck(r.uri, r.text, checkedWith, r.local);
+          // Kept for every file not open, so kept small: the text and facts the index already holds
+          // (the same strings and objects, when the file did not change since), not copies.
+          const text = service.getText(r.uri);
+          if (!r.local || checkedWith !== ctx.settings || text !== r.text) return;
+          diagnostics.preCheck(r.uri, text, checkedWith, { ...r.local, facts: service.factsFor(r.uri, text) ?? r.local.facts });
         }),
         {
           kumaVersion: checkedWith.kumaVersion,

@@ -89,25 +89,102 @@ export const nodeFs: WorkspaceFs = {
     live.clear();
   },
   watch(folderUri, onChange) {
-    const root = fileURLToPath(folderUri);
-    let watcher: fs.FSWatcher | undefined;
-    try {
-      watcher = fs.watch(root, { recursive: true }, (_event, name) => {
-        if (
-          !name ||
-          !YAML.test(String(name)) ||
-          String(name)
-            .split(path.sep)
-            .some((p) => SKIP.has(p))
-        )
-          return;
-        const full = path.join(root, String(name));
-        onChange(pathToFileURL(full).toString(), !fs.existsSync(full));
-      });
-      watcher.on('error', () => watcher?.close());
-    } catch {
-      // Recursive watching is not available everywhere; the index then follows open files only.
-    }
-    return () => watcher?.close();
+    return watchTree(fileURLToPath(folderUri), onChange);
   },
 };
+
+/** At most this many folders are watched per workspace folder (one inotify watch each). */
+const MAX_WATCHED_DIRS = 20_000;
+
+/**
+ * Watches a folder tree for YAML files created, changed or deleted: one plain `fs.watch` per
+ * folder, set up by an asynchronous walk that yields between folders. (Node 20's recursive
+ * `fs.watch` on Linux walks the whole tree synchronously and polls every file with a stat
+ * watcher: seconds of the main thread, and CPU for ever, in a 10,000-file repository.) Folders
+ * made later are watched when they appear, and the YAML files already in them reported; a folder
+ * removed reports its YAML files deleted. Symbolic links to folders are not followed.
+ */
+function watchTree(root: string, onChange: (uri: string, deleted: boolean) => void): () => void {
+  const watchers = new Map<string, fs.FSWatcher>();
+  /** The YAML files seen in each watched folder, to report when a folder goes away. */
+  const files = new Map<string, Set<string>>();
+  let stopped = false;
+  let warned = false;
+  const report = (full: string, deleted: boolean) => onChange(pathToFileURL(full).toString(), deleted);
+
+  function forget(dir: string) {
+    for (const [d, w] of watchers) {
+      if (d !== dir && !d.startsWith(dir + path.sep)) continue;
+      w.close();
+      watchers.delete(d);
+      for (const f of files.get(d) ?? []) report(path.join(d, f), true);
+      files.delete(d);
+    }
+  }
+
+  function onEvent(dir: string, name: string | null) {
+    if (stopped || !name) return;
+    const full = path.join(dir, String(name));
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(full);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) {
+      if (!SKIP.has(String(name)) && !watchers.has(full)) void walk(full, true);
+      return;
+    }
+    if (!st && watchers.has(full)) return forget(full);
+    if (!YAML.test(String(name))) return;
+    const seen = files.get(dir);
+    if (st) seen?.add(String(name));
+    else seen?.delete(String(name));
+    report(full, !st);
+  }
+
+  /** Watches `top` and the folders under it; `announce`: report the YAML files found (a folder that just appeared). */
+  async function walk(top: string, announce: boolean) {
+    const stack = [top];
+    while (stack.length && !stopped) {
+      const dir = stack.pop()!;
+      if (watchers.has(dir)) continue;
+      if (watchers.size >= MAX_WATCHED_DIRS) {
+        if (!warned) console.error(`kuma: watching the first ${MAX_WATCHED_DIRS} folders of ${root} only`);
+        warned = true;
+        return;
+      }
+      try {
+        const w = fs.watch(dir, (_event, name) => onEvent(dir, name));
+        w.on('error', () => forget(dir));
+        watchers.set(dir, w);
+      } catch {
+        continue;
+      }
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      const seen = new Set<string>();
+      files.set(dir, seen);
+      for (const e of entries) {
+        if (e.isDirectory()) {
+          if (!SKIP.has(e.name)) stack.push(path.join(dir, e.name));
+        } else if (YAML.test(e.name)) {
+          seen.add(e.name);
+          if (announce) report(path.join(dir, e.name), false);
+        }
+      }
+    }
+  }
+
+  void walk(root, false);
+  return () => {
+    stopped = true;
+    for (const w of watchers.values()) w.close();
+    watchers.clear();
+    files.clear();
+  };
+}

@@ -20,6 +20,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     doc: 'The file or document exceeds a safety limit (size over 10 MB, nesting over 100 levels, alias expansion over 1000 nodes) and is not checked.',
   },
+  'problem-limit': {
+    severity: 'warning',
+    doc: 'More than 1,000 problems in one document: after the first 1,000, one says how many more are not shown (an error when one of them is).',
+  },
   'templated-yaml': {
     severity: 'information',
     doc: 'The document contains template syntax (`{{ … }}`, e.g. Helm) and is checked only once rendered.',
@@ -62,6 +66,27 @@ export const DIAGNOSTIC_CODES = {
   'multizone-service-invalid': { severity: 'error', doc: "A MeshMultiZoneService rule of Kuma's validator." },
   'hostname-generator-invalid': { severity: 'error', doc: "A HostnameGenerator rule of Kuma's validator (selector, template)." },
   'dataplane-invalid': { severity: 'error', doc: "A Dataplane rule of Kuma's validator (ports, addresses, protocols, tags)." },
+  'policy-section-unavailable': {
+    severity: 'error',
+    doc: 'A policy section (`from`, `rules`, `to`) that the policy kind does not have in this Kuma version (e.g. `from` at 3.0, `rules` at 2.9).',
+  },
+  'policy-target-ref-kind': {
+    severity: 'error',
+    doc: 'A targetRef kind the policy does not accept at that place (top level, `to`, `from`, backendRefs), for its version and role.',
+  },
+  'policy-target-ref-invalid': {
+    severity: 'error',
+    doc: "A targetRef field Kuma's `ValidateTargetRef` rejects for its kind (missing kind, name or labels; a field not allowed with the kind; tags).",
+  },
+  'policy-invalid': {
+    severity: 'error',
+    doc: "A spec-level rule of a policy's validator: sections that must or must not be there (`to`, `from`, `rules`), route backendRefs and hostnames.",
+  },
+  'policy-role-invalid': {
+    severity: 'error',
+    doc: 'A Kubernetes policy in an app namespace whose role Kuma cannot compute (it mixes `to` and `from`, or producer and consumer items).',
+  },
+  'policy-deprecated': { severity: 'warning', doc: "A targetRef kind or section Kuma's `Deprecations()` warns about." },
   'target-port-unresolved': {
     severity: 'warning',
     doc: 'A named targetPort that no inbound or container port of the selected Dataplanes / workloads declares.',

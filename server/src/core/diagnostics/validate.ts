@@ -50,7 +50,7 @@ export function validateDocument(
   if (c.role === 'mesh') return meshDocumentDiagnostics(pd, version);
   if (c.role !== 'kuma') return [];
   // A template's syntax and values are only known once it is rendered: one note, nothing else.
-  const template = templateAction(pd, text);
+  const template = pd.template ?? templateAction(pd, text);
   if (template) {
     return [
       {
@@ -142,7 +142,9 @@ export function validateDocument(
     ),
     ...out.slice(ruleStart),
   ];
-  return all.sort((a, b) => a.range.start - b.range.start).map((d) => ({ ...d, message: clipMessage(d.message) }));
+  // Every diagnostic here was made by this call: clipped in place (a flood of them is copied no more).
+  for (const d of all) d.message = clipMessage(d.message);
+  return all.sort((a, b) => a.range.start - b.range.start);
 }
 
 /**

@@ -105,8 +105,11 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
   }
 }
 
-/** Codes whose diagnostics get no "Suppress" fixes: fix the comment (or the version pin) instead. */
-const NOT_SUPPRESSIBLE = new Set(['suppression-unknown-code', 'kuma-version-unknown']);
+/**
+ * Codes whose diagnostics get no "Suppress" fixes: fix the comment (or the version pin) instead; the
+ * problem limit comes after suppressions (its severity setting is what turns it off).
+ */
+const NOT_SUPPRESSIBLE = new Set(['suppression-unknown-code', 'kuma-version-unknown', 'problem-limit']);
 
 /**
  * "Suppress CODE on this line" and "Suppress CODE in this document": a suppression comment

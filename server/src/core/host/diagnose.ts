@@ -6,6 +6,7 @@ import { clipMessage } from '../yaml/limits';
 import type { KumaDiagnostic, OffsetRange } from '../types';
 import { applySeverityOverrides } from '../diagnostics/codes';
 import { applySuppressions } from '../diagnostics/suppressions';
+import { limitProblems } from '../diagnostics/limit';
 import type { KumaVersion } from '../kuma/versions';
 import { shift, type DocumentCache } from './documentCache';
 import type { WorkspaceFiles } from './workspaceFiles';
@@ -167,7 +168,8 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       const d = docs[i];
       return d !== undefined && blockScalarsOf(i).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
     };
-    return applySeverityOverrides(suppressible ? applySuppressions(text, all, documentOf, inBlockScalar) : all, settings.severity);
+    const shown = applySeverityOverrides(suppressible ? applySuppressions(text, all, documentOf, inBlockScalar) : all, settings.severity);
+    return limitProblems(shown, settings.severity?.['problem-limit']);
   }
 
   return { diagnose, localAnalysis, diagnoseLocal };

@@ -26,6 +26,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     setFileSteps: ws.setFileSteps,
     setDiskFacts: ws.setDiskFacts,
     getText: ws.getText,
+    factsFor: ws.factsFor,
     uris: ws.uris,
     index: ws.index,
     diagnose: pipeline.diagnose,

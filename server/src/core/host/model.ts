@@ -132,6 +132,8 @@ export interface LanguageService {
   setFileSteps(uri: string, text: string | undefined, layer: FileLayer): Generator<void, boolean>;
   /** The current text of a workspace file (open buffer first), if known. */
   getText(uri: string): string | undefined;
+  /** The facts recorded for a file, when they are those of `text`. */
+  factsFor(uri: string, text: string): FileFacts | undefined;
   /** Every file the workspace holds. */
   uris(): string[];
   /** The workspace index, rebuilt lazily after facts change. */

@@ -53,17 +53,23 @@ export class SchemaValidators {
     const fn = this.get(version, kind, form);
     if (fn(value)) return [];
     const schema = schemaFor(version, kind, form);
-    const errors = simplify((fn.errors ?? []).map((e) => withContext(e, value, schema)));
+    // Errors come by the thousand at the same place (n unknown keys of one mapping): what they share
+    // is looked up once (issue 19).
+    const shared = new SharedLookups();
+    const errors = simplify((fn.errors ?? []).map((e) => withContext(e, value, schema, shared)));
     const out: SchemaProblem[] = [];
-    const seen = new Set<string>();
+    /** The messages given so far at each (code, range): the same one twice is said once. */
+    const seen = new Map<string, string[]>();
     // Every error looks its path up in the same tree: one index per mapping, not a scan per error.
     const lookup = new PairLookup();
     for (const e of errors) {
-      const p = this.toProblem(e, version, kind, form, root, fallback, lookup);
+      const p = this.toProblem(e, version, kind, form, root, fallback, lookup, shared);
       if (!p) continue;
-      const k = `${p.code}|${p.range.start}|${p.range.end}|${p.message}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
+      const k = `${p.code}|${p.range.start}|${p.range.end}`;
+      const said = seen.get(k);
+      if (said?.includes(p.message)) continue;
+      if (said) said.push(p.message);
+      else seen.set(k, [p.message]);
       out.push(p);
     }
     return out;
@@ -77,9 +83,10 @@ export class SchemaValidators {
     root: Node | null,
     fallback: OffsetRange,
     lookup: PairLookup,
+    shared: SharedLookups,
   ): SchemaProblem | undefined {
-    const path = pointerToPath(e.instancePath, root, lookup);
-    const where = formatPath(path) || '(top level)';
+    const { path, formatted } = shared.pathOf(e.instancePath, root, lookup);
+    const where = formatted || '(top level)';
     const valueRange = () => rangeFor(root, path, 'value', fallback, lookup);
     // An empty value (`targetPort:` while typing) reads as unset, as the API server treats a
     // null: nothing to say for an optional key, "missing" for a required one.
@@ -98,8 +105,10 @@ export class SchemaValidators {
       case 'additionalProperties': {
         const extra = String((e.params as { additionalProperty: string }).additionalProperty);
         const full = [...path, extra];
-        const allowed = Object.keys((e.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-        const elsewhere = KUMA_VERSIONS.filter((v) => v !== version && this.keyExists(v, kind, form, full));
+        const { keys: allowed, list } = allowedKeys(e.parentSchema);
+        const elsewhere = KUMA_VERSIONS.filter(
+          (v) => v !== version && shared.declares(schemaFor(v, kind, form), e.instancePath, path, extra),
+        );
         // Never suggest a key the mapping already has: renaming to it would make a duplicate key.
         const present = e.data !== null && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {};
         // A key of another Kuma version is no typo: the version is what to check, not the name.
@@ -113,11 +122,11 @@ export class SchemaValidators {
         if (elsewhere.length)
           message += ` It exists in Kuma ${elsewhere.join(', ')}; check the kuma.version setting or the "# kuma-version:" comment.`;
         if (hint) message += ` Did you mean "${hint}"?`;
-        else if (allowed.length) message += ` Allowed keys: ${allowed.join(', ')}.`;
+        else if (allowed.length) message += ` Allowed keys: ${list}.`;
         return {
           code: 'schema-unknown-key',
           message,
-          path: formatPath(full),
+          path: appendPath(formatted, extra),
           range: rangeFor(root, full, 'key', fallback, lookup),
           allowedValues: allowed,
           ...(hint ? { suggestion: hint } : {}),
@@ -196,14 +205,73 @@ export class SchemaValidators {
         };
     }
   }
+}
 
-  /** Whether `path` would be accepted as a key by another version's schema (for the hint). */
+/** `formatPath([...path, key])` from `formatPath(path)`. */
+function appendPath(formatted: string, key: string): string {
+  const seg = formatPath([key]);
+  return formatted && !seg.startsWith('[') ? `${formatted}.${seg}` : formatted + seg;
+}
+
+/** The keys an object schema declares, and their list for a message (once per schema). */
+const allowedCache = new WeakMap<object, { keys: string[]; list: string }>();
+function allowedKeys(parentSchema: unknown): { keys: string[]; list: string } {
+  const props = (parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  if (!props || typeof props !== 'object') return { keys: [], list: '' };
+  let hit = allowedCache.get(props);
+  if (!hit) {
+    const keys = Object.keys(props);
+    allowedCache.set(props, (hit = { keys, list: keys.join(', ') }));
+  }
+  return hit;
+}
+
+/**
+ * What the errors of one validation share, looked up once each: the value and the schema at an
+ * error's paths, its path in the tree (and formatted), and the schema another Kuma version has at an
+ * instance path.
+ */
+class SharedLookups {
+  private readonly data = new Map<string, unknown>();
+  private readonly schemas = new Map<string, unknown>();
+  private readonly parents = new Map<JsonSchema, Map<string, JsonSchema | undefined>>();
+  private readonly paths = new Map<string, { path: PathSeg[]; formatted: string }>();
+
+  /** An instance path as a path of the tree (not to be changed), and formatted. */
+  pathOf(instancePath: string, root: Node | null, lookup: PairLookup): { path: PathSeg[]; formatted: string } {
+    let hit = this.paths.get(instancePath);
+    if (!hit) {
+      const path = pointerToPath(instancePath, root, lookup);
+      this.paths.set(instancePath, (hit = { path, formatted: formatPath(path) }));
+    }
+    return hit;
+  }
+
+  dataAt(value: unknown, instancePath: string): unknown {
+    if (this.data.has(instancePath)) return this.data.get(instancePath);
+    const d = walk(value, instancePath.split('/').slice(1));
+    this.data.set(instancePath, d);
+    return d;
+  }
+
+  schemaAt(schema: JsonSchema, parentPath: string): unknown {
+    if (this.schemas.has(parentPath)) return this.schemas.get(parentPath);
+    const s = walk(schema, parentPath.split('/').slice(1).map(decodeURIComponent));
+    this.schemas.set(parentPath, s);
+    return s;
+  }
+
   /**
-   * Whether Kuma `version`'s schema declares the key at `path`: read from the schema, so that
-   * an unknown key does not load and run the validators of every other version.
+   * Whether the schema `root` (another Kuma version's) declares `key` in the mapping at `path`:
+   * read from the schema, so that an unknown key does not load and run the validators of every other
+   * version. `schemaHasProperty`, with the mapping's schema found once per (schema, instance path).
    */
-  private keyExists(version: KumaVersion, kind: KumaKind, form: Form, path: PathSeg[]): boolean {
-    return schemaHasProperty(schemaFor(version, kind, form), path);
+  declares(root: JsonSchema, instancePath: string, path: readonly PathSeg[], key: string): boolean {
+    let byPath = this.parents.get(root);
+    if (!byPath) this.parents.set(root, (byPath = new Map()));
+    let parent = byPath.get(instancePath);
+    if (parent === undefined && !byPath.has(instancePath)) byPath.set(instancePath, (parent = schemaAtPath(root, path)));
+    return parent !== undefined && schemaHasProperty(parent, [key]);
   }
 }
 
@@ -212,12 +280,18 @@ export class SchemaValidators {
  * with its `verbose` option. The validators are compiled without it (the precompiled code is a
  * fifth smaller), so they are looked up here: at the error's instance and schema paths.
  */
-function withContext(e: ErrorObject, value: unknown, schema: JsonSchema): ErrorObject {
+function withContext(e: ErrorObject, value: unknown, schema: JsonSchema, shared: SharedLookups): ErrorObject {
   if (e.data !== undefined && e.parentSchema !== undefined) return e;
-  const data = walk(value, e.instancePath.split('/').slice(1));
+  const data = shared.dataAt(value, e.instancePath);
   // "#/properties/spec/additionalProperties": the schema at "#/properties/spec".
-  const parentSchema = walk(schema, e.schemaPath.split('/').slice(1, -1).map(decodeURIComponent)) as ErrorObject['parentSchema'];
-  return { ...e, data, parentSchema };
+  const parentSchema = shared.schemaAt(
+    schema,
+    e.schemaPath.slice(0, Math.max(0, e.schemaPath.lastIndexOf('/'))),
+  ) as ErrorObject['parentSchema'];
+  // ajv makes new error objects on every call: completed in place, not copied (there may be thousands).
+  e.data = data;
+  e.parentSchema = parentSchema;
+  return e;
 }
 
 function walk(root: unknown, pointer: string[]): unknown {

@@ -77,6 +77,12 @@ export interface ParsedDocument {
   warnings: YAMLError[];
   /** Set when the document breaks a safety limit (nesting depth, alias expansion): it has no value then. */
   limit?: { message: string; range: OffsetRange };
+  /**
+   * Set on a Kuma resource with template actions (`{{ … }}`, Helm) found before it was parsed
+   * (see `readTemplated`): the first action. Its tree and value are those of its text with the
+   * actions blanked out; it is not checked, and gets one note there.
+   */
+  template?: OffsetRange;
 }
 
 /**
@@ -198,6 +204,8 @@ function parseReportingDuplicates(text: string): Document.Parsed[] {
 
 interface TreeHolder {
   text: string;
+  /** Whether the fast reader read the text with its template actions blanked out (`readTemplated`). */
+  blanked?: boolean;
   /** `yaml`'s trees, parsed when first asked for when the fast reader read the chunk. */
   trees: Document.Parsed[] | undefined;
   /** The fast reader's tree, when it could read the chunk (`fast` is then true). */
@@ -210,6 +218,7 @@ interface TreeHolder {
 
 class Parsed implements ParsedDocument {
   declare limit?: { message: string; range: OffsetRange };
+  declare template?: OffsetRange;
   constructor(
     private readonly holder: TreeHolder,
     private readonly ordinal: number,
@@ -230,15 +239,16 @@ class Parsed implements ParsedDocument {
   }
 
   get plain(): boolean {
-    return this.holder.fast && !this.holder.blockScalars;
+    return this.holder.fast && !this.holder.blockScalars && !this.holder.blanked;
   }
 
   get contents(): ParsedNode | null {
     const h = this.holder;
     if (!h.fast) return this.doc.contents;
     if (h.light) return h.light.contents;
-    if (h.trees) return h.trees[this.ordinal].contents;
-    h.light = fastParseChunk(h.text);
+    // `yaml`'s tree of a templated text is not the one the checks and facts were read from.
+    if (h.trees && !h.blanked) return h.trees[this.ordinal].contents;
+    h.light = fastParseChunk(h.blanked ? blankTemplates(h.text) : h.text);
     h.onReparse?.();
     return h.light!.contents;
   }
@@ -273,6 +283,8 @@ export function parseChunkReleasable(text: string, onReparse?: () => void): Chun
       },
     };
   }
+  const templated = readTemplated(text, onReparse);
+  if (templated) return templated;
   const trees = parseTrees(text);
   const holder: TreeHolder = { text, trees, light: undefined, fast: false, blockScalars: true, onReparse };
   const documents = trees.map((doc, ordinal) => {
@@ -297,6 +309,69 @@ export function parseChunkReleasable(text: string, onReparse?: () => void): Chun
       holder.trees = undefined;
     },
   };
+}
+
+/**
+ * A chunk that is a Kuma resource with template actions (`{{ … }}`, a Helm chart's), found with a
+ * scan and the fast reader instead of `yaml`'s full parse: such a document gets one
+ * `templated-yaml` note and nothing else, and `yaml` reads a templated text slowly (issue 19: 20,000
+ * `{{- if }}` blocks are 2.2 MB and 160,000 syntax errors, 2 s). The actions are blanked out (same
+ * offsets) and the fast reader reads the rest: when it can and finds a Kuma kind (a
+ * HostnameGenerator's `spec.template` is a Go template by design, so not that kind), the document
+ * is that resource, with the facts of what is not template. Anything else (no action, a chunk
+ * starting with one, which `yaml` does not read as a mapping, text the fast reader leaves to
+ * `yaml`, another kind) is parsed by `yaml` as before. The exact tree is still `yaml`'s, parsed
+ * when a feature asks for `doc`.
+ */
+function readTemplated(text: string, onReparse?: () => void): ChunkParse | undefined {
+  const first = text.indexOf('{{');
+  if (first < 0) return undefined;
+  // What the first content line starts with (after blank and comment lines, and a `---` line).
+  const content = /^(?:---[ \r]*\n)?(?:[ \r]*(?:#[^\n]*)?\n)*[ ]*(\S?)/.exec(text);
+  if (!content || content[1] === '' || text.startsWith('{{', content.index + content[0].length - 1)) return undefined;
+  const light = fastParseChunk(blankTemplates(text));
+  if (!light) return undefined;
+  const classification = classify(light.contents);
+  if (classification.role !== 'kuma' || classification.kind === 'HostnameGenerator') return undefined;
+  const r = light.contents.range;
+  const range = { start: r[0], end: r[1] };
+  const at = text.indexOf('{{', range.start);
+  if (at < 0) return undefined;
+  const holder: TreeHolder = { text, blanked: true, trees: undefined, light, fast: true, blockScalars: light.blockScalars, onReparse };
+  const pd = new Parsed(holder, 0, classification, light.value, range, [], []);
+  const close = text.indexOf('}}', at + 2);
+  const lineEnd = text.indexOf('\n', at);
+  pd.template = { start: at, end: close >= 0 && (lineEnd < 0 || close < lineEnd) ? close + 2 : at + 2 };
+  return {
+    documents: [pd],
+    release() {
+      holder.trees = undefined;
+      holder.light = undefined;
+    },
+  };
+}
+
+/**
+ * The text with each template action (`{{` to the next `}}`, or to the end of the line when it is
+ * not closed) replaced by spaces, its line breaks kept: the same offsets and lines. Linear.
+ */
+export function blankTemplates(text: string): string {
+  const parts: string[] = [];
+  let done = 0;
+  for (let i = text.indexOf('{{'); i >= 0; i = text.indexOf('{{', done)) {
+    const close = text.indexOf('}}', i + 2);
+    let end = close < 0 ? text.length : close + 2;
+    if (close < 0) {
+      const nl = text.indexOf('\n', i);
+      if (nl >= 0) end = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    }
+    parts.push(text.slice(done, i));
+    const action = text.slice(i, end);
+    parts.push(action.includes('\n') || action.includes('\r') ? action.replace(/[^\r\n]/g, ' ') : ' '.repeat(action.length));
+    done = end;
+  }
+  parts.push(text.slice(done));
+  return parts.join('');
 }
 
 function isStackOverflow(e: YAMLError): boolean {

@@ -2,8 +2,9 @@ import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type ParsedNode, ty
 
 /**
  * A fast reader for the YAML that manifests are made of: block mappings and sequences, plain
- * and simply quoted scalars, `{}`, one-line flow sequences of scalars, literal block scalars
- * (`|`, `|-`), comments and blank lines, LF or CRLF line ends, one document per chunk.
+ * and simply quoted scalars, `{}`, one-line flow sequences of scalars, flow mappings of scalars
+ * (on one line or several), literal block scalars (`|`, `|-`), comments and blank lines, LF or CRLF
+ * line ends, one document per chunk.
  *
  * The `yaml` package spends most of a check's time lexing, building its concrete syntax tree
  * and composing documents; this reader goes from the text straight to the same node classes
@@ -14,7 +15,7 @@ import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type ParsedNode, ty
  * for it (see `ParsedDocument.doc`).
  *
  * Anything outside that subset (anchors, tags, folded or kept block scalars, escapes,
- * multi-line scalars, flow mappings, tabs, a lone CR, directives, syntax errors…) makes it return
+ * multi-line scalars, nested flow collections, tabs, a lone CR, directives, syntax errors…) makes it return
  * `undefined`, and the caller parses the chunk with `yaml`. A differential test
  * (test/unit/fastYaml.test.ts) checks it against `yaml` on generated and real manifests.
  */
@@ -467,7 +468,7 @@ function plainStart(c: number, at: number): boolean {
  * collection, ending on that line. `indent` is the column of the collection's items.
  */
 function inlineValue(p: number, l: number, indent: number): Block {
-  const eol = lineEnd[l];
+  let eol = lineEnd[l];
   const c = src.charCodeAt(p);
   let node: ParsedNode;
   let value: unknown;
@@ -484,12 +485,21 @@ function inlineValue(p: number, l: number, indent: number): Block {
     value = f.value;
     end = f.end;
   } else if (c === 123 /* { */) {
-    if (src.charCodeAt(p + 1) !== 125 /* } */) bail();
-    const coll = newMap();
-    coll.flow = true;
-    node = coll as ParsedNode;
-    value = {};
-    end = p + 2;
+    if (src.charCodeAt(p + 1) === 125 /* } */) {
+      const coll = newMap();
+      coll.flow = true;
+      node = coll as ParsedNode;
+      value = {};
+      end = p + 2;
+    } else {
+      // It may close on a later line: what follows it is read on that one.
+      const f = flowMap(p, l, indent);
+      node = f.node;
+      value = f.value;
+      end = f.end;
+      l = f.line;
+      eol = lineEnd[l];
+    }
   } else {
     if (!plainStart(c, p)) bail();
     let e = p;
@@ -615,6 +625,92 @@ function flowSeq(at: number, eol: number): { node: ParsedNode; value: unknown[];
     // A trailing comma or an empty entry: left to `yaml`.
     if (k >= eol || src.charCodeAt(k) === 93 || src.charCodeAt(k) === 44) bail();
     i = k;
+  }
+}
+
+/**
+ * A flow mapping of scalars (`{k0: 0, "k1": 'x'}`) whose `{` is at `at` on line `l`, the value of a
+ * key or dash whose collection's items are at column `indent`; it may run over several lines (a
+ * generated or hand-folded mapping), each indented past `indent` (the line of its `}` at least to
+ * `indent`). Each entry is `key: value` on one line, separated by commas. Nested collections,
+ * empty keys or values, comments, blank lines, a trailing comma, a scalar over two lines, `:` in a
+ * plain scalar, and keys that repeat: left to `yaml`. Ranges as `yaml` gives them: a key's ends at
+ * its text, a value's third offset takes the spaces after it and, when it ends its line, the line
+ * break.
+ */
+function flowMap(at: number, l: number, indent: number): { node: ParsedNode; value: Record<string, unknown>; end: number; line: number } {
+  const map = newMap();
+  map.flow = true;
+  const obj: Record<string, unknown> = {};
+  let line = l;
+  let i = at + 1;
+  /** Skips spaces, and line breaks onto the next line (which must be indented, with content). */
+  const skip = () => {
+    for (;;) {
+      while (i < lineEnd[line] && src.charCodeAt(i) === 32) i++;
+      if (i < lineEnd[line]) return;
+      if (line + 1 >= nLines) bail();
+      line++;
+      const ind = lineIndent[line];
+      if (ind < 0 || lineComment[line]) bail();
+      i = lineStart[line] + ind;
+      if (!(ind > indent || (ind === indent && src.charCodeAt(i) === 125) /* } */)) bail();
+    }
+  };
+  /** A scalar at `i`, ending before `stop` (`:` for a key; `,` or `}` for a value) on its line. */
+  const scalar = (atKey: boolean): { scalar: Scalar; end: number } => {
+    const c = src.charCodeAt(i);
+    const eol = lineEnd[line];
+    if (c === 34 /* " */ || c === 39 /* ' */) return quoted(i, eol, c);
+    if (!plainStart(c, i)) bail();
+    // `-` before a flow indicator is not a scalar in a flow collection.
+    if (c === 45 /* - */ && ',[]{}'.includes(src[i + 1])) bail();
+    let e = i;
+    for (let j = i; j < eol; j++) {
+      const ch = src.charCodeAt(j);
+      if (ch === 32) continue;
+      if (ch === 58 /* : */) {
+        if (atKey) break;
+        bail();
+      }
+      if (ch === 44 /* , */ || ch === 125 /* } */) {
+        if (atKey) bail();
+        break;
+      }
+      if (ch === 91 || ch === 93 || ch === 123 || (ch === 35 /* # */ && src.charCodeAt(j - 1) === 32)) bail();
+      if (ch < 32 || ch === 0x85 || ch === 0x2028 || ch === 0x2029 || ch === 0xfeff) bail();
+      e = j + 1;
+    }
+    return { scalar: plainScalar(src.slice(i, e), atKey), end: e };
+  };
+  skip();
+  for (;;) {
+    const key = scalar(true);
+    const k = key.scalar;
+    k.range = [i, key.end, key.end];
+    const name = k.value as string;
+    if (typeof name !== 'string' || Object.prototype.hasOwnProperty.call(obj, name) || name === '__proto__') bail();
+    i = key.end;
+    while (i < lineEnd[line] && src.charCodeAt(i) === 32) i++;
+    if (src.charCodeAt(i) !== 58 /* : */ || src.charCodeAt(i + 1) !== 32) bail();
+    i += 2;
+    while (i < lineEnd[line] && src.charCodeAt(i) === 32) i++;
+    if (i >= lineEnd[line]) bail(); // the value on the next line
+    const start = i;
+    const v = scalar(false);
+    const vs = v.scalar;
+    i = v.end;
+    while (i < lineEnd[line] && src.charCodeAt(i) === 32) i++;
+    vs.range = [start, v.end, i < lineEnd[line] ? i : after(line)];
+    map.items.push(newPair(k as ParsedNode, vs as ParsedNode));
+    obj[name] = vs.value;
+    skip();
+    const d = src.charCodeAt(i);
+    if (d === 125 /* } */) return { node: map as ParsedNode, value: obj, end: i + 1, line };
+    if (d !== 44 /* , */) bail();
+    i++;
+    skip();
+    if (src.charCodeAt(i) === 125 || src.charCodeAt(i) === 44) bail(); // a trailing comma, an empty entry
   }
 }
 

@@ -1,0 +1,108 @@
+// At most 1,000 problems per YAML document (issue 19): the first 1,000 in the order of the file,
+// then one problem-limit diagnostic saying how many more there are. Through the diagnose pipeline,
+// which the editor and kuma-lint share.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createLanguageService } from '../../server/src/core/host/languageService';
+import { limitProblems, MAX_DOCUMENT_PROBLEMS } from '../../server/src/core/diagnostics/limit';
+import type { Settings } from '../../server/src/core/host/model';
+
+const ROOT = path.resolve(__dirname, '../..');
+const inputs = async () =>
+  (await import(pathToFileURL(path.join(ROOT, 'scripts/scaling-inputs.mjs')).href)) as { unknownKeys(n: number): string };
+
+function check(text: string, severity: Settings['severity'] = {}) {
+  const service = createLanguageService();
+  service.setFile('file:///ws/big.yaml', text, 'open');
+  const d = service.diagnose('file:///ws/big.yaml', text, { kumaVersion: '2.14', validate: true, severity }).diagnostics;
+  return d.map((x) => ({
+    code: x.code,
+    severity: x.severity,
+    text: text.slice(x.range.start, x.range.end),
+    message: x.message,
+    document: x.document,
+  }));
+}
+
+test('the limit is 1,000 problems per document', () => assert.equal(MAX_DOCUMENT_PROBLEMS, 1000));
+
+test('over 1,000 problems in a document: the first 1,000, then one problem-limit on the first left out, with the count', async () => {
+  const { unknownKeys } = await inputs();
+  const d = check(unknownKeys(1200));
+  assert.equal(d.length, 1001);
+  assert.deepEqual(
+    d.slice(0, 1000).map((x) => x.text),
+    Array.from({ length: 1000 }, (_, i) => `unknownKey${i}`),
+  );
+  const last = d[1000];
+  assert.deepEqual([last.code, last.severity, last.text, last.document], ['problem-limit', 'error', 'unknownKey1000', 0]);
+  assert.match(last.message, /^200 more problems in this document are not shown: at most 1,000 are reported per document/);
+});
+
+test('1,000 problems: all of them, no problem-limit; 1,001: one more, in words', async () => {
+  const { unknownKeys } = await inputs();
+  const at = check(unknownKeys(1000));
+  assert.equal(at.length, 1000);
+  assert.ok(!at.some((x) => x.code === 'problem-limit'));
+  const over = check(unknownKeys(1001));
+  assert.equal(over.length, 1001);
+  assert.match(over[1000].message, /^1 more problem in this document is not shown/);
+});
+
+test('the limit is per document: a document under it keeps all of its problems', async () => {
+  const { unknownKeys } = await inputs();
+  const small = unknownKeys(5).replace('name: web', 'name: api');
+  const d = check(`${unknownKeys(1100)}---\n${small}`);
+  const perDoc = (n: number) => d.filter((x) => x.document === n);
+  assert.equal(perDoc(0).length, 1001);
+  assert.equal(perDoc(0)[1000].code, 'problem-limit');
+  assert.match(perDoc(0)[1000].message, /^100 more problems/);
+  assert.ok(!perDoc(1).some((x) => x.code === 'problem-limit'));
+  assert.equal(perDoc(1).filter((x) => x.code === 'schema-unknown-key').length, 5);
+});
+
+test('the limit counts what suppressions and severity overrides leave, and its own severity can be set', async () => {
+  const { unknownKeys } = await inputs();
+  const text = unknownKeys(1200);
+  // Warnings left out: the note is a warning.
+  const warned = check(text, { 'schema-unknown-key': 'warning' });
+  assert.deepEqual([warned.length, warned[1000].code, warned[1000].severity], [1001, 'problem-limit', 'warning']);
+  // Nothing left to limit.
+  assert.deepEqual(check(text, { 'schema-unknown-key': 'off' }), []);
+  const suppressed = check(`# kuma-lint-disable schema-unknown-key\n${text}`);
+  assert.deepEqual(suppressed, []);
+  // Its own severity: set, or off (the other problems are still limited).
+  const info = check(text, { 'problem-limit': 'information' });
+  assert.deepEqual([info.length, info[1000].severity], [1001, 'information']);
+  const off = check(text, { 'problem-limit': 'off' });
+  assert.equal(off.length, 1000);
+  assert.ok(!off.some((x) => x.code === 'problem-limit'));
+});
+
+test('limitProblems: the same array when no document is over, an error note when an error is left out', () => {
+  const mk = (document: number, severity: 'error' | 'warning' | 'information', start: number) => ({
+    code: 'schema-unknown-key' as const,
+    severity,
+    message: 'm',
+    range: { start, end: start + 1 },
+    data: { path: '' },
+    document,
+  });
+  const under = [mk(0, 'error', 0), mk(1, 'error', 5), mk(1, 'error', 6)];
+  assert.equal(limitProblems(under, undefined, 2), under);
+  const over = [mk(0, 'information', 0), mk(0, 'information', 1), mk(0, 'information', 2), mk(0, 'error', 3), mk(0, 'warning', 4)];
+  const out = limitProblems(over, undefined, 2);
+  assert.deepEqual(
+    out.map((d) => [d.code, d.severity, d.range.start]),
+    [
+      ['schema-unknown-key', 'information', 0],
+      ['schema-unknown-key', 'information', 1],
+      ['problem-limit', 'error', 2],
+    ],
+  );
+  assert.match(out[2].message, /^3 more problems in this document are not shown: at most 2 are reported per document/);
+  const infos = limitProblems([mk(0, 'information', 0), mk(0, 'information', 1), mk(0, 'hint' as 'information', 2)], undefined, 2);
+  assert.equal(infos[2].severity, 'warning');
+});
