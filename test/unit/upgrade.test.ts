@@ -317,3 +317,70 @@ test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every mig
     { numRuns: 150 },
   );
 });
+
+// ---------------------------------------------------------------------------------------------
+// Policies: SPEC-policies.md f's "before" forms get the upgrade hints at 2.x
+
+const policy = (kind: string, spec: string) => `type: ${kind}\nname: p\nmesh: default\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+const POLICY_BEFORE: [string, string, [string, string][]][] = [
+  [
+    'f.1 top-level MeshService',
+    policy(
+      'MeshTimeout',
+      'targetRef:\n  kind: MeshService\n  name: backend\nto:\n  - targetRef:\n      kind: Mesh\n    default:\n      idleTimeout: 20s',
+    ),
+    [['upgrade-3.0-policy-rejected', 'MeshService']],
+  ],
+  [
+    'f.2 name and namespace',
+    policy(
+      'MeshTimeout',
+      'targetRef:\n  kind: Mesh\nto:\n  - targetRef:\n      kind: MeshService\n      name: backend\n      namespace: kuma-demo\n      sectionName: http\n    default:\n      idleTimeout: 20s',
+    ),
+    [['upgrade-3.0-policy-rejected', 'name']],
+  ],
+  [
+    'f.2 a Dataplane by name widens',
+    policy(
+      'MeshTimeout',
+      'targetRef:\n  kind: Dataplane\n  name: web-1\nto:\n  - targetRef:\n      kind: Mesh\n    default:\n      idleTimeout: 20s',
+    ),
+    [['upgrade-3.0-policy-dropped', 'name']],
+  ],
+  [
+    'f.4 from',
+    policy('MeshTimeout', 'targetRef:\n  kind: Mesh\nfrom:\n  - targetRef:\n      kind: Mesh\n    default:\n      idleTimeout: 1h'),
+    [['upgrade-3.0-policy-rejected', 'from']],
+  ],
+  [
+    'f.10 proxyTypes and rules',
+    policy(
+      'MeshRateLimit',
+      'targetRef:\n  kind: Mesh\n  proxyTypes: [Sidecar]\nrules:\n  - default:\n      local:\n        http:\n          requestRate: {num: 100, interval: 10s}',
+    ),
+    [
+      ['upgrade-3.0-policy-dropped', 'proxyTypes'],
+      ['upgrade-3.0-policy-rejected', 'rules'],
+    ],
+  ],
+];
+
+for (const [name, doc, expected] of POLICY_BEFORE) {
+  test(`policy upgrade hints at 2.14, none of them at 3.0 (the policy checks speak there): ${name}`, () => {
+    const hints = (v: KumaVersion) =>
+      diagnose(doc, v)
+        .filter((d) => d.code.startsWith('upgrade-3.0-policy'))
+        .map((d) => [d.code, d.text]);
+    assert.deepEqual(hints('2.14'), expected);
+    assert.ok(
+      diagnose(doc, '2.14')
+        .filter((d) => d.code.startsWith('upgrade-3.0-policy'))
+        .every((d) => d.severity === 'hint'),
+    );
+    assert.deepEqual(hints('3.0'), []);
+    assert.ok(
+      diagnose(doc, '3.0').some((d) => d.severity === 'error'),
+      'Kuma 3.0 rejects the 2.x form',
+    );
+  });
+}

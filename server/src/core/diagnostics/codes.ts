@@ -127,6 +127,14 @@ export const DIAGNOSTIC_CODES = {
     severity: 'hint',
     doc: 'A Mesh `meshServices` setting, which Kuma 3.0 ignores silently (a warning at 3.0).',
   },
+  'upgrade-3.0-policy-rejected': {
+    severity: 'hint',
+    doc: 'A policy construct Kuma 3.0 rejects: legacy top-level kinds, name/namespace where labels are required, MeshServiceSubset backendRefs, gateway-only route fields, scope rules.',
+  },
+  'upgrade-3.0-policy-dropped': {
+    severity: 'hint',
+    doc: 'A policy field Kuma 3.0 drops silently (`from`, `proxyTypes`, `tags`, `mesh`, a Dataplane targetRef `name`, removed defaults), which may change what the policy does.',
+  },
   'upgrade-3.0-name-rfc1035': {
     severity: 'hint',
     doc: 'A Mesh, MeshService, MeshExternalService or MeshMultiZoneService name that is not an RFC 1035 label, which Kuma 3.0 rejects.',

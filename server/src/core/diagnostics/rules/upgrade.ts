@@ -5,6 +5,8 @@ import type { ParsedDocument } from '../../yaml/documents';
 import { formatPath, locate, rangeFor, type PathSeg } from '../../yaml/nodes';
 import type { Severity } from '../codes';
 import type { Rule, RuleContext } from './context';
+import { isPolicyKind, type PolicyKind } from '../../types';
+import { targetRefSites } from '../../kuma/targetRefs';
 import { dns1035LabelErrors } from './names';
 import type { KumaDiagnostic } from '../../types';
 
@@ -182,3 +184,167 @@ export function meshDocumentDiagnostics(pd: ParsedDocument, version: KumaVersion
   }
   return out.sort((a, b) => a.range.start - b.range.start);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Policies (SPEC-policies.md f.1 to f.7, f.10, f.11): hints at 2.x; at 3.0 the policy rules and
+// schemas report these constructs as that version treats them.
+
+const LEGACY_TOP = ['MeshSubset', 'MeshService', 'MeshServiceSubset', 'MeshGateway', 'MeshHTTPRoute'];
+const LABELS_REQUIRED = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService', 'MeshHTTPRoute'];
+/** Policies whose `from` is removed at 3.0, and what 3.0 says when nothing else is left (f.4). */
+const FROM_ALONE: Partial<Record<PolicyKind, string | undefined>> = {
+  MeshTimeout: "spec: at least one of 'to' or 'rules' has to be defined",
+  MeshAccessLog: "spec: at least one of 'to' or 'rules' has to be defined",
+  MeshCircuitBreaker: "spec: at least one of 'to' or 'rules' has to be defined",
+  MeshRateLimit: "spec: at least one of 'to' or 'rules' has to be defined",
+  MeshTrafficPermission: 'spec: policy must define rules',
+  MeshTLS: undefined,
+  MeshFaultInjection: undefined,
+};
+
+type Obj = Record<string, unknown>;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export const policyUpgradeRule: Rule = (ctx) => {
+  const { res, version, report } = ctx;
+  if (!ahead(version) || !isPolicyKind(res.kind)) return;
+  const kind = res.kind;
+  const spec = res.spec;
+  const rejected = (path: PathSeg[], message: string, target: 'key' | 'value' = 'key') =>
+    report('upgrade-3.0-policy-rejected', path, `Kuma ${TARGET} rejects this: ${message}`, { target, severity: 'hint' });
+  const dropped = (path: PathSeg[], message: string) =>
+    report('upgrade-3.0-policy-dropped', path, `Kuma ${TARGET} drops this silently: ${message}`, { target: 'key', severity: 'hint' });
+  const top = isObj(spec.targetRef) ? spec.targetRef : undefined;
+  const topKind = top && typeof top.kind === 'string' ? top.kind : 'Mesh';
+
+  for (const site of targetRefSites(kind, spec)) {
+    const ref = site.ref;
+    const refKind = typeof ref.kind === 'string' ? ref.kind : undefined;
+    // f.1: top-level legacy kinds.
+    if (site.place === 'top' && refKind && LEGACY_TOP.includes(refKind))
+      rejected(
+        [...site.path, 'kind'],
+        `a top-level targetRef of kind ${refKind} (3.0 allows Mesh and Dataplane). Select the proxies with {kind: Dataplane, labels: {…}}: the labels the Dataplanes carry (Pod labels on Kubernetes), not inbound tags.`,
+        'value',
+      );
+    // f.6: route backendRefs.
+    if ((site.place === 'backendRef' || site.place === 'requestMirror') && refKind === 'MeshServiceSubset')
+      rejected(
+        [...site.path, 'kind'],
+        `a ${site.place === 'backendRef' ? 'backendRef' : 'requestMirror backendRef'} of kind MeshServiceSubset (value 'MeshServiceSubset' is not supported).`,
+        'value',
+      );
+    else if (
+      site.place === 'backendRef' &&
+      refKind === 'MeshService' &&
+      ref.port === undefined &&
+      ref.sectionName === undefined &&
+      ref.name !== undefined
+    )
+      rejected(
+        [...site.path, 'name'],
+        `a MeshService backendRef without port or sectionName is a legacy kuma.io/service name (${String(ref.name)}) at 2.x; 3.0 has no name (labels must be set) and reads a MeshService backendRef as the real MeshService, every port. Use labels {kuma.io/display-name: …, k8s.kuma.io/namespace: …} and the port.`,
+      );
+    // f.2: name / namespace (a legacy top-level kind is rejected as a whole above).
+    if (site.place === 'top' && refKind && LEGACY_TOP.includes(refKind)) continue;
+    if (
+      refKind &&
+      (ref.name !== undefined || ref.namespace !== undefined) &&
+      !(site.place === 'backendRef' && refKind === 'MeshService' && ref.port === undefined && ref.sectionName === undefined)
+    ) {
+      const at = [...site.path, ref.name !== undefined ? 'name' : 'namespace'];
+      const labels = `labels: {kuma.io/display-name: ${ref.name !== undefined ? String(ref.name) : '…'}${ref.namespace !== undefined ? `, k8s.kuma.io/namespace: ${String(ref.namespace)}` : ''}}`;
+      if (LABELS_REQUIRED.includes(refKind))
+        rejected(at, `name and namespace are dropped, then labels must be set when kind is ${refKind}. Use ${labels}.`);
+      else if (refKind === 'Dataplane')
+        dropped(at, `without its name and namespace this targetRef selects every proxy in the policy's scope. Use ${labels}.`);
+      else if (refKind !== 'Mesh') dropped(at, `name and namespace are no longer part of a targetRef; use labels.`);
+    }
+    // f.3: tags, mesh, proxyTypes.
+    for (const key of ['tags', 'mesh', 'proxyTypes'] as const) {
+      if (ref[key] === undefined || refKind === 'MeshSubset' || refKind === 'MeshServiceSubset') continue;
+      dropped(
+        [...site.path, key],
+        key === 'proxyTypes' && refKind === 'Mesh'
+          ? `without proxyTypes, kind Mesh includes gateways: the policy then also applies to them. ${kind === 'MeshRateLimit' || kind === 'MeshFaultInjection' ? 'For sidecars only use {kind: Dataplane} (no labels: all proxies).' : 'Use kind Dataplane with labels to leave gateways out.'}`
+          : `${key} is no longer part of a targetRef.`,
+      );
+    }
+  }
+
+  // f.4: from → rules.
+  if (list(spec.from).length > 0 && kind in FROM_ALONE) {
+    const others = ['to', 'rules'].filter((s) => list(spec[s]).length > 0);
+    const alone = FROM_ALONE[kind];
+    const advice = `Move its items to rules: a from item with targetRef kind Mesh becomes a rules item with the same default${kind === 'MeshTrafficPermission' ? ' (action Allow → allow: [{spiffeID: …}] matches, the clients are named by SPIFFE ID)' : ''}; clients are selected by matches (spiffeID, sni), not targetRefs.`;
+    if (others.length) dropped(['spec', 'from'], `from is removed and dropped next to ${others.join(' and ')}. ${advice}`);
+    else if (alone) rejected(['spec', 'from'], `from is removed, and with nothing else left: ${alone}. ${advice}`);
+    else dropped(['spec', 'from'], `from is removed; the ${kind} is accepted and does nothing. ${advice}`);
+  }
+
+  // f.7: gateway-only route fields.
+  if (kind === 'MeshHTTPRoute' || kind === 'MeshTCPRoute')
+    list(spec.to).forEach((it, i) => {
+      if (!isObj(it)) return;
+      if (it.hostnames !== undefined)
+        rejected(['spec', 'to', i, 'hostnames'], 'hostnames must not be defined (no MeshGateway targetRef exists at 3.0).');
+      list(it.rules).forEach((rule, j) => {
+        const filters = isObj(rule) && isObj(rule.default) ? list(rule.default.filters) : [];
+        filters.forEach((f, k) => {
+          if (isObj(f) && isObj(f.urlRewrite) && f.urlRewrite.hostToBackendHostname !== undefined)
+            rejected(
+              ['spec', 'to', i, 'rules', j, 'default', 'filters', k, 'urlRewrite', 'hostToBackendHostname'],
+              'hostToBackendHostname must not be set (a gateway-only field).',
+            );
+        });
+      });
+    });
+
+  // f.10: MeshRateLimit / MeshFaultInjection scope.
+  if (kind === 'MeshRateLimit' && list(spec.rules).length > 0 && topKind === 'Mesh')
+    rejected(
+      ['spec', 'rules'],
+      'spec.rules must not be defined with a top-level Mesh (rules need kind Dataplane at 3.0, and Mesh includes gateways). Use targetRef {kind: Dataplane} (no labels: all proxies).',
+    );
+  if ((kind === 'MeshRateLimit' || kind === 'MeshFaultInjection') && list(spec.to).length > 0 && topKind !== 'Mesh')
+    rejected(['spec', 'to'], `to is allowed only with a top-level Mesh (or none) at 3.0; this one has ${topKind}.`);
+
+  // f.11: removed fields.
+  if (kind === 'MeshHealthCheck')
+    list(spec.to).forEach((it, i) => {
+      if (isObj(it) && isObj(it.default) && it.default.healthyPanicThreshold !== undefined)
+        dropped(
+          ['spec', 'to', i, 'default', 'healthyPanicThreshold'],
+          'healthyPanicThreshold moved to MeshCircuitBreaker outlierDetection.healthyPanicThreshold.',
+        );
+    });
+  if (kind === 'MeshLoadBalancingStrategy')
+    list(spec.to).forEach((it, i) => {
+      const lb = isObj(it) && isObj(it.default) && isObj(it.default.loadBalancer) ? (it.default.loadBalancer as Obj) : undefined;
+      for (const algo of ['ringHash', 'maglev'])
+        if (lb && isObj(lb[algo]) && (lb[algo] as Obj).hashPolicies !== undefined)
+          dropped(
+            ['spec', 'to', i, 'default', 'loadBalancer', algo, 'hashPolicies'],
+            `loadBalancer.${algo}.hashPolicies is removed: use default.hashPolicies.`,
+          );
+    });
+  if (kind === 'MeshAccessLog' || kind === 'MeshMetric' || kind === 'MeshTrace') {
+    const backends: { path: PathSeg[]; value: unknown }[] = [];
+    if (kind === 'MeshAccessLog')
+      for (const section of ['to', 'from', 'rules'])
+        list(spec[section]).forEach((it, i) => {
+          if (isObj(it) && isObj(it.default))
+            list(it.default.backends).forEach((b, k) => backends.push({ path: ['spec', section, i, 'default', 'backends', k], value: b }));
+        });
+    else if (isObj(spec.default))
+      list(spec.default.backends).forEach((b, k) => backends.push({ path: ['spec', 'default', 'backends', k], value: b }));
+    for (const b of backends) {
+      const otel = isObj(b.value) && isObj(b.value.openTelemetry) ? b.value.openTelemetry : undefined;
+      if (otel && otel.endpoint !== undefined && otel.backendRef === undefined)
+        rejected(
+          [...b.path, 'openTelemetry', 'endpoint'],
+          'the inline OpenTelemetry endpoint is dropped, then openTelemetry.backendRef must be defined (a MeshExternalService or MeshService by labels).',
+        );
+    }
+  }
+};
