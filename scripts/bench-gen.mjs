@@ -52,6 +52,8 @@ class Generator {
     this.faultEvery = errorRate > 0 ? Math.max(1, Math.round(1 / errorRate)) : 0;
     this.meshServices = 0;
     this.dataplanes = 0;
+    /** The MeshServices generated (name, namespace, form, port names and numbers), for the policies that reference them. */
+    this.services = [];
   }
   pick(xs) {
     return xs[Math.floor(this.rand() * xs.length)];
@@ -94,6 +96,13 @@ class Generator {
       );
       if (p === 0) Object.assign(probes, { port: start + 1, targetPort: start + 2, appProtocol: start + 3 });
     }
+    this.services.push({
+      name: `${app}-${idx}`,
+      namespace: L[0] === 'type: MeshService' ? '' : ns,
+      form: L[0] === 'type: MeshService' ? 'universal' : 'kubernetes',
+      ports: L.filter((l) => l.startsWith('  - name: ')).map((l) => l.slice('  - name: '.length)),
+      numbers: L.filter((l) => l.startsWith('    port: ')).map((l) => Number(l.slice('    port: '.length))),
+    });
     if (fault === 'duplicate-port') {
       // One more port with the number and protocol of the first: a list Kubernetes keys by both.
       L.push('  - name: extra', `    port: ${L[probes.port].slice('    port: '.length)}`, L[probes.appProtocol]);
@@ -224,6 +233,66 @@ export function generateWorkspace(files, docsPerFile, { seed = 7, errorRate = 0.
     name: `${String(i).padStart(4, '0')}.yaml`,
     ...g.file(docsPerFile, i * docsPerFile),
   }));
+}
+
+/**
+ * The workspace of `generateWorkspace` (`docsPerFile` - 2 documents per file, so that its size matches
+ * the plain workspace's; `{ extra: true }`: all of them) with two policies appended to every file: a MeshTimeout whose
+ * `to[]` targets a MeshService of the workspace by name and `sectionName`, and a MeshHTTPRoute whose
+ * backendRef names one and its port (each in the MeshService's form and namespace). Probes: the
+ * value of the first policy's sectionName (completion, an edit of its last character) and its name (hover).
+ */
+export function generatePolicyWorkspace(files, docsPerFile, { seed = 7, errorRate = 0.1, extra = false } = {}) {
+  const g = new Generator(seed, errorRate);
+  const own = extra ? docsPerFile : docsPerFile - 2;
+  const base = Array.from({ length: files }, (_, i) => g.file(own, i * own));
+  const targets = g.services.filter((s) => s.ports.length > 0);
+  const rand = prng(seed + 1);
+  const pick = () => targets[Math.floor(rand() * targets.length)];
+  return base.map((f, i) => {
+    const lines = [...f.lines];
+    const docs = [...f.docs];
+    const head = (kind, name, s) =>
+      s.form === 'kubernetes'
+        ? [
+            'apiVersion: kuma.io/v1alpha1',
+            `kind: ${kind}`,
+            'metadata:',
+            `  name: ${name}`,
+            `  namespace: ${s.namespace}`,
+            '  labels:',
+            '    kuma.io/mesh: default',
+          ]
+        : [`type: ${kind}`, `name: ${name}`, 'mesh: default'];
+    const a = pick();
+    lines.push('---');
+    let start = lines.length;
+    lines.push(...head('MeshTimeout', `timeouts-${i}`, a), 'spec:', '  targetRef:', '    kind: Mesh', '  to:', '    - targetRef:');
+    lines.push('        kind: MeshService', `        name: ${a.name}`);
+    const section = lines.length;
+    lines.push(`        sectionName: ${a.ports[0]}`, '      default:', '        idleTimeout: 20s');
+    docs.push({ kind: 'MeshTimeout', start, end: lines.length - 1, fault: null, probes: {} });
+    const b = pick();
+    lines.push('---');
+    start = lines.length;
+    lines.push(...head('MeshHTTPRoute', `route-${i}`, b), 'spec:', '  targetRef:', '    kind: Mesh', '  to:', '    - targetRef:');
+    lines.push('        kind: MeshService', `        name: ${b.name}`, '      rules:', '        - matches:', '            - path:');
+    lines.push('                type: PathPrefix', '                value: /', '          default:', '            backendRefs:');
+    lines.push('              - kind: MeshService', `                name: ${b.name}`, `                port: ${b.numbers[0]}`);
+    docs.push({ kind: 'MeshHTTPRoute', start, end: lines.length - 1, fault: null, probes: {} });
+    const col = (l, key) => lines[l].indexOf(key) + key.length;
+    return {
+      name: `${String(i).padStart(4, '0')}.yaml`,
+      text: lines.join('\n') + '\n',
+      lines,
+      docs,
+      probes: {
+        completionSectionName: { line: section, character: col(section, 'sectionName: ') },
+        hoverName: { line: section - 1, character: col(section - 1, 'name: ') + 1 },
+        edit: { line: section, character: lines[section].length - 1, original: lines[section].slice(-1) },
+      },
+    };
+  });
 }
 
 /** Writes the single files of `sizes` and the workspace under `dir`; returns what it wrote. */

@@ -20,6 +20,7 @@ import { generateFile, writeWorkload } from './bench-gen.mjs';
 import { loadSchemas, makeFloor } from './bench-floor.mjs';
 import { LspSession, now, sleep } from './bench-lsp.mjs';
 import { typingBurst, typingMemory } from './bench-typing.mjs';
+import { policyBench } from './bench-policies.mjs';
 import { runScaling, scalingTable } from './scaling.mjs';
 import { monorepoTable, runMonorepo } from './bench-monorepo.mjs';
 
@@ -337,6 +338,8 @@ for (const [key, s] of Object.entries(SERVERS)) {
 log('typing: 600 edits into a 1 MB file, then a burst of 300 edits written at once…');
 const typing = await typingMemory();
 const burst = await typingBurst();
+log('policies: a 1,000-file workspace with 2 policies per file, against one without…');
+const policies = await policyBench({ reps: wsReps, out: path.join(out, 'data-policies') });
 log('kuma-lint check on the workspace…');
 const lint = [];
 let lintSummary = '';
@@ -480,6 +483,18 @@ row(
 );
 const lintSt = S(lint);
 row(`kuma-lint check, ${wsDocs} documents (process wall time)`, lintSt, undefined, ['≤ 1,500 ms', le(lintSt, 1500)]);
+const polIdx = policies.indexPolicies;
+const polBase = policies.indexBase;
+row(
+  `policy workspace ${policies.files} files × 5 docs (2 policies each): spawn → index ready (without the policies: ${cell(polBase)})`,
+  polIdx,
+  undefined,
+  [`≤ 1.2 × without (${fmt(1.2 * (polBase?.median ?? NaN))} ms)`, le(polIdx, 1.2 * (polBase?.median ?? NaN))],
+);
+row('policy workspace, 2 policies added to the 5 docs of each file: spawn → index ready', policies.indexExtra, undefined);
+row('policy workspace: completion after sectionName:', policies.completion, undefined, ['p95 ≤ 5 ms', le(policies.completion, 5, 'p95')]);
+row('policy workspace: hover on a reference', policies.hover, undefined, ['p95 ≤ 5 ms', le(policies.hover, 5, 'p95')]);
+row('policy workspace: 1-char edit of a sectionName → diagnostics', policies.edit, undefined, ['≤ 10 ms', le(policies.edit, 10)]);
 
 const node = process.version;
 const cpus = (await import('node:os')).availableParallelism();
@@ -550,6 +565,6 @@ if (jsonOut) {
   fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
   fs.writeFileSync(
     jsonOut,
-    JSON.stringify({ node, cpus, reps, wsReps, results, lint, floor, scaling, monorepo: monorepo?.figures }, null, 1) + '\n',
+    JSON.stringify({ node, cpus, reps, wsReps, results, lint, floor, scaling, policies, monorepo: monorepo?.figures }, null, 1) + '\n',
   );
 }

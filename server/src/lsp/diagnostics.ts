@@ -42,7 +42,10 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     const text = doc.getText();
     const pre = preChecked.get(doc.uri);
     let diagnostics;
-    if (pre && pre.text === text && pre.settings === ctx.settings)
+    // The worker's checks spare a parse here, unless this thread parsed the text already (a file
+    // opened before the indexer reached it): then its own caches serve, and are kept warm for
+    // the first keystroke.
+    if (pre && pre.text === text && pre.settings === ctx.settings && !service.parsedHere(doc.uri, text))
       diagnostics = service.diagnoseLocal(doc.uri, text, pre.local, ctx.settings);
     else {
       if (pre) preChecked.delete(doc.uri);

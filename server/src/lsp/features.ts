@@ -52,6 +52,22 @@ spec:
     - port: 80
       targetPort: http
       appProtocol: http
+---
+apiVersion: kuma.io/v1alpha1
+kind: MeshTimeout
+metadata:
+  name: warm-up
+  namespace: default
+spec:
+  targetRef:
+    kind: Mesh
+  to:
+    - targetRef:
+        kind: MeshService
+        name: warm-up
+        sectionName: http
+      default:
+        idleTimeout: 20s
 `;
 
 const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
@@ -333,7 +349,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
   function warmUp() {
     service.warmUp(ctx.settings.kumaVersion);
     const text = WARM_UP_MANIFEST;
-    for (const at of ['appProtocol: ', 'targetPort: ', '  ports']) {
+    for (const at of ['appProtocol: ', 'targetPort: ', '  ports', 'sectionName: ', '        name: warm']) {
       const offset = text.indexOf(at) + at.length;
       complete(service, WARM_UP_URI, text, offset, ctx.settings);
       hover(service, text, offset, ctx.settings);

@@ -103,6 +103,27 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     doc: 'The same resource (kind, mesh, namespace, name) is declared more than once in the workspace.',
   },
+  // Policy references across the workspace (issue 15, branch pol-xref): warnings, Kuma ignores what resolves to nothing.
+  'policy-ref-unresolved': {
+    severity: 'warning',
+    doc: "A policy reference (targetRef, backendRef) that resolves to nothing although the workspace holds resources of its kind for the policy's mesh.",
+  },
+  'policy-section-unresolved': {
+    severity: 'warning',
+    doc: 'A `sectionName` that names no port of the resources the reference resolves to.',
+  },
+  'policy-backend-port-unresolved': {
+    severity: 'warning',
+    doc: 'A route `backendRef` `port` that the referenced service does not expose.',
+  },
+  'policy-ref-ambiguous': {
+    severity: 'warning',
+    doc: 'A backendRef `labels` selector that picks more than one resource: Kuma sends the traffic to one (the oldest).',
+  },
+  'policy-ref-legacy-name': {
+    severity: 'warning',
+    doc: 'A legacy `kuma.io/service` name (`backend_kuma-demo_svc_8080`) where the MeshService itself can be referenced.',
+  },
   'suppression-unknown-code': {
     severity: 'warning',
     doc: 'A `# kuma-lint-disable` comment names a code that does not exist, so it suppresses nothing.',

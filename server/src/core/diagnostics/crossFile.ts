@@ -1,7 +1,16 @@
-import type { FileFacts, KumaFact } from '../host/facts';
-import type { KumaDiagnostic } from '../types';
+import type { FileFacts, KumaFact, RefFact } from '../host/facts';
+import { isPolicyKind, type KumaDiagnostic, type OffsetRange } from '../types';
 import { suggest } from '../util/suggest';
-import { kumaFacts, type KumaVersion } from '../kuma/versions';
+import { kumaFacts, policyRefFacts, type KumaVersion } from '../kuma/versions';
+import {
+  identityOf,
+  parseLegacyName,
+  resolveRef,
+  type DestPort,
+  type Destination,
+  type LegacyName,
+  type Resolution,
+} from '../host/policyRefs';
 import type { Located, PortTarget, WorkspaceIndex } from '../host/workspaceIndex';
 
 function plural(n: number, word: string): string {
@@ -188,4 +197,186 @@ export function meshServiceDiagnostics(ms: KumaFact, index: WorkspaceIndex, vers
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy references (issue 15, part 2): what a policy's targetRefs and backendRefs resolve to in
+// the workspace (host/policyRefs.ts). Resolution never makes Kuma reject a policy: a reference
+// that resolves to nothing is silently ignored, so every finding here is a warning.
+
+const MAX_LISTED = 6;
+
+function listed(items: string[]): string {
+  return items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join(', ')}, … (${items.length} in all)` : items.join(', ');
+}
+
+function destWhere(d: Destination): string {
+  return d.form === 'kubernetes' && d.namespace ? `${d.displayName} (${d.namespace})` : d.displayName;
+}
+
+function portWords(p: DestPort): string {
+  const extra = [p.named && p.port !== undefined ? String(p.port) : undefined, p.appProtocol].filter(Boolean);
+  return extra.length ? `${p.section} (${extra.join(', ')})` : p.section;
+}
+
+/** The ports of the destinations, once per section. */
+function sectionsOf(dests: Destination[]): DestPort[] {
+  const seen = new Set<string>();
+  const out: DestPort[] = [];
+  for (const d of dests)
+    for (const p of d.ports)
+      if (p.section !== '' && !seen.has(p.section)) {
+        seen.add(p.section);
+        out.push(p);
+      }
+  return out;
+}
+
+function titleOf(matches: Destination[]): string {
+  return matches.length === 1 ? matches[0].title : `the ${matches.length} ${matches[0].kind}s it selects`;
+}
+
+/**
+ * The checks of one policy's references against the workspace: a reference that resolves to
+ * nothing while the workspace holds resources of its kind for the mesh, a `sectionName` or
+ * `port` that picks no port, a `labels` selector picking several destinations where a backendRef
+ * goes to one, and legacy `kuma.io/service` names. Ranges are those of `policy` (chunk or file
+ * offsets, as the caller's); `document` is set by the caller.
+ */
+export function policyDiagnostics(policy: KumaFact, index: WorkspaceIndex, version: KumaVersion): Omit<KumaDiagnostic, 'document'>[] {
+  const out: Omit<KumaDiagnostic, 'document'>[] = [];
+  if (!isPolicyKind(policy.kind) || !policy.refs) return out;
+  for (const ref of policy.refs) {
+    const r = resolveRef(index, policy, ref, version);
+    const legacy = r.legacy ?? (ref.name && ref.kind === 'MeshService' ? parseLegacyName(ref.name, true) : undefined);
+    if (legacy && ref.nameRange) out.push(legacyDiagnostic(ref, legacy, r, version));
+    if (!r.resolvable) continue;
+    const backend = ref.place === 'backendRef' || ref.place === 'requestMirror';
+    if (r.matches.length === 0) {
+      if (r.via === 'legacy' || r.beyondWorkspace || r.candidates.length === 0) continue;
+      const range = r.via === 'name' ? ref.nameRange : (ref.labelsRange ?? ref.kindRange);
+      if (!range) continue;
+      out.push(unresolvedDiagnostic(policy, ref, r, range));
+      continue;
+    }
+    if (backend && r.via === 'labels' && r.matches.length > 1 && ref.labelsRange) {
+      out.push({
+        code: 'policy-ref-ambiguous',
+        severity: 'warning',
+        message: `These labels select ${r.matches.length} ${ref.kind}s (${listed(r.matches.map(destWhere))}), but a ${ref.place === 'backendRef' ? 'backendRef' : 'requestMirror backendRef'} goes to one only: the oldest Kuma stores. Add labels that pick exactly one (e.g. ${DISPLAY}${r.matches.some((m) => m.form === 'kubernetes') ? ` and ${NAMESPACE}` : ''}).`,
+        range: ref.labelsRange,
+        data: { path: `${ref.path}.labels` },
+      });
+    }
+    const s = r.section;
+    if (!s || s.ports.length > 0 || s.by === 'legacy') continue;
+    const sections = sectionsOf(r.matches);
+    if (sections.length === 0 && r.matches.every((m) => m.kind === 'MeshHTTPRoute')) continue;
+    if (s.by === 'sectionName' && ref.sectionNameRange) {
+      const names = sections.map((p) => p.section);
+      // A number naming a named port: the port's name is the fix (SPEC-policies.md h.5).
+      const byNumber = !backend ? sections.find((p) => p.named && String(p.port) === s.text) : undefined;
+      const hint = byNumber?.section ?? suggest(s.text, names);
+      const what = titleOf(r.matches);
+      out.push({
+        code: 'policy-section-unresolved',
+        severity: 'warning',
+        message: byNumber
+          ? `sectionName "${s.text}" names no port of ${what}: port ${s.text} is named "${byNumber.section}", and a policy's sectionName matches a named port by its name only, so this item applies to nothing.`
+          : `sectionName "${s.text}" names no port of ${what}${sections.length ? `; its ports are ${listed(sections.map(portWords))}` : ', which has no ports'}. Kuma applies this item to nothing.${hint ? ` Did you mean "${hint}"?` : ''}`,
+        range: ref.sectionNameRange,
+        data: { path: `${ref.path}.sectionName`, allowedValues: names, ...(hint ? { suggestion: hint } : {}) },
+      });
+    } else if (s.by === 'port' && ref.portRange) {
+      const numbers = [...new Set(sections.flatMap((p) => (p.port !== undefined ? [p.port] : [])))];
+      out.push({
+        code: 'policy-backend-port-unresolved',
+        severity: 'warning',
+        message: `port ${s.text} is not a port of ${titleOf(r.matches)}${numbers.length ? `: it exposes ${listed(sections.filter((p) => p.port !== undefined).map((p) => (p.named ? `${p.port} (${p.section})` : String(p.port))))}` : ''}. Kuma drops this backendRef, so its traffic goes nowhere.`,
+        range: ref.portRange,
+        data: { path: `${ref.path}.port`, allowedValues: numbers, ...(numbers.length === 1 ? { suggestion: numbers[0] } : {}) },
+      });
+    }
+  }
+  return out;
+}
+
+const DISPLAY = 'kuma.io/display-name';
+const NAMESPACE = 'k8s.kuma.io/namespace';
+
+function unresolvedDiagnostic(policy: KumaFact, ref: RefFact, r: Resolution, range: OffsetRange): Omit<KumaDiagnostic, 'document'> {
+  const kind = ref.kind!;
+  const count = `${r.candidates.length} ${kind}${r.candidates.length === 1 ? '' : 's'}`;
+  const holds = `the workspace holds ${count} for mesh "${policy.mesh}": ${listed(r.candidates.map(destWhere))}`;
+  if (r.via === 'name') {
+    const ns = ref.namespace || identityOf(policy).namespace;
+    const where = policy.form === 'kubernetes' ? ` in namespace "${ns}"` : '';
+    const sameNs = r.candidates.filter((d) => d.namespace === ns).map((d) => d.displayName);
+    const hint = suggest(ref.name!, sameNs) ?? suggest(ref.name!, [...new Set(r.candidates.map((d) => d.displayName))]);
+    const elsewhere = r.candidates.filter((d) => d.displayName === ref.name);
+    const moved = elsewhere.length
+      ? ` A ${kind} "${ref.name}" exists in namespace ${elsewhere.map((d) => `"${d.namespace}"`).join(', ')}: ${ref.namespace ? 'change' : 'add'} \`namespace: ${elsewhere[0].namespace}\` (a reference without namespace looks in the policy's own).`
+      : '';
+    return {
+      code: 'policy-ref-unresolved',
+      severity: 'warning',
+      message: `${kind} "${ref.name}"${where} is not in the workspace (${holds}), so Kuma ignores this reference.${moved}${hint && !moved ? ` Did you mean "${hint}"?` : ''}`,
+      range,
+      data: {
+        path: `${ref.path}.name`,
+        allowedValues: [...new Set([...sameNs, ...r.candidates.map((d) => d.displayName)])],
+        ...(hint && !moved ? { suggestion: hint } : {}),
+        // The namespace it lives in, for a fix that adds it (only where none is written).
+        ...(elsewhere.length && !ref.namespace ? { namespace: elsewhere[0].namespace } : {}),
+      },
+    };
+  }
+  const sel = Object.entries(ref.labels ?? {})
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+  return {
+    code: 'policy-ref-unresolved',
+    severity: 'warning',
+    message: `The labels {${sel}} select no ${kind} (${holds}; the labels Kuma adds, such as ${DISPLAY}${policy.form === 'kubernetes' ? ` and ${NAMESPACE}` : ''}, count too), so Kuma ignores this reference.`,
+    range,
+    data: { path: `${ref.path}.labels` },
+  };
+}
+
+function legacyDiagnostic(ref: RefFact, legacy: LegacyName, r: Resolution, version: KumaVersion): Omit<KumaDiagnostic, 'document'> {
+  const target = r.matches.find((d) => d.kind === 'MeshService');
+  const port = legacy.port !== undefined ? target?.ports.find((p) => p.port === legacy.port) : undefined;
+  const backend = ref.place === 'backendRef' || ref.place === 'requestMirror';
+  const byName = policyRefFacts(version).byName;
+  // The real reference: display name and namespace, and the port as sectionName (policies) or port (routes).
+  const section = legacy.port === undefined ? undefined : backend ? String(legacy.port) : (port?.section ?? String(legacy.port));
+  const field = backend ? 'port' : 'sectionName';
+  const wanted = byName
+    ? `name: ${legacy.name}, namespace: ${legacy.namespace}${section !== undefined ? `, ${field}: ${section}` : ''}`
+    : `labels {${DISPLAY}: ${legacy.name}, ${NAMESPACE}: ${legacy.namespace}}${section !== undefined ? `, ${field}: ${section}` : ''}`;
+  const meaning = !policyRefFacts(version).legacyServiceNames
+    ? `Kuma ${version} has no name field, so this reference selects nothing`
+    : backend
+      ? 'Kuma 2.x sends this backendRef to the legacy kuma.io/service cluster, not to the MeshService'
+      : `Kuma 2.x reads it as MeshService ${legacy.name} in namespace ${legacy.namespace}${legacy.port !== undefined ? `, port ${legacy.port}` : ''}`;
+  return {
+    code: 'policy-ref-legacy-name',
+    severity: 'warning',
+    message: `"${ref.name}" is a legacy kuma.io/service name: ${meaning}${target ? ` (${target.title}${port ? `, port ${port.section}` : ''} is in the workspace)` : ''}. Reference the MeshService itself: ${wanted}.`,
+    range: ref.nameRange!,
+    data: {
+      path: `${ref.path}.name`,
+      // A fix writes namespace and port after the name: only where none is written yet.
+      ...(ref.namespace !== undefined || ref.sectionName !== undefined || ref.port !== undefined
+        ? {}
+        : {
+            legacy: {
+              name: legacy.name,
+              namespace: legacy.namespace,
+              ...(section !== undefined ? { section, field } : {}),
+              labels: !byName,
+            },
+          }),
+    },
+  };
 }

@@ -13,7 +13,7 @@ export interface FixEntry {
 export interface FixInput {
   code: string;
   range: OffsetRange;
-  data?: { allowedValues?: unknown[]; suggestion?: unknown; path?: unknown; inUse?: unknown };
+  data?: { allowedValues?: unknown[]; suggestion?: unknown; path?: unknown; inUse?: unknown; legacy?: unknown; namespace?: unknown };
 }
 
 /** A scalar as YAML needs it: quoted when plain text would read as another type or break. */
@@ -80,6 +80,25 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
         .slice(0, MAX_CHOICES)
         .map((n, i) => replaceWith(n, `Change targetPort to "${n}"${note(n)}`, i === 0 && n === suggestion));
     }
+    case 'policy-ref-unresolved':
+    case 'policy-section-unresolved':
+    case 'policy-backend-port-unresolved': {
+      // The namespace the named resource lives in, when the reference has none.
+      const ns = d.code === 'policy-ref-unresolved' && typeof data.namespace === 'string' ? data.namespace : undefined;
+      const add = ns !== undefined ? addKeyAfter(d.range, text, 'namespace', ns) : undefined;
+      if (add) return [{ title: `Add namespace: ${ns}`, edits: [add], preferred: true }];
+      // The nearest first (preferred), then the others the target declares.
+      const field = d.code === 'policy-ref-unresolved' ? 'name' : d.code === 'policy-section-unresolved' ? 'sectionName' : 'port';
+      const hint = data.suggestion;
+      const ordered = hint !== undefined ? [hint, ...allowed.filter((v) => v !== hint)] : allowed;
+      return ordered
+        .slice(0, MAX_CHOICES)
+        .map((v, i) => replaceWith(v, `Change ${field} to ${typeof v === 'string' ? `"${v}"` : String(v)}`, i === 0 && hint !== undefined));
+    }
+    case 'policy-ref-legacy-name': {
+      const fix = legacyFix(d, text);
+      return fix ? [fix] : [];
+    }
     case 'schema-enum':
     case 'app-protocol-invalid':
     case 'app-protocol-unsupported':
@@ -103,6 +122,57 @@ export function quickFixes(d: FixInput, text: string): FixEntry[] {
     default:
       return [];
   }
+}
+
+/**
+ * The real reference for a legacy `kuma.io/service` name (`policy-ref-legacy-name`): the name
+ * becomes the display name, then the namespace and the port (`sectionName` in policies, `port` in
+ * routes) follow at the key's indentation; at 3.0, `labels` replace the name. Block mappings only.
+ */
+function legacyFix(d: FixInput, text: string): FixEntry | undefined {
+  const l = d.data?.legacy;
+  if (l === null || typeof l !== 'object') return undefined;
+  const { name, namespace, section, field, labels } = l as Record<string, unknown>;
+  if (typeof name !== 'string' || typeof namespace !== 'string') return undefined;
+  const lineStart = text.lastIndexOf('\n', d.range.start - 1) + 1;
+  const head = text.slice(lineStart, d.range.start);
+  const m = /^([ \t]*(?:-[ \t]+)?)name:[ \t]*$/.exec(head);
+  if (!m) return undefined;
+  const indent = ' '.repeat(m[1].length);
+  const lineEnd = text.indexOf('\n', d.range.end);
+  const end = lineEnd < 0 ? text.length : lineEnd;
+  const rest = text.slice(d.range.end, end);
+  if (rest.trim() !== '' && !rest.trim().startsWith('#')) return undefined;
+  const tail =
+    typeof section === 'string' && typeof field === 'string'
+      ? `\n${indent}${field}: ${yamlScalar(field === 'port' ? Number(section) : section)}`
+      : '';
+  if (labels === true) {
+    const lines = `labels:\n${indent}  kuma.io/display-name: ${yamlScalar(name)}\n${indent}  k8s.kuma.io/namespace: ${yamlScalar(namespace)}${tail}`;
+    return {
+      title: `Select MeshService ${name} in ${namespace} by labels`,
+      edits: [{ range: { start: lineStart + m[1].length, end: d.range.end }, newText: lines }],
+      preferred: true,
+    };
+  }
+  return {
+    title: `Reference MeshService ${name} in ${namespace}${tail ? ` (${String(field)} ${String(section)})` : ''}`,
+    edits: [
+      { range: d.range, newText: yamlScalar(name) },
+      { range: { start: d.range.end, end: d.range.end }, newText: `\n${indent}namespace: ${yamlScalar(namespace)}${tail}` },
+    ],
+    preferred: true,
+  };
+}
+
+/** An edit adding `key: value` on a line of its own after the block-mapping line holding `range`, at its key's indentation. */
+function addKeyAfter(range: OffsetRange, text: string, key: string, value: string) {
+  const lineStart = text.lastIndexOf('\n', range.start - 1) + 1;
+  const m = /^([ \t]*(?:-[ \t]+)?)[\w.-]+:[ \t]*$/.exec(text.slice(lineStart, range.start));
+  if (!m) return undefined;
+  const nl = text.indexOf('\n', range.end);
+  const end = nl < 0 ? text.length : nl;
+  return { range: { start: end, end }, newText: `\n${' '.repeat(m[1].length)}${key}: ${yamlScalar(value)}` };
 }
 
 /**

@@ -1,41 +1,18 @@
 import type { CompletionEntry } from './completion/types';
+import { cursorTarget, type WorkspaceLocation } from './cursorTarget';
 import { declaredInstead, describeSelection, selectionWords, targetsInUse } from '../diagnostics/crossFile';
-import { cursorContext, type CursorContext } from '../yaml/cursor';
-import { documentFacts, shiftFacts, type KumaFact, type ServiceFact } from '../host/facts';
-import { documentAt, type DocumentInfo, type FileAnalysis, type LanguageService, type Settings } from '../host/languageService';
+import type { CursorContext } from '../yaml/cursor';
+import type { KumaFact, ServiceFact } from '../host/facts';
+import type { LanguageService, Settings } from '../host/languageService';
 import type { OffsetRange } from '../types';
 import { CONTAINER_PORT_NAMING, type KumaVersion } from '../kuma/versions';
 import { matchesAll, type Located, type PortTarget, type SelectionResult, type WorkspaceIndex } from '../host/workspaceIndex';
 import { renderTemplate, type TemplateData } from '../diagnostics/rules/goTemplate';
+import { destinationFor, refAt, refDefinitions, refHover, targetedHover, targetedWords } from './policyRefs';
+import { identityOf, targetedBy } from '../host/policyRefs';
+import { computedLabels } from '../kuma/computedLabels';
 
-/** A place in some file of the workspace, in file offsets. */
-export interface WorkspaceLocation {
-  uri: string;
-  range: OffsetRange;
-}
-
-/** The document under a file offset, the cursor context in it, and its facts (file offsets). */
-export interface CursorTarget {
-  analysis: FileAnalysis;
-  doc: DocumentInfo;
-  ctx: CursorContext;
-  /** The Kuma resource / Service of the document, with file offsets. */
-  kuma?: KumaFact;
-  service?: ServiceFact;
-  /** The text of the document's chunk (offsets in `ctx` are relative to it). */
-  chunk: string;
-}
-
-export function cursorTarget(service: LanguageService, text: string, offset: number, settings: Settings): CursorTarget | undefined {
-  const analysis = service.analyze(text, settings);
-  const doc = documentAt(analysis, offset);
-  if (!doc) return undefined;
-  const chunk = text.slice(doc.offset, doc.offset + doc.chunkLength);
-  const ctx = cursorContext(doc.parsed.contents, chunk, offset - doc.offset);
-  if (!ctx) return undefined;
-  const f = shiftFacts(documentFacts(doc.parsed), doc.offset);
-  return { analysis, doc, ctx, kuma: f.kuma, service: f.service, chunk };
-}
+export { cursorTarget, type CursorTarget, type WorkspaceLocation } from './cursorTarget';
 
 function isTargetPortPath(ctx: CursorContext): number | undefined {
   const p = ctx.path;
@@ -153,6 +130,8 @@ function portEntries(targets: PortTarget[], matched: boolean, replace: OffsetRan
 
 /** Where a `targetPort` resolves to, or the resources a selector picks. */
 export function definitions(service: LanguageService, text: string, offset: number, settings: Settings): WorkspaceLocation[] {
+  const at = refAt(service, text, offset, settings);
+  if (at) return refDefinitions(service.index(), at, at.t.analysis.kumaVersion);
   const t = cursorTarget(service, text, offset, settings);
   if (!t) return [];
   const index = service.index();
@@ -200,6 +179,11 @@ export function crossFileHover(
   offset: number,
   settings: Settings,
 ): { markdown: string; range: OffsetRange } | undefined {
+  const at = refAt(service, text, offset, settings);
+  if (at) {
+    const markdown = refHover(service.index(), at, at.t.analysis.kumaVersion);
+    return markdown ? { markdown, range: at.range } : undefined;
+  }
   const t = cursorTarget(service, text, offset, settings);
   if (!t || t.kuma?.kind !== 'MeshService') return undefined;
   const index = service.index();
@@ -207,7 +191,21 @@ export function crossFileHover(
   const range = { start: t.ctx.replace.start + t.doc.offset, end: t.ctx.replace.end + t.doc.offset };
   const namePath = t.kuma.form === 'kubernetes' ? ['metadata', 'name'] : ['name'];
   if (t.ctx.target === 'value' && t.ctx.path.length === namePath.length && namePath.every((p, i) => t.ctx.path[i] === p)) {
-    return { markdown: meshServiceNameHover(index, t.kuma), range };
+    const targeted = targetedHover(index, t.kuma, version);
+    return { markdown: [meshServiceNameHover(index, t.kuma), targeted].filter(Boolean).join('\n\n'), range };
+  }
+  const p = t.ctx.path;
+  if (t.ctx.target === 'value' && p.length === 4 && p[0] === 'spec' && p[1] === 'ports' && (p[3] === 'name' || p[3] === 'port')) {
+    // A port's name or number: the policies that pick it by sectionName / port.
+    const dest = destinationFor(index, t.kuma);
+    const port = dest?.ports.find((x) => x.index === p[2]);
+    if (dest && port) {
+      const { label, lines } = targetedWords(targetedBy(index, dest, version, port));
+      return {
+        markdown: `**Port \`${port.section}\`** is ${label} by sectionName / port${lines.length ? `:\n\n${lines.map((l) => `- ${l}`).join('\n')}` : '.'}`,
+        range,
+      };
+    }
   }
   const sel = index.select(t.kuma, version);
   const portIndex = isTargetPortPath(t.ctx);
@@ -250,7 +248,8 @@ export function crossFileHover(
  * MeshMultiZoneServices that select it.
  */
 function meshServiceNameHover(index: WorkspaceIndex, ms: KumaFact): string {
-  const labels = ms.labels;
+  // Selectors match the labels Kuma puts on the MeshService too (its origin, env, display name, ...).
+  const labels = computedLabels({ kind: ms.kind, form: ms.form, mesh: ms.mesh, labels: ms.labels, ...identityOf(ms) });
   const data: TemplateData = {
     fields: {
       Name: ms.name,

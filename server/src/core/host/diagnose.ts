@@ -1,16 +1,16 @@
 import { visit } from 'yaml';
-import { duplicateDiagnostics, meshServiceDiagnostics } from '../diagnostics/crossFile';
+import { duplicateDiagnostics, meshServiceDiagnostics, policyDiagnostics } from '../diagnostics/crossFile';
 import type { ParsedDocument } from '../yaml/documents';
 import type { FileFacts } from './facts';
 import { clipMessage } from '../yaml/limits';
-import type { KumaDiagnostic, OffsetRange } from '../types';
+import { isPolicyKind, type KumaDiagnostic, type OffsetRange } from '../types';
 import { applySeverityOverrides } from '../diagnostics/codes';
 import { applySuppressions } from '../diagnostics/suppressions';
 import { limitProblems } from '../diagnostics/limit';
 import type { KumaVersion } from '../kuma/versions';
-import { shift, type DocumentCache } from './documentCache';
+import { matchDocuments, shift, type DocumentCache } from './documentCache';
 import type { WorkspaceFiles } from './workspaceFiles';
-import { DEFAULT_SETTINGS, type FileAnalysis, type LocalAnalysis, type Settings } from './model';
+import { DEFAULT_SETTINGS, type DocumentInfo, type FileAnalysis, type LocalAnalysis, type Settings } from './model';
 
 /**
  * The diagnose pipeline: a file's own checks (from the document cache) plus the cross-file
@@ -49,6 +49,38 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     return diagnostics;
   }
 
+  const policyCache = new WeakMap<
+    ParsedDocument,
+    { revision: number; version: KumaVersion; diagnostics: Omit<KumaDiagnostic, 'document'>[] }
+  >();
+  /**
+   * The cross-file checks of one document's policy (its references), cached with the document's
+   * parse until the facts they read change: resources and their ports (`res`), Kubernetes Services
+   * (`k8s`), the mesh's Dataplanes, and routes (`pol`) for references to a MeshHTTPRoute.
+   */
+  function policyChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
+    const k = dc.factsOfDoc(pd).facts.kuma;
+    if (!k || !k.refs?.length || !isPolicyKind(k.kind)) return NO_CHECKS;
+    const revision =
+      ws.scopeRevision('res') +
+      ws.scopeRevision('k8s') +
+      ws.scopeRevision(`dp|${k.mesh}|universal`) +
+      ws.scopeRevision(`dp|${k.mesh}|kubernetes`) +
+      (k.refs.some((r) => r.kind === 'MeshHTTPRoute') ? ws.scopeRevision('pol') : 0);
+    const hit = policyCache.get(pd);
+    if (hit && hit.revision === revision && hit.version === version) return hit.diagnostics;
+    const diagnostics = policyDiagnostics(k, ws.checksIndex(), version);
+    policyCache.set(pd, { revision, version, diagnostics });
+    return diagnostics;
+  }
+
+  function documentChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
+    const kind = pd.classification.role === 'kuma' ? pd.classification.kind : undefined;
+    if (kind === 'MeshService') return meshServiceChecks(pd, version);
+    if (kind !== undefined && isPolicyKind(kind)) return policyChecks(pd, version);
+    return NO_CHECKS;
+  }
+
   function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
     const analysis = dc.analyze(text, settings);
     if (!settings.validate) {
@@ -62,13 +94,50 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       settings,
       analysis.diagnostics,
       docs,
-      (i) => meshServiceChecks(docs[i].parsed, analysis.kumaVersion),
+      placedChecks(uri, text.length, docs, analysis.kumaVersion),
       (i) => blockScalarRanges(docs[i].parsed),
       () => dc.factsOf(analysis),
       analysis.skipped !== undefined || dc.mayHoldSuppressions(text),
     );
     dc.trimTrees();
     return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
+  }
+
+  /**
+   * The last documents each of a few files was diagnosed with, and their cross-file checks placed
+   * in the file: a keystroke in a file of thousands of documents checks the documents it changed,
+   * and takes the others' from here (moved when the edit moved them), while no file's provider
+   * facts changed (`factsRevision`) and the Kuma version holds. Few files: a memo holds parses.
+   */
+  const memos = new Map<
+    string,
+    { textLength: number; docs: DocumentInfo[]; version: KumaVersion; revision: number; placed: (readonly KumaDiagnostic[])[] }
+  >();
+  const MEMOS = 4;
+
+  /** The cross-file checks of each document of a file, placed in the file (shared: never modified). */
+  function placedChecks(uri: string, textLength: number, docs: DocumentInfo[], version: KumaVersion): (readonly KumaDiagnostic[])[] {
+    const memo = memos.get(uri);
+    const revision = ws.factsRevision;
+    const usable = memo !== undefined && memo.version === version && memo.revision === revision;
+    const { head, tail } = usable ? matchDocuments(memo.docs, docs, textLength - memo.textLength) : { head: 0, tail: 0 };
+    const placed: (readonly KumaDiagnostic[])[] = new Array(docs.length);
+    for (let i = 0; i < head; i++) placed[i] = memo!.placed[i];
+    for (let i = head; i < docs.length - tail; i++) placed[i] = place(documentChecks(docs[i].parsed, version), docs[i]);
+    for (let i = docs.length - tail; i < docs.length; i++) {
+      const j = i - docs.length + memo!.docs.length;
+      const old = memo!.placed[j];
+      const d = docs[i];
+      const was = memo!.docs[j];
+      placed[i] =
+        old.length === 0 || (d.offset === was.offset && d.index === was.index)
+          ? old
+          : old.map((x) => move(x, d.offset - was.offset, d.index));
+    }
+    memos.delete(uri);
+    memos.set(uri, { textLength, docs, version, revision, placed });
+    if (memos.size > MEMOS) memos.delete(memos.keys().next().value!);
+    return placed;
   }
 
   function localAnalysis(text: string, settings: Settings = DEFAULT_SETTINGS): LocalAnalysis {
@@ -82,7 +151,9 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
         index: d.index,
         range: d.range,
         offset: d.offset,
+        chunkLength: d.chunkLength,
         ...(k?.kind === 'MeshService' ? { meshService: k } : {}),
+        ...(k && k.refs?.length && isPolicyKind(k.kind) ? { policy: k } : {}),
         ...(settings.validate ? { blockScalars: blockScalarRanges(d.parsed) } : {}),
       };
     });
@@ -111,10 +182,34 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       settings,
       local.diagnostics,
       docs,
-      (i) => (docs[i].meshService ? meshServiceDiagnostics(docs[i].meshService!, index_, local.kumaVersion) : []),
+      placeEach(docs, (i) => {
+        const ms = docs[i].meshService;
+        const policy = docs[i].policy;
+        if (!ms && !policy) return NO_CHECKS;
+        // A document this thread has parsed and checked before (the same text in another file, or
+        // this file before the indexer saw it) answers from the cache of its parse, and leaves its
+        // result there: the first keystroke in the file then finds every other document's checks.
+        const pd = cachedDocument(text, docs, i);
+        if (pd) return documentChecks(pd, local.kumaVersion);
+        return ms ? meshServiceDiagnostics(ms, index_, local.kumaVersion) : policyDiagnostics(policy!, index_, local.kumaVersion);
+      }),
       (i) => docs[i].blockScalars ?? [],
       () => local.facts,
     );
+  }
+
+  /**
+   * The parse this thread holds of document `i` of a locally analysed text, when its facts are
+   * known here (no parse, no tree read back): the main thread's copy of what a worker analysed.
+   */
+  function cachedDocument(text: string, docs: LocalAnalysis['documents'], i: number): ParsedDocument | undefined {
+    const d = docs[i];
+    const parsed = dc.cachedParse(text.slice(d.offset, d.offset + d.chunkLength));
+    if (!parsed) return undefined;
+    let first = i;
+    while (first > 0 && docs[first - 1].offset === d.offset) first--;
+    const pd = parsed[i - first];
+    return pd && dc.knowsFacts(pd) ? pd : undefined;
   }
 
   /**
@@ -127,21 +222,20 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     settings: Settings,
     own: KumaDiagnostic[],
     docs: readonly { index: number; range: OffsetRange; offset: number }[],
-    checksOf: (i: number) => readonly Omit<KumaDiagnostic, 'document'>[],
+    /** The cross-file checks per document, placed in the file (see `placedChecks`). */
+    checks: readonly (readonly KumaDiagnostic[])[],
     blockScalarsOf: (i: number) => [number, number][],
     factsOfFile: () => FileFacts,
     /** False when the text is known to hold no suppression comment (no search of the text). */
     suppressible = true,
   ): KumaDiagnostic[] {
     const extra: KumaDiagnostic[] = [];
-    // Runs over every document of the file on each keystroke: a plain loop, nothing allocated for
-    // the documents without checks.
-    for (let i = 0; i < docs.length; i++) {
-      const checks = checksOf(i);
-      if (checks.length === 0) continue;
-      const d = docs[i];
-      for (let j = 0; j < checks.length; j++) extra.push(shift(checks[j], d.offset, d.index));
+    // Runs over every document of the file on each keystroke: a plain loop, nothing allocated.
+    for (let i = 0; i < checks.length; i++) {
+      const placed = checks[i];
+      for (let j = 0; j < placed.length; j++) extra.push(placed[j]);
     }
+    const checked = extra.length;
     /** The last document starting at or before `offset` (binary search: files hold thousands). */
     const documentOf = (offset: number) => {
       let lo = 0;
@@ -161,7 +255,8 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       const suspects = facts.kuma.filter((k) => duplicated.has(ws.keyOf(k)));
       if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, ws.declarationsOf, documentOf));
     }
-    for (const x of extra) x.message = clipMessage(x.message);
+    // The placed checks are clipped already (and shared with the next keystroke's result).
+    for (let i = checked; i < extra.length; i++) extra[i].message = clipMessage(extra[i].message);
     const all = extra.length ? [...own, ...extra].sort((a, b) => a.range.start - b.range.start) : own;
     const inBlockScalar = (offset: number) => {
       const i = documentOf(offset);
@@ -174,6 +269,32 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
 
   return { diagnose, localAnalysis, diagnoseLocal };
 }
+
+/** Chunk-relative checks of a document placed at its offset and index, messages clipped. */
+function place(checks: readonly Omit<KumaDiagnostic, 'document'>[], d: { offset: number; index: number }): readonly KumaDiagnostic[] {
+  if (checks.length === 0) return NO_PLACED;
+  return checks.map((c) => {
+    const x = shift(c, d.offset, d.index);
+    x.message = clipMessage(x.message);
+    return x;
+  });
+}
+
+/** `place` for each document. */
+function placeEach(
+  docs: readonly { offset: number; index: number }[],
+  checksOf: (i: number) => readonly Omit<KumaDiagnostic, 'document'>[],
+): (readonly KumaDiagnostic[])[] {
+  return docs.map((d, i) => place(checksOf(i), d));
+}
+
+/** A placed diagnostic moved by `by` characters, now of document `document`. */
+function move(x: KumaDiagnostic, by: number, document: number): KumaDiagnostic {
+  const r = (y: OffsetRange) => ({ start: y.start + by, end: y.end + by });
+  return { ...x, range: r(x.range), document, ...(x.related ? { related: x.related.map((y) => ({ ...y, range: r(y.range) })) } : {}) };
+}
+
+const NO_PLACED: readonly KumaDiagnostic[] = Object.freeze([]);
 
 const blockScalars = new WeakMap<ParsedDocument, [number, number][]>();
 /** Chunk offsets of the `|` / `>` block scalars of a document (computed once per parse). */

@@ -47,6 +47,8 @@ export interface DocumentCache {
   analyze(text: string, settings?: Settings): FileAnalysis;
   /** The cross-file facts of a parsed document, cached with its parse. */
   factsOfDoc(pd: ParsedDocument): DocFactsEntry;
+  /** Whether the facts of a parsed document are cached (`factsOfDoc` costs no parse). */
+  knowsFacts(pd: ParsedDocument): boolean;
   /** The cross-file facts of an analysed file. */
   factsOf(analysis: FileAnalysis): FileFacts;
   /** The parse of a chunk when it is cached (nothing is parsed). */
@@ -163,7 +165,14 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
     return result;
   }
 
-  type Split = { text: string; documents: DocumentInfo[]; chunks: { chunk: Chunk; entry: ChunkEntry; first: number }[] };
+  /**
+   * A chunk placed in a file: its start, its cache entry, the index of its first document, and
+   * its checks' diagnostics placed at that start and index (for the version they were made for).
+   * An edit re-uses the records of the chunks it moved neither in the text nor in the document
+   * order, so their placed diagnostics are not shifted again.
+   */
+  type ChunkRecord = { chunk: Chunk; entry: ChunkEntry; first: number; placed?: { version: KumaVersion; diagnostics: KumaDiagnostic[] } };
+  type Split = { text: string; documents: DocumentInfo[]; chunks: ChunkRecord[] };
   /** The last few texts split into documents: an edit re-splits only what it touched. */
   const splits: Split[] = [];
 
@@ -280,9 +289,18 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
     }
     const { documents, chunks } = documentsOf(text);
     if (settings.validate) {
-      for (const { chunk, entry, first } of chunks) {
-        const diags = diagnosticsFor(entry, chunk.text, version);
-        for (let i = 0; i < diags.length; i++) for (const d of diags[i]) diagnostics.push(shift(d, chunk.start, first + i));
+      // Runs over every chunk of the file on each keystroke: chunks without problems cost a
+      // comparison, and those an edit did not move keep their placed diagnostics.
+      for (const c of chunks) {
+        let placed = c.placed;
+        if (placed?.version !== version) {
+          const diags = diagnosticsFor(c.entry, c.chunk.text, version);
+          const list: KumaDiagnostic[] = [];
+          for (let i = 0; i < diags.length; i++) for (const d of diags[i]) list.push(shift(d, c.chunk.start, c.first + i));
+          c.placed = placed = { version, diagnostics: list.length ? list : NO_DIAGNOSTICS };
+        }
+        const list = placed.diagnostics;
+        for (let i = 0; i < list.length; i++) diagnostics.push(list[i]);
       }
     }
     return { kumaVersion: version, pinned: pinnedVersion !== undefined, documents, diagnostics };
@@ -313,6 +331,7 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
   return {
     analyze,
     factsOfDoc,
+    knowsFacts: (pd) => docFacts.has(pd),
     factsOf,
     cachedParse: (chunkText) => cache.get(chunkText)?.parsed,
     mayHoldSuppressions,
@@ -320,6 +339,33 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
     warmUp,
     stats,
   };
+}
+
+/** The placed diagnostics of a chunk without problems (shared: never modified). */
+const NO_DIAGNOSTICS: KumaDiagnostic[] = [];
+
+/**
+ * How two lists of documents of a file (before and after an edit) agree: `head` documents at
+ * the start are the same parses at the same offsets, and `tail` documents at the end are the
+ * same parses moved by `delta` (the change of the text's length). Comparisons of references
+ * only: what an edit left alone in a file of thousands of documents is found without hashing.
+ */
+export function matchDocuments(
+  before: readonly DocumentInfo[],
+  after: readonly DocumentInfo[],
+  delta: number,
+): { head: number; tail: number } {
+  const max = Math.min(before.length, after.length);
+  let head = 0;
+  while (head < max && before[head].parsed === after[head].parsed && before[head].offset === after[head].offset) head++;
+  let tail = 0;
+  while (tail < max - head) {
+    const b = before[before.length - 1 - tail];
+    const a = after[after.length - 1 - tail];
+    if (b.parsed !== a.parsed || a.offset - b.offset !== delta) break;
+    tail++;
+  }
+  return { head, tail };
 }
 
 /**

@@ -2,8 +2,9 @@ import { isMap, type Node } from 'yaml';
 import { digest } from '../util/digest';
 import { parseChunk, splitDocuments, type ParsedDocument } from '../yaml/documents';
 import { isObj } from '../kuma/resource';
-import type { Form, KubernetesKind, KumaKind, OffsetRange } from '../types';
-import { type PathSeg, locate, nodeRange } from '../yaml/nodes';
+import { isPolicyKind, type Form, type KubernetesKind, type KumaKind, type OffsetRange } from '../types';
+import type { PolicyRefPlace } from '../kuma/versions';
+import { type PathSeg, formatPath, locate, nodeRange } from '../yaml/nodes';
 
 /**
  * Small facts about one YAML document, the input of the workspace index. Offsets are
@@ -37,6 +38,35 @@ export interface KumaFact {
   /** MeshMultiZoneService / HostnameGenerator: `matchLabels` of their MeshService selector. */
   meshServiceSelector?: Record<string, string>;
   template?: string;
+  /** Policies: the references they make (targetRefs, backendRefs), in document order. */
+  refs?: RefFact[];
+}
+
+/**
+ * One reference a policy makes (SPEC-policies.md b.1): a `targetRef`, a route `backendRef` or a
+ * `requestMirror.backendRef`, with where each of its fields is written.
+ */
+export interface RefFact {
+  /** Kuma's path of the reference, e.g. `spec.to[0].targetRef`. */
+  path: string;
+  place: PolicyRefPlace;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  sectionName?: string;
+  port?: number;
+  /** The reference's mapping. */
+  range: OffsetRange;
+  kindRange?: OffsetRange;
+  nameRange?: OffsetRange;
+  namespaceRange?: OffsetRange;
+  /** The `labels` key. */
+  labelsRange?: OffsetRange;
+  /** The value of each label. */
+  labelRanges?: Record<string, OffsetRange>;
+  sectionNameRange?: OffsetRange;
+  portRange?: OffsetRange;
 }
 
 export interface InboundFact {
@@ -65,6 +95,10 @@ export interface PortFact {
   targetPortRange?: OffsetRange;
   /** Where a new targetPort would go: the item's first key. */
   itemRange: OffsetRange;
+  /** The `name:` value, when the port has a name. */
+  nameRange?: OffsetRange;
+  /** The `port:` value. */
+  portRange?: OffsetRange;
 }
 
 export interface ContainerPortFact {
@@ -92,7 +126,15 @@ export interface ServiceFact {
   namespace: string;
   labels: Record<string, string>;
   selector: Record<string, string>;
-  ports: { name?: string; port?: number; targetPort?: number | string; protocol: string; targetPortRange?: OffsetRange; index: number }[];
+  ports: {
+    name?: string;
+    port?: number;
+    targetPort?: number | string;
+    protocol: string;
+    appProtocol?: string;
+    targetPortRange?: OffsetRange;
+    index: number;
+  }[];
   nameRange: OffsetRange;
 }
 
@@ -218,6 +260,7 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
             port: isObj(p) ? num(p.port) : undefined,
             targetPort: isObj(p) ? intOrString(p.targetPort) : undefined,
             protocol: isObj(p) ? (str(p.protocol) ?? 'TCP') : 'TCP',
+            ...(isObj(p) && typeof p.appProtocol === 'string' ? { appProtocol: p.appProtocol } : {}),
             targetPortRange: rangeAt(root, ['spec', 'ports', index, 'targetPort']),
           })),
         },
@@ -311,22 +354,135 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
         : {}),
       range: nodeRange(locate(root, ['spec', 'selector']).key),
     };
-    const ports = Array.isArray(spec.ports) ? spec.ports : [];
-    fact.ports = ports.map((p, index) => ({
-      index,
-      name: isObj(p) ? str(p.name) : undefined,
-      port: isObj(p) ? num(p.port) : undefined,
-      targetPort: isObj(p) ? intOrString(p.targetPort) : undefined,
-      appProtocol: isObj(p) ? str(p.appProtocol) : undefined,
-      targetPortRange: rangeAt(root, ['spec', 'ports', index, 'targetPort']),
-      itemRange: firstKeyOf(root, ['spec', 'ports', index]) ?? fallback,
-    }));
+    fact.ports = portFacts(spec, root, fallback);
   } else if (c.kind === 'MeshMultiZoneService' || c.kind === 'HostnameGenerator') {
     const ml = get(spec, ['selector', 'meshService', 'matchLabels']);
     if (isObj(ml)) fact.meshServiceSelector = strMap(ml);
     if (c.kind === 'HostnameGenerator' && typeof spec.template === 'string') fact.template = spec.template;
+    if (c.kind === 'MeshMultiZoneService') fact.ports = portFacts(spec, root, fallback);
+  } else if (c.kind === 'MeshExternalService') {
+    // One port, named by its number (SPEC-policies.md e.2).
+    const port = num(get(spec, ['match', 'port']));
+    if (port !== undefined)
+      fact.ports = [
+        {
+          index: 0,
+          port,
+          appProtocol: str(get(spec, ['match', 'protocol'])),
+          itemRange: firstKeyOf(root, ['spec', 'match']) ?? fallback,
+          portRange: rangeAt(root, ['spec', 'match', 'port']),
+        },
+      ];
+  } else if (isPolicyKind(c.kind)) {
+    fact.refs = policyRefFacts(spec, root);
   }
   return { kuma: fact };
+}
+
+/** The `spec.ports` of a MeshService or MeshMultiZoneService. */
+function portFacts(spec: Record<string, unknown>, root: Node | null, fallback: OffsetRange): PortFact[] {
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  return ports.map((p, index) => ({
+    index,
+    name: isObj(p) ? str(p.name) : undefined,
+    port: isObj(p) ? num(p.port) : undefined,
+    targetPort: isObj(p) ? intOrString(p.targetPort) : undefined,
+    appProtocol: isObj(p) ? str(p.appProtocol) : undefined,
+    targetPortRange: rangeAt(root, ['spec', 'ports', index, 'targetPort']),
+    itemRange: firstKeyOf(root, ['spec', 'ports', index]) ?? fallback,
+    nameRange: rangeAt(root, ['spec', 'ports', index, 'name']),
+    portRange: rangeAt(root, ['spec', 'ports', index, 'port']),
+  }));
+}
+
+/** One reference object at `path` (YAML path from the document root), if it is a mapping. */
+function refFact(v: unknown, root: Node | null, path: PathSeg[], place: PolicyRefPlace): RefFact | undefined {
+  if (!isObj(v)) return undefined;
+  const range = nodeRange(locate(root, path).node);
+  if (!range) return undefined;
+  const at = (k: string) => rangeAt(root, [...path, k]);
+  const ref: RefFact = { path: formatPath(path), place, range };
+  const kind = str(v.kind);
+  if (kind !== undefined) {
+    ref.kind = kind;
+    ref.kindRange = at('kind');
+  }
+  const name = str(v.name);
+  if (name !== undefined) {
+    ref.name = name;
+    ref.nameRange = at('name');
+  }
+  const namespace = str(v.namespace);
+  if (namespace !== undefined) {
+    ref.namespace = namespace;
+    ref.namespaceRange = at('namespace');
+  }
+  if (v.labels !== undefined) {
+    ref.labels = strMap(v.labels);
+    ref.labelsRange = nodeRange(locate(root, [...path, 'labels']).key);
+    const ranges: Record<string, OffsetRange> = {};
+    for (const k of Object.keys(ref.labels)) {
+      const r = rangeAt(root, [...path, 'labels', k]);
+      if (r) ranges[k] = r;
+    }
+    ref.labelRanges = ranges;
+  }
+  const section = str(v.sectionName);
+  if (section !== undefined) {
+    ref.sectionName = section;
+    ref.sectionNameRange = at('sectionName');
+  }
+  const port = num(v.port);
+  if (port !== undefined) {
+    ref.port = port;
+    ref.portRange = at('port');
+  }
+  return ref;
+}
+
+/**
+ * The references of a policy (SPEC-policies.md b.1): the top-level targetRef, `to[]` and `from[]`
+ * targetRefs, and the routes' `backendRefs` and `requestMirror.backendRef`.
+ */
+function policyRefFacts(spec: Record<string, unknown>, root: Node | null): RefFact[] {
+  const out: RefFact[] = [];
+  const push = (r: RefFact | undefined) => r && out.push(r);
+  push(refFact(spec.targetRef, root, ['spec', 'targetRef'], 'top'));
+  for (const section of ['to', 'from'] as const) {
+    const items = spec[section];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, i) => {
+      if (!isObj(item)) return;
+      push(refFact(item.targetRef, root, ['spec', section, i, 'targetRef'], section));
+      if (section !== 'to' || !Array.isArray(item.rules)) return;
+      item.rules.forEach((rule, j) => {
+        const d = isObj(rule) && isObj(rule.default) ? rule.default : undefined;
+        if (!d) return;
+        const base: PathSeg[] = ['spec', 'to', i, 'rules', j, 'default'];
+        if (Array.isArray(d.backendRefs))
+          d.backendRefs.forEach((b, k) => push(refFact(b, root, [...base, 'backendRefs', k], 'backendRef')));
+        if (Array.isArray(d.filters))
+          d.filters.forEach((f, k) => {
+            if (isObj(f) && isObj(f.requestMirror))
+              push(refFact(f.requestMirror.backendRef, root, [...base, 'filters', k, 'requestMirror', 'backendRef'], 'requestMirror'));
+          });
+      });
+    });
+  }
+  return out;
+}
+
+function shiftRef(r: RefFact, by: number): RefFact {
+  const m = (x: OffsetRange | undefined) => (x ? { start: x.start + by, end: x.end + by } : undefined);
+  const out: RefFact = { ...r, range: m(r.range)! };
+  if (r.kindRange) out.kindRange = m(r.kindRange);
+  if (r.nameRange) out.nameRange = m(r.nameRange);
+  if (r.namespaceRange) out.namespaceRange = m(r.namespaceRange);
+  if (r.labelsRange) out.labelsRange = m(r.labelsRange);
+  if (r.labelRanges) out.labelRanges = Object.fromEntries(Object.entries(r.labelRanges).map(([k, x]) => [k, m(x)!]));
+  if (r.sectionNameRange) out.sectionNameRange = m(r.sectionNameRange);
+  if (r.portRange) out.portRange = m(r.portRange);
+  return out;
 }
 
 /** Facts of a whole file: every document's facts with offsets into the file. */
@@ -354,7 +510,18 @@ export function shiftFacts(f: DocumentFacts, by: number): DocumentFacts {
       docRange: r(k.docRange)!,
       ...(k.inbounds ? { inbounds: k.inbounds.map((i) => ({ ...i, nameRange: r(i.nameRange), portRange: r(i.portRange) })) } : {}),
       ...(k.selector ? { selector: { ...k.selector, range: r(k.selector.range) } } : {}),
-      ...(k.ports ? { ports: k.ports.map((p) => ({ ...p, targetPortRange: r(p.targetPortRange), itemRange: r(p.itemRange)! })) } : {}),
+      ...(k.ports
+        ? {
+            ports: k.ports.map((p) => ({
+              ...p,
+              targetPortRange: r(p.targetPortRange),
+              itemRange: r(p.itemRange)!,
+              nameRange: r(p.nameRange),
+              portRange: r(p.portRange),
+            })),
+          }
+        : {}),
+      ...(k.refs ? { refs: k.refs.map((x) => shiftRef(x, by)) } : {}),
     };
   }
   if (f.workload) {
@@ -394,7 +561,7 @@ export function collectFacts(docs: DocumentFacts[]): FileFacts {
 /**
  * A stable text of what other files' checks depend on in a document (no ranges): what selectors
  * can pick (Dataplanes, workloads, Services, Namespaces) and which resources it declares. It
- * leaves out a MeshService's own ports and selector, which only its own checks read. The text
+ * leaves out a MeshService's selector and targetPorts, which only its own checks read. The text
  * is the document's scope and a 64-bit digest (plus the length) of those facts as JSON: a
  * workspace keeps one per document (and sends them from the indexing threads), and the
  * JSON itself is hundreds of characters per Dataplane.
@@ -405,23 +572,38 @@ export function providerFingerprint(f: DocumentFacts): string {
 }
 
 function fingerprintOf(f: DocumentFacts): string {
-  const noRanges = (k: string, v: unknown) => (k.endsWith('Range') || k === 'range' ? undefined : v);
+  const noRanges = (k: string, v: unknown) => (k.endsWith('Range') || k === 'range' || k === 'labelRanges' ? undefined : v);
   const k = f.kuma;
+  // Policies resolve references against the ports of MeshServices, MeshExternalServices and
+  // MeshMultiZoneServices (names, numbers, protocols; not targetPort), and MeshServices show the
+  // policies that target them: both are facts other documents read.
   const kuma =
     k &&
-    (k.kind === 'Dataplane' ? k : { kind: k.kind, form: k.form, name: k.name, mesh: k.mesh, namespace: k.namespace, labels: k.labels });
+    (k.kind === 'Dataplane'
+      ? k
+      : {
+          kind: k.kind,
+          form: k.form,
+          name: k.name,
+          mesh: k.mesh,
+          namespace: k.namespace,
+          labels: k.labels,
+          ...(k.ports ? { ports: k.ports.map((p) => [p.name, p.port, p.appProtocol]) } : {}),
+          ...(k.refs ? { refs: k.refs } : {}),
+        });
   return `${factsScope(f)}\u0001${digest(JSON.stringify([kuma, f.workload, f.service, f.namespace, f.mesh, f.endpointSlice], noRanges))}`;
 }
 
 /**
  * Which checks of other documents a document's facts can change: the Dataplanes of one mesh
- * and form (`dp|<mesh>|<form>`), the Kubernetes objects behind workloads (`k8s`), or only
- * resource identities (`res`). A MeshService's cached checks depend on its own scopes only.
+ * and form (`dp|<mesh>|<form>`), the Kubernetes objects behind workloads (`k8s`), resource
+ * identities and ports (`res`), or a policy's references (`pol`, which no check reads). A MeshService's cached checks depend on its own scopes only.
  */
 export function factsScope(f: DocumentFacts): string {
   if (f.kuma?.kind === 'Dataplane') return `dp|${f.kuma.mesh}|${f.kuma.form}`;
   if (f.workload || f.service || f.namespace || f.endpointSlice) return 'k8s';
   if (f.mesh) return 'mesh';
+  if (f.kuma && isPolicyKind(f.kuma.kind)) return 'pol';
   return f.kuma ? 'res' : '';
 }
 

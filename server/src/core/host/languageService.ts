@@ -29,8 +29,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     factsFor: ws.factsFor,
     uris: ws.uris,
     index: ws.index,
+    checksIndex: ws.checksIndex,
     diagnose: pipeline.diagnose,
     localAnalysis: pipeline.localAnalysis,
     diagnoseLocal: pipeline.diagnoseLocal,
+    parsedHere: ws.parsedHere,
   };
 }

@@ -72,8 +72,12 @@ export interface LocalAnalysis {
     index: number;
     range: OffsetRange;
     offset: number;
+    /** Length of the document's chunk (see `DocumentInfo.chunkLength`). */
+    chunkLength: number;
     /** The document's MeshService, in chunk offsets (what the cross-file checks read). */
     meshService?: KumaFact;
+    /** The document's policy, when it makes references (chunk offsets). */
+    policy?: KumaFact;
     /** Chunk offsets of the document's block scalars (suppression comments inside do not count). */
     blockScalars?: [number, number][];
   }[];
@@ -138,6 +142,12 @@ export interface LanguageService {
   uris(): string[];
   /** The workspace index, rebuilt lazily after facts change. */
   index(): WorkspaceIndex;
+  /**
+   * An index whose facts (names, labels, ports, references) are current, though the ranges of files
+   * edited since may lag: for answers that count or name things (inlay hints), which it spares a
+   * rebuild of the whole index after each keystroke.
+   */
+  checksIndex(): WorkspaceIndex;
   /** Compiles the schema validators of a version ahead of the first request. */
   warmUp(version: KumaVersion): void;
   /**
@@ -155,6 +165,12 @@ export interface LanguageService {
    * facts must be recorded (`setDiskFacts` with the analysis' facts and fingerprint).
    */
   diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings?: Settings): KumaDiagnostic[];
+  /**
+   * Whether this service parsed the open file's `text` itself (it was opened before a worker
+   * analysed it): `diagnose` then re-uses that parse, costs no more than `diagnoseLocal`, and
+   * leaves what the file's next keystroke re-uses.
+   */
+  parsedHere(uri: string, text: string): boolean;
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
   readonly stats: { parses: number; validations: number };
   /**

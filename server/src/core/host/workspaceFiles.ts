@@ -12,8 +12,8 @@ import {
 } from './facts';
 import { resourceKey, WorkspaceIndex, type Located } from './workspaceIndex';
 import { fileSkip } from '../yaml/limits';
-import type { DocumentCache } from './documentCache';
-import { DEFAULT_SETTINGS, type FileLayer } from './model';
+import { matchDocuments, type DocumentCache } from './documentCache';
+import { DEFAULT_SETTINGS, type DocumentInfo, type FileLayer } from './model';
 
 /**
  * The files of the workspace (open buffers over disk) and their facts, the workspace index built
@@ -28,6 +28,8 @@ export interface WorkspaceFiles {
   index(): WorkspaceIndex;
   /** The facts recorded for a file when they are those of `text`. */
   factsFor(uri: string, text: string): FileFacts | undefined;
+  /** Whether the facts of a file's `text` were recorded from its parse on this thread (see `LanguageService.parsedHere`). */
+  parsedHere(uri: string, text: string): boolean;
   /** How often facts of a scope (see `factsScope`) changed: cached checks that read it compare this. */
   scopeRevision(scope: string): number;
   /** The identity of a resource (kind, mesh, namespace, name), cached per fact. */
@@ -43,7 +45,16 @@ export interface WorkspaceFiles {
 }
 
 export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
-  type FileEntry = { disk?: string; open?: string; facts: FileFacts; fingerprint: string; factsText?: string; prints?: string[] };
+  type FileEntry = {
+    disk?: string;
+    open?: string;
+    facts: FileFacts;
+    fingerprint: string;
+    factsText?: string;
+    prints?: string[];
+    /** An open file's documents when its facts were recorded, and their placed facts (see `factsOfText`). */
+    docs?: { textLength: number; list: DocumentInfo[]; placed: DocumentFacts[] };
+  };
   const files = new Map<string, FileEntry>();
   /** The index with every range current; dropped whenever any file's facts are recorded. */
   let indexCache: WorkspaceIndex | undefined;
@@ -57,9 +68,27 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
   let providerRevision = 0;
   /** Bumped per scope (see `factsScope`): a MeshService's checks read only their own scopes. */
   const scopeRevisions = new Map<string, number>();
-  function noteChange(before: string, after: string) {
+  function noteChange(before: string, after: string, beforePrints?: string[], afterPrints?: string[]) {
     providerRevision++;
-    for (const scope of changedScopes(before, after)) scopeRevisions.set(scope, (scopeRevisions.get(scope) ?? 0) + 1);
+    for (const scope of scopesChanged(before, after, beforePrints, afterPrints))
+      scopeRevisions.set(scope, (scopeRevisions.get(scope) ?? 0) + 1);
+  }
+
+  /**
+   * The scopes a change touched: from the documents' own fingerprints when the file kept its number
+   * of documents (a keystroke: one or two differ, and the file's fingerprint is not split again).
+   */
+  function scopesChanged(before: string, after: string, beforePrints?: string[], afterPrints?: string[]): Iterable<string> {
+    if (!beforePrints || !afterPrints || beforePrints.length !== afterPrints.length) return changedScopes(before, after);
+    const out = new Set<string>();
+    for (let i = 0; i < afterPrints.length; i++) {
+      const a = beforePrints[i];
+      const b = afterPrints[i];
+      if (a === b) continue;
+      out.add(a.slice(0, a.indexOf('\u0001')));
+      out.add(b.slice(0, b.indexOf('\u0001')));
+    }
+    return out;
   }
 
   /**
@@ -71,17 +100,43 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     text: string,
     open: boolean,
     before?: string[],
-  ): Generator<void, { facts: FileFacts; fingerprint?: string; prints: string[] }> {
-    const docs: DocumentFacts[] = [];
-    const prints: string[] = [];
+    beforeDocs?: FileEntry['docs'],
+  ): Generator<void, { facts: FileFacts; fingerprint?: string; prints: string[]; docs?: FileEntry['docs'] }> {
+    let docs: DocumentFacts[] = [];
+    let prints: string[] = [];
     if (open) {
-      for (const d of dc.analyze(text, { ...DEFAULT_SETTINGS, validate: false }).documents) {
+      const list = dc.analyze(text, { ...DEFAULT_SETTINGS, validate: false }).documents;
+      // The documents a keystroke left alone (the same parses, before the edit or moved by it
+      // alone) keep their placed facts and fingerprints: only the edited ones are looked at, and
+      // only their fingerprints compared with the file's last ones.
+      const { head, tail } =
+        beforeDocs && before && before.length === beforeDocs.list.length
+          ? matchDocuments(beforeDocs.list, list, text.length - beforeDocs.textLength)
+          : { head: 0, tail: 0 };
+      docs = new Array(list.length);
+      prints = new Array(list.length);
+      let same = before !== undefined && before.length === list.length;
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
+        const j = i < head ? i : i >= list.length - tail ? i - list.length + before!.length : -1;
+        if (j >= 0 && (i < head || d.offset === beforeDocs!.list[j].offset)) {
+          docs[i] = beforeDocs!.placed[j];
+          prints[i] = before![j];
+          continue;
+        }
         const f = dc.factsOfDoc(d.parsed);
         // The same document at the same offset keeps its placed facts from the last edit.
         if (!f.placed || f.placed.offset !== d.offset) f.placed = { offset: d.offset, facts: shiftFacts(f.facts, d.offset) };
-        docs.push(f.placed.facts);
-        prints.push(f.fingerprint);
+        docs[i] = f.placed.facts;
+        prints[i] = f.fingerprint;
+        if (same && prints[i] !== before![i]) same = false;
       }
+      return {
+        facts: collectFacts(docs),
+        fingerprint: same ? undefined : prints.join('\n'),
+        prints,
+        docs: { textLength: text.length, list, placed: docs },
+      };
     } else if (!fileSkip(text)) {
       for (const chunk of splitDocuments(text)) {
         const cached = dc.cachedParse(chunk.text);
@@ -121,10 +176,11 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
       entry.factsText = current;
       return false;
     }
-    const { facts, fingerprint, prints } = yield* factsOfText(current, entry.open !== undefined, entry.prints);
+    const { facts, fingerprint, prints, docs } = yield* factsOfText(current, entry.open !== undefined, entry.prints, entry.docs);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
     const changed = record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
+    entry.docs = docs;
     dc.trimTrees();
     return changed;
   }
@@ -136,8 +192,9 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
    */
   function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string, prints?: string[]): boolean {
     const changed = fingerprint !== entry.fingerprint;
+    if (changed) noteChange(entry.fingerprint, fingerprint, entry.prints, prints);
     entry.prints = prints;
-    if (changed) noteChange(entry.fingerprint, fingerprint);
+    entry.docs = undefined;
     entry.facts = facts;
     entry.factsText = text;
     entry.fingerprint = fingerprint;
@@ -271,6 +328,10 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     factsFor(uri, text) {
       const entry = files.get(uri);
       return entry && entry.factsText === text ? entry.facts : undefined;
+    },
+    parsedHere(uri, text) {
+      const entry = files.get(uri);
+      return entry?.docs !== undefined && entry.factsText === text;
     },
     scopeRevision: (scope) => scopeRevisions.get(scope) ?? 0,
     keyOf,

@@ -153,6 +153,24 @@ export class WorkspaceIndex {
     );
   }
 
+  /** The mesh of a Kubernetes namespace's objects that name none: the namespace's `kuma.io/mesh` label, or default. */
+  namespaceMesh(namespace: string): string {
+    return this.namespaceLabels.get(namespace)?.['kuma.io/mesh'] || 'default';
+  }
+
+  private readonly memos = new Map<string, unknown>();
+
+  /**
+   * A value derived from the whole index (tables other modules build, e.g. the policy references'
+   * destinations in policyRefs.ts), made once per key for the life of this (immutable) index.
+   */
+  memo<T>(key: string, make: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = make();
+    this.memos.set(key, v);
+    return v;
+  }
+
   /** The Dataplane core name: `<name>.<namespace>` on Kubernetes, the name in Universal. */
   static dataplaneCoreName(dp: KumaFact): string {
     return dp.form === 'kubernetes' ? `${dp.name}.${dp.namespace ?? 'default'}` : dp.name;

@@ -882,3 +882,57 @@ export function pinnedVersionText(text: string): { value: string; start: number;
   if (!m) return undefined;
   return { value: m[2], start: m[1].length, end: m[1].length + m[2].length };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Policy references (branch pol-xref): how a policy's targetRefs and backendRefs resolve, and
+// the kinds each place accepts, per version (SPEC-policies.md b, d and e). A block of its own,
+// keyed by version like `KUMA_FACTS`, so that the per-document policy rules can grow theirs beside it.
+
+/** The places of a policy that reference other resources (SPEC-policies.md b.1). */
+export type PolicyRefPlace = 'top' | 'to' | 'from' | 'backendRef' | 'requestMirror';
+
+export interface PolicyRefFacts {
+  /** References name a resource by `name` + `namespace` (2.x), or select it by `labels` only (3.0). */
+  byName: boolean;
+  /**
+   * A `to[]` MeshService `name` of 3 or 4 `_`-separated parts is a legacy `kuma.io/service` name that Kuma
+   * rewrites to display name, namespace and port (2.x, e.2); a route backendRef MeshService without port
+   * or sectionName is a legacy `kuma.io/service` reference (2.x, e.4).
+   */
+  legacyServiceNames: boolean;
+}
+
+/** The policy-reference facts of every version. */
+export const POLICY_REF_FACTS: Record<KumaVersion, PolicyRefFacts> = {
+  '2.9': { byName: true, legacyServiceNames: true },
+  '2.13': { byName: true, legacyServiceNames: true },
+  '2.14': { byName: true, legacyServiceNames: true },
+  '3.0': { byName: false, legacyServiceNames: false },
+};
+
+export function policyRefFacts(v: KumaVersion): PolicyRefFacts {
+  return POLICY_REF_FACTS[v];
+}
+
+/**
+ * The kinds a place of a policy accepts at a version, in the common case (the variants that depend on
+ * the top-level kind, e.g. `to` under a MeshGateway, are the per-document rules' business): what
+ * completion offers. Read from the policy rows of the version table; empty when the place does not exist.
+ */
+export function policyRefKinds(v: KumaVersion, policy: PolicyKind, place: PolicyRefPlace, system: boolean): readonly string[] {
+  const row = kumaFacts(v).policies.kinds[policy];
+  if (!row) return [];
+  switch (place) {
+    case 'top':
+      return system ? row.top.system : row.top.other;
+    case 'to':
+      // MeshExternalService is accepted under a top-level Mesh, the usual scope, with an extra check otherwise.
+      return row.to ? (row.to.externalServiceMeshOnly ? [...row.to.kinds, 'MeshExternalService'] : row.to.kinds) : [];
+    case 'from':
+      return row.from?.kinds ?? [];
+    case 'backendRef':
+      return row.backendRefs?.kinds ?? [];
+    case 'requestMirror':
+      return row.requestMirror ?? [];
+  }
+}

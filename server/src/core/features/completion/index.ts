@@ -1,6 +1,7 @@
 import { documentAt, type LanguageService, type Settings } from '../../host/languageService';
 import { splitDocuments } from '../../yaml/documents';
 import { targetPortCompletions } from '../navigation';
+import { policyRefCompletions } from './policyRefs';
 import { schemaCompletions } from './schema';
 import { selectorCompletions } from './selectors';
 import type { CompletionEntry } from './types';
@@ -16,9 +17,11 @@ export interface Completions {
 /**
  * The completion chain, in order: the first provider that knows the spot answers.
  *
- * 1. `targetPort` values: the ports of the Dataplanes and workloads the MeshService selects;
- * 2. selector keys and values: the labels and tags the workspace's Dataplanes carry;
- * 3. the schema of the document's kind and version: keys, enums, protocols, skeletons for an
+ * 1. policy references: `kind` (what the place accepts), names, namespaces, labels, `sectionName`
+ *    and backendRef `port` of the MeshServices (MeshExternalServices, ...) the workspace holds;
+ * 2. `targetPort` values: the ports of the Dataplanes and workloads the MeshService selects;
+ * 3. selector keys and values: the labels and tags the workspace's Dataplanes carry;
+ * 4. the schema of the document's kind and version: keys, enums, protocols, skeletons for an
  *    empty document.
  *
  * A new provider is one file in this folder, added to this list.
@@ -26,7 +29,10 @@ export interface Completions {
 export function complete(service: LanguageService, uri: string, text: string, offset: number, settings: Settings): Completions | undefined {
   const a = service.analyze(text, settings);
   const d = documentAt(a, offset);
-  const ports = targetPortCompletions(service, uri, text, offset, settings) ?? selectorCompletions(service, text, offset, settings);
+  const ports =
+    policyRefCompletions(service, text, offset, settings) ??
+    targetPortCompletions(service, uri, text, offset, settings) ??
+    selectorCompletions(service, text, offset, settings);
   if (ports) return { entries: ports, base: d?.offset ?? 0 };
   // An empty document (or one holding only comments) has no parse: offer the skeletons.
   const chunk = d

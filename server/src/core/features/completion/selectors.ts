@@ -2,6 +2,7 @@ import type { CompletionEntry } from './types';
 import type { LanguageService, Settings } from '../../host/languageService';
 import { cursorTarget } from '../navigation';
 import { WorkspaceIndex } from '../../host/workspaceIndex';
+import { destinationsOfKind } from '../../host/policyRefs';
 
 /** Counts how often each key and each key=value was seen, for completion details. */
 class Seen {
@@ -86,7 +87,9 @@ export function selectorCompletions(
     for (const d of dataplanes) seen.add(d.fact.labels);
     for (const w of workloads) seen.add({ ...w.fact.podLabels, 'k8s.kuma.io/namespace': w.fact.namespace });
   } else {
-    for (const m of index.meshServices) if (kuma.kind === 'HostnameGenerator' || m.fact.mesh === kuma.mesh) seen.add(m.fact.labels);
+    // The labels Kuma puts on them count too (kuma.io/origin, kuma.io/env, kuma.io/display-name, ...).
+    for (const d of destinationsOfKind(index, 'MeshService'))
+      if (kuma.kind === 'HostnameGenerator' || d.mesh === kuma.mesh) seen.add(d.labels);
   }
   const what = kind === 'tags' ? 'inbound tag' : kind === 'labels' ? 'Dataplane label' : 'MeshService label';
   if (ctx.target === 'key') {

@@ -1,0 +1,133 @@
+// Issue 13, defect 5: a keystroke in a large file re-checks the documents it changed and re-uses
+// (and moves) the placed results of the others. Whatever it re-uses, the diagnostics must be those
+// of a fresh service that never saw an earlier version: random edits, compared after each one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createLanguageService } from '../../server/src/core/host/languageService';
+import { SchemaValidators } from '../../server/src/core/schema/validation';
+import type { LanguageService, Settings } from '../../server/src/core/host/model';
+
+const ROOT = path.resolve(__dirname, '../..');
+type Gen = { generateFile(docs: number, o?: { seed?: number; errorRate?: number }): { text: string } };
+const gen = async () => (await import(pathToFileURL(path.join(ROOT, 'scripts/bench-gen.mjs')).href)) as Gen;
+
+const SETTINGS: Settings = { kumaVersion: '2.14', validate: true };
+const validators = new SchemaValidators();
+const MAIN = 'file:///ws/main.yaml';
+const OTHER = 'file:///ws/other.yaml';
+
+/** A small deterministic PRNG (mulberry32): a failure names its seed and step. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * One random edit, as a user makes them: a digit changed (ports: facts other files read), a
+ * character typed or deleted, a line broken or joined, a document split or two merged (the
+ * documents after it change index), a name changed (duplicates come and go), a suppression comment.
+ */
+function edit(text: string, rnd: () => number): string {
+  const at = (n: number) => Math.floor(rnd() * n);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const line = lineStarts[at(lineStarts.length)];
+  const pos = at(text.length + 1);
+  switch (at(9)) {
+    case 0:
+    case 1: {
+      const digits = [...text.matchAll(/\d/g)];
+      if (!digits.length) return text;
+      const d = digits[at(digits.length)].index!;
+      return text.slice(0, d) + String(at(10)) + text.slice(d + 1);
+    }
+    case 2:
+      return text.slice(0, pos) + 'abc: \n-x'[at(8)] + text.slice(pos);
+    case 3:
+      return text.slice(0, pos) + text.slice(pos + 1 + at(3));
+    case 4:
+      return text.slice(0, line) + '---\n' + text.slice(line);
+    case 5: {
+      const seps = [...text.matchAll(/^---\n/gm)];
+      if (!seps.length) return text;
+      const s = seps[at(seps.length)].index!;
+      return text.slice(0, s) + text.slice(s + 4);
+    }
+    case 6: {
+      const names = [...text.matchAll(/name: (\S+)/g)];
+      if (!names.length) return text;
+      const m = names[at(names.length)];
+      const other = names[at(names.length)][1];
+      const start = m.index! + 6;
+      return text.slice(0, start) + other + text.slice(start + m[1].length);
+    }
+    case 7:
+      return text.slice(0, line) + '# kuma-lint-disable-next-line\n' + text.slice(line);
+    default:
+      return text.slice(0, pos) + '\n' + text.slice(pos);
+  }
+}
+
+/** A service that never saw an earlier version: the file on disk beside it, and the text open. */
+function fresh(other: string, text: string): LanguageService {
+  const s = createLanguageService({ validators });
+  s.setFile(OTHER, other, 'disk');
+  s.setFile(MAIN, text, 'open');
+  return s;
+}
+
+for (const seed of [1, 2, 3]) {
+  test(`random edits (seed ${seed}): the diagnostics after each equal a fresh service's, and diagnoseLocal agrees`, async () => {
+    const { generateFile } = await gen();
+    const rnd = prng(seed);
+    let text = generateFile(40, { seed, errorRate: 0.3 }).text;
+    // Another file declaring some of the same resources (duplicates) and Dataplanes the
+    // MeshServices select; changed now and then, so the re-used results must go stale.
+    let other = text.split('\n---\n').slice(0, 12).join('\n---\n');
+    const service = createLanguageService({ validators });
+    const worker = createLanguageService({ validators });
+    service.setFile(OTHER, other, 'disk');
+    service.setFile(MAIN, text, 'open');
+    service.diagnose(MAIN, text, SETTINGS);
+    let compared = 0;
+    for (let step = 0; step < 100; step++) {
+      text = edit(text, rnd);
+      if (step % 25 === 24) {
+        other = edit(other, rnd);
+        service.setFile(OTHER, other, 'disk');
+      }
+      // As the server: the facts of the edit are recorded, then the file is checked (sometimes twice).
+      service.setFile(MAIN, text, 'open');
+      const got = service.diagnose(MAIN, text, SETTINGS).diagnostics;
+      const want = fresh(other, text).diagnose(MAIN, text, SETTINGS).diagnostics;
+      assert.deepEqual(got, want, `seed ${seed}, step ${step}`);
+      if (step % 10 === 0) {
+        // A worker's own checks of the same text, finished here: the parses this service holds serve.
+        const local = structuredClone(worker.localAnalysis(text, SETTINGS));
+        assert.deepEqual(service.diagnoseLocal(MAIN, text, local, SETTINGS), want, `seed ${seed}, step ${step}, diagnoseLocal`);
+      }
+      compared += want.length;
+    }
+    assert.ok(compared > 0, 'the edits left diagnostics to compare');
+  });
+}
+
+test('a file opened before the index: parsedHere while its text is the one parsed here', () => {
+  const service = createLanguageService({ validators });
+  const text = 'type: MeshService\nname: a\nmesh: default\n';
+  service.setFile(MAIN, text, 'open');
+  assert.equal(service.parsedHere(MAIN, text), true);
+  assert.equal(service.parsedHere(MAIN, text + '#'), false);
+  const disk = createLanguageService({ validators });
+  disk.setFile(MAIN, text, 'disk');
+  disk.setFile(MAIN, text, 'open');
+  assert.equal(disk.parsedHere(MAIN, text), false, 'opened as it is on disk: the facts came from the disk file');
+});
