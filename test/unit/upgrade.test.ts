@@ -219,6 +219,20 @@ test('golden notes: what was left, and why', () => {
   assert.ok(outbounds.some((n) => /reachableServices as it is: Kuma 3\.0 drops it silently/.test(n)));
   const mesh = results['upgrade-mesh-services'];
   assert.ok(mesh.some((n) => /Removed meshServices \(mode Everywhere\)/.test(n)));
+  const policies = results['upgrade-policy-from'];
+  assert.ok(
+    policies.some((n) => /MeshTimeout inbound-timeouts .*spec\.from became spec\.rules/.test(n)),
+    policies.join('\n'),
+  );
+  assert.ok(policies.some((n) => /MeshTrafficPermission allow-all .*Left spec\.from as it is/.test(n)));
+  assert.ok(policies.some((n) => /MeshTimeout legacy .*Left spec\.targetRef \(kind MeshService\) as it is/.test(n)));
+  const names = results['upgrade-policy-names'];
+  assert.ok(
+    names.some((n) =>
+      /name became labels \{kuma\.io\/display-name: payments, k8s\.kuma\.io\/namespace: kuma-demo\} \(the policy's namespace/.test(n),
+    ),
+    names.join('\n'),
+  );
   const k8s = results['upgrade-kubernetes-service'];
   assert.ok(
     k8s.some((n) => /Removed kuma\.io\/service: it is an inbound tag Kuma sets/.test(n)),

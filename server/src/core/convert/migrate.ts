@@ -6,6 +6,8 @@ import { DNS1035_LABEL, isRfc1035Label } from '../kuma/names';
 import { locate, type PathSeg } from '../yaml/nodes';
 import { withAliases } from './aliases';
 import { scalar } from './yamlOut';
+import { targetRefSites } from '../kuma/targetRefs';
+import { isPolicyKind } from '../types';
 import { applyEdits, diffEdits, entriesOf, lineEndAt, lineStartAt, shift, src, type Entry } from './format';
 import type { ConvertInput, TextEdit } from './types';
 import { collectFacts, documentFacts, type KumaFact } from '../host/facts';
@@ -578,6 +580,116 @@ function outboundsStep(s: State, input: ConvertInput): Step | undefined {
   return edits.length ? { text: applyEdits(text, edits), notes } : undefined;
 }
 
+/** Kinds whose `name`/`namespace` reference becomes `labels` at 3.0 (SPEC-policies.md f.2). */
+const BY_LABELS = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService', 'MeshHTTPRoute', 'Dataplane'];
+/** Policies whose `from` items of kind Mesh become `rules` items with the same default (f.4). */
+const FROM_TO_RULES = ['MeshTimeout', 'MeshAccessLog', 'MeshCircuitBreaker', 'MeshTLS'];
+
+/**
+ * A targetRef policy (SPEC-policies.md f.2, f.4): `name`/`namespace` references become `labels`
+ * (`kuma.io/display-name`, and `k8s.kuma.io/namespace` — the reference's, or on Kubernetes the
+ * policy's own, which 2.x implied), and `from` items of kind Mesh become `rules` items. What has no
+ * mechanical 3.0 form (legacy kuma.io/service names, top-level MeshService / MeshSubset, `from`
+ * items selecting clients) is left as it is, with the reason.
+ */
+function policyStep(s: State): Step | undefined {
+  const c = s.doc.classification;
+  if (c.role !== 'kuma' || !isPolicyKind(c.kind)) return undefined;
+  const value = s.doc.value as Record<string, unknown> | undefined;
+  const spec = value && typeof value.spec === 'object' && value.spec ? (value.spec as Record<string, unknown>) : undefined;
+  if (!spec) return undefined;
+  const meta = value && typeof value.metadata === 'object' && value.metadata ? (value.metadata as Record<string, unknown>) : {};
+  const policyNs = s.form === 'kubernetes' && typeof meta.namespace === 'string' ? meta.namespace : undefined;
+  const text = s.text;
+  const edits: TextEdit[] = [];
+  const notes: string[] = [];
+  const fromToRules = FROM_TO_RULES.includes(c.kind) && Array.isArray(spec.from) && spec.rules === undefined && spec.to === undefined;
+  for (const site of targetRefSites(c.kind, spec)) {
+    const ref = site.ref;
+    const kind = typeof ref.kind === 'string' ? ref.kind : undefined;
+    const where = site.path
+      .map((x) => (typeof x === 'number' ? `[${x}]` : `.${x}`))
+      .join('')
+      .slice(1);
+    if (site.place === 'from' && fromToRules) continue;
+    if (site.place === 'top' && kind && ['MeshService', 'MeshSubset', 'MeshServiceSubset', 'MeshGateway', 'MeshHTTPRoute'].includes(kind)) {
+      notes.push(
+        `Left ${where} (kind ${kind}) as it is: Kuma 3.0 accepts Mesh and Dataplane only, and which Dataplane labels select the same proxies is not known mechanically; use {kind: Dataplane, labels: {…}}.`,
+      );
+      continue;
+    }
+    if (!kind || !BY_LABELS.includes(kind) || (ref.name === undefined && ref.namespace === undefined)) continue;
+    const name = ref.name === undefined ? undefined : String(ref.name);
+    if (ref.labels !== undefined) continue; // both: 2.x rejects it already
+    if (name !== undefined && kind === 'MeshService' && [3, 4].includes(name.split('_').length)) {
+      notes.push(
+        `Left ${where} as it is: ${name} is a legacy kuma.io/service name; its 3.0 form is labels plus the sectionName of the port it names.`,
+      );
+      continue;
+    }
+    if (site.place === 'backendRef' && kind === 'MeshService' && ref.port === undefined && ref.sectionName === undefined) {
+      notes.push(
+        `Left ${where} as it is: without port or sectionName it is a legacy kuma.io/service reference at 2.x; give it the port of the MeshService.`,
+      );
+      continue;
+    }
+    if (name === undefined) continue;
+    const loc = locate(root(s), site.path);
+    if (!loc.complete || !isMap(loc.node)) continue;
+    const entries = entriesOf(text, loc.node);
+    const nameE = entries?.find((e) => e.key === 'name');
+    const nsE = entries?.find((e) => e.key === 'namespace');
+    if (!entries || !nameE || nameE.flow || !nameE.keyStartsLine || nsE?.flow) {
+      notes.push(
+        `Left ${where} as it is: name/namespace become labels {kuma.io/display-name: ${name}…}; rewrite this flow mapping by hand.`,
+      );
+      continue;
+    }
+    const ns = ref.namespace !== undefined ? String(ref.namespace) : policyNs;
+    const pad = ' '.repeat(nameE.indent + 2);
+    const nl = text.slice(nameE.keyStart, nameE.end).endsWith('\n') ? '\n' : '';
+    // A comment after the name stays on the display-name line.
+    const comment = /\s#.*$/.exec(text.slice(nameE.keyStart, lineEndAt(text, nameE.keyStart)).replace(/\n$/, ''))?.[0] ?? '';
+    const lines = [
+      `labels:`,
+      `${pad}kuma.io/display-name: ${scalar(name)}${comment}`,
+      ...(ns !== undefined ? [`${pad}k8s.kuma.io/namespace: ${scalar(ns)}`] : []),
+    ];
+    edits.push({ range: { start: nameE.keyStart, end: nameE.end }, newText: lines.join('\n') + nl });
+    if (nsE) edits.push(removeEntry(entries, nsE));
+    notes.push(
+      `${where}: name${nsE ? '/namespace' : ''} became labels {kuma.io/display-name: ${name}${ns !== undefined ? `, k8s.kuma.io/namespace: ${ns}` : ''}}${ns !== undefined && ref.namespace === undefined ? " (the policy's namespace, which 2.x implied)" : ''}: Kuma 3.0 selects by labels only.`,
+    );
+  }
+  // f.4: from items of kind Mesh → rules items with the same default.
+  if (Array.isArray(spec.from)) {
+    const items = spec.from as unknown[];
+    const meshOnly = items.every((it) => {
+      const tr = it && typeof it === 'object' ? (it as Record<string, unknown>).targetRef : undefined;
+      return tr && typeof tr === 'object' && (tr as Record<string, unknown>).kind === 'Mesh' && Object.keys(tr).length === 1;
+    });
+    const fromE = entryAt(s, ['spec'], 'from');
+    const seq = locate(root(s), ['spec', 'from']).node;
+    if (fromToRules && meshOnly && fromE && !fromE.entry.flow && isSeq(seq) && seq.items.every((x) => isMap(x) && !x.flow)) {
+      edits.push({ range: { start: fromE.entry.keyStart, end: fromE.entry.keyEnd }, newText: 'rules' });
+      for (const item of seq.items) {
+        const itemEntries = entriesOf(text, item as YAMLMap);
+        const tr = itemEntries?.find((e) => e.key === 'targetRef');
+        if (itemEntries && tr) edits.push(removeEntry(itemEntries, tr));
+      }
+      notes.push(
+        'spec.from became spec.rules (the same defaults; rules apply to every client, as from with kind Mesh did): Kuma 3.0 removed from.',
+      );
+    } else if (items.length) {
+      notes.push(
+        `Left spec.from as it is: ${!FROM_TO_RULES.includes(c.kind) ? `${c.kind}'s rules take another shape (clients by matches, spiffeID)` : !meshOnly ? 'its items select clients by targetRef, which rules do by matches (spiffeID, sni)' : 'the policy has to or rules too'}; Kuma 3.0 drops from.`,
+      );
+    }
+  }
+  if (edits.length === 0) return notes.length ? { text, notes } : undefined;
+  return { text: applyEdits(text, edits), notes };
+}
+
 function otherDataplaneNotes(s: State): string[] {
   const notes: string[] = [];
   const body: PathSeg[] = s.form === 'kubernetes' ? ['spec'] : [];
@@ -627,6 +739,7 @@ function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: str
     }
   };
   if (c.role === 'mesh') run(meshStep(s));
+  if (c.role === 'kuma' && isPolicyKind(c.kind)) run(policyStep(s));
   if (c.role === 'kuma' && c.kind === 'MeshService') {
     if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET, planOf(input, s)));
     run(identitiesStep(s));
