@@ -7,6 +7,7 @@ import { createLanguageService, type LanguageService } from '../../server/src/co
 import { convertFile, dependentEdits } from '../../server/src/core/convert/driver';
 import { applyEdits } from '../../server/src/core/convert/format';
 import { documentFacts } from '../../server/src/core/host/facts';
+import { resolveRef } from '../../server/src/core/host/policyRefs';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
 import { assertGolden, dedent, diagnose } from '../helpers';
 
@@ -270,10 +271,15 @@ const arbWorkspace = fc
         maxLength: 3,
       },
     ),
+    policies: fc.array(
+      fc.record({ service: fc.constantFrom(...SERVICES), section: fc.constantFrom(undefined, 'http', 'admin'), from: fc.boolean() }),
+      { maxLength: 3 },
+    ),
     split: fc.boolean(),
   })
-  .map(({ dps, mss, split }) => ({
+  .map(({ dps, mss, split, policies }) => ({
     split,
+    policies,
     dps: dps.map<GenDp>((d, i) => ({
       name: `dp-${i}`,
       inbounds: d.inbounds,
@@ -296,18 +302,47 @@ function dpYaml(d: GenDp): string {
 
 function msYaml(m: { service: string; version?: string }): string {
   const version = m.version ? `      version: ${m.version}\n` : '';
-  return `type: MeshService\nname: ${m.service}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      kuma.io/service: ${m.service}\n${version}  ports:\n    - port: 80\n      targetPort: 8000\n`;
+  return `type: MeshService\nname: ${m.service}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      kuma.io/service: ${m.service}\n${version}  ports:\n    - name: http\n      port: 80\n      targetPort: 8000\n`;
 }
 
-test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService selects and adds no 3.0 error', () => {
+/** A MeshTimeout naming a MeshService by name (and a port by sectionName), or with inbound timeouts in from. */
+function policyYaml(p: { service: string; section?: string; from: boolean }, i: number): string {
+  const section = p.section ? `        sectionName: ${p.section}\n` : '';
+  const from = `  from:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 1h\n`;
+  const to = `  to:\n    - targetRef:\n        kind: MeshService\n        name: ${p.service}\n${section}      default:\n        idleTimeout: 20s\n`;
+  return `type: MeshTimeout\nname: timeout-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n${p.from ? from : to}`;
+}
+
+/** What each policy reference of a workspace resolves to: `policy path → MeshService:port, …`. */
+function references(service: LanguageService, version: KumaVersion): Map<string, string> {
+  const index = service.index();
+  const out = new Map<string, string>();
+  for (const k of index.kuma) {
+    for (const ref of k.fact.refs ?? []) {
+      const r = resolveRef(index, k.fact, ref, version);
+      const targets = r.section
+        ? r.section.ports.map((p) => `${p.dest.displayName}:${p.port.section}`)
+        : r.matches.map((d) => `${d.displayName}:*`);
+      out.set(`${k.fact.name} ${ref.path}`, targets.sort().join(','));
+    }
+  }
+  return out;
+}
+
+test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService selects and every policy reference resolves to, and adds no 3.0 error', () => {
   fc.assert(
-    fc.property(arbWorkspace, ({ dps, mss, split }) => {
+    fc.property(arbWorkspace, ({ dps, mss, split, policies }) => {
       const files: Record<string, string> = split
-        ? { 'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'), 'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n') }
-        : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml)].join('---\n') };
+        ? {
+            'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'),
+            'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n'),
+            'file:///ws/policies.yaml': policies.map(policyYaml).join('---\n'),
+          }
+        : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies.map(policyYaml)].join('---\n') };
       const service = createLanguageService();
       for (const [u, t] of Object.entries(files)) service.setFile(u, t, 'disk');
       const before = selections(service, '2.14');
+      const refsBefore = references(service, '2.14');
       const settings = { kumaVersion: '2.14' as KumaVersion, validate: false };
       // The workspace migration: every file converted against the same workspace.
       const out = Object.fromEntries(
@@ -316,6 +351,9 @@ test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every mig
       const after = createLanguageService();
       for (const [u, t] of Object.entries(out)) after.setFile(u, t, 'disk');
       const now = selections(after, '3.0');
+      // Every reference that resolved before resolves to the same MeshService and port after.
+      const refsAfter = references(after, '3.0');
+      for (const [ref, targets] of refsBefore) if (targets !== '') assert.equal(refsAfter.get(ref), targets, ref);
       for (const [u, t] of Object.entries(out)) {
         for (const d of after.analyze(t, settings).documents) {
           const k = documentFacts(d.parsed).kuma;
