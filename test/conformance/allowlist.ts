@@ -1,6 +1,8 @@
+import { parse } from 'yaml';
 import { normalizePath, violationField } from './compare';
 import type { OracleAnswer } from './oracle';
 import type { OurDiagnostic } from './ours';
+import { isPolicy, type DocKind } from './corpus';
 import type { Form, Kind } from './generators';
 
 /**
@@ -8,7 +10,7 @@ import type { Form, Kind } from './generators';
  * purpose. A disagreement that no entry covers fails the conformance run.
  */
 export interface Case {
-  kind: Kind;
+  kind: DocKind;
   form: Form;
   version: string;
   text: string;
@@ -42,13 +44,46 @@ const DELIBERATE_ERRORS: { code: string; forms: Form[]; versions?: string[]; kin
   { code: 'schema-unknown-key', forms: ['kubernetes'], kinds: ['Dataplane'] },
   { code: 'yaml-duplicate-key', forms: ['universal', 'kubernetes'] },
   { code: 'selector-dataplane-tags-removed', forms: ['universal'], versions: ['3.0'] },
+  { code: 'policy-section-unavailable', forms: ['universal'] },
 ];
 const deliberate = (c: Case) =>
   errorsOf(c).length > 0 &&
   errorsOf(c).every((d) =>
-    DELIBERATE_ERRORS.some((e) => e.code === d.code && e.forms.includes(c.form) && (!e.versions || e.versions.includes(c.version))),
+    DELIBERATE_ERRORS.some(
+      (e) =>
+        e.code === d.code &&
+        e.forms.includes(c.form) &&
+        (!e.versions || e.versions.includes(c.version)) &&
+        (!e.kinds || (e.kinds as string[]).includes(c.kind)),
+    ),
   );
 const noNamespace = (c: Case) => !/^\s+namespace:/m.test(c.text);
+/** A Kubernetes document without metadata.namespace (a policy's targetRefs may name namespaces of their own). */
+function noMetadataNamespace(c: Case): boolean {
+  try {
+    const o = parse(c.text, { logLevel: 'silent' }) as { metadata?: { namespace?: unknown } } | null;
+    return !!o && typeof o === 'object' && (o.metadata?.namespace === undefined || o.metadata.namespace === null);
+  } catch {
+    return false;
+  }
+}
+/** The top-level targetRef kind of a policy document. */
+function topKind(c: Case): unknown {
+  try {
+    return (parse(c.text, { logLevel: 'silent' }) as { spec?: { targetRef?: { kind?: unknown } } } | null)?.spec?.targetRef?.kind;
+  } catch {
+    return undefined;
+  }
+}
+/**
+ * A violation of Kuma's that only a policy outside the system namespace gets (SPEC-policies.md a.4,
+ * a.5): its role cannot be computed, or its top-level kind is one only the system role may use.
+ */
+const roleViolation = (c: Case, v: { field: string; message: string }) =>
+  /^it's not allowed to mix (producer and consumer items|'to' and 'from' arrays) in the same policy$/.test(v.message) ||
+  (v.field === 'spec.targetRef.kind' &&
+    /^value ('(MeshGateway|MeshHTTPRoute)' )?is not supported$/.test(v.message) &&
+    ['MeshGateway', 'MeshHTTPRoute'].includes(topKind(c) as string));
 
 export const ALLOW_LIST: AllowEntry[] = [
   {
@@ -68,6 +103,38 @@ export const ALLOW_LIST: AllowEntry[] = [
     reason:
       'Kuma 3.0 removed `spec.selector.dataplaneTags`: its Universal API drops the key silently and the MeshService then selects nothing, so we report it as an error (selector-dataplane-tags-removed) with the migration to dataplaneLabels. (On Kubernetes the API server rejects the unknown field: no difference.)',
     falseError: (c) => deliberate(c) && has(c, 'selector-dataplane-tags-removed'),
+  },
+  {
+    id: 'policy-section-unavailable',
+    reason:
+      "A policy section the kind does not have at that version (`from` at 3.0, `rules` at 2.9): Kuma's Universal API drops it without a word, and the policy then does less than it says (a 3.0 MeshTLS or MeshFaultInjection with only `from` is accepted and does nothing), so we report it as an error (policy-section-unavailable) naming the versions that have it. (On Kubernetes the API server rejects the unknown field: no difference.)",
+    falseError: (c) => deliberate(c) && has(c, 'policy-section-unavailable'),
+  },
+  {
+    id: 'policy-namespace-at-apply-time',
+    reason:
+      'A Kubernetes policy without `metadata.namespace` gets its namespace at apply time (`kubectl -n`, the context): in the system namespace (`kuma-system` by default) its role is system, elsewhere producer, consumer or workload-owner, and only then does Kuma reject a policy that mixes `to` and `from` or producer and consumer items, or a top-level MeshGateway / MeshHTTPRoute (SPEC-policies.md a.4, a.5). We do not know which namespace it will be and do not fail a file that is right in the system namespace. (The oracle applies documents without a namespace to `default`.)',
+    missedRejection: (c) =>
+      c.form === 'kubernetes' &&
+      isPolicy(c.kind) &&
+      noMetadataNamespace(c) &&
+      c.kuma.violations.length > 0 &&
+      c.kuma.violations.every((v) => roleViolation(c, v)),
+  },
+  {
+    id: 'kubernetes-zero-value-round-trip',
+    reason:
+      'A required key missing from a Kubernetes policy (`targetRef: {}`, a Zipkin backend without `url`, a requestRate without `interval`): Kuma\'s mutating webhook, which runs before the API server\'s schema validation, decodes the policy into Kuma\'s Go types and writes it back, so the key comes back with its zero value (`kind: ""`, `url: ""`, `interval: 0s`) and Kuma rejects that value (`Unsupported value: ""`, `must not be empty`, `must be greater than: 50ms`) where we report the missing key: same path, same cause.',
+    violation: (c, v) =>
+      c.form === 'kubernetes' &&
+      isPolicy(c.kind) &&
+      c.ours.some(
+        (d) =>
+          d.severity === 'error' &&
+          d.code === 'schema-missing-required' &&
+          normalizePath(d.path) === violationField(v) &&
+          normalizePath(d.path).endsWith(`.${/Missing required key "([^"]+)"/.exec(d.message)?.[1] ?? '\u0000'}`),
+      ),
   },
   {
     id: 'template-error-position',

@@ -7,6 +7,11 @@ export interface Verdict {
   weReject: boolean;
   /** Kuma's violations, each with whether one of our errors reports it (same path, same message or meaning). */
   violations: { field: string; message: string; matched: boolean; verbatim: boolean }[];
+  /**
+   * Our errors that claim one of Kuma's paths (the very field of one of Kuma's violations) and say
+   * something else there: none of Kuma's violations at that path has the same message or rule.
+   */
+  conflicts: { path: string; ours: string; kuma: string[] }[];
 }
 
 /** Kuma's field paths and ours written the same way: `a.b[0].c`, no leading dot, `[k]` for odd keys. */
@@ -75,6 +80,9 @@ const OUR_CATEGORY: Record<string, Category> = {
   'schema-unknown-key': 'unknown',
   // Kuma 3.0's schema no longer has dataplaneTags: the same finding, with the migration in the message
   'selector-dataplane-tags-removed': 'unknown',
+  // a policy section the kind does not have at that version (`from` at 3.0, `rules` at 2.9): the
+  // API server's unknown field, with the versions that have it in the message
+  'policy-section-unavailable': 'unknown',
 };
 
 function pathMatches(kumaField: string, ourPath: string, categories: Category[], kind?: string, form?: string): boolean {
@@ -89,6 +97,18 @@ function pathMatches(kumaField: string, ourPath: string, categories: Category[],
   return categories.includes('required') && kumaField.startsWith(ours + '.');
 }
 
+/** Whether one of our errors says what a violation of Kuma's says: its text, or the same schema rule. */
+function sameMessage(v: { message: string }, d: OurDiagnostic): { matched: boolean; verbatim: boolean } {
+  const text = v.message.trim();
+  if (text === '' || d.message.includes(text)) return { matched: true, verbatim: true };
+  const categories = kumaCategories(v.message);
+  if (ourCategories(d).some((c) => categories.includes(c))) return { matched: true, verbatim: false };
+  // a null value where Kuma wants a string: to us a missing value
+  if (categories.includes('type') && /"null"/.test(text) && (d.code === 'schema-missing-required' || /^must be defined$/.test(d.message)))
+    return { matched: true, verbatim: false };
+  return { matched: false, verbatim: false };
+}
+
 export function compare(kuma: OracleAnswer, ours: OurDiagnostic[], kind?: string, form?: string): Verdict {
   const errors = ours.filter((d) => d.severity === 'error');
   const kumaRejects = !kuma.accepted;
@@ -96,20 +116,25 @@ export function compare(kuma: OracleAnswer, ours: OurDiagnostic[], kind?: string
   const violations = kuma.violations.map((v) => {
     const field = violationField(v);
     const categories = kumaCategories(v.message);
-    const text = v.message.trim();
     let verbatim = false;
     let matched = false;
     for (const d of errors) {
       if (!pathMatches(field, d.path, categories, kind, form)) continue;
-      if (text === '' || d.message.includes(text)) {
+      const m = sameMessage(v, d);
+      if (m.verbatim) {
         verbatim = matched = true;
         break;
       }
-      if (ourCategories(d).some((c) => categories.includes(c))) matched = true;
-      // a null value where Kuma wants a string: to us a missing value
-      if (categories.includes('type') && /"null"/.test(text) && d.code === 'schema-missing-required') matched = true;
+      if (m.matched) matched = true;
     }
     return { field: v.field, message: v.message, matched, verbatim };
   });
-  return { kumaRejects, weReject, violations };
+  const conflicts: Verdict['conflicts'] = [];
+  for (const d of errors) {
+    const path = normalizePath(d.path);
+    const there = kuma.violations.filter((v) => violationField(v) === path);
+    if (there.length > 0 && !there.some((v) => sameMessage(v, d).matched))
+      conflicts.push({ path, ours: `${d.code}: ${d.message}`, kuma: there.map((v) => v.message) });
+  }
+  return { kumaRejects, weReject, violations, conflicts };
 }

@@ -2,11 +2,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { KINDS, type Form, type Kind } from './generators';
+import { POLICY_KINDS, type PolicyKind } from './policies';
+
+/** A kind the conformance run compares: one of the resources, or a targetRef policy. */
+export type DocKind = Kind | PolicyKind;
+const DOC_KINDS: readonly string[] = [...KINDS, ...POLICY_KINDS];
+export const isPolicy = (kind: string): kind is PolicyKind => (POLICY_KINDS as readonly string[]).includes(kind);
 
 /** A document of the repository: a fixture, a golden conversion input or output, an example. */
 export interface RepoDoc {
   source: string;
-  kind: Kind;
+  kind: DocKind;
   form: Form;
   text: string;
 }
@@ -29,7 +35,7 @@ function walk(dir: string, out: string[]): void {
 }
 
 /** The kind and form of a document's text, or undefined when it is not one of our kinds. */
-export function classify(text: string): { kind: Kind; form: Form } | undefined {
+export function classify(text: string): { kind: DocKind; form: Form } | undefined {
   let kind: string | undefined;
   let form: Form = 'universal';
   try {
@@ -49,7 +55,7 @@ export function classify(text: string): { kind: Kind; form: Form } | undefined {
       form = 'kubernetes';
     } else if (t && !k) kind = t[1];
   }
-  return kind && (KINDS as readonly string[]).includes(kind) ? { kind: kind as Kind, form } : undefined;
+  return kind && DOC_KINDS.includes(kind) ? { kind: kind as DocKind, form } : undefined;
 }
 
 /** Splits a file into its documents, without the `# kuma-version:` pin (the run picks the version). */

@@ -229,7 +229,7 @@ function paths(o: unknown, prefix: (string | number)[] = []): (string | number)[
   return out;
 }
 
-function edit(doc: Obj, e: { op: number; at: number; value: unknown; key: string }): Obj {
+export function edit(doc: Obj, e: { op: number; at: number; value: unknown; key: string }): Obj {
   const copy = structuredClone(doc);
   const ps = paths(copy).filter((p) => !(p[0] === 'apiVersion' || p[0] === 'kind' || p[0] === 'type'));
   if (ps.length === 0) return copy;
@@ -255,7 +255,7 @@ function edit(doc: Obj, e: { op: number; at: number; value: unknown; key: string
   return copy;
 }
 
-function text(o: Obj, flow: boolean): string {
+export function text(o: Obj, flow: boolean): string {
   return stringify(o, { lineWidth: 0, ...(flow ? { defaultCollectionStyle: 'flow' } : {}) });
 }
 

@@ -2,10 +2,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { allowedFalseError, allowedMissedRejection, allowedViolation, allowListReport, type Case } from './allowlist';
-import { compare } from './compare';
-import { classify, repositoryDocuments } from './corpus';
+import { compare, normalizePath, violationField } from './compare';
+import { classify, isPolicy, repositoryDocuments, type DocKind } from './corpus';
 import { runConversions, type ConversionResult } from './convert';
-import { generate, KINDS, type Form, type Kind } from './generators';
+import { generate, KINDS, type Form } from './generators';
+import { generatePolicies, POLICY_KINDS } from './policies';
 import { CACHE, Oracle, oracleBinary } from './oracle';
 import { checkDocument } from './ours';
 
@@ -15,7 +16,10 @@ import { checkDocument } from './ours';
  *   --versions 2.9,2.14   versions to run (default: all four)
  *   --docs N              generated documents per kind, form and version (default 1000)
  *   --seed S              the generators' seed (default 20)
- *   --write-docs          rewrite the agreement table of docs/fidelity.md
+ *   --policy-docs N       generated targetRef policies per kind, form and version (default 50)
+ *   --policies MODE       auto (default), enforce or report: whether the policies' thresholds fail the
+ *                         run (auto: once our checks report anything of their own on a policy's spec)
+ *   --write-docs          rewrite the agreement tables of docs/fidelity.md
  * Prints a table per kind and version and a last line `N passed, M failed`.
  */
 function arg(name: string): string | undefined {
@@ -31,6 +35,22 @@ const SEED = Number(arg('--seed') ?? 20);
 const WRITE_DOCS = process.argv.includes('--write-docs');
 const THRESHOLD = 0.98;
 const MAX_SHOWN = Number(arg('--show') ?? 40);
+const POLICY_PER_FORM = Number(arg('--policy-docs') ?? 50);
+const POLICY_MODE = arg('--policies') ?? 'auto';
+const MAX_SHOWN_POLICIES = Number(arg('--show-policies') ?? 12);
+/**
+ * Codes any YAML gets: they do not say that our policy checks exist. Nor do the checks of a
+ * document's meta (name, mesh, labels) that every Kuma document gets: the policies' thresholds
+ * apply (in auto mode) once one of our diagnostics on a policy is about its `spec`.
+ */
+const GENERIC_CODES = new Set([
+  'yaml-syntax',
+  'yaml-limit',
+  'templated-yaml',
+  'yaml-duplicate-key',
+  'internal-error',
+  'kuma-version-unknown',
+]);
 
 interface Cell {
   docs: number;
@@ -43,6 +63,8 @@ interface Cell {
   matched: number;
   verbatim: number;
   allowedViolations: number;
+  /** Policies: documents both reject where one of our errors claims Kuma's path and says something else. */
+  conflicts: number;
 }
 const newCell = (): Cell => ({
   docs: 0,
@@ -55,27 +77,30 @@ const newCell = (): Cell => ({
   matched: 0,
   verbatim: 0,
   allowedViolations: 0,
+  conflicts: 0,
 });
 
+type What = 'false error' | 'missed rejection' | 'path conflict';
 interface Failure {
-  kind: Kind;
+  kind: DocKind;
   form: Form;
   version: string;
-  what: 'false error' | 'missed rejection';
+  what: What;
   text: string;
   source: string;
   kuma: Case['kuma'];
   ours: Case['ours'];
+  conflicts?: { path: string; ours: string; kuma: string[] }[];
 }
 
-type Doc = { kind: Kind; form: Form; text: string; source: string };
+type Doc = { kind: DocKind; form: Form; text: string; source: string };
 
 async function judge(oracle: Oracle, version: string, d: Doc) {
   const kuma = await oracle.ask({ form: d.form, yaml: d.text });
   const ours = checkDocument(d.text, version);
   const c: Case = { kind: d.kind, form: d.form, version, text: d.text, kuma, ours };
   const v = compare(kuma, ours, d.kind, d.form);
-  let status: 'agree' | 'allowed' | 'false error' | 'missed rejection' = 'agree';
+  let status: 'agree' | 'allowed' | What = 'agree';
   let entry: string | undefined;
   if (v.weReject && !v.kumaRejects) {
     entry = allowedFalseError(c)?.id;
@@ -83,8 +108,18 @@ async function judge(oracle: Oracle, version: string, d: Doc) {
   } else if (!v.weReject && v.kumaRejects) {
     entry = allowedMissedRejection(c)?.id;
     status = entry ? 'allowed' : 'missed rejection';
+  } else if (v.weReject && v.kumaRejects && isPolicy(d.kind)) {
+    // a policy both reject: where our error claims one of Kuma's paths, it must say what Kuma says there
+    v.conflicts = v.conflicts.filter((x) => !kumaViolationsAllowed(c, x.path));
+    if (v.conflicts.length) status = 'path conflict';
   }
   return { c, v, status, entry };
+}
+
+/** Whether every violation of Kuma's at a path is a reviewed difference (allowlist.ts). */
+function kumaViolationsAllowed(c: Case, path: string): boolean {
+  const there = c.kuma.violations.filter((v) => normalizePath(v.field) === path || violationField(v) === path);
+  return there.length > 0 && there.every((v) => allowedViolation(c, v));
 }
 
 /** Removes keys and items while the same disagreement shows: the smallest input that shows it. */
@@ -157,6 +192,27 @@ async function main() {
       }
     }
   const docs: Doc[] = [...repo, ...generated];
+  /** Generated targetRef policies, per version: mostly in that version's shape (policies.ts). */
+  const policyDocs = (version: string): Doc[] => {
+    const out: Doc[] = [];
+    for (const kind of POLICY_KINDS)
+      for (const form of ['universal', 'kubernetes'] as Form[]) {
+        let kept = 0;
+        const seed = SEED + 1000 + VERSIONS.indexOf(version) * 100 + POLICY_KINDS.indexOf(kind) * 2 + (form === 'kubernetes' ? 1 : 0);
+        for (const g of generatePolicies(kind, form, version, Math.ceil(POLICY_PER_FORM * 1.3), seed)) {
+          const c = classify(g.text);
+          if (c?.kind !== kind || c.form !== form) dropped++;
+          else if (kept < POLICY_PER_FORM) {
+            kept++;
+            out.push({ kind, form, text: g.text, source: `generated (${g.origin})` });
+          }
+        }
+      }
+    return out;
+  };
+  let generatedPolicies = 0;
+  /** Policies on which our checks report something of their own about the spec (then the policies' thresholds apply in auto mode). */
+  let oursOnPolicies = 0;
 
   const cells = new Map<string, Cell>();
   /** How often each allow-list entry was used. */
@@ -171,10 +227,15 @@ async function main() {
   for (const version of versions) {
     const oracle = new Oracle(version);
     const batch = 256;
-    for (let i = 0; i < docs.length; i += batch) {
-      const results = await Promise.all(docs.slice(i, i + batch).map((d) => judge(oracle, version, d)));
+    const pdocs = policyDocs(version);
+    generatedPolicies += pdocs.length;
+    const all = [...docs, ...pdocs];
+    for (let i = 0; i < all.length; i += batch) {
+      const results = await Promise.all(all.slice(i, i + batch).map((d) => judge(oracle, version, d)));
       results.forEach((r, j) => {
-        const d = docs[i + j];
+        const d = all[i + j];
+        const policy = isPolicy(d.kind);
+        if (policy && r.c.ours.some((o) => !GENERIC_CODES.has(o.code) && /^spec\b/.test(o.path))) oursOnPolicies++;
         if (r.c.kuma.stage === 'panic') throw new Error(`oracle ${version} panicked on ${d.source}:\n${d.text}\n${r.c.kuma.error}`);
         const key = `${d.kind}|${version}`;
         const cell = cells.get(key) ?? newCell();
@@ -188,7 +249,8 @@ async function main() {
           used.set(r.entry!, (used.get(r.entry!) ?? 0) + 1);
         } else {
           if (r.status === 'false error') cell.falseErrors++;
-          else cell.missed++;
+          else if (r.status === 'missed rejection') cell.missed++;
+          else cell.conflicts++;
           failures.push({
             kind: d.kind,
             form: d.form,
@@ -198,10 +260,12 @@ async function main() {
             source: d.source,
             kuma: r.c.kuma,
             ours: r.c.ours,
+            conflicts: r.status === 'path conflict' ? r.v.conflicts : undefined,
           });
         }
+        // a policy's disagreements count against its cell's threshold (below), not one by one
         if (r.status === 'agree' || r.status === 'allowed') passed++;
-        else failed++;
+        else if (!policy) failed++;
         // paths and messages: only where both reject (a missed rejection is counted above)
         if (r.v.kumaRejects && r.v.weReject)
           for (const v of r.v.violations) {
@@ -233,18 +297,21 @@ async function main() {
     conversions.push(...(await runConversions(ROOT, oracle, version)));
     // the smallest input of the first disagreements of each kind and form
     const shown = new Set<string>();
+    let shownPolicies = 0;
     for (const f of failures.filter((x) => x.version === version)) {
+      if (isPolicy(f.kind) && shownPolicies >= MAX_SHOWN_POLICIES) continue;
       const sig =
-        f.what === 'false error'
+        f.what !== 'missed rejection'
           ? f.ours
               .filter((o) => o.severity === 'error')
               .map((o) => o.code)
               .sort()
               .join(',')
           : (f.kuma.violations[0]?.message ?? f.kuma.error ?? '').replace(/"[^"]*"/g, '""').slice(0, 40);
-      const k = `${f.kind}|${f.form}|${f.what}|${sig}`;
-      if (shown.has(k) || shown.size >= MAX_SHOWN) continue;
+      const k = isPolicy(f.kind) ? `${f.kind}|${f.what}` : `${f.kind}|${f.form}|${f.what}|${sig}`;
+      if (shown.has(k) || shown.size - shownPolicies >= MAX_SHOWN) continue;
       shown.add(k);
+      if (isPolicy(f.kind)) shownPolicies++;
       const small = await shrink(oracle, version, f);
       const r = await judge(oracle, version, { kind: f.kind, form: f.form, text: small, source: '' });
       console.log(
@@ -267,8 +334,28 @@ async function main() {
       .join(',')}`;
     groups.set(k, (groups.get(k) ?? 0) + 1);
   }
-  if (groups.size) console.log('\nDisagreements, grouped:');
-  for (const [k, n] of [...groups.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${n}× ${k}`);
+  if (groups.size) console.log('\nDisagreements, grouped (the first 60):');
+  for (const [k, n] of [...groups.entries()].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`  ${n}× ${k}`);
+  // every disagreement on a policy, for a report (scripts or people): kind, version, form, document, Kuma's answer, ours
+  const policyFailures = failures.filter((f) => isPolicy(f.kind));
+  writeFileSync(
+    join(CACHE, 'conformance-policy-disagreements.json'),
+    JSON.stringify(
+      policyFailures.map((f) => ({
+        what: f.what,
+        kind: f.kind,
+        version: f.version,
+        form: f.form,
+        source: f.source,
+        text: f.text,
+        kuma: { accepted: f.kuma.accepted, stage: f.kuma.stage, violations: f.kuma.violations, error: f.kuma.error },
+        ours: f.ours,
+        conflicts: f.conflicts,
+      })),
+      null,
+      1,
+    ),
+  );
 
   // conversions
   for (const c of conversions) {
@@ -304,34 +391,75 @@ async function main() {
         `| ${kind} | ${version} | ${c.docs} | ${c.kumaRejected} | ${errPct.toFixed(2)} % | ${c.allowed} | ${(100 * msgRatio).toFixed(2)} % (${c.matched + c.allowedViolations}/${c.violations}) | ${c.violations ? ((100 * c.verbatim) / c.violations).toFixed(1) : '100.0'} % | ${ok ? 'pass' : 'FAIL'} |`,
       );
     }
+  // the policies: agreement per kind and version (SPEC-policies.md), enforced once our checks exist
+  const enforce = POLICY_MODE === 'enforce' || (POLICY_MODE === 'auto' && oursOnPolicies > 0);
+  const policyRows: string[] = [];
+  policyRows.push(
+    '| kind | Kuma | documents | Kuma rejects | agreement | false errors | missed rejections | path conflicts | allow-listed | paths & messages | result |',
+  );
+  policyRows.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  let policyCellsFailing = 0;
+  for (const kind of POLICY_KINDS)
+    for (const version of versions) {
+      const c = cells.get(`${kind}|${version}`);
+      if (!c) continue;
+      const agreement = (c.agree + c.allowed) / c.docs;
+      const msgRatio = c.violations ? (c.matched + c.allowedViolations) / c.violations : 1;
+      const ok = c.falseErrors === 0 && agreement >= THRESHOLD;
+      if (!ok) policyCellsFailing++;
+      if (!ok && enforce) failed++;
+      policyRows.push(
+        `| ${kind} | ${version} | ${c.docs} | ${c.kumaRejected} | ${(100 * agreement).toFixed(2)} % | ${c.falseErrors} | ${c.missed} | ${c.conflicts} | ${c.allowed} | ${(100 * msgRatio).toFixed(2)} % (${c.matched + c.allowedViolations}/${c.violations}) | ${ok ? 'pass' : enforce ? 'FAIL' : 'below'} |`,
+      );
+    }
+  const policyLine = `policies: ${generatedPolicies} generated documents (${POLICY_PER_FORM} per kind, form and version); threshold: ≥ ${100 * THRESHOLD} % agreement and no false error per kind and version; ${policyCellsFailing} of ${policyRows.length - 2} below; ${enforce ? 'enforced' : `not enforced (--policies ${POLICY_MODE}: our checks report nothing of their own on a policy's spec yet)`}`;
   const convOk = conversions.filter((c) => c.ok).length;
   const convSkipped = conversions.filter((c) => c.skipped).length;
   const convAllowed = conversions.filter((c) => c.allowed).length;
   const convLine = `conversions: ${convOk - convSkipped - convAllowed} equal to Kuma's generator, ${convAllowed} allow-listed, ${convOk === conversions.length ? 'none' : conversions.length - convOk} different, of ${conversions.length - convSkipped} compared (${convSkipped} not compared: the oracle runs Kuma's Universal generator at 3.0 only)`;
   console.log('\n' + rows.join('\n'));
+  console.log(
+    "\nTargetRef policies (agreement: the same answer, accepted or rejected, and where our error claims a path of Kuma's, the same message):\n",
+  );
+  console.log(policyRows.join('\n'));
+  console.log(`\n${policyLine}`);
   console.log(`\n${convLine}`);
   const usage = [...used.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`);
   console.log(`allow-list entries used: ${usage.join(', ') || 'none'}`);
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(
-    `${compared} documents compared (${repo.length} from the repository, ${generated.length} generated, per version; ${dropped} generated texts were no longer a document of their kind) in ${seconds} s`,
+    `${compared} documents compared (${repo.length} from the repository and ${generated.length} generated per version, ${generatedPolicies} generated policies in all; ${dropped} generated texts were no longer a document of their kind) in ${seconds} s`,
   );
-  if (WRITE_DOCS) writeDocs(rows, versions, compared, convLine, usage);
-  writeFileSync(join(CACHE, 'conformance-last.txt'), rows.join('\n') + '\n');
+  if (WRITE_DOCS) writeDocs(rows, versions, compared, convLine, usage, policyRows, policyLine);
+  writeFileSync(join(CACHE, 'conformance-last.txt'), rows.join('\n') + '\n\n' + policyRows.join('\n') + '\n\n' + policyLine + '\n');
   console.log(`${passed} passed, ${failed} failed`);
   if (failed > 0) process.exitCode = 1;
 }
 
-function writeDocs(rows: string[], versions: string[], compared: number, convLine: string, usage: string[]) {
+function writeDocs(
+  rows: string[],
+  versions: string[],
+  compared: number,
+  convLine: string,
+  usage: string[],
+  policyRows: string[],
+  policyLine: string,
+) {
   const file = join(ROOT, 'docs', 'fidelity.md');
   const text = readFileSync(file, 'utf8');
   const start = '<!-- agreement-table:start -->';
   const end = '<!-- agreement-table:end -->';
   const table = [
     start,
-    `Generated by \`npm run conformance:docs\`: Kuma ${versions.join(', ')}; ${compared} documents compared (every document of the repository, and ${PER_FORM} generated documents per kind, form and version, seed ${SEED}).`,
+    `Generated by \`npm run conformance:docs\`: Kuma ${versions.join(', ')}; ${compared} documents compared (every document of the repository, ${PER_FORM} generated documents per kind, form and version, and ${POLICY_PER_FORM} generated policies per policy kind, form and version, seed ${SEED}).`,
     '',
     ...rows,
+    '',
+    "TargetRef policies (agreement: the same answer, accepted or rejected, and where one of our errors claims the path of a violation of Kuma's, the same message there):",
+    '',
+    ...policyRows,
+    '',
+    `${policyLine[0].toUpperCase()}${policyLine.slice(1)}.`,
     '',
     `${convLine[0].toUpperCase()}${convLine.slice(1)}.`,
     '',

@@ -655,6 +655,146 @@ try {
   });
   await shot('kuma-e2e-workspace-converted.png');
 
+  // (g2) policies point at the MeshService of backend.yaml (examples/universal/policies.yaml): the
+  // mistakes only the workspace shows are flagged, sectionName completes from the target's ports, F12
+  // lands on the port, renaming the port renames the sectionNames (checked on disk), and the
+  // MeshService shows the policies that target it.
+  const POLICIES = 'examples/universal/policies.yaml';
+  const policiesOrig = readWs(POLICIES);
+  const backendOrig = readWs(BACKEND);
+  const polLines = policiesOrig.split('\n');
+  const htpLine = polLines.findIndex((l) => /^\s*sectionName: htp\b/.test(l)) + 1;
+  const htpCol = polLines[htpLine - 1].indexOf('htp') + 1;
+  const msLines = backendOrig.split('\n');
+  const msStart = msLines.findIndex((l) => l === 'type: MeshService');
+  const msNameLine = msStart + 2; // `name: backend`, 1-based: the line after `type:`
+  const portNameLine = msLines.findIndex((l, i) => i > msStart && /^\s*- name: http\s*$/.test(l)) + 1;
+  log(`policies: sectionName: htp at Ln ${htpLine}; MeshService backend at Ln ${msNameLine}, its port http at Ln ${portNameLine}`);
+  await filterProblems(`**/${POLICIES}`);
+  await quickOpen(POLICIES);
+  const policyCodes = ['policy-section-unresolved', 'policy-ref-unresolved', 'policy-backend-port-unresolved'];
+  await step(
+    `Problems panel flags the misspelt sectionName, the missing MeshService and the unexposed backendRef port (${policyCodes.join(', ')})`,
+    async () => {
+      let found = [];
+      for (let i = 0; i < 75; i++) {
+        found = (await problems()).filter((m) => m.resource.includes('policies.yaml'));
+        if (policyCodes.every((c) => found.some((m) => m.code.includes(c)))) break;
+        await sleep(200);
+      }
+      log('policy problems', JSON.stringify(found.map((m) => [m.code, m.text.slice(0, 120)])));
+      const missing = policyCodes.filter((c) => !found.some((m) => m.code.includes(c)));
+      if (missing.length) return `missing ${JSON.stringify(missing)}`;
+      const section = found.find((m) => m.code.includes('policy-section-unresolved'));
+      return /names no port of MeshService backend/.test(section.text) || `message: ${section.text}`;
+    },
+  );
+  // The conversions' notifications would cover the Problems panel in the pictures.
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type('Notifications: Clear All Notifications');
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'Clear All Notifications' })
+    .first()
+    .waitFor()
+    .catch(() => {});
+  await page.keyboard.press('Enter');
+  await editor.locator('.view-lines').click();
+  await gotoLineCol(htpLine, htpCol);
+  await sleep(300);
+  await shot('kuma-e2e-policies-problems.png');
+  await docShot('policies', [editorLines(htpLine - 4, htpLine + 1, 560), page.locator('.markers-panel')], { maxHeight: 640 });
+  await step('completion after "sectionName: " lists exactly the ports of backend (http), with its number and protocol', async () => {
+    await gotoLineCol(htpLine, htpCol);
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Control+Space');
+    await suggest.locator('.monaco-list-row').first().waitFor();
+    await sleep(300);
+    const rows = await suggestLabels();
+    log('sectionName suggestions', JSON.stringify(rows));
+    if (JSON.stringify(rows.map((r) => r.label)) !== JSON.stringify(['http'])) return `labels ${JSON.stringify(rows.map((r) => r.label))}`;
+    return true;
+  });
+  await shot('kuma-e2e-policies-completion.png');
+  await step('accepting "http" writes "sectionName: http" and the warning goes (saved, on disk)', async () => {
+    await page.keyboard.press('Enter');
+    await suggest.waitFor({ state: 'hidden' });
+    const ok = await saveUntil(POLICIES, (t) => t.split('\n')[htpLine - 1]?.trim() === 'sectionName: http');
+    if (!ok) return `line ${htpLine} on disk: ${JSON.stringify(readWs(POLICIES).split('\n')[htpLine - 1])}`;
+    for (let i = 0; i < 50; i++) {
+      if (!(await problems()).some((m) => m.code.includes('policy-section-unresolved'))) return true;
+      await sleep(200);
+    }
+    return 'policy-section-unresolved still listed';
+  });
+  await step(
+    `go to definition (F12) on the sectionName lands on the port "- name: http" of MeshService backend (${BACKEND}, Ln ${portNameLine})`,
+    async () => {
+      await gotoLineCol(htpLine, htpCol + 1);
+      await page.keyboard.press('F12');
+      await page.locator('.tab.active[aria-label*="backend.yaml"]').waitFor({ timeout: 10000 });
+      const there = page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${portNameLine}, Col \\d+`) }).first();
+      await there.waitFor({ timeout: 10000 }).catch(() => {});
+      if (!(await there.isVisible())) return `cursor at ${await cursorItem.textContent()}`;
+      return true;
+    },
+  );
+  await step('the MeshService backend shows "targeted by N policies" (inlay hint), and its port too', async () => {
+    let name = '';
+    let port = '';
+    for (let i = 0; i < 50; i++) {
+      name = (await lineText(msNameLine)) ?? '';
+      port = (await lineText(portNameLine)) ?? '';
+      if (/targeted by \d+ polic/.test(name) && /targeted by \d+ polic/.test(port)) return true;
+      await sleep(200);
+    }
+    return `Ln ${msNameLine} reads ${JSON.stringify(name)}, Ln ${portNameLine} ${JSON.stringify(port)}`;
+  });
+  await shot('kuma-e2e-policies-targeted.png');
+  await docShot('targeted', [editorLines(msNameLine - 1, portNameLine + 3, 560)]);
+  await step(
+    'rename (F2) of the port "http" to "web" renames every sectionName that names it, across files (on disk after Save All)',
+    async () => {
+      const before = readWs(POLICIES);
+      const naming = before.split('\n').filter((l) => /^\s*sectionName: http\s*$/.test(l)).length;
+      await gotoLineCol(portNameLine, msLines[portNameLine - 1].indexOf('http') + 2);
+      await page.keyboard.press('F2');
+      const box = page.locator('.rename-box input, .rename-input').first();
+      await box.waitFor();
+      await box.fill('web');
+      await page.keyboard.press('Enter');
+      await box.waitFor({ state: 'hidden' }).catch(() => {});
+      await sleep(500);
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor();
+      await page.keyboard.type('File: Save All');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Save All' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      let after = '';
+      for (let i = 0; i < 50; i++) {
+        after = readWs(POLICIES);
+        if (after !== before) break;
+        await sleep(100);
+      }
+      const renamed = after.split('\n').filter((l) => /^\s*sectionName: web\s*$/.test(l)).length;
+      const left = after.split('\n').filter((l) => /^\s*sectionName: http\s*$/.test(l)).length;
+      const port = readWs(BACKEND).split('\n')[portNameLine - 1];
+      log(
+        `rename: ${naming} sectionName: http before; after, ${renamed} web and ${left} http; the port line reads ${JSON.stringify(port)}`,
+      );
+      if (!/^\s*- name: web\s*$/.test(port ?? '')) return `the port line reads ${JSON.stringify(port)}`;
+      if (naming < 2 || renamed !== naming || left !== 0) return `${naming} sectionNames named http, ${renamed} renamed, ${left} left`;
+      // Only those lines changed.
+      return after === before.replace(/^(\s*)sectionName: http$/gm, '$1sectionName: web') || 'other text of policies.yaml changed';
+    },
+  );
+  await shot('kuma-e2e-policies-renamed.png');
+  // The later steps (and the web run) use the examples as they were.
+  writeFileSync(join(WS, POLICIES), policiesOrig);
+  writeFileSync(join(WS, BACKEND), backendOrig);
+  await sleep(1000);
+
   // (h) the language server crashes: the client restarts it, says so once, and checking goes on;
   // the palette restarts it by hand. Only our code-server's server (in run.sh's extensions dir) is touched.
   const serverPids = () =>

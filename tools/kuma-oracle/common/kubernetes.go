@@ -26,7 +26,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 	"sigs.k8s.io/yaml"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
+
 	config_core "github.com/kumahq/kuma/v2/pkg/config/core"
+	core_model "github.com/kumahq/kuma/v2/pkg/core/resources/model"
 	core_registry "github.com/kumahq/kuma/v2/pkg/core/resources/registry"
 	k8s_common "github.com/kumahq/kuma/v2/pkg/plugins/common/k8s"
 	k8s "github.com/kumahq/kuma/v2/pkg/plugins/resources/k8s"
@@ -139,6 +142,14 @@ func validateKubernetes(req request) response {
 		md = map[string]any{}
 		obj["metadata"] = md
 	}
+	if raw, present := md["namespace"]; present && raw != nil {
+		if _, ok := raw.(string); !ok {
+			// the API server cannot decode it into ObjectMeta either
+			resp.Stage = "parse"
+			resp.Violations = append(resp.Violations, violation{Field: "metadata.namespace", Message: fmt.Sprintf("json: cannot unmarshal %T into Go struct field ObjectMeta.metadata.namespace of type string", raw)})
+			return resp
+		}
+	}
 	ns := req.Namespace
 	if crd.namespaced {
 		if s, ok := md["namespace"].(string); ok && s != "" {
@@ -164,6 +175,17 @@ func validateKubernetes(req request) response {
 	}
 	structuraldefaulting.Default(obj, crd.structural)
 
+	// Kuma's mutating webhook runs before the API server's schema validation; it rejects a policy
+	// whose role cannot be computed and labels the others (kuma.io/policy-role, which the
+	// validating webhook reads). A document with unknown fields never gets there (strict decoding).
+	if len(resp.Violations) == 0 {
+		if denied := mutate(obj, kind, ns, req); denied != nil {
+			denied.Kind = kind
+			return *denied
+		}
+		structuraldefaulting.Default(obj, crd.structural)
+	}
+
 	u := &unstructured.Unstructured{Object: obj}
 	var errs field.ErrorList
 	errs = append(errs, apiservervalidation.ValidateCustomResource(nil, obj, crd.validator)...)
@@ -181,33 +203,9 @@ func validateKubernetes(req request) response {
 		resp.Error = err.Error()
 		return resp
 	}
-	gvk := schema.FromAPIVersionAndKind(u.GetAPIVersion(), kind)
-	checker := webhooks.ResourceAdmissionChecker{
-		AllowedUsers:    []string{"system:serviceaccount:kuma-system:kuma-control-plane"},
-		Mode:            config_core.Zone,
-		SystemNamespace: systemNamespace,
-		ZoneName:        "zone-1",
-	}
-	switch req.Role {
-	case "global":
-		checker.Mode = config_core.Global
-	case "federated-zone":
-		checker.FederatedZone = true
-	}
-	handler := webhooks.NewValidatingWebhook(converter, core_registry.Global(), k8s_registry.Global(), checker)
+	handler := webhooks.NewValidatingWebhook(converter, core_registry.Global(), k8s_registry.Global(), admissionChecker(req))
 	handler.InjectDecoder(admission.NewDecoder(scheme))
-	ar := admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{
-		UID:       "oracle",
-		Kind:      metav1GVK(gvk),
-		Resource:  metav1GVR(gvk),
-		Name:      u.GetName(),
-		Namespace: ns,
-		Operation: admissionv1.Create,
-		UserInfo:  authenticationv1.UserInfo{Username: "kubernetes-admin"},
-		Object:    kube_runtime.RawExtension{Raw: raw},
-	}}
-	ar.AdmissionRequest.Object.Raw = raw
-	res := handler.Handle(context.Background(), ar)
+	res := handler.Handle(context.Background(), admissionRequest(kind, u.GetAPIVersion(), u.GetName(), ns, raw))
 	resp.Warnings = res.Warnings
 	if res.Allowed {
 		resp.Accepted = true
@@ -224,4 +222,96 @@ func validateKubernetes(req request) response {
 		}
 	}
 	return resp
+}
+
+// admissionChecker is the ResourceAdmissionChecker of the control plane the request names: a zone
+// (default), a global, or a federated zone, with system namespace kuma-system.
+func admissionChecker(req request) webhooks.ResourceAdmissionChecker {
+	checker := webhooks.ResourceAdmissionChecker{
+		AllowedUsers:    []string{"system:serviceaccount:kuma-system:kuma-control-plane"},
+		Mode:            config_core.Zone,
+		SystemNamespace: systemNamespace,
+		ZoneName:        "zone-1",
+	}
+	switch req.Role {
+	case "global":
+		checker.Mode = config_core.Global
+	case "federated-zone":
+		checker.FederatedZone = true
+	}
+	return checker
+}
+
+// admissionRequest is what the API server sends Kuma's webhooks for `kubectl apply` by an ordinary user.
+func admissionRequest(kind, apiVersion, name, ns string, raw []byte) admission.Request {
+	gvk := schema.FromAPIVersionAndKind(apiVersion, kind)
+	return admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{
+		UID:       "oracle",
+		Kind:      metav1GVK(gvk),
+		Resource:  metav1GVR(gvk),
+		Name:      name,
+		Namespace: ns,
+		Operation: admissionv1.Create,
+		UserInfo:  authenticationv1.UserInfo{Username: "kubernetes-admin"},
+		Object:    kube_runtime.RawExtension{Raw: raw},
+	}}
+}
+
+// mutate runs Kuma's defaulting webhook (webhooks.DefaultingWebhookFor, served at
+// /default-kuma-io-v1alpha1-mesh) on a targetRef policy, as the API server does before it validates
+// the object: Default(), the admission checks, then the labels Kuma computes (kuma.io/mesh,
+// kuma.io/origin, kuma.io/zone, kuma.io/env, k8s.kuma.io/namespace and, in an app namespace,
+// kuma.io/policy-role, whose computation rejects a policy mixing `to` and `from`, or producer and
+// consumer items). The patch it answers is applied to obj. Other kinds are left as they were.
+func mutate(obj map[string]any, kind, ns string, req request) *response {
+	desc, err := core_registry.Global().DescriptorFor(core_model.ResourceType(kind))
+	if err != nil || !desc.IsPolicy || !desc.IsPluginOriginated {
+		return nil
+	}
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return &response{Stage: "mutate", Error: err.Error()}
+	}
+	u := &unstructured.Unstructured{Object: obj}
+	wh := webhooks.DefaultingWebhookFor(scheme, converter, admissionChecker(req))
+	res := wh.Handler.Handle(context.Background(), admissionRequest(kind, u.GetAPIVersion(), u.GetName(), ns, raw))
+	if !res.Allowed {
+		resp := &response{Stage: "mutate"}
+		if res.Result != nil {
+			if res.Result.Details != nil && len(res.Result.Details.Causes) > 0 {
+				for _, c := range res.Result.Details.Causes {
+					resp.Violations = append(resp.Violations, violation{Field: c.Field, Message: c.Message})
+				}
+			} else {
+				resp.Violations = append(resp.Violations, violation{Field: "", Message: res.Result.Message})
+			}
+		}
+		return resp
+	}
+	if len(res.Patches) == 0 {
+		return nil
+	}
+	ops, err := json.Marshal(res.Patches)
+	if err != nil {
+		return &response{Stage: "mutate", Error: err.Error()}
+	}
+	p, err := jsonpatch.DecodePatch(ops)
+	if err != nil {
+		return &response{Stage: "mutate", Error: err.Error()}
+	}
+	patched, err := p.Apply(raw)
+	if err != nil {
+		return &response{Stage: "mutate", Error: err.Error()}
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(patched, &out); err != nil {
+		return &response{Stage: "mutate", Error: err.Error()}
+	}
+	for k := range obj {
+		delete(obj, k)
+	}
+	for k, v := range out {
+		obj[k] = v
+	}
+	return nil
 }

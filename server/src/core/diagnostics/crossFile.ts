@@ -247,6 +247,8 @@ export function policyDiagnostics(policy: KumaFact, index: WorkspaceIndex, versi
   const out: Omit<KumaDiagnostic, 'document'>[] = [];
   if (!isPolicyKind(policy.kind) || !policy.refs) return out;
   for (const ref of policy.refs) {
+    // Both a name and labels: Kuma rejects the reference itself (the per-document rules say so), nothing to resolve.
+    if ((ref.name !== undefined || ref.namespace !== undefined) && ref.labels !== undefined) continue;
     const r = resolveRef(index, policy, ref, version);
     const legacy = r.legacy ?? (ref.name && ref.kind === 'MeshService' ? parseLegacyName(ref.name, true) : undefined);
     if (legacy && ref.nameRange) out.push(legacyDiagnostic(ref, legacy, r, version));

@@ -1,0 +1,130 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CACHE } from './oracle';
+
+/**
+ * The disagreements on policies of the last `npm run conformance`, grouped by cause (most frequent
+ * first), as Markdown: `node --import tsx test/conformance/policyReport.ts [OUT.md] [--notes NOTES.md]
+ * [--title TEXT] [--detailed N]` (an example for each of the N most frequent causes, default 40). Reads what run.ts left in the oracle cache (conformance-policy-disagreements.json
+ * and conformance-last.txt).
+ */
+
+interface Disagreement {
+  what: 'false error' | 'missed rejection' | 'path conflict';
+  kind: string;
+  version: string;
+  form: string;
+  source: string;
+  text: string;
+  kuma: { accepted: boolean; stage?: string; violations: { field: string; message: string }[]; error?: string };
+  ours: { code: string; severity: string; message: string; path: string }[];
+  conflicts?: { path: string; ours: string; kuma: string[] }[];
+}
+
+const norm = (s: string) =>
+  s
+    .replace(/\[\d+\]/g, '[]')
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/Go struct field [\w.]+/g, 'Go struct field …')
+    .slice(0, 140);
+
+function cause(d: Disagreement): string {
+  const errors = d.ours.filter((o) => o.severity === 'error');
+  if (d.what === 'false error') {
+    const e = errors[0];
+    return `false error — ours: \`${e.code}\` at \`${norm(e.path)}\`: ${norm(e.message)}`;
+  }
+  if (d.what === 'path conflict') {
+    const c = d.conflicts?.[0];
+    return c ? `path conflict at \`${norm(c.path)}\` — ours: ${norm(c.ours)} / Kuma: ${c.kuma.map(norm).join('; ')}` : 'path conflict';
+  }
+  const v = d.kuma.violations[0];
+  const stage = d.kuma.stage === 'mutate' || d.kuma.stage === 'schema' ? ` (${d.kuma.stage})` : '';
+  return `missed rejection — Kuma${stage}: ${v ? `\`${norm(v.field) || '(no field)'}\`: ${norm(v.message)}` : norm(d.kuma.error ?? '')}`;
+}
+
+const tally = (xs: string[]) => {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+};
+
+function main() {
+  const args = process.argv.slice(2);
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    if (i < 0) return undefined;
+    const v = args[i + 1];
+    args.splice(i, 2);
+    return v;
+  };
+  const notes = opt('--notes');
+  const title = opt('--title') ?? 'Policy disagreements: our checks vs Kuma (the oracle)';
+  const detailed = Number(opt('--detailed') ?? 40);
+  const out = args[0];
+  const list = JSON.parse(readFileSync(join(CACHE, 'conformance-policy-disagreements.json'), 'utf8')) as Disagreement[];
+  const last = existsSync(join(CACHE, 'conformance-last.txt')) ? readFileSync(join(CACHE, 'conformance-last.txt'), 'utf8') : '';
+  const policyTable = last.slice(last.indexOf('| kind | Kuma | documents | Kuma rejects | agreement'));
+
+  const groups = new Map<string, Disagreement[]>();
+  for (const d of list) {
+    const k = cause(d);
+    groups.set(k, [...(groups.get(k) ?? []), d]);
+  }
+  const sorted = [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
+  const lines: string[] = [`# ${title}`, ''];
+  const count = (w: string) => list.filter((d) => d.what === w).length;
+  lines.push(
+    `${list.length} disagreements: ${count('false error')} false errors, ${count('missed rejection')} missed rejections, ${count('path conflict')} path conflicts (our error at one of Kuma's paths with another message); ${sorted.length} causes.`,
+    '',
+    ...(['false error', 'path conflict'] as const).flatMap((w) => {
+      const causes = sorted.map(([k, ds], i) => ({ k, n: ds.length, i })).filter((c) => c.k.startsWith(w));
+      return causes.length
+        ? [`The ${w}s, by cause (numbers below): ${causes.map((c) => `#${c.i + 1} (${c.n})`).join(', ')}.`, '']
+        : [`No ${w}.`, ''];
+    }),
+    '## Agreement per kind and version',
+    '',
+    policyTable.trim(),
+    '',
+    '## Disagreements by cause (most frequent first)',
+    '',
+    'Each cause: how many documents, where (version, form, kind), which generator made them, and the shortest document that shows it, with both answers.',
+    '',
+  );
+  // an example for the most frequent causes and for every false error and path conflict; a line for the others
+  const others: string[] = [];
+  sorted.forEach(([k, ds], i) => {
+    if (i >= detailed && k.startsWith('missed rejection')) {
+      others.push(`${i + 1}. ${k} — ${ds.length} (${tally(ds.map((d) => `${d.version} ${d.form}`))})`);
+      return;
+    }
+    const ex = [...ds].sort((a, b) => a.text.length - b.text.length)[0];
+    lines.push(
+      `### ${i + 1}. ${k}`,
+      '',
+      `${ds.length} documents. Versions: ${tally(ds.map((d) => d.version))}. Forms: ${tally(ds.map((d) => d.form))}. Kinds: ${tally(ds.map((d) => d.kind))}.`,
+      `Generated by: ${tally(ds.map((d) => d.source.replace(/^generated \((.*)\)$/, '$1').replace(/ \(.*\)$/, ''))).slice(0, 300)}.`,
+      '',
+      `Example (${ex.kind}, ${ex.form}, Kuma ${ex.version}):`,
+      '',
+      '```yaml',
+      ex.text.trimEnd(),
+      '```',
+      '',
+      `- Kuma: ${ex.kuma.accepted ? 'accepts' : `rejects (${ex.kuma.stage})`}${ex.kuma.violations.map((v) => `\n  - \`${v.field}\`: ${v.message}`).join('')}${ex.kuma.error ? `\n  - error: ${ex.kuma.error}` : ''}`,
+      `- ours: ${ex.ours.length ? '' : 'nothing'}${ex.ours.map((o) => `\n  - ${o.severity} \`${o.code}\` at \`${o.path}\`: ${o.message}`).join('')}`,
+      '',
+    );
+  });
+  if (others.length) lines.push('### The other missed rejections', '', ...others, '');
+  if (notes && existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '');
+  const md = lines.join('\n');
+  if (out) writeFileSync(out, md);
+  else process.stdout.write(md);
+}
+
+main();
