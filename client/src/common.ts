@@ -157,6 +157,7 @@ export async function activateClient(
     ['kuma.migrateSelectorsInFile', ServerCommands.migrateSelectors, 'file'],
     ['kuma.migrateSelectorsInWorkspace', ServerCommands.migrateSelectors, 'workspace'],
     ['kuma.migrateFileTo30', ServerCommands.migrateTo30, 'file'],
+    ['kuma.migrateWorkspaceTo30', ServerCommands.migrateTo30, 'workspace'],
   ];
   for (const [id, serverCommand, scope] of commands) {
     context.subscriptions.push(

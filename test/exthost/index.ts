@@ -124,6 +124,8 @@ export async function run(): Promise<void> {
       ['name-invalid', 5, 'Payments_API', vscode.DiagnosticSeverity.Error],
       ['name-rfc1035-deprecated', 5, 'Payments_API', vscode.DiagnosticSeverity.Warning],
       ['selector-multiple', 8, 'selector', vscode.DiagnosticSeverity.Error],
+      // The upgrade lint: Kuma 3.0 drops dataplaneTags (a hint at 2.x).
+      ['upgrade-3.0-dataplane-tags', 9, 'dataplaneTags', vscode.DiagnosticSeverity.Hint],
       ['schema-type', 15, '"8080"', vscode.DiagnosticSeverity.Error],
       ['app-protocol-unsupported', 17, 'websocket', vscode.DiagnosticSeverity.Warning],
       ['ports-duplicate-name', 18, 'http', vscode.DiagnosticSeverity.Warning],

@@ -223,7 +223,12 @@ test('skeletons use the selector of the version and pass every check of that ver
   for (const v of KUMA_VERSIONS) {
     for (const e of complete('$0', v).entries) {
       const text = expandSnippet(e.insertText!);
-      assert.deepEqual(diagnose(text, v), [], `${e.label} at ${v}:\n${text}`);
+      // A 2.x skeleton's dataplaneTags gets the upgrade hint (Kuma 3.0 drops it): a hint, not a failed check.
+      assert.deepEqual(
+        diagnose(text, v).filter((d) => d.severity !== 'hint'),
+        [],
+        `${e.label} at ${v}:\n${text}`,
+      );
     }
   }
 });

@@ -16,7 +16,9 @@ function seen(text: string) {
   service.setFile(uri, text, 'open');
   const started = Date.now();
   const a = service.diagnose(uri, text, SETTINGS);
-  return { service, uri, a, ms: Date.now() - started, diags: a.diagnostics.map((d) => [d.code, text.slice(d.range.start, d.range.end)]) };
+  // The upgrade hints of these 2.x inputs (what Kuma 3.0 drops) aside: what is asserted is their problems.
+  const problems = a.diagnostics.filter((d) => d.severity !== 'hint');
+  return { service, uri, a, ms: Date.now() - started, diags: problems.map((d) => [d.code, text.slice(d.range.start, d.range.end)]) };
 }
 
 test('1,000 levels of block nesting: one yaml-limit error, and the features still answer', () => {

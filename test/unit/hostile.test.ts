@@ -15,21 +15,28 @@ const EXPECTED: Record<string, [string, string][]> = {
   'alias-bomb.yaml': [['yaml-limit', '*a0']],
   'deep-nesting-flow.yaml': [['yaml-limit', '[']],
   'binary.yaml': [],
-  'bom.yaml': [],
+  // At 2.x a dataplaneTags selector gets the upgrade hint (Kuma 3.0 drops it).
+  'bom.yaml': [['upgrade-3.0-dataplane-tags', 'dataplaneTags']],
   // Ranges count characters: CR does not shift them.
-  'crlf.yaml': [['app-protocol-unsupported', 'websocket']],
+  'crlf.yaml': [
+    ['upgrade-3.0-dataplane-tags', 'dataplaneTags'],
+    ['app-protocol-unsupported', 'websocket'],
+  ],
   'mixed-eol.yaml': [
+    ['upgrade-3.0-dataplane-tags', 'dataplaneTags'],
     ['app-protocol-unsupported', 'websocket'],
     ['schema-unknown-key', 'weight'],
   ],
   // Only the tab, not the parser's follow-up errors on the lines after it.
   'tabs.yaml': [['yaml-syntax', '\t']],
   'duplicate-keys.yaml': [
+    ['upgrade-3.0-dataplane-tags', 'dataplaneTags'],
     ['yaml-duplicate-key', 'targetPort'],
     ['app-protocol-unsupported', 'websocket'],
   ],
   // An indented `---` stays in the block scalar; at column 0 it ends the document (api loses its spec).
   'block-scalar-dashes.yaml': [
+    ['upgrade-3.0-dataplane-tags', 'dataplaneTags'],
     ['schema-missing-required', 'type'],
     ['selector-missing', 'type'],
   ],
@@ -39,11 +46,17 @@ const EXPECTED: Record<string, [string, string][]> = {
   // A HostnameGenerator's template is Go template syntax by design.
   'hostname-template.yaml': [],
   // 08080 is read as 8080 (as Kuma's Go YAML reads it), so the second port repeats the first.
-  'yaml11.yaml': [['ports-duplicate', '8080']],
+  'yaml11.yaml': [
+    ['upgrade-3.0-inbound-tags', 'tags'],
+    ['upgrade-3.0-inbound-tags', 'tags'],
+    ['upgrade-3.0-dataplane-tags', 'dataplaneTags'],
+    ['ports-duplicate', '8080'],
+  ],
   // Invalid bytes are read as U+FFFD, which no Kuma name may contain.
   'invalid-utf8.yaml': [
     ['name-invalid', 'w\ufffd\ufffd\ufffdeb'],
     ['name-rfc1035-deprecated', 'w\ufffd\ufffd\ufffdeb'],
+    ['upgrade-3.0-dataplane-tags', 'dataplaneTags'],
   ],
 };
 

@@ -9,13 +9,15 @@ const ALL: KumaVersion[] = ['2.9', '2.13', '2.14', '3.0'];
 function universal(name: string, spec: string, extra = ''): string {
   return `type: MeshService\nname: ${name}\nmesh: default\n${extra}spec:\n${spec.replace(/^/gm, '  ')}\n`;
 }
+/** A selector of every version that Kuma 3.0 keeps (dataplaneTags gets the upgrade hint at 2.x). */
+const selRef = 'selector:\n  dataplaneRef:\n    name: redis-1';
 const sel214 = 'selector:\n  dataplaneLabels:\n    matchLabels:\n      app: redis';
 const sel29 = 'selector:\n  dataplaneTags:\n    app: redis';
 const okPorts = 'ports:\n  - name: main\n    port: 6379\n    targetPort: 6379\n    appProtocol: tcp';
 
 test('a correct MeshService has no diagnostics in any version', () => {
   for (const v of ALL) {
-    const sel = v === '3.0' || v === '2.14' ? sel214 : sel29;
+    const sel = v === '3.0' || v === '2.14' ? sel214 : selRef;
     assert.deepEqual(diagnose(universal('redis', `${sel}\n${okPorts}`), v), [], v);
   }
   const k8s = dedent(`
@@ -179,7 +181,7 @@ test('a hand-written status gets a warning on the key', () => {
 test('a hand-written status gets its one warning, and nothing inside it is checked', () => {
   const status = 'status:\n  vips:\n  - ip: 241.0.0.1\n    name: extra\n  hostnameGenerators:\n  - name: x\n  tls:\n    status: Wrong\n';
   for (const v of ALL) {
-    const sel = v === '3.0' || v === '2.14' ? sel214 : sel29;
+    const sel = v === '3.0' || v === '2.14' ? sel214 : selRef;
     const seen = diagnose(universal('a', `${sel}\n${okPorts}`) + status, v);
     assert.deepEqual(
       seen.map((d) => [d.code, d.text]),

@@ -17,8 +17,8 @@ const MS = (comments: { beforeName?: string; top?: string } = {}) =>
   ${comments.top ?? ''}
   spec:
     selector:
-      dataplaneTags:
-        app: backend
+      dataplaneRef:
+        name: backend
     ports:
       - port: 80
         targetPort: 8080
@@ -196,7 +196,7 @@ test('quick fix "Suppress CODE on this line" inserts a comment with the line ind
     mesh: default
     spec:
       selector:
-        dataplaneTags: {app: backend}
+        dataplaneRef: {name: backend}
       ports:
         - prot: 80
           targetPort: 8080
@@ -253,8 +253,8 @@ test('a document-wide comment above the first --- applies to the document after 
 test('a kuma-lint-disable line inside a block scalar is text, not a suppression (fast reader and yaml)', () => {
   // With a block selector the fast reader reads the document; an anchor leaves it to yaml.
   for (const [selector, fast] of [
-    ['dataplaneTags:\n            app: backend', true],
-    ['dataplaneTags: &tags {app: backend}', false],
+    ['dataplaneRef:\n            name: backend', true],
+    ['dataplaneRef: &ref {name: backend}', false],
   ] as const) {
     const text = dedent(`
       type: MeshService

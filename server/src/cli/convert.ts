@@ -5,6 +5,7 @@ import {
   applyEdits,
   CONVERSIONS,
   convertFile,
+  migrationSummary,
   createLanguageService,
   DEFAULT_KUMA_VERSION,
   KUMA_VERSIONS,
@@ -71,9 +72,12 @@ export async function runConvert(
   const out: string[] = [];
   let writeFailed = false;
   // The same driver as the editor's palette commands and code actions: the same output.
+  const migrating = o.sub === 'migrate-3.0' || o.sub === 'migrate-selectors';
+  const summary: { changed: boolean; rewritten: number; left: number }[] = [];
   for (const [i, f] of inputs.entries()) {
     const r = convertFile(service, texts[i], settings, o.sub, o.namespace ? { namespace: o.namespace } : {});
     for (const d of r.details) io.stderr(`${f.path}: ${d}\n`);
+    summary.push({ changed: r.edits.length > 0, rewritten: r.rewritten.length, left: r.left.length });
     if (!o.write) {
       out.push(...(r.generated.length ? r.generated : r.rewritten));
       continue;
@@ -92,6 +96,8 @@ export async function runConvert(
     }
   }
   if (!o.write) io.stdout(out.map((y, i) => (i === 0 ? y : `---\n${y}`)).join(''));
+  // A migration ends with its summary: files, documents, and how much was left (the lines above say why).
+  if (migrating) io.stderr(`kuma-lint: ${migrationSummary(`convert ${o.sub}`, summary)}\n`);
   return ioFailed || writeFailed ? 2 : 0;
 }
 

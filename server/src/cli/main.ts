@@ -16,7 +16,8 @@ const USAGE = `usage: kuma-lint check [--format text|json|sarif|junit] [--kuma-v
                        [--fail-on error|warning|never] [--severity CODE=LEVEL]... [--sarif-root DIR] PATH...
   PATH is a file, a directory (searched for *.yaml and *.yml, skipping node_modules and .git),
   or - for standard input. --severity (repeatable) sets a code's severity: error, warning,
-  information, hint, or off to drop it; --fail-on counts the severities so set. SARIF file URIs
+  information, hint, or off to drop it; --fail-on counts the severities so set. Hints (the
+  upgrade-3.0-* codes before 3.0) are left out unless raised, e.g. --severity upgrade-3.0-inbound-tags=warning. SARIF file URIs
   are relative to --sarif-root (the checkout root; default: the working directory).
 exit status: 0 nothing at or above --fail-on (default error), 1 problems found, 2 usage or I/O error`;
 
@@ -122,7 +123,8 @@ export async function run(
     // One line per file the checks could not read as it is; never a stack trace.
     if (skipped && diagnostics.length === 0) io.stderr(`kuma-lint: ${f.path}: skipped: ${skipped.message}\n`);
     else if (f.invalidUtf8) io.stderr(`kuma-lint: ${f.path}: not valid UTF-8; the invalid bytes were read as U+FFFD\n`);
-    return { path: f.path, text: f.text, diagnostics };
+    // Hints are for the editor (the upgrade lint's at 2.x): a CI run reports a code once --severity sets it.
+    return { path: f.path, text: f.text, diagnostics: diagnostics.filter((d) => d.severity !== 'hint' || o.severity[d.code] === 'hint') };
   });
   const failLevel: Severity = o.failOn === 'never' ? 'error' : o.failOn;
   const report = { kumaVersion: o.kumaVersion, files, toolVersion: VERSION, failLevel, sarifRoot: o.sarifRoot };

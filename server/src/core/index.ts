@@ -35,7 +35,7 @@ export { quickFixes, suppressionFixes, type FixEntry } from './features/codeActi
 export { documentSymbols, workspaceSymbols, type SymbolEntry, type WorkspaceSymbolEntry } from './features/symbols';
 export { inlayHints, type InlayEntry } from './features/inlayHints';
 
-export { CONVERSIONS, convertFile, type Conversion, type FileConversion } from './convert/driver';
+export { CONVERSIONS, convertFile, dependentEdits, migrationSummary, type Conversion, type FileConversion } from './convert/driver';
 export { actionEdits, conversionActions, type ConversionAction } from './convert/actions';
 export { applyEdits } from './convert/format';
 export type { TextEdit } from './convert/types';

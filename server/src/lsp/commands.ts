@@ -1,5 +1,5 @@
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
-import { CONVERSIONS, convertFile, type Conversion, type TextEdit } from '../core';
+import { CONVERSIONS, convertFile, dependentEdits, migrationSummary, type Conversion, type TextEdit } from '../core';
 import {
   COMMAND_CONVERSIONS,
   ServerCommands,
@@ -89,6 +89,8 @@ export function registerCommands(ctx: ServerContext): void {
     /** What each file would get, in words, for the review (`review.plan`). */
     const planned: ConvertPlanFile[] = [];
     let done = 0;
+    const migrating = conversion === 'migrate-3.0' || conversion === 'migrate-selectors';
+    const summary: { changed: boolean; rewritten: number; left: number }[] = [];
     for (const u of uris) {
       // Each file is converted and placed against the same text, in one turn of the event loop.
       const text = ctx.textOf(u);
@@ -98,14 +100,40 @@ export function registerCommands(ctx: ServerContext): void {
       await work.tick();
       const r = convertFile(service, text, settings, conversion);
       details.push(...r.details.map((d) => `${shortName(u)}: ${d}`));
+      summary.push({ changed: r.edits.length > 0, rewritten: r.rewritten.length, left: r.left.length });
       generatedYaml.push(...r.generated);
       const edits: TextEdit[] = !generating || output === 'beside' ? r.edits : [];
       if (generating && r.generated.length)
         planned.push({ uri: u, summary: `${r.generated.length} MeshService${r.generated.length === 1 ? '' : 's'}` });
-      if (!generating && edits.length) planned.push({ uri: u, summary: `${edits.length} change${edits.length === 1 ? '' : 's'}` });
+      if (!generating && edits.length)
+        planned.push({
+          uri: u,
+          summary: migrating
+            ? `${r.rewritten.length} document${r.rewritten.length === 1 ? '' : 's'}${r.left.length ? `, ${r.left.length} thing${r.left.length === 1 ? '' : 's'} left as is` : ''}`
+            : `${edits.length} change${edits.length === 1 ? '' : 's'}`,
+        });
       if (edits.length) {
         const lines = documents.get(u) ?? ctx.lineIndex(u, text);
         changes[u] = edits.map((e) => ({ range: toLspRange(lines, e.range), newText: e.newText }));
+      }
+    }
+    // A migration of one file (or of the files the user kept) also gives the Dataplanes of the
+    // other files the labels its MeshServices now select, in the same edit.
+    if (uri || review.only) {
+      const picked = new Set(uris);
+      for (const u of uris) {
+        const text = ctx.textOf(u);
+        if (text === undefined) continue;
+        const dep = dependentEdits(service, u, text, settings, conversion);
+        for (const [other, edits] of dep.edits) {
+          if (picked.has(other) && !uri) continue;
+          const otherText = ctx.textOf(other);
+          if (otherText === undefined || changes[other]) continue;
+          const lines = documents.get(other) ?? ctx.lineIndex(other, otherText);
+          changes[other] = edits.map((e) => ({ range: toLspRange(lines, e.range), newText: e.newText }));
+          planned.push({ uri: other, summary: `${edits.length} label${edits.length === 1 ? '' : 's'} for ${shortName(u)}` });
+        }
+        details.push(...dep.details.map((d) => `${d} (for ${shortName(u)})`));
       }
     }
     // Nothing is applied once the request is cancelled.
@@ -147,6 +175,8 @@ export function registerCommands(ctx: ServerContext): void {
       };
     }
     const files = Object.keys(changes).length;
+    // A migration's summary (files, documents, what was left and why) ends the details, for the output channel.
+    if (migrating) details.push(migrationSummary(label, summary));
     if (files === 0) return { message: `${label}: nothing to change.`, details };
     // The user reviewed the files (review.only): one edit, applied as it is. Otherwise a client
     // that knows change annotations shows a workspace-wide edit for confirmation first.

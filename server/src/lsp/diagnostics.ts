@@ -193,6 +193,8 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
         pre && pre.text === text && pre.settings === ctx.settings
           ? service.diagnoseLocal(uri, text, pre.local, ctx.settings)
           : service.diagnose(uri, text, ctx.settings).diagnostics;
+      // Hints (the upgrade lint of a 2.x file) show in an open file's editor only: no Problems entry to make.
+      diagnostics = diagnostics.filter((d) => d.severity !== 'hint');
     }
     const key = diagnostics.length ? digest(JSON.stringify(diagnostics)) : '';
     if (!force && key === (closedSent.get(uri) ?? '')) return;

@@ -173,8 +173,19 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
     };
     if (a.disabled) return action;
     // The costly edit is made on resolve when the client can ask for it; otherwise now.
-    if (!a.edits && data) return { ...action, data };
-    return { ...action, edit: { changes: { [uri]: lspEdits(doc, actionEdits(a)) } } };
+    if ((!a.edits || a.elsewhere) && data) return { ...action, data };
+    return { ...action, edit: editOf(a, uri, doc) };
+  }
+
+  /** The workspace edit of an action: its file's edits and those of other files (a migration's Dataplane labels). */
+  function editOf(a: ConversionAction, uri: string, doc: { positionAt(o: number): { line: number; character: number } }) {
+    const changes: Record<string, ReturnType<typeof lspEdits>> = { [uri]: lspEdits(doc, actionEdits(a)) };
+    for (const [other, edits] of Object.entries(a.elsewhere?.() ?? {})) {
+      const text = ctx.textOf(other);
+      if (text === undefined || edits.length === 0) continue;
+      changes[other] = lspEdits(documents.get(other) ?? ctx.lineIndex(other, text), edits);
+    }
+    return { changes };
   }
 
   connection.onCodeAction(
@@ -201,7 +212,7 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
       const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
       const only = params.context.only;
       if (!only || only.some((k) => k.startsWith('refactor') || k === CodeActionKind.QuickFix)) {
-        for (const a of conversionActions(service, text, range, ctx.settings)) {
+        for (const a of conversionActions(service, text, range, ctx.settings, doc.uri)) {
           const data: ResolveData | undefined = ctx.caps.codeActionResolve
             ? { uri: doc.uri, version: doc.version, offset: range.start, title: a.title }
             : undefined;
@@ -218,11 +229,11 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
       const doc = data && documents.get(data.uri);
       // The document changed since the action was listed: it resolves to no edit (the editor lists again).
       if (!data || !doc || doc.version !== data.version) return action;
-      const a = conversionActions(service, doc.getText(), { start: data.offset, end: data.offset }, ctx.settings).find(
+      const a = conversionActions(service, doc.getText(), { start: data.offset, end: data.offset }, ctx.settings, doc.uri).find(
         (x) => x.title === data.title,
       );
       if (!a) return action;
-      return { ...action, edit: { changes: { [doc.uri]: lspEdits(doc, actionEdits(a)) } } };
+      return { ...action, edit: editOf(a, doc.uri, doc) };
     }),
   );
 

@@ -3,7 +3,9 @@ import { migrateSelectors, migrateToKuma30 } from './migrate';
 import { serviceToMeshService } from './serviceToMeshService';
 import { dataplanesToMeshServices } from './dataplaneToMeshService';
 import type { ConvertInput, TextEdit } from './types';
-import { convertFile, inputOf, insertAfter, shiftEdits } from './driver';
+import { convertFile, dependentEdits, inputOf, insertAfter, planEdits, shiftEdits } from './driver';
+import { planFor } from './selectorPlan';
+import { documentFacts } from '../host/facts';
 import { fileText } from './fileText';
 import { documentAt, type LanguageService, type Settings } from '../host/languageService';
 import { parseChunk, splitDocuments, type ParsedDocument } from '../yaml/documents';
@@ -22,6 +24,11 @@ export interface ConversionAction {
   disabled?: string;
   edits?: TextEdit[];
   resolve?: () => TextEdit[];
+  /**
+   * Edits of other files (file offsets, by URI) that belong to the same change, made when the
+   * action is picked: the labels a migrated selector needs on the Dataplanes it selected there.
+   */
+  elsewhere?: () => Record<string, TextEdit[]>;
   /** Sentences to show after the edit is applied (what a generated MeshService assumed). */
   notes?: string[];
 }
@@ -67,15 +74,28 @@ function cached<T>(pd: ParsedDocument, purpose: string, key: string, make: () =>
  * Service or a Universal Dataplane, replacing a Service, Kubernetes ↔ Universal, and the 3.0
  * migrations. Costs the one document; the file-wide migration is resolved on demand.
  */
-export function conversionActions(service: LanguageService, text: string, range: OffsetRange, settings: Settings): ConversionAction[] {
+export function conversionActions(
+  service: LanguageService,
+  text: string,
+  range: OffsetRange,
+  settings: Settings,
+  uri?: string,
+): ConversionAction[] {
   // As in `convertFile`: read without the BOM and with LF line ends, edit with the file's line ends.
   const file = fileText(text);
-  if (file.text === text) return actionsOf(service, text, range, settings, text);
+  if (file.text === text) return actionsOf(service, text, range, settings, text, uri);
   const at = { start: file.fromFile(range.start), end: file.fromFile(range.end) };
-  return actionsOf(service, file.text, at, settings, text).map((a) => (a.edits ? { ...a, edits: file.toFile(a.edits) } : a));
+  return actionsOf(service, file.text, at, settings, text, uri).map((a) => (a.edits ? { ...a, edits: file.toFile(a.edits) } : a));
 }
 
-function actionsOf(service: LanguageService, text: string, range: OffsetRange, settings: Settings, original: string): ConversionAction[] {
+function actionsOf(
+  service: LanguageService,
+  text: string,
+  range: OffsetRange,
+  settings: Settings,
+  original: string,
+  uri: string | undefined,
+): ConversionAction[] {
   const analysis = service.analyze(text, settings);
   const d = documentAt(analysis, range.start);
   if (!d) return [];
@@ -164,8 +184,25 @@ function actionsOf(service: LanguageService, text: string, range: OffsetRange, s
       });
     if (c.kind === 'MeshService') {
       const m = migrateSelectors(input);
-      if (!('error' in m) && m.edits.length)
-        out.push({ title: 'Migrate dataplaneTags to dataplaneLabels', kind: 'refactor.rewrite', edits: shiftEdits(m.edits, d.offset) });
+      if (!('error' in m) && m.edits.length) {
+        // The Dataplanes it selected get the labels it now needs, in this file and in others (one change).
+        const fact = documentFacts(d.parsed).kuma;
+        const plan = fact ? planFor(input.index, fact) : undefined;
+        const labels = () => (plan && !plan.refused ? planEdits(service, settings, [plan]).edits : new Map<string, TextEdit[]>());
+        const own = shiftEdits(m.edits, d.offset);
+        const labelled = (inFile: (u: string) => boolean) =>
+          !!plan && !plan.refused && plan.additions.some((a) => inFile(a.dp.uri) && Object.keys(a.labels).length > 0);
+        const here = uri !== undefined && labelled((u) => u === uri);
+        out.push({
+          title: 'Migrate dataplaneTags to dataplaneLabels',
+          kind: 'refactor.rewrite',
+          // Resolved edits are file offsets (no BOM or CR skipped), as planEdits makes them.
+          ...(here ? { resolve: () => [...fileText(original).toFile(own), ...(labels().get(uri!) ?? [])] } : { edits: own }),
+          // Listed only when the change reaches other files: the action then resolves on demand.
+          ...(labelled((u) => u !== uri) ? { elsewhere: () => Object.fromEntries([...labels()].filter(([u]) => u !== uri)) } : {}),
+        });
+      } else if ('error' in m && /left as it is/.test(m.error))
+        out.push({ title: 'Migrate dataplaneTags to dataplaneLabels', kind: 'refactor.rewrite', disabled: m.error });
     }
     // Offered where the document at the cursor has something to migrate; the file's edits are
     // made when the user picks it.
@@ -174,8 +211,18 @@ function actionsOf(service: LanguageService, text: string, range: OffsetRange, s
         title: MIGRATE_FILE_TO_30,
         kind: 'refactor.rewrite',
         resolve: () => convertFile(service, original, settings, 'migrate-3.0').edits,
+        ...(uri === undefined
+          ? {}
+          : { elsewhere: () => Object.fromEntries(dependentEdits(service, uri, original, settings, 'migrate-3.0').edits) }),
       });
   }
+  // A Mesh: its meshServices go in the 3.0 migration (nothing else converts a Mesh).
+  if (c.role === 'mesh' && cached(d.parsed, 'needs 3.0', input.version, () => needsMigrationTo30(input)))
+    out.push({
+      title: MIGRATE_FILE_TO_30,
+      kind: 'refactor.rewrite',
+      resolve: () => convertFile(service, original, settings, 'migrate-3.0').edits,
+    });
   return out;
 }
 

@@ -1,11 +1,14 @@
 import { applyEdits, convertForm } from './format';
-import { migrateSelectors, migrateToKuma30 } from './migrate';
+import { addPlannedLabels, migrateSelectors, migrateToKuma30 } from './migrate';
+import { planFor, type SelectorPlan } from './selectorPlan';
+import { documentFacts } from '../host/facts';
+import { resourceKey } from '../host/workspaceIndex';
 import { serviceToMeshService } from './serviceToMeshService';
 import { dataplanesToMeshServices } from './dataplaneToMeshService';
 import type { ConvertInput, TextEdit } from './types';
 import { fileText } from './fileText';
 import type { DocumentInfo, LanguageService, Settings } from '../host/languageService';
-import { MIGRATION_TARGET, normalizeKumaVersion, pinnedVersionText } from '../kuma/versions';
+import { MIGRATION_TARGET, kumaFacts, normalizeKumaVersion, pinnedVersionText } from '../kuma/versions';
 import { LineIndex } from '../yaml/positions';
 
 /**
@@ -38,6 +41,20 @@ export interface FileConversion {
   rewritten: string[];
   /** What was skipped, not verified, or changed beyond the documents, one sentence each. */
   details: string[];
+  /** The details that say what a migration left as it is, and why (also in `details`). */
+  left: string[];
+}
+
+/** A migration's note that says what it left as it is (a refused selector, an outbound, a field). */
+const LEFT = /\bleft as it is\b|^Left |no automatic fix|not renamed automatically/;
+
+/** One line that sums up a migration of some files: files and documents changed, what was left and why. */
+export function migrationSummary(label: string, files: readonly { changed: boolean; rewritten: number; left: number }[]): string {
+  const changed = files.filter((f) => f.changed).length;
+  const docs = files.reduce((n, f) => n + f.rewritten, 0);
+  const left = files.reduce((n, f) => n + f.left, 0);
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${label}: ${plural(changed, 'file')} changed (${plural(docs, 'document')} rewritten) of ${plural(files.length, 'file')}; ${left ? `${plural(left, 'thing')} left as ${left === 1 ? 'it is' : 'they are'}, each with the reason above` : 'nothing left for you to do by hand'}.`;
 }
 
 export function inputOf(service: LanguageService, text: string, d: DocumentInfo, settings: Settings): ConvertInput {
@@ -72,7 +89,8 @@ export function describeDocument(d: DocumentInfo, text: string, lines: LineIndex
   const v = d.parsed.value as Record<string, unknown> | undefined;
   const meta = v && typeof v.metadata === 'object' && v.metadata ? (v.metadata as Record<string, unknown>) : undefined;
   const name = String(meta?.name ?? v?.name ?? '(unnamed)');
-  const kind = d.classification.role === 'kuma' || d.classification.role === 'kubernetes' ? d.classification.kind : 'document';
+  const c = d.classification;
+  const kind = c.role === 'kuma' || c.role === 'kubernetes' ? c.kind : c.role === 'mesh' ? 'Mesh' : 'document';
   return `${kind} ${name} (line ${lines.positionAt(d.range.start).line + 1})`;
 }
 
@@ -99,7 +117,12 @@ export function convertFile(
   // onto the file's own text, with its line ends (a BOM or CRLF file stays one).
   const file = fileText(text);
   const r = convertText(service, file.text, settings, conversion, options);
-  return { ...r, edits: file.toFile(r.edits), rewritten: r.rewritten.map(file.withEol) };
+  return {
+    ...r,
+    edits: file.toFile(r.edits),
+    rewritten: r.rewritten.map(file.withEol),
+    left: r.details.filter((d) => LEFT.test(d.replace(/^[^:]*\(line \d+\): /, ''))),
+  };
 }
 
 function convertText(
@@ -109,7 +132,7 @@ function convertText(
   conversion: Conversion,
   options: ConvertFileOptions,
 ): FileConversion {
-  const out: FileConversion = { edits: [], generated: [], rewritten: [], details: [] };
+  const out: FileConversion = { edits: [], generated: [], rewritten: [], details: [], left: [] };
   const analysis = service.analyze(text, settings);
   if (conversion === 'service-to-meshservice') {
     const made = new Set<string>();
@@ -158,16 +181,24 @@ function convertText(
   const lines = () => (lineIndex ??= new LineIndex(text));
   for (const d of analysis.documents) {
     const c = d.classification;
-    if (c.role !== 'kuma') continue;
-    if (conversion === 'migrate-selectors' && c.kind !== 'MeshService') continue;
+    // A Mesh is migrated to 3.0 (its meshServices go) and converted by nothing else.
+    if (c.role !== 'kuma' && !(c.role === 'mesh' && conversion === 'migrate-3.0')) continue;
+    const kind = c.role === 'kuma' ? c.kind : 'Mesh';
+    // Selectors: MeshServices, and the labels their Dataplanes need to stay selected.
+    if (conversion === 'migrate-selectors' && kind !== 'MeshService' && kind !== 'Dataplane') continue;
     if ((conversion === 'to-universal' && c.form === 'universal') || (conversion === 'to-kubernetes' && c.form === 'kubernetes')) {
       out.details.push(`${describeDocument(d, text, lines())} is already in ${c.form === 'universal' ? 'Universal' : 'Kubernetes'} form.`);
       continue;
     }
     const input = inputOf(service, text, d, settings);
+    // Dataplanes get labels only where the MeshServices get dataplaneLabels (2.14 and later).
+    if (conversion === 'migrate-selectors' && kind === 'Dataplane' && !kumaFacts(input.version).selector.keys.includes('dataplaneLabels'))
+      continue;
     const r =
       conversion === 'migrate-selectors'
-        ? migrateSelectors(input)
+        ? kind === 'Dataplane'
+          ? addPlannedLabels(input)
+          : migrateSelectors(input)
         : conversion === 'migrate-3.0'
           ? migrateToKuma30(input)
           : convertForm(
@@ -196,4 +227,80 @@ function convertText(
 /** The file after a conversion's edits. */
 export function applyFileConversion(text: string, c: FileConversion): string {
   return applyEdits(text, c.edits);
+}
+
+/** The selector migrations of the MeshServices of a file that are not refused. */
+function plansOfFile(service: LanguageService, text: string, settings: Settings): SelectorPlan[] {
+  const plans: SelectorPlan[] = [];
+  for (const d of service.analyze(text, settings).documents) {
+    const k = d.classification.role === 'kuma' && d.classification.kind === 'MeshService' ? documentFacts(d.parsed).kuma : undefined;
+    const p = k && planFor(service.index(), k);
+    if (p && !p.refused) plans.push(p);
+  }
+  return plans;
+}
+
+/**
+ * The labels the given selector migrations need on Dataplanes, as edits of the files holding
+ * them (file offsets, by URI), with what was done in words; `skip` leaves some files out.
+ */
+export function planEdits(
+  service: LanguageService,
+  settings: Settings,
+  plans: readonly SelectorPlan[],
+  skip: (uri: string) => boolean = () => false,
+): { edits: Map<string, TextEdit[]>; details: string[] } {
+  const wanted = new Map<string, Map<string, Record<string, string>>>();
+  for (const p of plans)
+    for (const a of p.additions) {
+      if (Object.keys(a.labels).length === 0 || skip(a.dp.uri)) continue;
+      let byDp = wanted.get(a.dp.uri);
+      if (!byDp) wanted.set(a.dp.uri, (byDp = new Map()));
+      const key = resourceKey(a.dp.fact);
+      byDp.set(key, { ...byDp.get(key), ...a.labels });
+    }
+  const edits = new Map<string, TextEdit[]>();
+  const details: string[] = [];
+  for (const [uri, byDp] of wanted) {
+    const raw = service.getText(uri);
+    if (raw === undefined) continue;
+    const file = fileText(raw);
+    const text = file.text;
+    const lines = new LineIndex(text);
+    const out: TextEdit[] = [];
+    for (const d of service.analyze(text, settings).documents) {
+      const k = d.classification.role === 'kuma' && d.classification.kind === 'Dataplane' ? documentFacts(d.parsed).kuma : undefined;
+      const labels = k && byDp.get(resourceKey(k));
+      if (!labels) continue;
+      const r = addPlannedLabels(inputOf(service, text, d, settings), labels);
+      if ('error' in r) continue;
+      out.push(...shiftEdits(r.edits, d.offset));
+      details.push(...r.notes.map((n) => `${describeDocument(d, text, lines)}: ${n}`));
+    }
+    if (out.length) edits.set(uri, file.toFile(out));
+  }
+  return { edits, details };
+}
+
+/**
+ * What migrating one file changes in the other files of the workspace: the labels its migrated
+ * MeshServices need on the Dataplanes they selected there (`convertFile` makes those of its own
+ * Dataplanes). Nothing for the other conversions.
+ */
+export function dependentEdits(
+  service: LanguageService,
+  uri: string,
+  text: string,
+  settings: Settings,
+  conversion: Conversion,
+): { edits: Map<string, TextEdit[]>; details: string[] } {
+  const none = { edits: new Map<string, TextEdit[]>(), details: [] };
+  if (conversion !== 'migrate-selectors' && conversion !== 'migrate-3.0') return none;
+  if (
+    conversion === 'migrate-selectors' &&
+    !kumaFacts(service.analyze(text, settings).kumaVersion).selector.keys.includes('dataplaneLabels')
+  )
+    return none;
+  const plans = plansOfFile(service, fileText(text).text, settings);
+  return planEdits(service, settings, plans, (u) => u === uri);
 }

@@ -128,6 +128,38 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     doc: 'A `# kuma-lint-disable` comment names a code that does not exist, so it suppresses nothing.',
   },
+  'upgrade-3.0-dataplane-tags': {
+    severity: 'hint',
+    doc: 'A MeshService `dataplaneTags` selector, which Kuma 3.0 drops silently (the MeshService then selects nothing).',
+  },
+  'upgrade-3.0-inbound-tags': {
+    severity: 'hint',
+    doc: 'Dataplane inbound `tags` (the `kuma.io/service` identity), which Kuma 3.0 drops silently (an error at 3.0).',
+  },
+  'upgrade-3.0-outbound-tags': {
+    severity: 'hint',
+    doc: 'A Dataplane outbound named by `tags` instead of `backendRef`: Kuma 3.0 drops the tags silently and rejects the outbound.',
+  },
+  'upgrade-3.0-reachable-services': {
+    severity: 'hint',
+    doc: '`transparentProxying.reachableServices`, which Kuma 3.0 drops silently (an error at 3.0; use `reachableBackends`).',
+  },
+  'upgrade-3.0-mesh-services': {
+    severity: 'hint',
+    doc: 'A Mesh `meshServices` setting, which Kuma 3.0 ignores silently (a warning at 3.0).',
+  },
+  'upgrade-3.0-policy-rejected': {
+    severity: 'hint',
+    doc: 'A policy construct Kuma 3.0 rejects: legacy top-level kinds, name/namespace where labels are required, MeshServiceSubset backendRefs, gateway-only route fields, scope rules.',
+  },
+  'upgrade-3.0-policy-dropped': {
+    severity: 'hint',
+    doc: 'A policy field Kuma 3.0 drops silently (`from`, `proxyTypes`, `tags`, `mesh`, a Dataplane targetRef `name`, removed defaults), which may change what the policy does.',
+  },
+  'upgrade-3.0-name-rfc1035': {
+    severity: 'hint',
+    doc: 'A Mesh, MeshService, MeshExternalService or MeshMultiZoneService name that is not an RFC 1035 label, which Kuma 3.0 rejects.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
@@ -148,7 +180,8 @@ export const DOCS_URL = `${repository.url.replace(/\.git$/, '')}/blob/main/docs/
 
 /** The section of docs/diagnostics.md about one code, for `codeDescription.href` and SARIF `helpUri`. */
 export function codeDocsUrl(code: DiagnosticCode): string {
-  return `${DOCS_URL}#${code}`;
+  // GitHub's heading anchor drops the dot of `upgrade-3.0-…`.
+  return `${DOCS_URL}#${code.replace(/\./g, '')}`;
 }
 
 /** What a severity override can set: a severity, or `off` to drop the diagnostic. */

@@ -28,6 +28,8 @@ export function limitProblems(
   const counts: number[] = [];
   let over = false;
   for (const d of diagnostics) {
+    // Hints (the upgrade lint's) are not problems: they neither count nor are left out.
+    if (d.severity === 'hint') continue;
     const c = (counts[d.document] ?? 0) + 1;
     counts[d.document] = c;
     if (c > max) over = true;
@@ -37,6 +39,10 @@ export function limitProblems(
   const notes: { note: KumaDiagnostic; left: number }[] = [];
   const out: KumaDiagnostic[] = [];
   for (const d of diagnostics) {
+    if (d.severity === 'hint') {
+      out.push(d);
+      continue;
+    }
     const c = (shown[d.document] ?? 0) + 1;
     shown[d.document] = c;
     if (c <= max) {

@@ -11,6 +11,7 @@ import { meshExternalServiceRules } from './rules/meshExternalService';
 import { meshMultiZoneServiceRules } from './rules/meshMultiZoneService';
 import { meshServiceRules } from './rules/meshService';
 import { policyRules } from './rules/policy';
+import { meshDocumentDiagnostics } from './rules/upgrade';
 import type { SchemaValidators } from '../schema/validation';
 import { isPolicyKind, type KumaDiagnostic, type KumaKind, type ResourceKind } from '../types';
 import type { KumaVersion } from '../kuma/versions';
@@ -45,6 +46,8 @@ export function validateDocument(
   text: string,
 ): DocumentDiagnostic[] {
   const c = pd.classification;
+  // A Mesh gets the upgrade lint only (what Kuma 3.0 drops or rejects of it).
+  if (c.role === 'mesh') return meshDocumentDiagnostics(pd, version);
   if (c.role !== 'kuma') return [];
   // A template's syntax and values are only known once it is rendered: one note, nothing else.
   const template = pd.template ?? templateAction(pd, text);

@@ -15,6 +15,11 @@ export const DEFAULT_KUMA_VERSION: KumaVersion = '2.14';
 /** The version `convert migrate-3.0` rewrites manifests for. */
 export const MIGRATION_TARGET: KumaVersion = '3.0';
 /**
+ * The version whose meaning a migration to MIGRATION_TARGET keeps: what a selector selected, read
+ * with the last 2.x rules (tags on inbounds), whatever version a file is checked against.
+ */
+export const MIGRATION_SOURCE: KumaVersion = '2.14';
+/**
  * A version whose workload inbounds are named by their container ports. A Kubernetes Service's
  * targetPort names a container port directly in every version, so its targets are listed as here.
  */
@@ -79,6 +84,16 @@ export interface KumaFacts {
     /** Outbounds must name their target with `backendRef` (3.0). */
     outboundBackendRefRequired: boolean;
   };
+  /**
+   * What the version does with constructs Kuma 3.0 removes or rejects (SPEC-policies.md f): `hint`
+   * says so ahead of the upgrade (2.x, the `upgrade-3.0-*` codes at hint severity), `enforced` is
+   * the version that removed them (3.0: reported as errors or warnings, as Kuma treats them).
+   */
+  upgradeLint: 'hint' | 'enforced';
+  /** The Mesh has `meshServices` (`mode`): 2.x; 3.0 drops the field silently (always the former Exclusive). */
+  meshServicesField: boolean;
+  /** Dataplane `networking.transparentProxying.reachableServices` exists (2.x); 3.0 drops it silently. */
+  reachableServicesField: boolean;
   /** How the inbounds Kuma makes for a Kubernetes workload are named: by the container port (2.10+) or by the Service port (2.9). */
   workloadInboundNames: 'container-port' | 'service-port';
   hostnameGenerator: {
@@ -661,6 +676,9 @@ export const KUMA_FACTS: Record<KumaVersion, KumaFacts> = {
       requiresInboundOrGateway: true,
       outboundBackendRefRequired: false,
     },
+    upgradeLint: 'hint',
+    meshServicesField: true,
+    reachableServicesField: true,
     workloadInboundNames: 'service-port',
     hostnameGenerator: { renderCheck: false, extensionTypeRequired: false },
     externalServiceTlsDataSources: false,
@@ -697,6 +715,9 @@ export const KUMA_FACTS: Record<KumaVersion, KumaFacts> = {
       requiresInboundOrGateway: true,
       outboundBackendRefRequired: false,
     },
+    upgradeLint: 'hint',
+    meshServicesField: true,
+    reachableServicesField: true,
     workloadInboundNames: 'container-port',
     hostnameGenerator: { renderCheck: false, extensionTypeRequired: true },
     externalServiceTlsDataSources: false,
@@ -738,6 +759,9 @@ export const KUMA_FACTS: Record<KumaVersion, KumaFacts> = {
       requiresInboundOrGateway: false,
       outboundBackendRefRequired: false,
     },
+    upgradeLint: 'hint',
+    meshServicesField: true,
+    reachableServicesField: true,
     workloadInboundNames: 'container-port',
     hostnameGenerator: { renderCheck: true, extensionTypeRequired: true },
     externalServiceTlsDataSources: false,
@@ -779,6 +803,9 @@ export const KUMA_FACTS: Record<KumaVersion, KumaFacts> = {
       requiresInboundOrGateway: false,
       outboundBackendRefRequired: true,
     },
+    upgradeLint: 'enforced',
+    meshServicesField: false,
+    reachableServicesField: false,
     workloadInboundNames: 'container-port',
     hostnameGenerator: { renderCheck: true, extensionTypeRequired: true },
     externalServiceTlsDataSources: true,

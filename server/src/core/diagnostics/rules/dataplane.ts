@@ -4,6 +4,7 @@ import { kumaFacts, supportedProtocols } from '../../kuma/versions';
 import type { Rule } from './context';
 import { isDNSName, isIP } from './names';
 import { judgeProtocol } from '../../kuma/protocols';
+import { dataplaneUpgradeRule } from './upgrade';
 
 /** Selected rules of `pkg/core/resources/apis/mesh/dataplane_validator.go` (SPEC.md 4.5). */
 const networkingRule: Rule = ({ res, version, report }) => {
@@ -184,4 +185,4 @@ const gatewayOutboundTagsRule: Rule = ({ res, version, report }) => {
   });
 };
 
-export const dataplaneRules: Rule[] = [networkingRule, gatewayOutboundTagsRule];
+export const dataplaneRules: Rule[] = [networkingRule, gatewayOutboundTagsRule, dataplaneUpgradeRule];

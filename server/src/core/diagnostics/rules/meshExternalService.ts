@@ -2,6 +2,7 @@ import { isObj } from '../../kuma/resource';
 import { kumaFacts } from '../../kuma/versions';
 import type { Rule } from './context';
 import { displayNameRule, systemNamespaceRule } from './common';
+import { nameUpgradeRule } from './upgrade';
 import { isDNSName, isDns1123Subdomain, isIP } from './names';
 
 /** `pkg/core/resources/apis/meshexternalservice/api/v1alpha1/validator.go` (SPEC.md 4.2). */
@@ -202,6 +203,7 @@ const coreNameLengthRule: Rule = ({ res, version, report }) => {
 
 export const meshExternalServiceRules: Rule[] = [
   displayNameRule({ lengthLimit: true }),
+  nameUpgradeRule,
   coreNameLengthRule,
   systemNamespaceRule,
   matchRule,

@@ -2,6 +2,7 @@ import { isObj } from '../../kuma/resource';
 import { kumaFacts, supportedProtocols } from '../../kuma/versions';
 import type { Rule } from './context';
 import { displayNameRule, sniPortRule } from './common';
+import { nameUpgradeRule } from './upgrade';
 import { judgeProtocol } from '../../kuma/protocols';
 import { uint32Message } from './meshService';
 
@@ -40,4 +41,4 @@ const specRule: Rule = (ctx) => {
   });
 };
 
-export const meshMultiZoneServiceRules: Rule[] = [displayNameRule({ lengthLimit: false }), specRule];
+export const meshMultiZoneServiceRules: Rule[] = [displayNameRule({ lengthLimit: false }), nameUpgradeRule, specRule];

@@ -3,6 +3,7 @@ import { SELECTOR_PRECEDENCE, kumaFacts, supportedProtocols } from '../../kuma/v
 import type { Rule, RuleContext } from './context';
 import { displayNameRule, sniPortRule } from './common';
 import { judgeProtocol } from '../../kuma/protocols';
+import { meshServiceUpgradeRule, nameUpgradeRule } from './upgrade';
 
 /**
  * MeshService rules: `pkg/core/resources/apis/meshservice/api/v1alpha1/validator.go` and
@@ -138,7 +139,13 @@ const portsRule: Rule = (ctx) => {
   });
 };
 
-export const meshServiceRules: Rule[] = [displayNameRule({ lengthLimit: true }), selectorRule, portsRule];
+export const meshServiceRules: Rule[] = [
+  displayNameRule({ lengthLimit: true }),
+  nameUpgradeRule,
+  selectorRule,
+  meshServiceUpgradeRule,
+  portsRule,
+];
 
 /** Go's encoding/json on a negative number for Kuma 2.9's `Port uint32` (MeshService, MeshMultiZoneService). */
 export function uint32Message(port: number): string {

@@ -14,6 +14,7 @@ import { isPolicyKind, type PolicyKind } from '../../types';
 import { formatPath, type PathSeg } from '../../yaml/nodes';
 import type { ReportOptions, Rule, RuleContext } from './context';
 import { policyMatchesRule } from './policyMatches';
+import { policyUpgradeRule } from './upgrade';
 
 /**
  * Kuma's targetRef policies (SPEC-policies.md): the rules every policy kind runs, in Kuma's order
@@ -484,4 +485,5 @@ export const policyRules: Rule[] = [
   targetDependentDefaultsRule,
   policyMatchesRule,
   deprecationRule,
+  policyUpgradeRule,
 ];

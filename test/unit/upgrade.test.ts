@@ -1,0 +1,438 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { createLanguageService, type LanguageService } from '../../server/src/core/host/languageService';
+import { convertFile, dependentEdits } from '../../server/src/core/convert/driver';
+import { applyEdits } from '../../server/src/core/convert/format';
+import { documentFacts } from '../../server/src/core/host/facts';
+import { resolveRef } from '../../server/src/core/host/policyRefs';
+import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
+import { assertGolden, dedent, diagnose } from '../helpers';
+
+/**
+ * Issue 16: the upgrade lint (what Kuma 3.0 drops silently or rejects, as hints at 2.x) and the
+ * migration that keeps the mesh working: golden files of SPEC-policies.md f.8, f.9 and the
+ * MeshService / Dataplane parts (workspace.yaml: the other file of the workspace, with its
+ * expected labels in workspace.expected.yaml), and a round trip over generated 2.x workspaces.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// The upgrade lint
+
+const DP = dedent(`
+  type: Dataplane
+  mesh: default
+  name: web-1
+  networking:
+    address: 10.0.0.2
+    inbound:
+      - port: 8080
+        tags:
+          kuma.io/service: web
+    outbound:
+      - port: 10001
+        tags:
+          kuma.io/service: backend
+    transparentProxying:
+      redirectPortInbound: 15006
+      redirectPortOutbound: 15001
+      reachableServices: [backend]
+`);
+
+const MESH = dedent(`
+  type: Mesh
+  name: Default_Mesh
+  meshServices:
+    mode: Exclusive
+`);
+
+const seen = (text: string, v: KumaVersion) =>
+  diagnose(text, v)
+    .filter((d) => d.code.startsWith('upgrade-3.0-') || d.code === 'dataplane-invalid' || d.code === 'schema-unknown-key')
+    .map((d) => [d.code, d.severity, d.text]);
+
+test('upgrade lint at 2.x: a hint on each construct Kuma 3.0 drops or rejects, saying "silently" where it is silent', () => {
+  for (const v of ['2.9', '2.13', '2.14'] as KumaVersion[]) {
+    assert.deepEqual(
+      seen(DP, v),
+      [
+        ['upgrade-3.0-inbound-tags', 'hint', 'tags'],
+        ['upgrade-3.0-outbound-tags', 'hint', 'tags'],
+        ['upgrade-3.0-reachable-services', 'hint', 'reachableServices'],
+      ],
+      v,
+    );
+    assert.deepEqual(
+      seen(MESH, v),
+      [
+        ['upgrade-3.0-name-rfc1035', 'hint', 'Default_Mesh'],
+        ['upgrade-3.0-mesh-services', 'hint', 'meshServices'],
+      ],
+      v,
+    );
+  }
+  const messages = diagnose(DP, '2.14').map((d) => d.message);
+  assert.ok(messages.every((m) => /silently/.test(m)));
+  assert.match(messages[0], /kuma\.io\/service: web no longer names this Dataplane's service/);
+  assert.match(messages[1], /rejects an outbound without backendRef/);
+});
+
+test('upgrade lint at 3.0: the same constructs as errors or warnings, as Kuma 3.0 treats them, and nothing else on a Mesh', () => {
+  assert.deepEqual(seen(DP, '3.0'), [
+    ['upgrade-3.0-inbound-tags', 'error', 'tags'],
+    // Kuma's own rejection of the outbound, on its first key (dataplane-invalid: must be defined).
+    ['dataplane-invalid', 'error', 'port'],
+    ['upgrade-3.0-outbound-tags', 'error', 'tags'],
+    ['upgrade-3.0-reachable-services', 'error', 'reachableServices'],
+  ]);
+  assert.deepEqual(
+    diagnose(MESH, '3.0').map((d) => [d.code, d.severity, d.text]),
+    [
+      ['upgrade-3.0-name-rfc1035', 'error', 'Default_Mesh'],
+      ['upgrade-3.0-mesh-services', 'warning', 'meshServices'],
+    ],
+  );
+  // A Mesh gets nothing else: no schema, no other rule.
+  assert.deepEqual(diagnose('type: Mesh\nname: default\nwhatever: 1\n', '3.0'), []);
+});
+
+test('upgrade lint: dataplaneTags at 2.x, RFC 1035 names where 2.x says nothing yet (2.9); off by the severity setting', () => {
+  const ms = dedent(`
+    type: MeshService
+    name: redis_v1
+    mesh: default
+    spec:
+      selector:
+        dataplaneTags:
+          kuma.io/service: redis
+      ports:
+        - port: 6379
+          targetPort: 6379
+  `);
+  assert.deepEqual(
+    diagnose(ms, '2.9')
+      .filter((d) => d.code.startsWith('upgrade-'))
+      .map((d) => [d.code, d.text]),
+    [
+      ['upgrade-3.0-name-rfc1035', 'redis_v1'],
+      ['upgrade-3.0-dataplane-tags', 'dataplaneTags'],
+    ],
+  );
+  // 2.14 warns with name-rfc1035-deprecated already: no second word on the name.
+  assert.deepEqual(
+    diagnose(ms, '2.14')
+      .filter((d) => d.code.startsWith('upgrade-'))
+      .map((d) => d.code),
+    ['upgrade-3.0-dataplane-tags'],
+  );
+  const service = createLanguageService();
+  const off = service.diagnose('file:///ws/a.yaml', ms, {
+    kumaVersion: '2.14',
+    validate: true,
+    severity: { 'upgrade-3.0-dataplane-tags': 'off' },
+  });
+  assert.ok(!off.diagnostics.some((d) => d.code === 'upgrade-3.0-dataplane-tags'));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Golden migrations (test/fixtures/convert/upgrade-*)
+
+const DIR = join('test', 'fixtures', 'convert');
+/** The details of each golden migration, for the test of its notes. */
+const results: Record<string, string[]> = {};
+
+/** Errors of a text at 3.0, by code and path. */
+function errors30(service: LanguageService, uri: string, text: string): Set<string> {
+  return new Set(
+    service
+      .diagnose(uri, text, { kumaVersion: '3.0', validate: true })
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => `${d.code} ${d.data.path}`),
+  );
+}
+
+/** Which Dataplanes / workloads each MeshService of the workspace selects (2.x rules before, 3.0 after). */
+function selections(service: LanguageService, version: KumaVersion): Map<string, string> {
+  const index = service.index();
+  const out = new Map<string, string>();
+  for (const ms of index.meshServices) {
+    const sel = index.select(ms.fact, version);
+    out.set(
+      `${ms.fact.namespace ?? ''}/${ms.fact.name}`,
+      [...sel.dataplanes.map((d) => d.fact.name), ...sel.workloads.map((w) => w.fact.name)].sort().join(','),
+    );
+  }
+  return out;
+}
+
+for (const name of readdirSync(DIR).filter((d) => d.startsWith('upgrade-'))) {
+  test(`golden ${name}: the 3.0 migration of input.yaml (and the labels it gives workspace.yaml), no error added, selection kept`, () => {
+    const dir = join(DIR, name);
+    const input = readFileSync(join(dir, 'input.yaml'), 'utf8');
+    const wsPath = join(dir, 'workspace.yaml');
+    const workspace = existsSync(wsPath) ? readFileSync(wsPath, 'utf8') : undefined;
+    const v = existsSync(join(dir, 'version')) ? readFileSync(join(dir, 'version'), 'utf8').trim() : '2.14';
+    assert.ok(isKumaVersion(v));
+    const settings = { kumaVersion: v, validate: false };
+    const service = createLanguageService();
+    const inUri = 'file:///ws/input.yaml';
+    const wsUri = 'file:///ws/workspace.yaml';
+    service.setFile(inUri, input, 'open');
+    if (workspace !== undefined) service.setFile(wsUri, workspace, 'disk');
+    const before = selections(service, '2.14');
+    const r = convertFile(service, input, settings, 'migrate-3.0');
+    const out = applyEdits(input, r.edits);
+    assertGolden(join(dir, 'expected.yaml'), out);
+    const dep = dependentEdits(service, inUri, input, settings, 'migrate-3.0');
+    const wsOut = workspace === undefined ? undefined : applyEdits(workspace, dep.edits.get(wsUri) ?? []);
+    if (workspace !== undefined) assertGolden(join(dir, 'workspace.expected.yaml'), wsOut!);
+    else assert.equal(dep.edits.size, 0);
+    // Kuma 3.0 reports no error the input did not have.
+    const added = [...errors30(service, 'file:///check/out.yaml', out)].filter(
+      (e) => !errors30(service, 'file:///check/in.yaml', input).has(e),
+    );
+    assert.deepEqual(added, [], `errors the migration added in ${name}`);
+    // Every MeshService the migration rewrote selects what it selected (the others keep their tags).
+    const after = createLanguageService();
+    after.setFile(inUri, out, 'open');
+    if (wsOut !== undefined) after.setFile(wsUri, wsOut, 'disk');
+    const now = selections(after, '3.0');
+    const migrated = after
+      .analyze(out, settings)
+      .documents.map((d) => documentFacts(d.parsed).kuma)
+      .filter((k) => k?.kind === 'MeshService' && k.selector?.dataplaneLabels && !k.selector.dataplaneTags);
+    for (const k of migrated)
+      assert.equal(now.get(`${k!.namespace ?? ''}/${k!.name}`), before.get(`${k!.namespace ?? ''}/${k!.name}`), k!.name);
+    results[name] = r.details;
+  });
+}
+
+test('golden notes: what was left, and why', () => {
+  const refused = results['upgrade-meshservice-refused'];
+  assert.ok(
+    refused.some((n) => /cache-metrics.*left as it is: Dataplane cache-1 would need kuma\.io\/workload: cache-metrics/.test(n)),
+    refused.join('\n'),
+  );
+  const outbounds = results['upgrade-dataplane-outbounds'];
+  assert.ok(outbounds.some((n) => /Left networking\.outbound\[0\] as it is/.test(n)));
+  assert.ok(outbounds.some((n) => /reachableServices as it is: Kuma 3\.0 drops it silently/.test(n)));
+  const mesh = results['upgrade-mesh-services'];
+  assert.ok(mesh.some((n) => /Removed meshServices \(mode Everywhere\)/.test(n)));
+  const policies = results['upgrade-policy-from'];
+  assert.ok(
+    policies.some((n) => /MeshTimeout inbound-timeouts .*spec\.from became spec\.rules/.test(n)),
+    policies.join('\n'),
+  );
+  assert.ok(policies.some((n) => /MeshTrafficPermission allow-all .*Left spec\.from as it is/.test(n)));
+  assert.ok(policies.some((n) => /MeshTimeout legacy .*Left spec\.targetRef \(kind MeshService\) as it is/.test(n)));
+  const names = results['upgrade-policy-names'];
+  assert.ok(
+    names.some((n) =>
+      /name became labels \{kuma\.io\/display-name: payments, k8s\.kuma\.io\/namespace: kuma-demo\} \(the policy's namespace/.test(n),
+    ),
+    names.join('\n'),
+  );
+  const k8s = results['upgrade-kubernetes-service'];
+  assert.ok(
+    k8s.some((n) => /Removed kuma\.io\/service: it is an inbound tag Kuma sets/.test(n)),
+    k8s.join('\n'),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Round trip over generated 2.x workspaces
+
+interface GenDp {
+  name: string;
+  inbounds: { service: string; version: string }[];
+  labels: Record<string, string>;
+}
+
+const SERVICES = ['redis', 'web', 'api'];
+const arbWorkspace = fc
+  .record({
+    dps: fc.array(
+      fc.record({
+        inbounds: fc.array(fc.record({ service: fc.constantFrom(...SERVICES), version: fc.constantFrom('v1', 'v2') }), {
+          minLength: 1,
+          maxLength: 2,
+        }),
+        team: fc.option(fc.constantFrom('data', 'shop'), { nil: undefined }),
+        workload: fc.option(fc.constantFrom(...SERVICES), { freq: 5, nil: undefined }),
+      }),
+      { minLength: 0, maxLength: 6 },
+    ),
+    mss: fc.uniqueArray(
+      fc.record({ service: fc.constantFrom(...SERVICES), version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }) }),
+      {
+        selector: (m) => m.service,
+        maxLength: 3,
+      },
+    ),
+    policies: fc.array(
+      fc.record({ service: fc.constantFrom(...SERVICES), section: fc.constantFrom(undefined, 'http', 'admin'), from: fc.boolean() }),
+      { maxLength: 3 },
+    ),
+    split: fc.boolean(),
+  })
+  .map(({ dps, mss, split, policies }) => ({
+    split,
+    policies,
+    dps: dps.map<GenDp>((d, i) => ({
+      name: `dp-${i}`,
+      inbounds: d.inbounds,
+      labels: { ...(d.team ? { team: d.team } : {}), ...(d.workload ? { 'kuma.io/workload': d.workload } : {}) },
+    })),
+    mss,
+  }));
+
+function dpYaml(d: GenDp): string {
+  const labels = Object.keys(d.labels).length
+    ? `labels:\n${Object.entries(d.labels)
+        .map(([k, v]) => `  ${k}: ${v}\n`)
+        .join('')}`
+    : '';
+  const inbounds = d.inbounds
+    .map((ib, i) => `    - port: ${8000 + i}\n      tags:\n        kuma.io/service: ${ib.service}\n        version: ${ib.version}\n`)
+    .join('');
+  return `type: Dataplane\nmesh: default\nname: ${d.name}\n${labels}networking:\n  address: 10.0.0.1\n  inbound:\n${inbounds}`;
+}
+
+function msYaml(m: { service: string; version?: string }): string {
+  const version = m.version ? `      version: ${m.version}\n` : '';
+  return `type: MeshService\nname: ${m.service}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      kuma.io/service: ${m.service}\n${version}  ports:\n    - name: http\n      port: 80\n      targetPort: 8000\n`;
+}
+
+/** A MeshTimeout naming a MeshService by name (and a port by sectionName), or with inbound timeouts in from. */
+function policyYaml(p: { service: string; section?: string; from: boolean }, i: number): string {
+  const section = p.section ? `        sectionName: ${p.section}\n` : '';
+  const from = `  from:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 1h\n`;
+  const to = `  to:\n    - targetRef:\n        kind: MeshService\n        name: ${p.service}\n${section}      default:\n        idleTimeout: 20s\n`;
+  return `type: MeshTimeout\nname: timeout-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n${p.from ? from : to}`;
+}
+
+/** What each policy reference of a workspace resolves to: `policy path → MeshService:port, …`. */
+function references(service: LanguageService, version: KumaVersion): Map<string, string> {
+  const index = service.index();
+  const out = new Map<string, string>();
+  for (const k of index.kuma) {
+    for (const ref of k.fact.refs ?? []) {
+      const r = resolveRef(index, k.fact, ref, version);
+      const targets = r.section
+        ? r.section.ports.map((p) => `${p.dest.displayName}:${p.port.section}`)
+        : r.matches.map((d) => `${d.displayName}:*`);
+      out.set(`${k.fact.name} ${ref.path}`, targets.sort().join(','));
+    }
+  }
+  return out;
+}
+
+test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService selects and every policy reference resolves to, and adds no 3.0 error', () => {
+  fc.assert(
+    fc.property(arbWorkspace, ({ dps, mss, split, policies }) => {
+      const files: Record<string, string> = split
+        ? {
+            'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'),
+            'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n'),
+            'file:///ws/policies.yaml': policies.map(policyYaml).join('---\n'),
+          }
+        : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies.map(policyYaml)].join('---\n') };
+      const service = createLanguageService();
+      for (const [u, t] of Object.entries(files)) service.setFile(u, t, 'disk');
+      const before = selections(service, '2.14');
+      const refsBefore = references(service, '2.14');
+      const settings = { kumaVersion: '2.14' as KumaVersion, validate: false };
+      // The workspace migration: every file converted against the same workspace.
+      const out = Object.fromEntries(
+        Object.entries(files).map(([u, t]) => [u, applyEdits(t, convertFile(service, t, settings, 'migrate-3.0').edits)]),
+      );
+      const after = createLanguageService();
+      for (const [u, t] of Object.entries(out)) after.setFile(u, t, 'disk');
+      const now = selections(after, '3.0');
+      // Every reference that resolved before resolves to the same MeshService and port after.
+      const refsAfter = references(after, '3.0');
+      for (const [ref, targets] of refsBefore) if (targets !== '') assert.equal(refsAfter.get(ref), targets, ref);
+      for (const [u, t] of Object.entries(out)) {
+        for (const d of after.analyze(t, settings).documents) {
+          const k = documentFacts(d.parsed).kuma;
+          if (k?.kind !== 'MeshService') continue;
+          const key = `/${k.name}`;
+          if (k.selector?.dataplaneLabels) assert.equal(now.get(key), before.get(key), `${k.name} in ${u}:\n${t}`);
+          else assert.ok(k.selector?.dataplaneTags, `${k.name} is either migrated or left with its tags`);
+        }
+        const added = [...errors30(after, u, t)].filter((e) => !errors30(service, u, files[u]).has(e));
+        assert.deepEqual(added, [], `${u}:\n${t}`);
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Policies: SPEC-policies.md f's "before" forms get the upgrade hints at 2.x
+
+const policy = (kind: string, spec: string) => `type: ${kind}\nname: p\nmesh: default\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+const POLICY_BEFORE: [string, string, [string, string][]][] = [
+  [
+    'f.1 top-level MeshService',
+    policy(
+      'MeshTimeout',
+      'targetRef:\n  kind: MeshService\n  name: backend\nto:\n  - targetRef:\n      kind: Mesh\n    default:\n      idleTimeout: 20s',
+    ),
+    [['upgrade-3.0-policy-rejected', 'MeshService']],
+  ],
+  [
+    'f.2 name and namespace',
+    policy(
+      'MeshTimeout',
+      'targetRef:\n  kind: Mesh\nto:\n  - targetRef:\n      kind: MeshService\n      name: backend\n      namespace: kuma-demo\n      sectionName: http\n    default:\n      idleTimeout: 20s',
+    ),
+    [['upgrade-3.0-policy-rejected', 'name']],
+  ],
+  [
+    'f.2 a Dataplane by name widens',
+    policy(
+      'MeshTimeout',
+      'targetRef:\n  kind: Dataplane\n  name: web-1\nto:\n  - targetRef:\n      kind: Mesh\n    default:\n      idleTimeout: 20s',
+    ),
+    [['upgrade-3.0-policy-dropped', 'name']],
+  ],
+  [
+    'f.4 from',
+    policy('MeshTimeout', 'targetRef:\n  kind: Mesh\nfrom:\n  - targetRef:\n      kind: Mesh\n    default:\n      idleTimeout: 1h'),
+    [['upgrade-3.0-policy-rejected', 'from']],
+  ],
+  [
+    'f.10 proxyTypes and rules',
+    policy(
+      'MeshRateLimit',
+      'targetRef:\n  kind: Mesh\n  proxyTypes: [Sidecar]\nrules:\n  - default:\n      local:\n        http:\n          requestRate: {num: 100, interval: 10s}',
+    ),
+    [
+      ['upgrade-3.0-policy-dropped', 'proxyTypes'],
+      ['upgrade-3.0-policy-rejected', 'rules'],
+    ],
+  ],
+];
+
+for (const [name, doc, expected] of POLICY_BEFORE) {
+  test(`policy upgrade hints at 2.14, none of them at 3.0 (the policy checks speak there): ${name}`, () => {
+    const hints = (v: KumaVersion) =>
+      diagnose(doc, v)
+        .filter((d) => d.code.startsWith('upgrade-3.0-policy'))
+        .map((d) => [d.code, d.text]);
+    assert.deepEqual(hints('2.14'), expected);
+    assert.ok(
+      diagnose(doc, '2.14')
+        .filter((d) => d.code.startsWith('upgrade-3.0-policy'))
+        .every((d) => d.severity === 'hint'),
+    );
+    assert.deepEqual(hints('3.0'), []);
+    assert.ok(
+      diagnose(doc, '3.0').some((d) => d.severity === 'error'),
+      'Kuma 3.0 rejects the 2.x form',
+    );
+  });
+}
