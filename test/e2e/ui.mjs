@@ -4,7 +4,8 @@
 //      SHOT_DIR (where screenshots go), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -793,6 +794,75 @@ try {
   // The later steps (and the web run) use the examples as they were.
   writeFileSync(join(WS, POLICIES), policiesOrig);
   writeFileSync(join(WS, BACKEND), backendOrig);
+  await sleep(1000);
+
+  // (g3) the workspace migration to Kuma 3.0 through its review: a quick pick of the files (all
+  // picked), Enter, the files on disk change; then `kuma-lint check --kuma-version 3.0` reports fewer
+  // errors than before, none new. The workspace is put back afterwards for the steps after this one.
+  const MIGRATE = 'Kuma: Migrate the workspace to Kuma 3.0';
+  const cli = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli.js');
+  const yamlFiles = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? (e.name.startsWith('.') ? [] : yamlFiles(join(dir, e.name))) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : [],
+    );
+  const errorsAt = (version) => {
+    const out = execFileSync(process.execPath, [cli, 'check', '--kuma-version', version, '--format', 'json', '--fail-on', 'never', WS], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    return JSON.parse(out)
+      .files.flatMap((f) => f.diagnostics.filter((d) => d.severity === 'error').map((d) => `${f.path}|${d.code}|${d.message}`))
+      .sort();
+  };
+  const snapshot = new Map(yamlFiles(WS).map((f) => [f, readFileSync(f, 'utf8')]));
+  await step(
+    `palette "${MIGRATE}": a review of the files (all picked), Enter, the files on disk change; kuma-lint --kuma-version 3.0 then finds fewer errors, none the input did not have`,
+    async () => {
+      // An error the input had: at its own version (2.14) or at 3.0 (e.g. a field 3.0 removed).
+      const had = new Set([...errorsAt('2.14'), ...errorsAt('3.0')]);
+      const before = errorsAt('3.0');
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor();
+      await page.keyboard.type(MIGRATE);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Migrate the workspace to Kuma 3.0' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: '.yaml' }).first().waitFor({ timeout: 20000 });
+      await sleep(300);
+      const listed = await rows.evaluateAll((els) =>
+        els.map((el) => ({
+          text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
+          checked:
+            el.querySelector('input[type=checkbox]')?.checked ??
+            el.querySelector('.monaco-checkbox, .quick-input-list-checkbox')?.classList.contains('checked'),
+        })),
+      );
+      log('migration review', JSON.stringify(listed));
+      await shot('kuma-e2e-migrate-review.png');
+      if (listed.length < 3) return `listed ${JSON.stringify(listed)}`;
+      if (!listed.every((r) => r.checked !== false)) return `not every file picked: ${JSON.stringify(listed)}`;
+      await page.keyboard.press('Enter');
+      let changed = [];
+      for (let i = 0; i < 100; i++) {
+        changed = [...snapshot].filter(([f, t]) => readFileSync(f, 'utf8') !== t).map(([f]) => f);
+        if (changed.length >= listed.length) break;
+        await sleep(100);
+      }
+      await sleep(500);
+      changed = [...snapshot].filter(([f, t]) => readFileSync(f, 'utf8') !== t).map(([f]) => f);
+      log(`migrated on disk: ${changed.map((f) => f.slice(WS.length + 1)).join(', ')}`);
+      const names = changed.map((f) => f.split('/').pop());
+      const missing = listed.filter((r) => !names.some((n) => r.text.includes(n)));
+      if (missing.length) return `listed but unchanged on disk: ${JSON.stringify(missing.map((r) => r.text))}`;
+      const after = errorsAt('3.0');
+      const added = after.filter((e) => !had.has(e));
+      log(`errors at 3.0: ${before.length} before, ${after.length} after`);
+      if (added.length) return `new errors: ${JSON.stringify(added.slice(0, 5))}`;
+      return after.length < before.length || `errors at 3.0: ${before.length} before, ${after.length} after`;
+    },
+  );
+  await shot('kuma-e2e-migrated.png');
+  for (const [f, t] of snapshot) if (readFileSync(f, 'utf8') !== t) writeFileSync(f, t);
   await sleep(1000);
 
   // (h) the language server crashes: the client restarts it, says so once, and checking goes on;

@@ -345,9 +345,16 @@ function inboundTagsStep(s: State): Step | undefined {
     if (svcE && tags['kuma.io/service'] !== undefined) services.set(tags['kuma.io/service'], src(text, svcE.value));
     for (const k of Object.keys(tags)) if (k !== 'kuma.io/service' && k !== 'kuma.io/protocol') dropped.add(`${k}: ${tags[k]}`);
     const hasProtocol = entries.some((e) => e.key === 'protocol');
-    const proto = protoE && !hasProtocol ? `protocol: ${src(text, protoE.value)}` : undefined;
-    if (protoE && !hasProtocol)
+    // Only a protocol 3.0 accepts becomes the field; 2.x treated any other value as tcp, and so does
+    // 3.0 with no protocol: the meaning is kept, never a value guessed, nothing 3.0 rejects written.
+    const known = kumaFacts(MIGRATION_TARGET).protocols.supported.includes(tags['kuma.io/protocol'] ?? '');
+    const proto = protoE && !hasProtocol && known ? `protocol: ${src(text, protoE.value)}` : undefined;
+    if (protoE && !hasProtocol && known)
       notes.push(`networking.inbound[${i}]: the kuma.io/protocol tag became protocol: ${tags['kuma.io/protocol']}.`);
+    if (protoE && !hasProtocol && !known)
+      notes.push(
+        `networking.inbound[${i}]: the kuma.io/protocol tag said ${tags['kuma.io/protocol']}, which Kuma ${MIGRATION_TARGET} does not support, so no protocol was written: with none the inbound is tcp (as 2.x treats a protocol it does not know). Set protocol (${kumaFacts(MIGRATION_TARGET).protocols.supported.join(', ')}) yourself if you meant one.`,
+      );
     if (protoE && hasProtocol) {
       const p = scalarAt(s, [...body, 'networking', 'inbound', i, 'protocol']);
       if (String(p) !== tags['kuma.io/protocol'])
