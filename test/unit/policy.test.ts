@@ -866,6 +866,30 @@ const CASES: Case[] = [
     ),
   },
   {
+    rule: 'conf MeshCircuitBreaker detectors: at least one detector; consecutive greater than 0',
+    doc: universal(
+      'MeshCircuitBreaker',
+      `${top('kind: Mesh')}\n${to('kind: Mesh', 'outlierDetection:\n  detectors: {}')}\n  - targetRef:\n      kind: Mesh\n    default:\n      outlierDetection:\n        detectors:\n          gatewayFailures:\n            consecutive: 0`,
+    ),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [
+        [
+          'policy-invalid',
+          'spec.to[0].default.outlierDetection.detectors',
+          'must have at least one defined: totalFailures, gatewayFailures, localOriginFailures, successRate, failurePercentage',
+          'detectors',
+        ],
+        [
+          'policy-invalid',
+          'spec.to[1].default.outlierDetection.detectors.gatewayFailures.consecutive',
+          'must be greater than 0',
+          'consecutive',
+        ],
+      ],
+    ),
+  },
+  {
     rule: 'conf MeshRetry: tcp, http or grpc (at default.conf)',
     doc: universal('MeshRetry', `${top('kind: Mesh')}\nto:\n  - targetRef:\n      kind: Mesh\n    default: {}`),
     expect: each(

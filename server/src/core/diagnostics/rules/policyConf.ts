@@ -39,13 +39,24 @@ const rateLimit: Check = (path, conf, say) => {
   else if (isObj(local) && none(local, 'tcp', 'http')) say([...path, 'local'], 'must have at least one defined: tcp, http');
 };
 
+const DETECTORS = ['totalFailures', 'gatewayFailures', 'localOriginFailures', 'successRate', 'failurePercentage'];
 const circuitBreaker: Check = (path, conf, say) => {
   if (none(conf, 'connectionLimits', 'outlierDetection')) {
     say(path, "at least one of: 'connectionLimits' or 'outlierDetection' should be configured");
     return;
   }
   const od = conf.outlierDetection;
-  if (isObj(od) && none(od, 'detectors')) say([...path, 'outlierDetection', 'detectors'], 'must be defined');
+  if (!isObj(od)) return;
+  const at: PathSeg[] = [...path, 'outlierDetection', 'detectors'];
+  const d = od.detectors;
+  if (d === undefined || d === null) say(at, 'must be defined');
+  else if (isObj(d) && none(d, ...DETECTORS))
+    say(at, 'must have at least one defined: totalFailures, gatewayFailures, localOriginFailures, successRate, failurePercentage');
+  else if (isObj(d))
+    for (const f of ['totalFailures', 'gatewayFailures', 'localOriginFailures']) {
+      const x = d[f];
+      if (isObj(x) && x.consecutive === 0) say([...at, f, 'consecutive'], 'must be greater than 0');
+    }
 };
 
 const retry: Check = (path, conf, say) => {
