@@ -667,7 +667,6 @@ const CASES: Case[] = [
         ['2.14', '3.0'],
         [
           ['policy-invalid', 'spec.rules[0].matches[0]', "must specify at least one of 'spiffeID' or 'sni'", '{}'],
-          ['policy-invalid', 'spec.rules[0].matches[1].sni.type', 'must be set', 'sni'],
           [
             'policy-invalid',
             'spec.rules[0].matches[1].sni.value',
@@ -812,6 +811,217 @@ const CASES: Case[] = [
       ],
     },
   },
+  // ---- each policy's validateDefault (the configuration checks)
+  {
+    rule: 'conf MeshHealthCheck: a default needs http, tcp or grpc',
+    doc: universal('MeshHealthCheck', `${top('kind: Mesh')}\n${to('kind: Mesh', 'interval: 10s')}`),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [['policy-invalid', 'spec.to[0].default', 'must have at least one defined: http, tcp, grpc', 'default']],
+    ),
+  },
+  {
+    rule: 'conf MeshRateLimit: local must be defined, with tcp or http',
+    doc: universal('MeshRateLimit', `${top('kind: Mesh\nproxyTypes: [Gateway]')}\n${to('kind: Mesh', 'local: {}')}`),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [['policy-invalid', 'spec.to[0].default.local', 'must have at least one defined: tcp, http', 'local']],
+    ),
+  },
+  {
+    rule: 'conf MeshRateLimit: no local at all; a refused section is not looked into',
+    doc: universal('MeshRateLimit', `${top('kind: Mesh\nproxyTypes: [Sidecar]')}\n${from('kind: Mesh', 'foo: 1')}`),
+    expect: {
+      '2.9': [['policy-invalid', 'spec.from[0].default.local', 'must be defined', 'default']],
+      ...each(
+        ['2.13', '2.14'],
+        [
+          ['policy-invalid', 'spec.from[0].default.local', 'must be defined', 'default'],
+          ['policy-deprecated', 'spec.from', "'from' field is deprecated, use 'rules' instead", 'from'],
+        ],
+      ),
+      '3.0': [
+        ['policy-section-unavailable', 'spec.from', SECTION_3('MeshRateLimit'), 'from'],
+        ['policy-invalid', 'spec', "at least one of 'to' or 'rules' has to be defined", 'spec'],
+      ],
+    },
+  },
+  {
+    rule: 'conf MeshCircuitBreaker: connectionLimits or outlierDetection; detectors must be defined',
+    doc: universal(
+      'MeshCircuitBreaker',
+      `${top('kind: Mesh')}\nto:\n  - targetRef:\n      kind: Mesh\n    default: {}\n  - targetRef:\n      kind: Mesh\n    default:\n      outlierDetection:\n        disabled: false`,
+    ),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [
+        [
+          'policy-invalid',
+          'spec.to[0].default',
+          "at least one of: 'connectionLimits' or 'outlierDetection' should be configured",
+          'default',
+        ],
+        ['policy-invalid', 'spec.to[1].default.outlierDetection.detectors', 'must be defined', 'outlierDetection'],
+      ],
+    ),
+  },
+  {
+    rule: 'conf MeshCircuitBreaker detectors: at least one detector; consecutive greater than 0',
+    doc: universal(
+      'MeshCircuitBreaker',
+      `${top('kind: Mesh')}\n${to('kind: Mesh', 'outlierDetection:\n  detectors: {}')}\n  - targetRef:\n      kind: Mesh\n    default:\n      outlierDetection:\n        detectors:\n          gatewayFailures:\n            consecutive: 0`,
+    ),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [
+        [
+          'policy-invalid',
+          'spec.to[0].default.outlierDetection.detectors',
+          'must have at least one defined: totalFailures, gatewayFailures, localOriginFailures, successRate, failurePercentage',
+          'detectors',
+        ],
+        [
+          'policy-invalid',
+          'spec.to[1].default.outlierDetection.detectors.gatewayFailures.consecutive',
+          'must be greater than 0',
+          'consecutive',
+        ],
+      ],
+    ),
+  },
+  {
+    rule: 'conf MeshRetry: tcp, http or grpc (at default.conf)',
+    doc: universal('MeshRetry', `${top('kind: Mesh')}\nto:\n  - targetRef:\n      kind: Mesh\n    default: {}`),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [['policy-invalid', 'spec.to[0].default.conf', "at least one of the 'tcp', 'http', 'grpc' must be specified", 'default']],
+    ),
+  },
+  {
+    rule: 'conf MeshAccessLog: backends must be defined',
+    doc: universal('MeshAccessLog', `${top('kind: Mesh')}\nto:\n  - targetRef:\n      kind: Mesh\n    default: {}`),
+    expect: each([...KUMA_VERSIONS], [['policy-invalid', 'spec.to[0].default.backends', 'must be defined', 'default']]),
+  },
+  {
+    rule: 'conf MeshTrafficPermission from: action must be defined (2.x; no from at 3.0)',
+    doc: universal('MeshTrafficPermission', `${top('kind: Mesh')}\nfrom:\n  - targetRef:\n      kind: Mesh\n    default: {}`),
+    expect: {
+      ...each(['2.9', '2.13'], [['policy-invalid', 'spec.from[0].default.action', 'must be defined', 'default']]),
+      '2.14': [
+        ['policy-invalid', 'spec.from[0].default.action', 'must be defined', 'default'],
+        [
+          'policy-deprecated',
+          'spec.from',
+          "'from' field is deprecated and will be removed in 3.0, use 'rules' with MeshIdentity (spiffeId) instead",
+          'from',
+        ],
+      ],
+      '3.0': [
+        ['policy-section-unavailable', 'spec.from', SECTION_3('MeshTrafficPermission'), 'from'],
+        ['policy-invalid', 'spec', 'policy must define rules', 'spec'],
+      ],
+    },
+  },
+  {
+    rule: 'conf MeshTimeout: an http section needs a timeout',
+    doc: universal('MeshTimeout', `${top('kind: Mesh')}\n${to('kind: Mesh', 'http: {}')}`),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [['policy-invalid', 'spec.to[0].default.http', 'at least one timeout in this section should be configured', 'http']],
+    ),
+  },
+  {
+    rule: 'conf MeshTrace: backends must be defined; a backend of a type needs its section',
+    doc: universal('MeshTrace', `${top('kind: Mesh')}\ndefault:\n  backends:\n    - type: Zipkin`),
+    expect: each([...KUMA_VERSIONS], [['policy-invalid', 'spec.default.backends[0].zipkin', 'must be defined', 'type']]),
+  },
+  {
+    rule: 'conf MeshTrace: an empty spec has no backends',
+    doc: universal('MeshTrace', '{}'),
+    expect: each([...KUMA_VERSIONS], [['policy-invalid', 'spec.default.backends', 'must be defined', 'spec']]),
+  },
+  {
+    rule: 'conf MeshProxyPatch: appendModifications not empty, one modification each',
+    doc: universal('MeshProxyPatch', `${top('kind: Mesh')}\ndefault:\n  appendModifications:\n    - {}`),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [
+        [
+          'policy-invalid',
+          'spec.default.appendModifications[0]',
+          'exactly one modification can be defined at a time. Currently, 0 modifications are defined',
+          '{}',
+        ],
+      ],
+    ),
+  },
+  {
+    rule: 'conf MeshAccessLog: a backend of a type needs its section',
+    doc: universal('MeshAccessLog', `${top('kind: Mesh')}\n${to('kind: Mesh', 'backends:\n  - type: Tcp')}`),
+    expect: each([...KUMA_VERSIONS], [['policy-invalid', 'spec.to[0].default.backends[0].tcp', 'must be defined', 'type']]),
+  },
+  {
+    rule: 'conf MeshHTTPRoute filters: a filter needs its section; a header modifier sets, adds or removes',
+    doc: universal(
+      'MeshHTTPRoute',
+      `${top('kind: Mesh')}\nto:\n  - targetRef:\n      kind: MeshService\n      labels:\n        kuma.io/display-name: api\n    rules:\n      - matches:\n          - path:\n              type: PathPrefix\n              value: /\n        default:\n          filters:\n            - type: RequestRedirect\n            - type: RequestHeaderModifier\n              requestHeaderModifier: {}`,
+    ),
+    expect: each(
+      [...KUMA_VERSIONS],
+      [
+        ['policy-invalid', 'spec.to[0].rules[0].default.filters[0].requestRedirect', 'must be defined', 'type'],
+        [
+          'policy-invalid',
+          'spec.to[0].rules[0].default.filters[1].requestHeaderModifier',
+          'must have at least one defined: set, add, remove',
+          'requestHeaderModifier',
+        ],
+      ],
+    ),
+  },
+  {
+    rule: 'conf MeshPassthrough: port range, CIDR, tcp for a domain (the default protocol from 2.13 on Universal)',
+    doc: universal(
+      'MeshPassthrough',
+      `${top('kind: Mesh')}\ndefault:\n  appendMatch:\n    - type: CIDR\n      value: 10.0.0.0/33\n      port: 70000\n      protocol: http\n    - type: Domain\n      value: api.example.com`,
+    ),
+    expect: {
+      '2.9': [
+        ['policy-invalid', 'spec.default.appendMatch[0].value', 'provided CIDR has incorrect value', 'value'],
+        ['policy-invalid', 'spec.default.appendMatch[0].port', 'port must be a valid (1-65535)', 'port'],
+      ],
+      ...each(
+        ['2.13', '2.14', '3.0'],
+        [
+          ['policy-invalid', 'spec.default.appendMatch[0].value', 'provided CIDR has incorrect value', 'value'],
+          ['policy-invalid', 'spec.default.appendMatch[0].port', 'port must be a valid (1-65535)', 'port'],
+          ['policy-invalid', 'spec.default.appendMatch[1].protocol', 'protocol tcp is not supported for a domain', 'type'],
+        ],
+      ),
+    },
+  },
+  {
+    rule: "conf MeshFaultInjection: httpStatus range and percentage, at Kuma's http.abort[i] path",
+    doc: universal(
+      'MeshFaultInjection',
+      `${top('kind: Mesh\nproxyTypes: [Gateway]')}\n${to('kind: Mesh', 'http:\n  - abort:\n      httpStatus: 700\n      percentage: text\n  - delay:\n      value: 1s\n      percentage: 101')}`,
+    ),
+    expect: {
+      ...each(
+        ['2.9', '2.13', '2.14', '3.0'],
+        [
+          ['policy-invalid', 'spec.to[0].default.http.abort[0].httpStatus', 'must be in inclusive range [100, 599]', 'httpStatus'],
+          ['policy-invalid', 'spec.to[0].default.http.abort[0].percentage', 'string must be a valid number', 'percentage'],
+          ['policy-invalid', 'spec.to[0].default.http.delay[1].percentage', 'must be in inclusive range [0.0, 100.0]', 'percentage'],
+        ],
+      ),
+    },
+  },
+  {
+    rule: 'conf MeshProxyPatch: an empty default (2.9: the schema requires appendModifications)',
+    doc: universal('MeshProxyPatch', `${top('kind: Mesh')}\ndefault: {}`),
+    expect: each(['2.13', '2.14', '3.0'], [['policy-invalid', 'spec.default.appendModifications', 'must not be empty', 'default']]),
+  },
 ];
 
 const policyDiags = (text: string, v: KumaVersion) =>
@@ -945,4 +1155,40 @@ test('the "before" forms are refused at 3.0 and the "after" forms of 3.0 where 2
       diagnose(doc, '2.9').some((d) => d.severity === 'error'),
       doc,
     );
+});
+
+test("Kubernetes: what Kuma's mutating webhook rewrites before the schema runs (policies.webhook), and Universal meta of policies", () => {
+  const codes = (text: string, v: KumaVersion) => diagnose(text, v).map((d) => `${d.code} ${d.path}`);
+  const emptyProxyTypes = kubernetes('MeshTimeout', 'kuma-system', `${top('kind: Mesh\nproxyTypes: []')}\n${to('kind: Mesh')}`);
+  assert.deepEqual(codes(emptyProxyTypes, '2.9'), [], '2.9: the webhook drops an empty proxyTypes');
+  assert.ok(
+    codes(universal('MeshTimeout', `${top('kind: Mesh\nproxyTypes: []')}\n${to('kind: Mesh')}`), '2.9').includes(
+      'schema-constraint spec.targetRef.proxyTypes',
+    ),
+  );
+  const origin = (v: KumaVersion) =>
+    codes(
+      kubernetes('MeshTimeout', 'kuma-system', `${top('kind: Mesh')}\n${to('kind: Mesh')}`).replace(
+        '    kuma.io/mesh',
+        '    kuma.io/origin: bogus\n    kuma.io/mesh',
+      ),
+      v,
+    );
+  assert.deepEqual(origin('3.0'), [], '3.0: the webhook overwrites the origin');
+  assert.deepEqual(origin('2.14'), ['schema-enum labels["kuma.io/origin"]']);
+  const noDefault = kubernetes('MeshFaultInjection', 'kuma-demo', `${top('kind: Mesh')}\nrules:\n  - {}`);
+  for (const v of ['2.14', '3.0'] as const) assert.deepEqual(codes(noDefault, v), [], `${v}: default: {} is written back`);
+  const route = kubernetes(
+    'MeshHTTPRoute',
+    'kuma-system',
+    `${top('kind: Mesh')}\nto:\n  - targetRef:\n      kind: MeshService\n      name: api\n    rules:\n      - matches:\n          - path:\n              type: PathPrefix\n              value: /`,
+  );
+  assert.deepEqual(codes(route, '2.13'), [], '2.13: a route rule without default is accepted');
+  const emptyKind = kubernetes('MeshTimeout', 'kuma-system', `${top('kind: ""')}\n${to('kind: Mesh')}`);
+  assert.deepEqual(codes(emptyKind, '2.9'), ['policy-target-ref-invalid spec.targetRef.kind'], '2.9: an empty kind is dropped');
+  assert.deepEqual(codes(emptyKind, '2.14'), ['schema-enum spec.targetRef.kind'], '2.14: the enum answers, no Go error');
+  const meshNull =
+    'type: MeshTimeout\nname: p1\nmesh: null\nspec:\n  targetRef:\n    kind: Mesh\n  to:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 20s\n';
+  assert.deepEqual(codes(meshNull, '2.14'), [], '2.13+: a null mesh is defaulted');
+  assert.deepEqual(codes(meshNull, '2.9'), ['mesh-invalid mesh']);
 });

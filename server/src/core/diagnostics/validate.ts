@@ -13,8 +13,8 @@ import { meshServiceRules } from './rules/meshService';
 import { policyRules } from './rules/policy';
 import { meshDocumentDiagnostics } from './rules/upgrade';
 import type { SchemaValidators } from '../schema/validation';
-import { isPolicyKind, type KumaDiagnostic, type KumaKind, type ResourceKind } from '../types';
-import type { KumaVersion } from '../kuma/versions';
+import { isPolicyKind, type KumaDiagnostic, type PolicyKind, type KumaKind, type ResourceKind } from '../types';
+import { policyFacts, type KumaVersion } from '../kuma/versions';
 import { formatPath, locate, nodeRange } from '../yaml/nodes';
 import { clipMessage, wholeCharacters } from '../yaml/limits';
 
@@ -103,6 +103,11 @@ export function validateDocument(
     });
   }
 
+  if (c.form === 'kubernetes' && isPolicyKind(c.kind)) {
+    const kept = schemaDiags.filter((d) => !webhookAnswersFirst(version, c.kind as PolicyKind, d));
+    schemaDiags.length = 0;
+    schemaDiags.push(...kept);
+  }
   const res = new Resource(c.kind, c.form, root, pd.value, pd.range);
   const covered: { start: number; end: number }[] = [];
   const ctx: RuleContext = {
@@ -127,6 +132,14 @@ export function validateDocument(
   // error (e.g. "dataplaneTags was removed in 3.0" versus "unknown key"): keep the rule's. A value of
   // the wrong type is rejected whatever a warning says about it (e.g. a deprecated name): only an
   // error of a rule replaces that one.
+  // Kuma's schema stage answers before any Go validator runs: a policy validator's error at a path the
+  // schema already refuses is one Kuma never gives.
+  if (isPolicyKind(c.kind)) {
+    const schemaPaths = new Set(schemaDiags.filter((d) => d.severity === 'error').map((d) => String(d.data?.path ?? '')));
+    const kept = out.slice(ruleStart).filter((d) => !(GO_VALIDATOR_CODES.has(d.code) && schemaPaths.has(String(d.data?.path ?? ''))));
+    out.length = ruleStart;
+    out.push(...kept);
+  }
   const ruleDiags = out.slice(ruleStart);
   const ruleRanges = new Set(ruleDiags.map((d) => `${d.range.start}:${d.range.end}`));
   const errorRuleRanges = new Set(ruleDiags.filter((d) => d.severity === 'error').map((d) => `${d.range.start}:${d.range.end}`));
@@ -206,4 +219,20 @@ function syntaxDiagnostic(e: YAMLError, text: string): DocumentDiagnostic {
     range: { start, end },
     data: { path: '' },
   };
+}
+
+/** The codes of Kuma's Go validators of policies (not the rules that explain a schema error better). */
+const GO_VALIDATOR_CODES: ReadonlySet<string> = new Set(['policy-invalid', 'policy-target-ref-invalid', 'policy-target-ref-kind']);
+
+/**
+ * A schema error Kubernetes never gives because Kuma's mutating webhook rewrote the policy before the
+ * CRD's schema ran (the version table's `policies.webhook`): an empty list dropped, a missing key written
+ * back with a zero value Kuma accepts, an empty targetRef kind dropped.
+ */
+function webhookAnswersFirst(version: KumaVersion, kind: PolicyKind, d: DocumentDiagnostic): boolean {
+  const w = policyFacts(version).webhook;
+  const path = String(d.data?.path ?? '').replace(/\[\d+\]/g, '[]');
+  if (d.code === 'schema-constraint' && w.dropsEmpty.includes(path)) return true;
+  if (d.code === 'schema-missing-required' && w.writesBack[kind]?.includes(path)) return true;
+  return d.code === 'schema-enum' && w.dropsEmptyKind && path.endsWith('kind') && d.message.startsWith('"" is not allowed');
 }

@@ -273,7 +273,33 @@ export interface PolicyFacts {
   role: PolicyRoleFacts;
   deprecations: PolicyDeprecationFacts;
   matches: PolicyMatchFacts;
+  webhook: PolicyWebhookFacts;
+  /** Universal: the schema stage applies the schema's defaults (2.13+, `defaulting.Default` in `rest.UnmarshalCore`): a `mesh: null` becomes `default`, a missing MeshPassthrough `protocol` `tcp`. */
+  universalSchemaDefaults: boolean;
 }
+
+/**
+ * Kuma's mutating webhook on Kubernetes (`DefaultingWebhookFor`): it decodes a policy into its Go type
+ * and writes it back before the API server checks the CRD's schema (SPEC-policies.md vs the oracle, note 1).
+ */
+export interface PolicyWebhookFacts {
+  /** Schema paths (`[]` for any item) whose empty list the round trip drops (`omitempty`), so the schema's minItems never sees it. */
+  dropsEmpty: readonly string[];
+  /** Per policy, schema paths of a required key the round trip writes back with a zero value Kuma accepts (no `omitempty`). */
+  writesBack: Partial<Record<PolicyKind, readonly string[]>>;
+  /** The `kuma.io/origin` label is overwritten (3.0), so a wrong origin is never seen. */
+  overwritesOrigin: boolean;
+  /** A targetRef or backendRef `kind: ""` is dropped (`omitempty`, 2.9): the schema's enum passes and `must be defined` answers. */
+  dropsEmptyKind: boolean;
+}
+
+const ROUTE_RULE_DEFAULT = 'spec.to[].rules[].default';
+const WEBHOOK_2X = (v29: boolean): PolicyWebhookFacts => ({
+  dropsEmpty: v29 ? ['spec.targetRef.proxyTypes'] : [],
+  writesBack: { MeshHTTPRoute: [ROUTE_RULE_DEFAULT], ...(v29 ? {} : { MeshFaultInjection: ['spec.rules[].default'] }) },
+  overwritesOrigin: false,
+  dropsEmptyKind: v29,
+});
 
 const M = 'Mesh';
 const SUB = 'MeshSubset';
@@ -611,6 +637,8 @@ const POLICIES: Record<KumaVersion, PolicyFacts> = {
         "MeshService value for 'from[].targetRef.kind' is deprecated, use MeshSubset with 'kuma.io/service' instead",
     },
     matches: { validated: [], spiffeErrorDetail: false, sni: false, sourceConditioned: [] },
+    webhook: WEBHOOK_2X(true),
+    universalSchemaDefaults: false,
   },
   '2.13': {
     sections: withRules(SECTIONS_29, false),
@@ -619,6 +647,8 @@ const POLICIES: Record<KumaVersion, PolicyFacts> = {
     role: { producerKinds: [MS, MHR], producerSelector: 'name' },
     deprecations: DEPRECATIONS_2X(false),
     matches: { validated: ['MeshFaultInjection', 'MeshTrafficPermission'], spiffeErrorDetail: false, sni: false, sourceConditioned: [] },
+    webhook: WEBHOOK_2X(false),
+    universalSchemaDefaults: true,
   },
   '2.14': {
     sections: withRules(SECTIONS_29, false),
@@ -627,6 +657,8 @@ const POLICIES: Record<KumaVersion, PolicyFacts> = {
     role: { producerKinds: [MS, MHR], producerSelector: 'name' },
     deprecations: DEPRECATIONS_2X(true),
     matches: MATCHES_214,
+    webhook: WEBHOOK_2X(false),
+    universalSchemaDefaults: true,
   },
   '3.0': {
     sections: withRules(SECTIONS_29, true),
@@ -646,6 +678,13 @@ const POLICIES: Record<KumaVersion, PolicyFacts> = {
     role: { producerKinds: [MS, MHR], producerSelector: 'labels' },
     deprecations: { topLevel: {}, topLevelExempt: [], from: {}, trafficPermissionFromService: false },
     matches: MATCHES_214,
+    webhook: {
+      dropsEmpty: [],
+      writesBack: { MeshHTTPRoute: [ROUTE_RULE_DEFAULT], MeshFaultInjection: ['spec.rules[].default'] },
+      overwritesOrigin: true,
+      dropsEmptyKind: false,
+    },
+    universalSchemaDefaults: true,
   },
 };
 

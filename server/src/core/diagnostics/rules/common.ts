@@ -9,7 +9,7 @@ import {
   qualifiedNameErrors,
 } from './names';
 import { kumaFacts } from '../../kuma/versions';
-import type { KumaKind } from '../../types';
+import { isPolicyKind, type KumaKind } from '../../types';
 
 /** Kinds that belong to no mesh (SPEC.md section 1.2): Kuma ignores a `mesh` on them. */
 const GLOBAL_SCOPED: ReadonlySet<KumaKind> = new Set<KumaKind>(['HostnameGenerator']);
@@ -18,11 +18,11 @@ const GLOBAL_SCOPED: ReadonlySet<KumaKind> = new Set<KumaKind>(['HostnameGenerat
  * Universal names and meshes: `pkg/core/resources/apis/mesh/meta_validator.go` (every
  * resource). On Kubernetes the API server checks `metadata.name` as an RFC 1123 subdomain.
  */
-export const metaRule: Rule = ({ res, report }) => {
+export const metaRule: Rule = ({ res, report, version }) => {
   if (res.form === 'kubernetes') {
     const meta = res.value.metadata;
     if (!isObj(meta)) return;
-    kubernetesLabelsAndMesh(res, meta, report);
+    kubernetesLabelsAndMesh(res, meta, report, isPolicyKind(res.kind) && kumaFacts(version).policies.webhook.overwritesOrigin);
     const name = meta.name;
     // ValidateObjectMeta: an empty name is a missing name
     if (name === undefined || name === null || name === '') {
@@ -40,7 +40,9 @@ export const metaRule: Rule = ({ res, report }) => {
     return;
   }
   const notAString = (v: unknown) => v !== null && v !== undefined && typeof v !== 'string'; // schema-type says it
-  if (res.has(['name']) && !notAString(res.get(['name']))) {
+  // A policy's `name: null` is the schema stage's type error (`name in body must be of type string: "null"`).
+  const policy = isPolicyKind(res.kind);
+  if (res.has(['name']) && !notAString(res.get(['name'])) && !(policy && res.get(['name']) === null)) {
     const name = res.get(['name']);
     const s = name === null || name === undefined ? '' : String(name);
     if (s === '') report('name-invalid', ['name'], 'cannot be empty');
@@ -53,6 +55,8 @@ export const metaRule: Rule = ({ res, report }) => {
     report('mesh-ignored', ['mesh'], `${res.kind} is global-scoped, not part of a mesh: Kuma ignores its mesh. Remove the mesh key.`, {
       target: 'key',
     });
+  } else if (policy && res.get(['mesh']) === null && kumaFacts(version).policies.universalSchemaDefaults) {
+    // the schema stage writes its default (`default`) over a null mesh
   } else if (res.has(['mesh']) && !notAString(res.get(['mesh']))) {
     const mesh = res.get(['mesh']);
     const s = mesh === null || mesh === undefined ? '' : String(mesh);
@@ -74,7 +78,12 @@ export const metaRule: Rule = ({ res, report }) => {
  * the mesh (`kuma.io/mesh` label, or `mesh` of a Dataplane) with ValidateMesh, and a
  * `kuma.io/origin` label must be `zone` or `global`.
  */
-function kubernetesLabelsAndMesh(res: RuleContext['res'], meta: Record<string, unknown>, report: RuleContext['report']): void {
+function kubernetesLabelsAndMesh(
+  res: RuleContext['res'],
+  meta: Record<string, unknown>,
+  report: RuleContext['report'],
+  originOverwritten: boolean,
+): void {
   const labels = isObj(meta.labels) ? meta.labels : {};
   for (const [k, v] of Object.entries(labels)) {
     const keyErrs = qualifiedNameErrors(k);
@@ -107,7 +116,8 @@ function kubernetesLabelsAndMesh(res: RuleContext['res'], meta: Record<string, u
       );
   }
   const origin = labels['kuma.io/origin'];
-  if (origin !== undefined && origin !== 'zone' && origin !== 'global')
+  // Kuma's mutating webhook overwrites the origin of a policy at 3.0: the validating webhook never sees it.
+  if (origin !== undefined && origin !== 'zone' && origin !== 'global' && !originOverwritten)
     report('schema-enum', ['labels', 'kuma.io/origin'], `unknown resource origin "${String(origin)}"`, {
       data: { path: 'labels["kuma.io/origin"]', allowedValues: ['zone', 'global'] },
     });

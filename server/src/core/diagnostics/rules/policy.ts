@@ -2,7 +2,6 @@ import { isObj } from '../../kuma/resource';
 import {
   KUMA_VERSIONS,
   policyFacts,
-  type KumaVersion,
   type PolicyKindRules,
   type PolicySection,
   type TargetRefFacts,
@@ -15,6 +14,7 @@ import { formatPath, type PathSeg } from '../../yaml/nodes';
 import type { ReportOptions, Rule, RuleContext } from './context';
 import { policyMatchesRule } from './policyMatches';
 import { policyUpgradeRule } from './upgrade';
+import { includesGateways, policyConfRule } from './policyConf';
 
 /**
  * Kuma's targetRef policies (SPEC-policies.md): the rules every policy kind runs, in Kuma's order
@@ -31,6 +31,8 @@ const nonEmptyList = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
 const setString = (v: unknown): boolean => typeof v === 'string' && v !== '';
 const setMap = (v: unknown): boolean => isObj(v) && Object.keys(v).length > 0;
 const setList = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
+/** A value that is there but not a map: the schema's type error answers first, and Kuma's validators never run. */
+const wrongType = (v: unknown): boolean => v !== undefined && v !== null && !isObj(v);
 
 function kindOf(ctx: RuleContext): PolicyKind | undefined {
   return isPolicyKind(ctx.res.kind) ? ctx.res.kind : undefined;
@@ -93,8 +95,10 @@ function validateTargetRef(ctx: RuleContext, site: TargetRefSite, opts: RefOptio
   const kind = ref.kind;
   if (kind !== undefined && kind !== null && typeof kind !== 'string') return false; // schema-type says it
   if (!setString(kind)) {
-    // A schema that requires the kind refuses the document first, with its own message.
-    if (!tr.kindRequiredBySchema || (kind === '' && site.present))
+    // A schema that requires the kind refuses the document first, with its own message; so does its enum
+    // an empty kind, unless Kubernetes' webhook dropped it (2.9, `omitempty`).
+    const dropped = ctx.res.form === 'kubernetes' && policyFacts(ctx.version).webhook.dropsEmptyKind;
+    if (kind === '' ? site.present && dropped : !tr.kindRequiredBySchema)
       ctx.report('policy-target-ref-invalid', p('kind'), 'must be defined', { target: 'key', data: { allowedValues: opts.supported } });
     return false;
   }
@@ -141,11 +145,11 @@ function validateTargetRef(ctx: RuleContext, site: TargetRefSite, opts: RefOptio
       case 'MeshHTTPRoute':
       case 'MeshExternalService':
         forbidden('sectionName', setString);
-        if (!setMap(ref.labels)) say(['labels'], required());
+        if (!setMap(ref.labels) && !wrongType(ref.labels)) say(['labels'], required());
         break;
       case 'MeshService':
       case 'MeshMultiZoneService':
-        if (!setMap(ref.labels)) say(['labels'], required());
+        if (!setMap(ref.labels) && !wrongType(ref.labels)) say(['labels'], required());
         break;
     }
     return true;
@@ -235,16 +239,6 @@ function tags(ctx: RuleContext, site: TargetRefSite, value: unknown, selector: b
         at(key, 'tag value must consist of alphanumeric characters, dots, dashes, slashes and underscores or be "*"');
     } else if (!TAG_VALUE_CHARS.test(v)) at(key, 'tag value must consist of alphanumeric characters, dots, dashes and underscores');
   }
-}
-
-/** Whether the top-level scope includes gateways (`IncludesGateways`, SPEC-policies.md d). */
-function includesGateways(version: KumaVersion, spec: Obj): boolean {
-  const top = topLevelKind(spec);
-  if (top === 'MeshGateway' || top === 'MeshHTTPRoute') return true;
-  if (top === 'Mesh' && policyFacts(version).targetRef.gatewayScope === 'mesh-always') return true;
-  if (top !== 'Mesh' && top !== 'MeshSubset') return false;
-  const pt = isObj(spec.targetRef) ? spec.targetRef.proxyTypes : undefined;
-  return !Array.isArray(pt) || pt.length === 0 || pt.includes('Gateway');
 }
 
 const MES_MESH_ONLY =
@@ -484,6 +478,7 @@ export const policyRules: Rule[] = [
   targetRefRule,
   targetDependentDefaultsRule,
   policyMatchesRule,
+  policyConfRule,
   deprecationRule,
   policyUpgradeRule,
 ];
