@@ -842,14 +842,10 @@ try {
       if (listed.length < 3) return `listed ${JSON.stringify(listed)}`;
       if (!listed.every((r) => r.checked !== false)) return `not every file picked: ${JSON.stringify(listed)}`;
       await page.keyboard.press('Enter');
-      let changed = [];
-      for (let i = 0; i < 100; i++) {
-        changed = [...snapshot].filter(([f, t]) => readFileSync(f, 'utf8') !== t).map(([f]) => f);
-        if (changed.length >= listed.length) break;
-        await sleep(100);
-      }
+      const changedOnDisk = () => [...snapshot].filter(([f, t]) => readFileSync(f, 'utf8') !== t).map(([f]) => f);
+      for (let i = 0; i < 100 && changedOnDisk().length < listed.length; i++) await sleep(100);
       await sleep(500);
-      changed = [...snapshot].filter(([f, t]) => readFileSync(f, 'utf8') !== t).map(([f]) => f);
+      const changed = [...snapshot].filter(([f, t]) => readFileSync(f, 'utf8') !== t).map(([f]) => f);
       log(`migrated on disk: ${changed.map((f) => f.slice(WS.length + 1)).join(', ')}`);
       const names = changed.map((f) => f.split('/').pop());
       const missing = listed.filter((r) => !names.some((n) => r.text.includes(n)));
