@@ -140,7 +140,8 @@ export function validateDocument(
     out.length = ruleStart;
     out.push(...kept);
   }
-  const ruleDiags = out.slice(ruleStart);
+  // A hint (e.g. what Kuma 3.0 will drop) never stands in for a problem of this version.
+  const ruleDiags = out.slice(ruleStart).filter((d) => d.severity !== 'hint');
   const ruleRanges = new Set(ruleDiags.map((d) => `${d.range.start}:${d.range.end}`));
   const errorRuleRanges = new Set(ruleDiags.filter((d) => d.severity === 'error').map((d) => `${d.range.start}:${d.range.end}`));
   const all = [
