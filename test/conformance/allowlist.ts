@@ -45,6 +45,9 @@ const DELIBERATE_ERRORS: { code: string; forms: Form[]; versions?: string[]; kin
   { code: 'yaml-duplicate-key', forms: ['universal', 'kubernetes'] },
   { code: 'selector-dataplane-tags-removed', forms: ['universal'], versions: ['3.0'] },
   { code: 'policy-section-unavailable', forms: ['universal'] },
+  // Universal drops them; the Kubernetes Dataplane's spec keeps unknown fields and the converter drops them.
+  { code: 'upgrade-3.0-inbound-tags', forms: ['universal', 'kubernetes'], versions: ['3.0'], kinds: ['Dataplane'] },
+  { code: 'upgrade-3.0-reachable-services', forms: ['universal', 'kubernetes'], versions: ['3.0'], kinds: ['Dataplane'] },
 ];
 const deliberate = (c: Case) =>
   errorsOf(c).length > 0 &&
@@ -103,6 +106,12 @@ export const ALLOW_LIST: AllowEntry[] = [
     reason:
       'Kuma 3.0 removed `spec.selector.dataplaneTags`: its Universal API drops the key silently and the MeshService then selects nothing, so we report it as an error (selector-dataplane-tags-removed) with the migration to dataplaneLabels. (On Kubernetes the API server rejects the unknown field: no difference.)',
     falseError: (c) => deliberate(c) && has(c, 'selector-dataplane-tags-removed'),
+  },
+  {
+    id: 'dataplane-fields-removed-3.0',
+    reason:
+      "Kuma 3.0 removed a Dataplane's inbound `tags` and `reachableServices`: its Universal API drops them silently (the Kubernetes converter too), and selectors that matched those tags then select nothing, so at 3.0 we report them as errors (upgrade-3.0-inbound-tags, upgrade-3.0-reachable-services) with the migration, as for the unknown keys they now are.",
+    falseError: (c) => deliberate(c) && (has(c, 'upgrade-3.0-inbound-tags') || has(c, 'upgrade-3.0-reachable-services')),
   },
   {
     id: 'policy-section-unavailable',
