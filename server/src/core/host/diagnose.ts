@@ -106,24 +106,54 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
   /**
    * The last documents each of a few files was diagnosed with, and their cross-file checks placed
    * in the file: a keystroke in a file of thousands of documents checks the documents it changed,
-   * and takes the others' from here (moved when the edit moved them), while no file's provider
-   * facts changed (`factsRevision`) and the Kuma version holds. Few files: a memo holds parses.
+   * and takes the others' from here (moved when the edit moved them), while none of the facts its
+   * documents' checks read changed (the revisions of their scopes: a port edit changes what policies
+   * read, not what a MeshService's checks read) and the Kuma version holds. Few files: a memo holds parses.
    */
   const memos = new Map<
     string,
-    { textLength: number; docs: DocumentInfo[]; version: KumaVersion; revision: number; placed: (readonly KumaDiagnostic[])[] }
+    {
+      textLength: number;
+      docs: DocumentInfo[];
+      version: KumaVersion;
+      scopes: Set<string>;
+      revision: number;
+      placed: (readonly KumaDiagnostic[])[];
+    }
   >();
+
+  /** Adds the scopes (see `factsScope`) the cross-file checks of a document read, as `documentChecks` caches them. */
+  function addCheckScopes(pd: ParsedDocument, into: Set<string>): void {
+    const k = dc.factsOfDoc(pd).facts.kuma;
+    if (!k) return;
+    if (k.kind === 'MeshService') {
+      into.add(`dp|${k.mesh}|${k.form}`);
+      if (k.form === 'kubernetes') into.add('k8s');
+    } else if (k.refs?.length && isPolicyKind(k.kind)) {
+      for (const s of ['res', 'k8s', `dp|${k.mesh}|universal`, `dp|${k.mesh}|kubernetes`, 'pol']) into.add(s);
+    }
+  }
+  /** Scope revisions only grow: their sum changes when any of them does. */
+  function revisionOf(scopes: Set<string>): number {
+    let r = 0;
+    for (const s of scopes) r += ws.scopeRevision(s);
+    return r;
+  }
   const MEMOS = 4;
 
   /** The cross-file checks of each document of a file, placed in the file (shared: never modified). */
   function placedChecks(uri: string, textLength: number, docs: DocumentInfo[], version: KumaVersion): (readonly KumaDiagnostic[])[] {
     const memo = memos.get(uri);
-    const revision = ws.factsRevision;
-    const usable = memo !== undefined && memo.version === version && memo.revision === revision;
+    const usable = memo !== undefined && memo.version === version && memo.revision === revisionOf(memo.scopes);
     const { head, tail } = usable ? matchDocuments(memo.docs, docs, textLength - memo.textLength) : { head: 0, tail: 0 };
     const placed: (readonly KumaDiagnostic[])[] = new Array(docs.length);
     for (let i = 0; i < head; i++) placed[i] = memo!.placed[i];
-    for (let i = head; i < docs.length - tail; i++) placed[i] = place(documentChecks(docs[i].parsed, version), docs[i]);
+    // The scopes of documents an edit removed stay: a memo invalidated once too often is only slower.
+    const scopes = usable ? memo.scopes : new Set<string>();
+    for (let i = head; i < docs.length - tail; i++) {
+      placed[i] = place(documentChecks(docs[i].parsed, version), docs[i]);
+      addCheckScopes(docs[i].parsed, scopes);
+    }
     for (let i = docs.length - tail; i < docs.length; i++) {
       const j = i - docs.length + memo!.docs.length;
       const old = memo!.placed[j];
@@ -135,7 +165,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
           : old.map((x) => move(x, d.offset - was.offset, d.index));
     }
     memos.delete(uri);
-    memos.set(uri, { textLength, docs, version, revision, placed });
+    memos.set(uri, { textLength, docs, version, scopes, revision: revisionOf(scopes), placed });
     if (memos.size > MEMOS) memos.delete(memos.keys().next().value!);
     return placed;
   }
