@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { applyMutation, mutation } from '../fuzz/arbitraries';
 import { edit, text, type Form } from './generators';
+import { POLICY_KINDS, type PolicyKind } from '../../server/src/core/types';
 
 /**
  * Generated targetRef policies for the conformance run (SPEC-policies.md): for each of the 16 kinds,
@@ -14,25 +15,8 @@ import { edit, text, type Form } from './generators';
  * quarter of the documents have the shape of another version (a 2.x policy checked at 3.0...).
  */
 
-export const POLICY_KINDS = [
-  'MeshAccessLog',
-  'MeshCircuitBreaker',
-  'MeshFaultInjection',
-  'MeshHealthCheck',
-  'MeshHTTPRoute',
-  'MeshLoadBalancingStrategy',
-  'MeshMetric',
-  'MeshPassthrough',
-  'MeshProxyPatch',
-  'MeshRateLimit',
-  'MeshRetry',
-  'MeshTCPRoute',
-  'MeshTimeout',
-  'MeshTLS',
-  'MeshTrace',
-  'MeshTrafficPermission',
-] as const;
-export type PolicyKind = (typeof POLICY_KINDS)[number];
+// The 16 kinds, as the server knows them: one list (server/src/core/types.ts).
+export { POLICY_KINDS, type PolicyKind };
 
 export interface GeneratedPolicy {
   kind: PolicyKind;

@@ -131,6 +131,17 @@ async function gotoLineCol(line, col) {
   await cursorAt(line, col);
 }
 
+// The rows of a review quick pick (a multi-file conversion or migration): each file's text and whether it is picked.
+const reviewRows = (rows) =>
+  rows.evaluateAll((els) =>
+    els.map((el) => ({
+      text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
+      checked:
+        el.querySelector('input[type=checkbox]')?.checked ??
+        el.querySelector('.monaco-checkbox, .quick-input-list-checkbox')?.classList.contains('checked'),
+    })),
+  );
+
 async function shot(name) {
   const path = join(SHOT_DIR, name);
   await page.screenshot({ path }).catch((e) => log('screenshot failed', e.message));
@@ -623,14 +634,7 @@ try {
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.filter({ hasText: 'MeshService' }).first().waitFor({ timeout: 15000 });
     await sleep(300);
-    const listed = await rows.evaluateAll((els) =>
-      els.map((el) => ({
-        text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
-        checked:
-          el.querySelector('input[type=checkbox]')?.checked ??
-          el.querySelector('.monaco-checkbox, .quick-input-list-checkbox')?.classList.contains('checked'),
-      })),
-    );
+    const listed = await reviewRows(rows);
     log('quick pick', JSON.stringify(listed));
     await shot('kuma-e2e-workspace-review.png');
     for (const f of files) if (!listed.some((r) => r.text.includes(f))) return `${f} not listed: ${JSON.stringify(listed)}`;
@@ -829,14 +833,7 @@ try {
       const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
       await rows.filter({ hasText: '.yaml' }).first().waitFor({ timeout: 20000 });
       await sleep(300);
-      const listed = await rows.evaluateAll((els) =>
-        els.map((el) => ({
-          text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
-          checked:
-            el.querySelector('input[type=checkbox]')?.checked ??
-            el.querySelector('.monaco-checkbox, .quick-input-list-checkbox')?.classList.contains('checked'),
-        })),
-      );
+      const listed = await reviewRows(rows);
       log('migration review', JSON.stringify(listed));
       await shot('kuma-e2e-migrate-review.png');
       if (listed.length < 3) return `listed ${JSON.stringify(listed)}`;
