@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLanguageService } from '../../server/src/core/host/languageService';
-import { limitProblems, MAX_DOCUMENT_PROBLEMS } from '../../server/src/core/diagnostics/limit';
+import { limitHints, limitProblems, MAX_DOCUMENT_PROBLEMS } from '../../server/src/core/diagnostics/limit';
 import type { Settings } from '../../server/src/core/host/model';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -116,6 +116,76 @@ test('limitProblems: the same array when no document is over, an error note when
       ['schema-unknown-key', 'hint'],
       ['schema-unknown-key', 'information'],
       ['schema-unknown-key', 'information'],
+    ],
+  );
+});
+
+/** `n` Universal MeshServices selecting by dataplaneTags: one upgrade hint each at 2.14. */
+function legacyServices(n: number): string {
+  const docs: string[] = [];
+  for (let i = 0; i < n; i++)
+    docs.push(
+      `type: MeshService\nname: svc-${i}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      kuma.io/service: svc-${i}\n  ports:\n  - port: 80\n    targetPort: 8080\n`,
+    );
+  return docs.join('---\n');
+}
+
+function allOf(text: string, severity: Settings['severity'] = {}) {
+  const service = createLanguageService();
+  service.setFile('file:///ws/legacy.yaml', text, 'open');
+  return service
+    .diagnose('file:///ws/legacy.yaml', text, { kumaVersion: '2.14', validate: true, severity })
+    .diagnostics.map((x) => ({ code: x.code, severity: x.severity, text: text.slice(x.range.start, x.range.end), message: x.message }));
+}
+
+test('over 100 hints in a file: the first 100, then one hint-limit on the first left out, counted per code', () => {
+  const text = legacyServices(130);
+  const d = allOf(text);
+  assert.equal(d.length, 101);
+  assert.ok(d.slice(0, 100).every((x) => x.code === 'upgrade-3.0-dataplane-tags' && x.severity === 'hint' && x.text === 'dataplaneTags'));
+  const last = d[100];
+  assert.deepEqual([last.code, last.severity, last.text], ['hint-limit', 'hint', 'dataplaneTags']);
+  assert.match(
+    last.message,
+    /^30 more hints in this file are not shown \(upgrade-3\.0-dataplane-tags 30\): at most 100 are shown per file/,
+  );
+  // The 101st hint's document is where the note sits: the 101st MeshService's selector.
+  const at = text.indexOf('dataplaneTags', text.indexOf('name: svc-100\n'));
+  const service = createLanguageService();
+  service.setFile('file:///ws/legacy.yaml', text, 'open');
+  const note = service.diagnose('file:///ws/legacy.yaml', text, { kumaVersion: '2.14', validate: true, severity: {} }).diagnostics[100];
+  assert.equal(note.range.start, at);
+});
+
+test('100 hints: all of them, no hint-limit; raised to information: every one, as a problem; hint-limit off: no note', () => {
+  assert.ok(!allOf(legacyServices(100)).some((x) => x.code === 'hint-limit'));
+  assert.equal(allOf(legacyServices(100)).length, 100);
+  const raised = allOf(legacyServices(130), { 'upgrade-3.0-dataplane-tags': 'information' });
+  assert.deepEqual([raised.length, raised.every((x) => x.severity === 'information')], [130, true]);
+  const off = allOf(legacyServices(130), { 'hint-limit': 'off' });
+  assert.deepEqual([off.length, off.some((x) => x.code === 'hint-limit')], [100, false]);
+});
+
+test('limitHints: the same array under the limit; problems are all kept past it', () => {
+  const mk = (severity: 'hint' | 'error', start: number) => ({
+    code: 'upgrade-3.0-inbound-tags' as const,
+    severity,
+    message: 'm',
+    range: { start, end: start + 1 },
+    data: { path: '' },
+    document: 0,
+  });
+  const under = [mk('hint', 0), mk('error', 1), mk('hint', 2)];
+  assert.equal(limitHints(under, undefined, 2), under);
+  const over = [mk('hint', 0), mk('hint', 1), mk('error', 2), mk('hint', 3), mk('error', 4), mk('hint', 5)];
+  assert.deepEqual(
+    limitHints(over, 'information', 2).map((d) => [d.code, d.severity, d.range.start]),
+    [
+      ['upgrade-3.0-inbound-tags', 'hint', 0],
+      ['upgrade-3.0-inbound-tags', 'hint', 1],
+      ['upgrade-3.0-inbound-tags', 'error', 2],
+      ['hint-limit', 'information', 3],
+      ['upgrade-3.0-inbound-tags', 'error', 4],
     ],
   );
 });

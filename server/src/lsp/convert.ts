@@ -43,7 +43,8 @@ export function toLspDiagnostics(
       ? {
           relatedInformation: d.related.map((r) => ({
             message: r.message,
-            location: r.uri ? { uri: r.uri, range: rangeIn(r.uri, r.range) } : { uri, range: toLspRange(index, r.range) },
+            // The file itself is placed by `index` (the editor's own line starts), not looked up again.
+            location: r.uri && r.uri !== uri ? { uri: r.uri, range: rangeIn(r.uri, r.range) } : { uri, range: toLspRange(index, r.range) },
           })),
         }
       : {}),

@@ -24,6 +24,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     doc: 'More than 1,000 problems in one document: after the first 1,000, one says how many more are not shown (an error when one of them is).',
   },
+  'hint-limit': {
+    severity: 'hint',
+    doc: 'More than 100 hints in one file: after the first 100, one says how many more are not shown, per code.',
+  },
   'templated-yaml': {
     severity: 'information',
     doc: 'The document contains template syntax (`{{ … }}`, e.g. Helm) and is checked only once rendered.',

@@ -76,3 +76,66 @@ export function limitProblems(
   }
   return out;
 }
+
+/**
+ * The most hints shown for one file. Hints are notes, not problems (the upgrade lint at 2.x says
+ * what Kuma 3.0 will do with a construct): an editor marks them faintly and lists none in its
+ * Problems panel, and a file of legacy resources has one or two per document, 2,300 in the
+ * 2,000-document benchmark file. Each goes over the language server protocol with every
+ * keystroke (1.6 MB there, issue 13), while the one thing they say is "migrate this file".
+ */
+export const MAX_FILE_HINTS = 100;
+
+/**
+ * The diagnostics of a file with at most `MAX_FILE_HINTS` hints, in the order of the file: past
+ * that, one `hint-limit` hint on the first hint left out, counting them per code (`override`: its
+ * severity; `off`: no such diagnostic, the hints still left out). Problems (every other severity)
+ * are all kept. The same array when the file holds no more hints than that.
+ */
+export function limitHints(diagnostics: KumaDiagnostic[], override?: SeverityLevel, max: number = MAX_FILE_HINTS): KumaDiagnostic[] {
+  let hints = 0;
+  for (const d of diagnostics) if (d.severity === 'hint') hints++;
+  if (hints <= max) return diagnostics;
+  const out: KumaDiagnostic[] = [];
+  const left = new Map<string, number>();
+  let note: KumaDiagnostic | undefined;
+  let shown = 0;
+  for (const d of diagnostics) {
+    if (d.severity !== 'hint' || ++shown <= max) {
+      out.push(d);
+      continue;
+    }
+    left.set(d.code, (left.get(d.code) ?? 0) + 1);
+    if (note) continue;
+    note = { code: 'hint-limit', severity: 'hint', message: '', range: { ...d.range }, data: { path: '' }, document: d.document };
+    if (override !== 'off') out.push(note);
+  }
+  if (!note) return out;
+  const n = hints - max;
+  const codes = [...left].map(([code, c]) => `${code} ${c.toLocaleString('en')}`).join(', ');
+  note.message =
+    `${n.toLocaleString('en')} more hint${n === 1 ? '' : 's'} in this file ${n === 1 ? 'is' : 'are'} not shown (${codes}): at most ` +
+    `${max.toLocaleString('en')} are shown per file, and this is where they stop. "Migrate to Kuma 3.0" takes care of the upgrade ones; ` +
+    'to see every one, set the severity of their codes to information (kuma.diagnostics.severity, kuma-lint --severity CODE=information).';
+  if (override !== undefined && override !== 'off') note.severity = override;
+  return out;
+}
+
+/**
+ * Both limits (`limitProblems`, then `limitHints`) with the file's `problem-limit` and `hint-limit`
+ * severity overrides; one pass over the diagnostics when neither applies (every keystroke, usually).
+ */
+export function limitDiagnostics(diagnostics: KumaDiagnostic[], severity?: Partial<Record<string, SeverityLevel>>): KumaDiagnostic[] {
+  if (diagnostics.length <= MAX_FILE_HINTS) return diagnostics;
+  let hints = 0;
+  let over = false;
+  if (diagnostics.length > MAX_DOCUMENT_PROBLEMS) {
+    const counts: number[] = [];
+    for (const d of diagnostics) {
+      if (d.severity === 'hint') hints++;
+      else if ((counts[d.document] = (counts[d.document] ?? 0) + 1) > MAX_DOCUMENT_PROBLEMS) over = true;
+    }
+  } else for (const d of diagnostics) if (d.severity === 'hint') hints++;
+  const limited = over ? limitProblems(diagnostics, severity?.['problem-limit']) : diagnostics;
+  return hints > MAX_FILE_HINTS ? limitHints(limited, severity?.['hint-limit']) : limited;
+}

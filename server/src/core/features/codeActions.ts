@@ -179,7 +179,7 @@ function addKeyAfter(range: OffsetRange, text: string, key: string, value: strin
  * Codes whose diagnostics get no "Suppress" fixes: fix the comment (or the version pin) instead; the
  * problem limit comes after suppressions (its severity setting is what turns it off).
  */
-const NOT_SUPPRESSIBLE = new Set(['suppression-unknown-code', 'kuma-version-unknown', 'problem-limit']);
+const NOT_SUPPRESSIBLE = new Set(['suppression-unknown-code', 'kuma-version-unknown', 'problem-limit', 'hint-limit']);
 
 /**
  * "Suppress CODE on this line" and "Suppress CODE in this document": a suppression comment

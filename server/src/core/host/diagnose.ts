@@ -6,7 +6,7 @@ import { clipMessage } from '../yaml/limits';
 import { isPolicyKind, type KumaDiagnostic, type OffsetRange } from '../types';
 import { applySeverityOverrides } from '../diagnostics/codes';
 import { applySuppressions } from '../diagnostics/suppressions';
-import { limitProblems } from '../diagnostics/limit';
+import { limitDiagnostics } from '../diagnostics/limit';
 import type { KumaVersion } from '../kuma/versions';
 import { matchDocuments, shift, type DocumentCache } from './documentCache';
 import type { WorkspaceFiles } from './workspaceFiles';
@@ -294,7 +294,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       return d !== undefined && blockScalarsOf(i).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
     };
     const shown = applySeverityOverrides(suppressible ? applySuppressions(text, all, documentOf, inBlockScalar) : all, settings.severity);
-    return limitProblems(shown, settings.severity?.['problem-limit']);
+    return limitDiagnostics(shown, settings.severity);
   }
 
   return { diagnose, localAnalysis, diagnoseLocal };

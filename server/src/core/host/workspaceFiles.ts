@@ -52,6 +52,8 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     fingerprint: string;
     factsText?: string;
     prints?: string[];
+    /** The keys (`keyOf`) of the named resources the file declares, in its order. */
+    keys?: string[];
     /** An open file's documents when its facts were recorded, and their placed facts (see `factsOfText`). */
     docs?: { textLength: number; list: DocumentInfo[]; placed: DocumentFacts[] };
   };
@@ -68,6 +70,28 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
   let providerRevision = 0;
   /** Bumped per scope (see `factsScope`): a MeshService's checks read only their own scopes. */
   const scopeRevisions = new Map<string, number>();
+  /** How many declarations each resource key has across the files (see `duplicatedKeys`). */
+  const keyCounts = new Map<string, number>();
+  /** Bumped whenever a file's declared keys change: a port or a label edit leaves them, and the duplicates known. */
+  let keysRevision = 0;
+  function noteKeys(entry: FileEntry, after: string[] | undefined) {
+    const before = entry.keys;
+    entry.keys = after;
+    if (before && after && before.length === after.length && before.every((k, i) => k === after[i])) return;
+    for (const k of before ?? []) {
+      const n = keyCounts.get(k)! - 1;
+      if (n > 0) keyCounts.set(k, n);
+      else keyCounts.delete(k);
+    }
+    for (const k of after ?? []) keyCounts.set(k, (keyCounts.get(k) ?? 0) + 1);
+    keysRevision++;
+  }
+  function namedKeys(facts: FileFacts): string[] {
+    const out: string[] = [];
+    for (const k of facts.kuma) if (k.name) out.push(keyOf(k));
+    return out;
+  }
+
   function noteChange(before: string, after: string, beforePrints?: string[], afterPrints?: string[]) {
     providerRevision++;
     for (const scope of scopesChanged(before, after, beforePrints, afterPrints))
@@ -166,6 +190,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     const current = entry.open ?? entry.disk;
     if (current === undefined) {
       files.delete(uri);
+      noteKeys(entry, undefined);
       indexCache = undefined;
       const changed = entry.fingerprint !== '';
       if (changed) noteChange(entry.fingerprint, '');
@@ -193,6 +218,8 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
   function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string, prints?: string[]): boolean {
     const changed = fingerprint !== entry.fingerprint;
     if (changed) noteChange(entry.fingerprint, fingerprint, entry.prints, prints);
+    // Keys are provider facts: they change only with the fingerprint.
+    if (changed || entry.keys === undefined) noteKeys(entry, namedKeys(facts));
     entry.prints = prints;
     entry.docs = undefined;
     entry.facts = facts;
@@ -261,25 +288,23 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
   let counted: { revision: number; duplicated: Map<string, string[]> } | undefined;
   /**
    * The resource keys declared more than once in the workspace, each with the files declaring
-   * it (in the index's order); keys are provider facts, so this holds until a fingerprint changes.
+   * it (in the index's order). Counted as files are recorded: this holds until a file's keys
+   * change, and a keystroke that edits a port does not walk the workspace's declarations.
    */
   function duplicatedKeys(): Map<string, string[]> {
-    if (counted?.revision !== providerRevision) {
-      const counts = new Map<string, { n: number; uris: string[] }>();
-      for (const [uri, f] of sortedFiles())
-        for (const k of f.facts.kuma) {
-          if (!k.name) continue;
-          const key = keyOf(k);
-          const c = counts.get(key);
-          if (!c) counts.set(key, { n: 1, uris: [uri] });
-          else {
-            c.n++;
-            if (c.uris[c.uris.length - 1] !== uri) c.uris.push(uri);
-          }
-        }
+    if (counted?.revision !== keysRevision) {
       const duplicated = new Map<string, string[]>();
-      for (const [key, c] of counts) if (c.n > 1) duplicated.set(key, c.uris);
-      counted = { revision: providerRevision, duplicated };
+      const twice = new Set<string>();
+      for (const [key, n] of keyCounts) if (n > 1) twice.add(key);
+      if (twice.size > 0)
+        for (const [uri, f] of sortedFiles())
+          for (const key of f.keys ?? []) {
+            if (!twice.has(key)) continue;
+            const uris = duplicated.get(key);
+            if (!uris) duplicated.set(key, [uri]);
+            else if (uris[uris.length - 1] !== uri) uris.push(uri);
+          }
+      counted = { revision: keysRevision, duplicated };
     }
     return counted.duplicated;
   }
@@ -288,7 +313,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
   const duplicatesOfFacts = new WeakMap<FileFacts, { revision: number; byKey: Map<string, KumaFact[]> }>();
   function duplicatesIn(facts: FileFacts, duplicated: Map<string, string[]>): Map<string, KumaFact[]> {
     let hit = duplicatesOfFacts.get(facts);
-    if (hit?.revision !== providerRevision) {
+    if (hit?.revision !== keysRevision) {
       const byKey = new Map<string, KumaFact[]>();
       for (const k of facts.kuma) {
         const key = keyOf(k);
@@ -297,7 +322,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
         if (list) list.push(k);
         else byKey.set(key, [k]);
       }
-      duplicatesOfFacts.set(facts, (hit = { revision: providerRevision, byKey }));
+      duplicatesOfFacts.set(facts, (hit = { revision: keysRevision, byKey }));
     }
     return hit.byKey;
   }
