@@ -120,6 +120,62 @@ for (const seed of [1, 2, 3]) {
   });
 }
 
+for (const seed of [4, 5]) {
+  test(`random edits (seed ${seed}), answered stale when allowed: each refresh, step by step, ends where a fresh service is`, async () => {
+    const { generateFile } = await gen();
+    const rnd = prng(seed);
+    // Over 64 documents: a large file may be answered stale.
+    let text = generateFile(120, { seed, errorRate: 0.3 }).text;
+    let other = text.split('\n---\n').slice(0, 30).join('\n---\n');
+    const service = createLanguageService({ validators });
+    service.setFile(OTHER, other, 'disk');
+    service.setFile(MAIN, text, 'open');
+    service.diagnose(MAIN, text, SETTINGS);
+    let stale = 0;
+    for (let step = 0; step < 60; step++) {
+      text = edit(text, rnd);
+      // Facts other files provide change often here: the Dataplanes the MeshServices select.
+      if (step % 3 === 2) {
+        other = edit(other, rnd);
+        service.setFile(OTHER, other, 'disk');
+      }
+      service.setFile(MAIN, text, 'open');
+      const got = service.diagnose(MAIN, text, SETTINGS, { stale: true });
+      const want = fresh(other, text).diagnose(MAIN, text, SETTINGS).diagnostics;
+      if (!got.stale) {
+        assert.deepEqual(got.diagnostics, want, `seed ${seed}, step ${step}: not stale, so current`);
+        continue;
+      }
+      stale++;
+      const steps = service.refreshSteps(MAIN, text, SETTINGS);
+      let n = 0;
+      let r = steps.next();
+      for (; !r.done; r = steps.next()) n++;
+      assert.ok(n > 1, 'a step per document with cross-file checks');
+      assert.equal(r.value.stale, undefined);
+      assert.deepEqual(r.value.diagnostics, want, `seed ${seed}, step ${step}: refreshed`);
+      // And the memo it leaves serves the next answer as a fresh one.
+      assert.deepEqual(service.diagnose(MAIN, text, SETTINGS, { stale: true }).diagnostics, want);
+    }
+    assert.ok(stale > 5, `some answers were stale (${stale})`);
+  });
+}
+
+test('a small file is never answered stale', () => {
+  const service = createLanguageService({ validators });
+  const ms =
+    'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      app: web\n  ports:\n  - port: 80\n    targetPort: http\n';
+  const dp = (p: string) =>
+    `type: Dataplane\nname: dp\nmesh: default\nnetworking:\n  address: 10.0.0.1\n  inbound:\n  - port: 8080\n    name: ${p}\n    tags:\n      app: web\n`;
+  service.setFile(OTHER, dp('http'), 'disk');
+  service.setFile(MAIN, ms, 'open');
+  service.diagnose(MAIN, ms, SETTINGS, { stale: true });
+  service.setFile(OTHER, dp('web'), 'disk');
+  const got = service.diagnose(MAIN, ms, SETTINGS, { stale: true });
+  assert.equal(got.stale, undefined);
+  assert.ok(got.diagnostics.some((d) => d.code === 'target-port-unresolved'));
+});
+
 test('a file opened before the index: parsedHere while its text is the one parsed here', () => {
   const service = createLanguageService({ validators });
   const text = 'type: MeshService\nname: a\nmesh: default\n';

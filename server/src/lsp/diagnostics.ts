@@ -1,4 +1,4 @@
-import { DocumentDiagnosticReportKind, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import { DocumentDiagnosticReportKind, type Diagnostic, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { digest, LineIndex, type KumaDiagnostic, type LocalAnalysis } from '../core';
 import type { ServerContext } from './context';
@@ -25,11 +25,17 @@ export interface Diagnostics {
  */
 /** Turns of the event loop a check waits for newer changes of its document (see `schedule`). */
 const QUIET_TURNS = 2;
+/** How long after the last change of an open file the files not open are checked again (typing pauses). */
+const TYPING_PAUSE_MS = 250;
+/** The longest the files not open hold the thread at a time, between turns of the event loop. */
+const CLOSED_SLICE_MS = 4;
 
 export function registerDiagnostics(ctx: ServerContext): Diagnostics {
   const { connection, documents, service } = ctx;
   const pending = new Map<string, ReturnType<typeof setImmediate>>();
   let indexed = false;
+  /** When an open file last changed (`Date.now()`): the files not open wait while the user types. */
+  let lastChange = 0;
 
   /**
    * Workspace files whose own checks the indexer ran on its threads, with the settings then in
@@ -38,10 +44,15 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
    */
   const preChecked = new Map<string, { text: string; settings: ServerSettings; local: LocalAnalysis }>();
 
-  function diagnose(doc: TextDocument) {
+  /**
+   * The LSP diagnostics of an open document. `stale`: a large file may keep the cross-file checks
+   * of the documents its last edit left alone (see the core's `DiagnoseOptions`); `refresh` follows.
+   */
+  function diagnose(doc: TextDocument, allowStale = false): { items: Diagnostic[]; stale: boolean } {
     const text = doc.getText();
     const pre = preChecked.get(doc.uri);
     let diagnostics;
+    let stale = false;
     // The worker's checks spare a parse here, unless this thread parsed the text already (a file
     // opened before the indexer reached it): then its own caches serve, and are kept warm for
     // the first keystroke.
@@ -49,10 +60,52 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       diagnostics = service.diagnoseLocal(doc.uri, text, pre.local, ctx.settings);
     else {
       if (pre) preChecked.delete(doc.uri);
-      diagnostics = service.diagnose(doc.uri, text, ctx.settings).diagnostics;
+      const analysis = service.diagnose(doc.uri, text, ctx.settings, { stale: allowStale });
+      diagnostics = analysis.diagnostics;
+      stale = analysis.stale === true;
     }
     // The document keeps its own line starts up to date with each edit: no re-scan per keystroke.
-    return toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn);
+    return { items: toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn), stale };
+  }
+
+  /** Per open file, the refresh under way (see `refresh`): a newer one replaces it. */
+  const refreshing = new Map<string, object>();
+
+  /**
+   * Brings a stale answer up to date: the file's cross-file checks, a document at a time, in
+   * slices between which queued messages are read; given up when the document changes (its
+   * next check starts another) or the settings do. Then pushes the result (as `schedule` does),
+   * and asks a client that pulls to pull again.
+   */
+  function refresh(uri: string) {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const token = {};
+    refreshing.set(uri, token);
+    const { version } = doc;
+    const settings = ctx.settings;
+    const steps = service.refreshSteps(uri, doc.getText(), settings);
+    const step = ctx.guard('refresh diagnostics', undefined, () => {
+      const now = documents.get(uri);
+      if (refreshing.get(uri) !== token) return;
+      if (!now || now.version !== version || ctx.settings !== settings || pending.has(uri)) {
+        refreshing.delete(uri);
+        return;
+      }
+      const started = Date.now();
+      for (;;) {
+        const r = steps.next();
+        if (r.done) {
+          refreshing.delete(uri);
+          void connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(uri, now, r.value.diagnostics, ctx.rangeIn) });
+          if (ctx.caps.pull && ctx.caps.diagnosticRefresh) void connection.languages.diagnostics.refresh().catch(() => undefined);
+          return;
+        }
+        if (Date.now() - started > CLOSED_SLICE_MS) break;
+      }
+      setImmediate(step);
+    });
+    setImmediate(step);
   }
 
   /**
@@ -89,9 +142,10 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           if (!doc) return;
           syncFacts(uri);
           const version = doc.version;
-          const diagnostics = diagnose(doc);
+          const { items, stale } = diagnose(doc, true);
           if (documents.get(uri)?.version !== version) return;
-          void connection.sendDiagnostics({ uri, version, diagnostics });
+          void connection.sendDiagnostics({ uri, version, diagnostics: items });
+          if (stale) refresh(uri);
         }),
       ),
     );
@@ -114,7 +168,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     if (except) setTimeout(others, 30);
     else others();
     // While the user types, the files not open wait until the typing pauses.
-    markClosed(undefined, except ? 250 : 0);
+    markClosed(undefined, except ? TYPING_PAUSE_MS : 0);
   }
 
   /**
@@ -135,6 +189,11 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     if (!indexed) return;
     if (uris) for (const u of uris) closedDirty.add(u);
     else closedAll = true;
+    armClosed(delay);
+  }
+
+  /** (Re)starts the timer of the next pass over the files not open. */
+  function armClosed(delay: number) {
     if (closedTimer) clearTimeout(closedTimer);
     closedTimer = setTimeout(() => {
       closedTimer = undefined;
@@ -155,14 +214,23 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
         closedDirty.clear();
         let slice = Date.now();
         let checked = 0;
-        for (const uri of todo) {
+        for (let i = 0; i < todo.length; i++) {
           // Marked "all" again meanwhile (settings, facts): start over with the new state.
           if (closedAll) break;
-          if (Date.now() - slice > 8) {
+          if (Date.now() - slice > CLOSED_SLICE_MS) {
             await new Promise((r) => setImmediate(r));
             slice = Date.now();
           }
-          publishClosedFile(uri);
+          // The user is typing (a check of an open file is queued, or one changed just now): the
+          // rest waits for the pause, so a keystroke never queues behind slices of this pass.
+          const typing = TYPING_PAUSE_MS - (Date.now() - lastChange);
+          if (pending.size > 0 || typing > 0) {
+            if (all) closedAll = true;
+            else for (const u of todo.slice(i)) closedDirty.add(u);
+            armClosed(Math.max(typing, 1));
+            return;
+          }
+          publishClosedFile(todo[i]);
           checked++;
         }
         if (all && checked === todo.length)
@@ -211,6 +279,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     // The facts (what other files' checks read) are recorded with the check, for the latest
     // version only; a request that reads them first brings them up to date (syncFacts).
     edited.add(doc.uri);
+    lastChange = Date.now();
     schedule(doc.uri);
   });
   documents.onDidOpen((e) => onOpenOrChange(e.document));
@@ -232,7 +301,8 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
   connection.languages.diagnostics.on(
     ctx.request('pull diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, (params) => {
       const doc = documents.get(params.textDocument.uri);
-      const items = doc ? diagnose(doc) : [];
+      const { items, stale } = doc ? diagnose(doc, true) : { items: [], stale: false };
+      if (doc && stale) refresh(doc.uri);
       // The id names the result itself: the same problems as last time are answered "unchanged".
       const resultId = digest(JSON.stringify(items));
       return params.previousResultId === resultId

@@ -10,7 +10,7 @@ import { limitDiagnostics } from '../diagnostics/limit';
 import type { KumaVersion } from '../kuma/versions';
 import { matchDocuments, shift, type DocumentCache } from './documentCache';
 import type { WorkspaceFiles } from './workspaceFiles';
-import { DEFAULT_SETTINGS, type DocumentInfo, type FileAnalysis, type LocalAnalysis, type Settings } from './model';
+import { DEFAULT_SETTINGS, type DiagnoseOptions, type DocumentInfo, type FileAnalysis, type LocalAnalysis, type Settings } from './model';
 
 /**
  * The diagnose pipeline: a file's own checks (from the document cache) plus the cross-file
@@ -18,7 +18,8 @@ import { DEFAULT_SETTINGS, type DocumentInfo, type FileAnalysis, type LocalAnaly
  * suppression comments hide, with the severity overrides applied.
  */
 export interface DiagnosePipeline {
-  diagnose(uri: string, text: string, settings?: Settings): FileAnalysis;
+  diagnose(uri: string, text: string, settings?: Settings, options?: DiagnoseOptions): FileAnalysis;
+  refreshSteps(uri: string, text: string, settings?: Settings): Generator<void, FileAnalysis>;
   localAnalysis(text: string, settings?: Settings): LocalAnalysis;
   diagnoseLocal(uri: string, text: string, local: LocalAnalysis, settings?: Settings): KumaDiagnostic[];
 }
@@ -81,26 +82,42 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     return NO_CHECKS;
   }
 
-  function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): FileAnalysis {
+  function diagnose(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS, options: DiagnoseOptions = {}): FileAnalysis {
     const analysis = dc.analyze(text, settings);
     if (!settings.validate) {
       dc.trimTrees(true);
       return analysis;
     }
     const docs = analysis.documents;
+    const placed = placedChecks(uri, text.length, docs, analysis.kumaVersion, options.stale === true);
     const final = finish(
       uri,
       text,
       settings,
       analysis.diagnostics,
       docs,
-      placedChecks(uri, text.length, docs, analysis.kumaVersion),
+      placed.checks,
       (i) => blockScalarRanges(docs[i].parsed),
       () => dc.factsOf(analysis),
       analysis.skipped !== undefined || dc.mayHoldSuppressions(text),
     );
     dc.trimTrees();
+    if (placed.stale) return { ...analysis, diagnostics: final, stale: true };
     return final === analysis.diagnostics ? analysis : { ...analysis, diagnostics: final };
+  }
+
+  function* refreshSteps(uri: string, text: string, settings: Settings = DEFAULT_SETTINGS): Generator<void, FileAnalysis> {
+    if (settings.validate) {
+      const analysis = dc.analyze(text, settings);
+      // Each document's checks are cached with its parse: the final diagnose below finds them.
+      for (const d of analysis.documents) {
+        const kind = d.classification.role === 'kuma' ? d.classification.kind : undefined;
+        if (kind !== 'MeshService' && (kind === undefined || !isPolicyKind(kind))) continue;
+        documentChecks(d.parsed, analysis.kumaVersion);
+        yield;
+      }
+    }
+    return diagnose(uri, text, settings);
   }
 
   /**
@@ -140,11 +157,26 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     return r;
   }
   const MEMOS = 4;
+  /** Files of fewer documents are never answered stale (see `DiagnoseOptions.stale`). */
+  const STALE_MIN_DOCUMENTS = 64;
 
-  /** The cross-file checks of each document of a file, placed in the file (shared: never modified). */
-  function placedChecks(uri: string, textLength: number, docs: DocumentInfo[], version: KumaVersion): (readonly KumaDiagnostic[])[] {
+  /**
+   * The cross-file checks of each document of a file, placed in the file (shared: never modified).
+   * `stale`: the memo serves the documents an edit left alone even when facts they read changed
+   * since (the memo keeps its revision then, so the next call that may not be stale re-checks).
+   */
+  function placedChecks(
+    uri: string,
+    textLength: number,
+    docs: DocumentInfo[],
+    version: KumaVersion,
+    allowStale = false,
+  ): { checks: (readonly KumaDiagnostic[])[]; stale: boolean } {
     const memo = memos.get(uri);
-    const usable = memo !== undefined && memo.version === version && memo.revision === revisionOf(memo.scopes);
+    const fresh = memo !== undefined && memo.version === version && memo.revision === revisionOf(memo.scopes);
+    // Small files re-check every document at once: only thousands of them are worth a refresh later.
+    const stale = !fresh && allowStale && docs.length > STALE_MIN_DOCUMENTS && memo !== undefined && memo.version === version;
+    const usable = fresh || stale;
     const { head, tail } = usable ? matchDocuments(memo.docs, docs, textLength - memo.textLength) : { head: 0, tail: 0 };
     const placed: (readonly KumaDiagnostic[])[] = new Array(docs.length);
     for (let i = 0; i < head; i++) placed[i] = memo!.placed[i];
@@ -165,9 +197,9 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
           : old.map((x) => move(x, d.offset - was.offset, d.index));
     }
     memos.delete(uri);
-    memos.set(uri, { textLength, docs, version, scopes, revision: revisionOf(scopes), placed });
+    memos.set(uri, { textLength, docs, version, scopes, revision: stale ? memo!.revision : revisionOf(scopes), placed });
     if (memos.size > MEMOS) memos.delete(memos.keys().next().value!);
-    return placed;
+    return { checks: placed, stale };
   }
 
   function localAnalysis(text: string, settings: Settings = DEFAULT_SETTINGS): LocalAnalysis {
@@ -297,7 +329,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     return limitDiagnostics(shown, settings.severity);
   }
 
-  return { diagnose, localAnalysis, diagnoseLocal };
+  return { diagnose, refreshSteps, localAnalysis, diagnoseLocal };
 }
 
 /** Chunk-relative checks of a document placed at its offset and index, messages clipped. */

@@ -31,6 +31,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     index: ws.index,
     checksIndex: ws.checksIndex,
     diagnose: pipeline.diagnose,
+    refreshSteps: pipeline.refreshSteps,
     localAnalysis: pipeline.localAnalysis,
     diagnoseLocal: pipeline.diagnoseLocal,
     parsedHere: ws.parsedHere,

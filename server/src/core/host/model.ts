@@ -59,6 +59,23 @@ export interface FileAnalysis {
   diagnostics: KumaDiagnostic[];
   /** Set when the whole file was left unparsed (binary, too large): why, in words. */
   skipped?: FileSkip;
+  /**
+   * Set when `diagnose` was allowed to be stale and was: the cross-file checks of documents the
+   * last edit did not touch are those of the facts before (see `DiagnoseOptions.stale`).
+   */
+  stale?: boolean;
+}
+
+/** How `diagnose` may answer. */
+export interface DiagnoseOptions {
+  /**
+   * When facts other files provide changed since the file was last diagnosed (an index flush,
+   * another file saved, a Dataplane edited), re-check the documents the edit changed and keep
+   * the other documents' cross-file checks from before, instead of re-checking every document of
+   * the file: a keystroke in a file of thousands of documents is not held up by them. The result
+   * says `stale`; `refreshSteps` then brings every check up to date, a step at a time.
+   */
+  stale?: boolean;
 }
 
 /** A file's own analysis as plain data: see `LanguageService.localAnalysis`. */
@@ -154,7 +171,13 @@ export interface LanguageService {
    * The final diagnostics of a file: its own and the cross-file ones against the workspace,
    * less what its suppression comments hide, with the severity overrides of `settings` applied.
    */
-  diagnose(uri: string, text: string, settings?: Settings): FileAnalysis;
+  diagnose(uri: string, text: string, settings?: Settings, options?: DiagnoseOptions): FileAnalysis;
+  /**
+   * `diagnose`, up to date, in steps: each step re-checks the cross-file checks of one document
+   * (the expensive part after facts changed), so a caller on an event loop can pause between them
+   * and give up when the text changes; the result is what `diagnose` returns then.
+   */
+  refreshSteps(uri: string, text: string, settings?: Settings): Generator<void, FileAnalysis>;
   /**
    * A file's own analysis as plain data (structured-cloneable): what `diagnoseLocal` needs to
    * finish it elsewhere, e.g. parsed and checked on a worker thread, finished on the main one.
