@@ -5,6 +5,7 @@ import { allowedFalseError, allowedMissedRejection, allowedViolation, allowListR
 import { compare, normalizePath, violationField } from './compare';
 import { classify, isPolicy, repositoryDocuments, type DocKind } from './corpus';
 import { runConversions, type ConversionResult } from './convert';
+import { isMigrationFailure, runMigrations, type MigrationReport } from './migrate';
 import { generate, KINDS, type Form } from './generators';
 import { generatePolicies, POLICY_KINDS } from './policies';
 import { CACHE, Oracle, oracleBinary } from './oracle';
@@ -19,6 +20,7 @@ import { checkDocument } from './ours';
  *   --policy-docs N       generated targetRef policies per kind, form and version (default 50)
  *   --policies MODE       auto (default), enforce or report: whether the policies' thresholds fail the
  *                         run (auto: once our checks report anything of their own on a policy's spec)
+ *   --migration-workspaces N  generated 2.x workspaces the 3.0 migration runs on (default 60; migrate.ts)
  *   --write-docs          rewrite the agreement tables of docs/fidelity.md
  * Prints a table per kind and version and a last line `N passed, M failed`.
  */
@@ -38,6 +40,7 @@ const MAX_SHOWN = Number(arg('--show') ?? 40);
 const POLICY_PER_FORM = Number(arg('--policy-docs') ?? 50);
 const POLICY_MODE = arg('--policies') ?? 'auto';
 const MAX_SHOWN_POLICIES = Number(arg('--show-policies') ?? 12);
+const MIGRATION_WORKSPACES = Number(arg('--migration-workspaces') ?? 60);
 /**
  * Codes any YAML gets: they do not say that our policy checks exist. Nor do the checks of a
  * document's meta (name, mesh, labels) that every Kuma document gets: the policies' thresholds
@@ -325,6 +328,31 @@ async function main() {
     oracle.close();
   }
 
+  // the migration to 3.0, judged by Kuma 3.0 (and the versions its inputs were written for)
+  let migration: MigrationReport | undefined;
+  if (versions.includes('3.0')) {
+    const oracles = new Map<string, Oracle>();
+    const oracleFor = (v: string) => {
+      let o = oracles.get(v);
+      if (!o) oracles.set(v, (o = new Oracle(v)));
+      return o;
+    };
+    migration = await runMigrations(ROOT, oracleFor, MIGRATION_WORKSPACES, SEED);
+    for (const o of oracles.values()) o.close();
+    for (const d of migration.docs) {
+      if (!isMigrationFailure(d)) {
+        passed++;
+        continue;
+      }
+      failed++;
+      const kuma = d.kuma.violations.map((v) => `${v.field}: ${v.message}`).join('; ') || d.kuma.error || '';
+      console.log(
+        `\nMIGRATION (${d.status}) ${d.where}${d.changed ? '' : ' (unchanged)'}, as migrated:\n${d.after.replace(/^/gm, '    ')}\n  Kuma 3.0: ${kuma}` +
+          `\n  left: ${d.left.join(' | ') || 'nothing'}\n  ours at 3.0: ${d.ours.join(' | ') || 'no error'}`,
+      );
+    }
+  }
+
   // every disagreement, grouped
   const groups = new Map<string, number>();
   for (const f of failures) {
@@ -424,13 +452,14 @@ async function main() {
   console.log(policyRows.join('\n'));
   console.log(`\n${policyLine}`);
   console.log(`\n${convLine}`);
+  if (migration) console.log(`\n${migration.rows.join('\n')}\n${migration.line}`);
   const usage = [...used.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`);
   console.log(`allow-list entries used: ${usage.join(', ') || 'none'}`);
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(
     `${compared} documents compared (${repo.length} from the repository and ${generated.length} generated per version, ${generatedPolicies} generated policies in all; ${dropped} generated texts were no longer a document of their kind) in ${seconds} s`,
   );
-  if (WRITE_DOCS) writeDocs(rows, versions, compared, convLine, usage, policyRows, policyLine);
+  if (WRITE_DOCS) writeDocs(rows, versions, compared, convLine, usage, policyRows, policyLine, migration);
   writeFileSync(join(CACHE, 'conformance-last.txt'), rows.join('\n') + '\n\n' + policyRows.join('\n') + '\n\n' + policyLine + '\n');
   console.log(`${passed} passed, ${failed} failed`);
   if (failed > 0) process.exitCode = 1;
@@ -444,6 +473,7 @@ function writeDocs(
   usage: string[],
   policyRows: string[],
   policyLine: string,
+  migration: MigrationReport | undefined,
 ) {
   const file = join(ROOT, 'docs', 'fidelity.md');
   const text = readFileSync(file, 'utf8');
@@ -463,6 +493,16 @@ function writeDocs(
     '',
     `${convLine[0].toUpperCase()}${convLine.slice(1)}.`,
     '',
+    ...(migration
+      ? [
+          'The migration to Kuma 3.0 (`convert migrate-3.0`, test/conformance/migrate.ts): every Kuma document it produces from the golden upgrade inputs, the examples it changes and generated 2.x workspaces, validated by Kuma 3.0. A document may be rejected only where the migration left something as it is with the reason, or Kuma rejected it before the migration already, and then only if our 3.0 check reports an error on it:',
+          '',
+          ...migration.rows,
+          '',
+          `${migration.line[0].toUpperCase()}${migration.line.slice(1)}.`,
+          '',
+        ]
+      : []),
     "The reviewed differences (test/conformance/allowlist.ts), with how often this run used each: documents on which only one side rejects, violations of Kuma's we report differently, generated MeshServices that differ:",
     '',
     ...allowListReport(usage),

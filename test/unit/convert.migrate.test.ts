@@ -114,3 +114,16 @@ test('3.0 migration leaves kafka and non-RFC 1035 names to the user, with notes'
     .map((d) => d.code);
   assert.deepEqual([...new Set(codes)].sort(), ['app-protocol-invalid', 'name-invalid', 'name-rfc1035']);
 });
+
+test('3.0 migration of a Mesh targetRef with proxyTypes: both kinds go (3.0 Mesh selects every proxy), one kind is left with the reason', () => {
+  const policy = (types: string) =>
+    `type: MeshTimeout\nname: t\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n    proxyTypes: ${types}\n  to:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 20s\n`;
+  const both = migrateFile(policy('[Sidecar, Gateway]'), '2.14', migrateToKuma30);
+  assert.equal(both.text, policy('').replace('    proxyTypes: \n', ''));
+  assert.ok(both.notes.some((n) => /^Removed spec\.targetRef\.proxyTypes \(Sidecar, Gateway\)/.test(n)));
+  const flow = 'type: MeshTimeout\nname: t\nmesh: default\nspec:\n  targetRef: {kind: Mesh, proxyTypes: [Gateway, Sidecar]}\n  to: []\n';
+  assert.equal(migrateFile(flow, '2.14', migrateToKuma30).text, flow.replace(', proxyTypes: [Gateway, Sidecar]', ''));
+  const sidecars = migrateFile(policy('[Sidecar]'), '2.14', migrateToKuma30);
+  assert.equal(sidecars.text, policy('[Sidecar]'));
+  assert.ok(sidecars.notes.some((n) => /^Left spec\.targetRef\.proxyTypes as it is: /.test(n)));
+});

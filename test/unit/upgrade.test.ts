@@ -10,6 +10,7 @@ import { documentFacts } from '../../server/src/core/host/facts';
 import { resolveRef } from '../../server/src/core/host/policyRefs';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
 import { assertGolden, dedent, diagnose } from '../helpers';
+import { arbWorkspace, workspaceFiles } from '../conformance/workspaces';
 
 /**
  * Issue 16: the upgrade lint (what Kuma 3.0 drops silently or rejects, as hints at 2.x) and the
@@ -244,75 +245,6 @@ test('golden notes: what was left, and why', () => {
 // ---------------------------------------------------------------------------------------------
 // Round trip over generated 2.x workspaces
 
-interface GenDp {
-  name: string;
-  inbounds: { service: string; version: string }[];
-  labels: Record<string, string>;
-}
-
-const SERVICES = ['redis', 'web', 'api'];
-const arbWorkspace = fc
-  .record({
-    dps: fc.array(
-      fc.record({
-        inbounds: fc.array(fc.record({ service: fc.constantFrom(...SERVICES), version: fc.constantFrom('v1', 'v2') }), {
-          minLength: 1,
-          maxLength: 2,
-        }),
-        team: fc.option(fc.constantFrom('data', 'shop'), { nil: undefined }),
-        workload: fc.option(fc.constantFrom(...SERVICES), { freq: 5, nil: undefined }),
-      }),
-      { minLength: 0, maxLength: 6 },
-    ),
-    mss: fc.uniqueArray(
-      fc.record({ service: fc.constantFrom(...SERVICES), version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }) }),
-      {
-        selector: (m) => m.service,
-        maxLength: 3,
-      },
-    ),
-    policies: fc.array(
-      fc.record({ service: fc.constantFrom(...SERVICES), section: fc.constantFrom(undefined, 'http', 'admin'), from: fc.boolean() }),
-      { maxLength: 3 },
-    ),
-    split: fc.boolean(),
-  })
-  .map(({ dps, mss, split, policies }) => ({
-    split,
-    policies,
-    dps: dps.map<GenDp>((d, i) => ({
-      name: `dp-${i}`,
-      inbounds: d.inbounds,
-      labels: { ...(d.team ? { team: d.team } : {}), ...(d.workload ? { 'kuma.io/workload': d.workload } : {}) },
-    })),
-    mss,
-  }));
-
-function dpYaml(d: GenDp): string {
-  const labels = Object.keys(d.labels).length
-    ? `labels:\n${Object.entries(d.labels)
-        .map(([k, v]) => `  ${k}: ${v}\n`)
-        .join('')}`
-    : '';
-  const inbounds = d.inbounds
-    .map((ib, i) => `    - port: ${8000 + i}\n      tags:\n        kuma.io/service: ${ib.service}\n        version: ${ib.version}\n`)
-    .join('');
-  return `type: Dataplane\nmesh: default\nname: ${d.name}\n${labels}networking:\n  address: 10.0.0.1\n  inbound:\n${inbounds}`;
-}
-
-function msYaml(m: { service: string; version?: string }): string {
-  const version = m.version ? `      version: ${m.version}\n` : '';
-  return `type: MeshService\nname: ${m.service}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      kuma.io/service: ${m.service}\n${version}  ports:\n    - name: http\n      port: 80\n      targetPort: 8000\n`;
-}
-
-/** A MeshTimeout naming a MeshService by name (and a port by sectionName), or with inbound timeouts in from. */
-function policyYaml(p: { service: string; section?: string; from: boolean }, i: number): string {
-  const section = p.section ? `        sectionName: ${p.section}\n` : '';
-  const from = `  from:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 1h\n`;
-  const to = `  to:\n    - targetRef:\n        kind: MeshService\n        name: ${p.service}\n${section}      default:\n        idleTimeout: 20s\n`;
-  return `type: MeshTimeout\nname: timeout-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n${p.from ? from : to}`;
-}
-
 /** What each policy reference of a workspace resolves to: `policy path → MeshService:port, …`. */
 function references(service: LanguageService, version: KumaVersion): Map<string, string> {
   const index = service.index();
@@ -332,13 +264,7 @@ function references(service: LanguageService, version: KumaVersion): Map<string,
 test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService selects and every policy reference resolves to, and adds no 3.0 error', () => {
   fc.assert(
     fc.property(arbWorkspace, ({ dps, mss, split, policies }) => {
-      const files: Record<string, string> = split
-        ? {
-            'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'),
-            'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n'),
-            'file:///ws/policies.yaml': policies.map(policyYaml).join('---\n'),
-          }
-        : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies.map(policyYaml)].join('---\n') };
+      const files = workspaceFiles({ dps, mss, split, policies });
       const service = createLanguageService();
       for (const [u, t] of Object.entries(files)) service.setFile(u, t, 'disk');
       const before = selections(service, '2.14');

@@ -697,6 +697,32 @@ function policyStep(s: State): Step | undefined {
   return { text: applyEdits(text, edits), notes };
 }
 
+/**
+ * A policy's top-level `{kind: Mesh, proxyTypes: [...]}` (SPEC-policies.md f.3): Kuma 3.0 has no
+ * proxyTypes (the Kubernetes API server rejects the field, Universal drops it silently) and its kind
+ * Mesh selects every proxy, gateways included. Where proxyTypes named both kinds (or none) that is
+ * what it selected: the key goes. Where it named one, which labels select the same proxies is not
+ * known mechanically: left as it is, with the reason.
+ */
+function proxyTypesStep(s: State): Step | undefined {
+  const at = entryAt(s, ['spec', 'targetRef'], 'proxyTypes');
+  if (!at || scalarAt(s, ['spec', 'targetRef', 'kind']) !== 'Mesh') return undefined;
+  const types = isSeq(at.entry.value) ? at.entry.value.items.map((x) => (isScalar(x) ? String(x.value) : '')) : undefined;
+  if (types && types.every((t) => t === 'Sidecar' || t === 'Gateway') && (types.length === 0 || new Set(types).size === 2))
+    return {
+      text: applyEdits(s.text, [removeEntry(at.entries, at.entry)]),
+      notes: [
+        `Removed spec.targetRef.proxyTypes${types.length ? ` (${types.join(', ')})` : ''}: Kuma 3.0 has no proxyTypes, and its kind Mesh selects every proxy, gateways included, as this did.`,
+      ],
+    };
+  return {
+    text: s.text,
+    notes: [
+      `Left spec.targetRef.proxyTypes as it is: Kuma 3.0 has no proxyTypes (the Kubernetes API server rejects it, Universal drops it silently) and its kind Mesh selects gateways and sidecars alike; select the same proxies with {kind: Dataplane, labels: {…}} instead.`,
+    ],
+  };
+}
+
 function otherDataplaneNotes(s: State): string[] {
   const notes: string[] = [];
   const body: PathSeg[] = s.form === 'kubernetes' ? ['spec'] : [];
@@ -747,6 +773,7 @@ function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: str
   };
   if (c.role === 'mesh') run(meshStep(s));
   if (c.role === 'kuma' && isPolicyKind(c.kind)) run(policyStep(s));
+  if (c.role === 'kuma' && isPolicyKind(c.kind)) run(proxyTypesStep(s));
   if (c.role === 'kuma' && c.kind === 'MeshService') {
     if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET, planOf(input, s)));
     run(identitiesStep(s));
