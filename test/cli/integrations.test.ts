@@ -5,7 +5,7 @@
 // into ~/.cache/kuma-tools-ci (KUMA_TOOLS_CI to choose); PRE_COMMIT, ACTIONLINT and SHELLCHECK name
 // the programs directly, or they are looked up on the PATH. A test whose tool is missing is skipped
 // and says how to get it.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -34,7 +34,16 @@ function tool(name: string, envVar: string): string | undefined {
   return dirs.map((d) => path.join(d, name)).find(executable);
 }
 
-const tmp = (prefix: string) => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+/** Temporary folders of this file's tests, removed when they are through. */
+const made: string[] = [];
+const tmp = (prefix: string) => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 const BROKEN =
   'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n  weight: 1\n';
