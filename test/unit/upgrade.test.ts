@@ -10,7 +10,6 @@ import { documentFacts } from '../../server/src/core/host/facts';
 import { resolveRef } from '../../server/src/core/host/policyRefs';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
 import { assertGolden, dedent, diagnose } from '../helpers';
-import { arbWorkspace, workspaceFiles } from '../conformance/workspaces';
 
 /**
  * Issue 16: the upgrade lint (what Kuma 3.0 drops silently or rejects, as hints at 2.x) and the
@@ -235,6 +234,42 @@ test('golden notes: what was left, and why', () => {
     ),
     names.join('\n'),
   );
+  const legacy = results['upgrade-policy-legacy-names'];
+  assert.ok(
+    legacy.some((n) =>
+      /spec\.to\[1\]\.targetRef: the legacy kuma\.io\/service name payments_kuma-demo_svc_9090 became labels .* and sectionName "9090"/.test(
+        n,
+      ),
+    ),
+    legacy.join('\n'),
+  );
+  assert.ok(
+    legacy.some((n) => /orders-timeouts .*Left spec\.to\[0\]\.targetRef as it is: .*the workspace holds no such MeshService/.test(n)),
+  );
+  assert.ok(legacy.some((n) => /orders-timeouts .*Left spec\.to\[1\]\.targetRef as it is: .*would not keep its role/.test(n)));
+  const routes = results['upgrade-route-backendrefs-refused'];
+  for (const re of [
+    /backendRefs\[0\] as it is: MeshServiceSubset payments is not known to be the whole MeshService payments: Dataplane payments-2/,
+    /backendRefs\[1\] as it is: orders_kuma-demo_svc_8080 is a legacy kuma\.io\/service name/,
+    /backendRefs\[2\] as it is: MeshService cache has 2 ports/,
+    /rules\[1\]\.default\.backendRefs\[0\] as it is: it is a flow mapping over several lines/,
+  ])
+    assert.ok(
+      routes.some((n) => re.test(n)),
+      `${String(re)}\n${routes.join('\n')}`,
+    );
+  const moved = results['upgrade-policy-moved-fields'];
+  for (const re of [
+    /ringHash\.hashPolicies became spec\.to\[0\]\.default\.hashPolicies/,
+    /Left spec\.to\[1\]\.default\.loadBalancer\.maglev\.hashPolicies as it is: it has a SourceIP hash policy/,
+    /type SourceIP is rejected by Kuma 3\.0 .*connection: \{sourceIP: true\}/,
+    /healthyPanicThreshold as it is: Kuma 3\.0 drops it silently; set outlierDetection\.healthyPanicThreshold in a MeshCircuitBreaker/,
+    /openTelemetry\.endpoint as it is: .*MeshOpenTelemetryBackend with endpoint otel-collector:4317/,
+  ])
+    assert.ok(
+      moved.some((n) => re.test(n)),
+      `${String(re)}\n${moved.join('\n')}`,
+    );
   const k8s = results['upgrade-kubernetes-service'];
   assert.ok(
     k8s.some((n) => /Removed kuma\.io\/service: it is an inbound tag Kuma sets/.test(n)),
@@ -242,8 +277,161 @@ test('golden notes: what was left, and why', () => {
   );
 });
 
+test('golden upgrade-route-backendrefs: the backendRefs are SPEC-policies.md f.6\'s "after" form, byte for byte', () => {
+  const after = [
+    'backendRefs:',
+    '  - kind: MeshService',
+    '    labels:',
+    '      kuma.io/display-name: payments',
+    '    port: 8080',
+    '  - kind: MeshService',
+    '    labels:',
+    '      kuma.io/display-name: backend',
+    '      k8s.kuma.io/namespace: kuma-demo',
+    '    port: 8080',
+    '',
+  ].join('\n');
+  const out = readFileSync(join(DIR, 'upgrade-route-backendrefs', 'expected.yaml'), 'utf8');
+  const at = out.indexOf('backendRefs:');
+  const col = at - out.lastIndexOf('\n', at) - 1;
+  const block = out
+    .slice(at - col)
+    .split('\n')
+    .map((l) => l.slice(col))
+    .join('\n');
+  assert.equal(block, after);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Round trip over generated 2.x workspaces
+
+interface GenDp {
+  name: string;
+  inbounds: { service: string; version: string }[];
+  labels: Record<string, string>;
+}
+
+const SERVICES = ['redis', 'web', 'api'];
+/** A route backendRef: a legacy `<name>_<namespace>_svc_<port>`, a MeshServiceSubset, a kuma.io/service without port; in a mirror or not. */
+type GenBackend = { by: 'legacy' | 'subset' | 'service'; service: string; port: number; version: string; mirror: boolean };
+const arbBackend: fc.Arbitrary<GenBackend> = fc.record({
+  by: fc.constantFrom('legacy' as const, 'subset' as const, 'service' as const),
+  service: fc.constantFrom(...SERVICES),
+  port: fc.constantFrom(80, 81),
+  version: fc.constantFrom('v1', 'v2'),
+  mirror: fc.boolean(),
+});
+const arbWorkspace = fc
+  .record({
+    dps: fc.array(
+      fc.record({
+        inbounds: fc.array(fc.record({ service: fc.constantFrom(...SERVICES), version: fc.constantFrom('v1', 'v2') }), {
+          minLength: 1,
+          maxLength: 2,
+        }),
+        team: fc.option(fc.constantFrom('data', 'shop'), { nil: undefined }),
+        workload: fc.option(fc.constantFrom(...SERVICES), { freq: 5, nil: undefined }),
+      }),
+      { minLength: 0, maxLength: 6 },
+    ),
+    mss: fc.uniqueArray(
+      fc.record({
+        service: fc.constantFrom(...SERVICES),
+        version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }),
+        // An unnamed port (its section is its number), and a namespace label (a copy synced from a Kubernetes zone).
+        named: fc.boolean(),
+        synced: fc.boolean(),
+      }),
+      {
+        selector: (m) => m.service,
+        maxLength: 3,
+      },
+    ),
+    policies: fc.array(
+      fc.record({
+        service: fc.constantFrom(...SERVICES),
+        section: fc.constantFrom(undefined, 'http', 'admin'),
+        from: fc.boolean(),
+        legacy: fc.option(fc.constantFrom(80, 81), { nil: undefined }),
+      }),
+      { maxLength: 3 },
+    ),
+    routes: fc.array(fc.array(arbBackend, { minLength: 1, maxLength: 3 }), { maxLength: 2 }),
+    split: fc.boolean(),
+    // Every proxy at v1: a MeshServiceSubset {version: v1} is then the whole service.
+    oneVersion: fc.boolean(),
+  })
+  .map(({ dps, mss, split, policies, routes, oneVersion }) => ({
+    split,
+    policies,
+    routes,
+    dps: dps.map<GenDp>((d, i) => ({
+      name: `dp-${i}`,
+      inbounds: oneVersion ? d.inbounds.map((ib) => ({ ...ib, version: 'v1' })) : d.inbounds,
+      labels: { ...(d.team ? { team: d.team } : {}), ...(d.workload ? { 'kuma.io/workload': d.workload } : {}) },
+    })),
+    mss,
+  }));
+
+function dpYaml(d: GenDp): string {
+  const labels = Object.keys(d.labels).length
+    ? `labels:\n${Object.entries(d.labels)
+        .map(([k, v]) => `  ${k}: ${v}\n`)
+        .join('')}`
+    : '';
+  const inbounds = d.inbounds
+    .map((ib, i) => `    - port: ${8000 + i}\n      tags:\n        kuma.io/service: ${ib.service}\n        version: ${ib.version}\n`)
+    .join('');
+  return `type: Dataplane\nmesh: default\nname: ${d.name}\n${labels}networking:\n  address: 10.0.0.1\n  inbound:\n${inbounds}`;
+}
+
+function msYaml(m: { service: string; version?: string; named?: boolean; synced?: boolean }): string {
+  const version = m.version ? `      version: ${m.version}\n` : '';
+  const labels = m.synced ? `labels:\n  kuma.io/display-name: ${m.service}\n  k8s.kuma.io/namespace: kuma-demo\n` : '';
+  const name = m.named === false ? '' : '    - name: http\n';
+  const port = m.named === false ? '    - port: 80\n' : '      port: 80\n';
+  return `type: MeshService\nname: ${m.service}\nmesh: default\n${labels}spec:\n  selector:\n    dataplaneTags:\n      kuma.io/service: ${m.service}\n${version}  ports:\n${name}${port}      targetPort: 8000\n`;
+}
+
+/** A MeshHTTPRoute with the generated backendRefs (and requestMirror backendRefs). */
+function routeYaml(backends: GenBackend[], i: number): string {
+  const ref = (b: GenBackend, pad: string) =>
+    b.by === 'legacy'
+      ? `kind: MeshService\n${pad}name: ${b.service}_kuma-demo_svc_${b.port}\n`
+      : b.by === 'subset'
+        ? `kind: MeshServiceSubset\n${pad}name: ${b.service}\n${pad}tags:\n${pad}  version: ${b.version}\n`
+        : `kind: MeshService\n${pad}name: ${b.service}\n`;
+  const refs = backends
+    .filter((b) => !b.mirror)
+    .map((b) => `              - ${ref(b, '                ')}                weight: 1\n`)
+    .join('');
+  const mirrors = backends
+    .filter((b) => b.mirror && b.by !== 'service')
+    .map(
+      (b) =>
+        `              - type: RequestMirror\n                requestMirror:\n                  backendRef:\n                    ${ref(b, '                    ')}`,
+    )
+    .join('');
+  const d = `${refs ? `            backendRefs:\n${refs}` : ''}${mirrors ? `            filters:\n${mirrors}` : ''}`;
+  return `type: MeshHTTPRoute\nname: route-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n  to:\n    - targetRef:\n        kind: MeshService\n        labels:\n          kuma.io/display-name: web\n      rules:\n        - matches:\n            - path:\n                type: PathPrefix\n                value: /\n          default:\n${d || '            backendRefs: []\n'}`;
+}
+
+/** A MeshTimeout naming a MeshService by name (and a port by sectionName), or with inbound timeouts in from. */
+function policyYaml(p: { service: string; section?: string; from: boolean; legacy?: number }, i: number): string {
+  const section = p.section && p.legacy === undefined ? `        sectionName: ${p.section}\n` : '';
+  const from = `  from:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 1h\n`;
+  const to = `  to:\n    - targetRef:\n        kind: MeshService\n        name: ${p.legacy === undefined ? p.service : `${p.service}_kuma-demo_svc_${p.legacy}`}\n${section}      default:\n        idleTimeout: 20s\n`;
+  return `type: MeshTimeout\nname: timeout-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n${p.from ? from : to}`;
+}
+
+/** Whether the reference `policy path` of the generated files is written with a legacy `<name>_<namespace>_svc_<port>` name. */
+function isLegacyRef(files: Record<string, string>, key: string): boolean {
+  const service = createLanguageService();
+  for (const [u, t] of Object.entries(files)) service.setFile(u, t, 'disk');
+  return service
+    .index()
+    .kuma.some((k) => (k.fact.refs ?? []).some((r) => `${k.fact.name} ${r.path}` === key && /_svc_\d+$/.test(r.name ?? '')));
+}
 
 /** What each policy reference of a workspace resolves to: `policy path → MeshService:port, …`. */
 function references(service: LanguageService, version: KumaVersion): Map<string, string> {
@@ -251,10 +439,13 @@ function references(service: LanguageService, version: KumaVersion): Map<string,
   const out = new Map<string, string>();
   for (const k of index.kuma) {
     for (const ref of k.fact.refs ?? []) {
+      // At 3.0 a reference still written by name was left as it is, with the reason.
+      if (version === '3.0' && ref.name !== undefined && ref.labels === undefined) continue;
       const r = resolveRef(index, k.fact, ref, version);
+      // A reference without section picks every port of what it matches.
       const targets = r.section
         ? r.section.ports.map((p) => `${p.dest.displayName}:${p.port.section}`)
-        : r.matches.map((d) => `${d.displayName}:*`);
+        : r.matches.flatMap((d) => d.ports.map((p) => `${d.displayName}:${p.section}`));
       out.set(`${k.fact.name} ${ref.path}`, targets.sort().join(','));
     }
   }
@@ -263,8 +454,18 @@ function references(service: LanguageService, version: KumaVersion): Map<string,
 
 test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService selects and every policy reference resolves to, and adds no 3.0 error', () => {
   fc.assert(
-    fc.property(arbWorkspace, ({ dps, mss, split, policies }) => {
-      const files = workspaceFiles({ dps, mss, split, policies });
+    fc.property(arbWorkspace, ({ dps, mss, split, policies, routes }) => {
+      const files: Record<string, string> = split
+        ? {
+            'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'),
+            'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n'),
+            'file:///ws/policies.yaml': [...policies.map(policyYaml), ...routes.map(routeYaml)].join('---\n'),
+          }
+        : {
+            'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies.map(policyYaml), ...routes.map(routeYaml)].join(
+              '---\n',
+            ),
+          };
       const service = createLanguageService();
       for (const [u, t] of Object.entries(files)) service.setFile(u, t, 'disk');
       const before = selections(service, '2.14');
@@ -279,7 +480,37 @@ test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every mig
       const now = selections(after, '3.0');
       // Every reference that resolved before resolves to the same MeshService and port after.
       const refsAfter = references(after, '3.0');
-      for (const [ref, targets] of refsBefore) if (targets !== '') assert.equal(refsAfter.get(ref), targets, ref);
+      for (const [ref, targets] of refsBefore) {
+        if (targets === '') continue;
+        // Left as it is only when the workspace does not show what it stood for: a kuma.io/service without
+        // port whose proxies the MeshService does not all hold; never a legacy name that resolved.
+        if (!refsAfter.has(ref)) assert.ok(!/_svc_/.test(Object.values(files).join('\n')) || !isLegacyRef(files, ref), ref);
+        else assert.equal(refsAfter.get(ref), targets, ref);
+      }
+      // A MeshServiceSubset (which 2.x resolves by tags, not to a MeshService) became the MeshService only
+      // when every proxy of the service carries the tags and the MeshService selects each of them.
+      routes.forEach((backends, i) => {
+        const mirrors = backends.filter((b) => b.mirror && b.by !== 'service');
+        const refs = backends.filter((b) => !b.mirror);
+        const at = (b: GenBackend) =>
+          b.mirror
+            ? `route-${i} spec.to[0].rules[0].default.filters[${mirrors.indexOf(b)}].requestMirror.backendRef`
+            : `route-${i} spec.to[0].rules[0].default.backendRefs[${refs.indexOf(b)}]`;
+        for (const b of backends) {
+          if (b.by !== 'subset' || (b.mirror && !mirrors.includes(b))) continue;
+          const now = refsAfter.get(at(b));
+          if (now === undefined || now === '') continue;
+          const serving = dps.filter((d) => d.inbounds.some((ib) => ib.service === b.service));
+          const ms = mss.find((m) => m.service === b.service);
+          assert.ok(ms && serving.length > 0, `${at(b)} became ${now} with no proxies to show it`);
+          assert.ok(
+            serving.every((d) => d.inbounds.every((ib) => ib.service !== b.service || ib.version === b.version)),
+            `${at(b)}: a proxy of ${b.service} lacks version ${b.version}`,
+          );
+          assert.ok(!ms.version || ms.version === b.version, `${at(b)}: MeshService ${b.service} does not select every proxy`);
+          assert.equal(now, `${b.service}:${ms.named === false ? '80' : 'http'}`);
+        }
+      });
       for (const [u, t] of Object.entries(out)) {
         for (const d of after.analyze(t, settings).documents) {
           const k = documentFacts(d.parsed).kuma;

@@ -13,6 +13,7 @@ import type { ConvertInput, TextEdit } from './types';
 import { collectFacts, documentFacts, type KumaFact } from '../host/facts';
 import { WorkspaceIndex } from '../host/workspaceIndex';
 import { labelsNeeded, planFor, TAG_ONLY, type SelectorPlan } from './selectorPlan';
+import { ownedByRefs, policyRefsStep } from './migrateRefs';
 
 /**
  * Migrations for the Kuma 3.0 removals (SPEC.md sections 2.2, 3.1 and 5): `dataplaneTags` →
@@ -619,6 +620,7 @@ function policyStep(s: State): Step | undefined {
       .join('')
       .slice(1);
     if (site.place === 'from' && fromToRules) continue;
+    if (ownedByRefs(site)) continue; // legacy kuma.io/service names, backendRefs without port: migrateRefs.ts
     if (site.place === 'top' && kind && ['MeshService', 'MeshSubset', 'MeshServiceSubset', 'MeshGateway', 'MeshHTTPRoute'].includes(kind)) {
       notes.push(
         `Left ${where} (kind ${kind}) as it is: Kuma 3.0 accepts Mesh and Dataplane only, and which Dataplane labels select the same proxies is not known mechanically; use {kind: Dataplane, labels: {…}}.`,
@@ -774,6 +776,7 @@ function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: str
   if (c.role === 'mesh') run(meshStep(s));
   if (c.role === 'kuma' && isPolicyKind(c.kind)) run(policyStep(s));
   if (c.role === 'kuma' && isPolicyKind(c.kind)) run(proxyTypesStep(s));
+  if (c.role === 'kuma' && isPolicyKind(c.kind)) run(policyRefsStep(s, input));
   if (c.role === 'kuma' && c.kind === 'MeshService') {
     if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET, planOf(input, s)));
     run(identitiesStep(s));

@@ -939,13 +939,18 @@ export interface PolicyRefFacts {
    * or sectionName is a legacy `kuma.io/service` reference (2.x, e.4).
    */
   legacyServiceNames: boolean;
+  /**
+   * What a legacy name of 3 parts (no port) picks (e.2): every port (2.13+, port 0), or the reserved
+   * port 49151, so nothing (2.9); undefined where there are no legacy names.
+   */
+  legacyNameWithoutPort?: 'all' | 'none';
 }
 
 /** The policy-reference facts of every version. */
 export const POLICY_REF_FACTS: Record<KumaVersion, PolicyRefFacts> = {
-  '2.9': { byName: true, legacyServiceNames: true },
-  '2.13': { byName: true, legacyServiceNames: true },
-  '2.14': { byName: true, legacyServiceNames: true },
+  '2.9': { byName: true, legacyServiceNames: true, legacyNameWithoutPort: 'none' },
+  '2.13': { byName: true, legacyServiceNames: true, legacyNameWithoutPort: 'all' },
+  '2.14': { byName: true, legacyServiceNames: true, legacyNameWithoutPort: 'all' },
   '3.0': { byName: false, legacyServiceNames: false },
 };
 
