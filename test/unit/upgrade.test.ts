@@ -226,7 +226,36 @@ test('golden notes: what was left, and why', () => {
     policies.join('\n'),
   );
   assert.ok(policies.some((n) => /MeshTrafficPermission allow-all .*Left spec\.from as it is/.test(n)));
-  assert.ok(policies.some((n) => /MeshTimeout legacy .*Left spec\.targetRef \(kind MeshService\) as it is/.test(n)));
+  assert.ok(
+    policies.some((n) =>
+      /MeshTimeout legacy .*Left spec\.targetRef \(kind MeshService\) as it is: .*no Dataplane of mesh default in the workspace has an inbound with the tags kuma\.io\/service: backend/.test(
+        n,
+      ),
+    ),
+  );
+  // f.1: top-level legacy kinds become a Dataplane by labels only where the workspace shows the same proxies selected.
+  const top = results['upgrade-toplevel-meshservice'];
+  assert.ok(
+    top.some((n) => /became \{kind: Dataplane, labels: \{app: backend\}\}.*the same 2 Dataplanes .*backend-1, Dataplane backend-2/.test(n)),
+    top.join('\n'),
+  );
+  assert.ok(top.some((n) => /Dataplane web-1 gets kuma\.io\/workload: web from its own 3\.0 migration/.test(n)));
+  const left = results['upgrade-toplevel-refused'];
+  for (const why of [
+    /unknown-service .*Left spec\.targetRef \(kind MeshService\) as it is: .*no Dataplane .* kuma\.io\/service: payments/,
+    /zone-east .*Left .*Dataplane api-1 needs region: east\); add them to the Dataplanes and write \{kind: Dataplane, labels: \{region: east\}\}/,
+    /team-data .*Left .*would also select Dataplane db-1, which the tags did not select/,
+    /cache-inbound .*Left .*Dataplane db-1 also has inbounds the tags do not select/,
+    /http-only .*Left .*kuma\.io\/protocol is an inbound tag Kuma sets/,
+  ])
+    assert.ok(
+      left.some((n) => why.test(n)),
+      `${why}\n${left.join('\n')}`,
+    );
+  assert.ok(results['upgrade-toplevel-kubernetes'].some((n) => /by-name .*Left .*backend does not/.test(n)));
+  const types = results['upgrade-proxytypes'];
+  assert.ok(types.some((n) => /sidecar-rate-limit .*became \{kind: Dataplane\}.*f\.10/.test(n)));
+  assert.ok(types.some((n) => /sidecars-only .*Left spec\.targetRef .*silently applies to every proxy, gateways included/.test(n)));
   const names = results['upgrade-policy-names'];
   assert.ok(
     names.some((n) =>
@@ -260,6 +289,7 @@ const arbWorkspace = fc
           maxLength: 2,
         }),
         team: fc.option(fc.constantFrom('data', 'shop'), { nil: undefined }),
+        version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }),
         workload: fc.option(fc.constantFrom(...SERVICES), { freq: 5, nil: undefined }),
       }),
       { minLength: 0, maxLength: 6 },
@@ -275,15 +305,28 @@ const arbWorkspace = fc
       fc.record({ service: fc.constantFrom(...SERVICES), section: fc.constantFrom(undefined, 'http', 'admin'), from: fc.boolean() }),
       { maxLength: 3 },
     ),
+    tops: fc.array(
+      fc.record({
+        kind: fc.constantFrom('MeshService', 'MeshSubset', 'MeshServiceSubset'),
+        service: fc.constantFrom(...SERVICES),
+        version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }),
+        rules: fc.boolean(),
+      }),
+      { maxLength: 3 },
+    ),
     split: fc.boolean(),
   })
-  .map(({ dps, mss, split, policies }) => ({
+  .map(({ dps, mss, split, policies, tops }) => ({
     split,
-    policies,
+    policies: [...policies.map((p, i) => policyYaml(p, i)), ...tops.map((t, i) => topPolicyYaml(t, i))],
     dps: dps.map<GenDp>((d, i) => ({
       name: `dp-${i}`,
       inbounds: d.inbounds,
-      labels: { ...(d.team ? { team: d.team } : {}), ...(d.workload ? { 'kuma.io/workload': d.workload } : {}) },
+      labels: {
+        ...(d.team ? { team: d.team } : {}),
+        ...(d.workload ? { 'kuma.io/workload': d.workload } : {}),
+        ...(d.version ? { version: d.version } : {}),
+      },
     })),
     mss,
   }));
@@ -313,6 +356,52 @@ function policyYaml(p: { service: string; section?: string; from: boolean }, i: 
   return `type: MeshTimeout\nname: timeout-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n${p.from ? from : to}`;
 }
 
+/** A policy with a top-level MeshService / MeshSubset / MeshServiceSubset (f.1), with `to` or inbound `rules`. */
+function topPolicyYaml(t: { kind: string; service: string; version?: string; rules: boolean }, i: number): string {
+  const name = t.kind === 'MeshSubset' ? '' : `    name: ${t.service}\n`;
+  const tags =
+    t.kind === 'MeshSubset'
+      ? `    tags:\n      ${t.version ? `version: ${t.version}` : `kuma.io/service: ${t.service}`}\n`
+      : t.version
+        ? `    tags:\n      version: ${t.version}\n`
+        : '';
+  const kind = t.kind === 'MeshService' ? 'MeshService' : t.kind;
+  const body = t.rules
+    ? `  rules:\n    - default:\n        idleTimeout: 1h\n`
+    : `  to:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 20s\n`;
+  return `type: MeshTimeout\nname: top-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: ${kind}\n${t.kind === 'MeshSubset' ? tags : name + tags}${body}`;
+}
+
+/**
+ * The proxies each policy's top-level targetRef selects: at 2.x the inbounds whose tags match (e.3),
+ * at 3.0 every inbound of the Dataplanes whose labels match; by Dataplane for `to`, by inbound for `rules`.
+ */
+function topSelections(service: LanguageService, texts: string[], settings: { kumaVersion: KumaVersion; validate: boolean }) {
+  const index = service.index();
+  const out = new Map<string, { kind: string; selected: string }>();
+  for (const t of texts)
+    for (const d of service.analyze(t, settings).documents) {
+      const v = d.parsed.value as { name?: string; spec?: { targetRef?: Record<string, unknown>; rules?: unknown } } | undefined;
+      const ref = v?.spec?.targetRef;
+      if (!v?.name || !ref || typeof ref.kind !== 'string' || ref.kind === 'Mesh') continue;
+      const tags = { ...(ref.kind === 'MeshSubset' ? {} : { 'kuma.io/service': String(ref.name) }), ...((ref.tags as object) ?? {}) };
+      const labels = (ref.labels as Record<string, string> | undefined) ?? {};
+      const picked: string[] = [];
+      for (const dp of index.dataplanes) {
+        const ibs = dp.fact.inbounds ?? [];
+        ibs.forEach((ib, i) => {
+          const hit =
+            ref.kind === 'Dataplane'
+              ? Object.entries(labels).every(([k, x]) => dp.fact.labels[k] === x)
+              : Object.entries(tags).every(([k, x]) => ib.tags[k] === x);
+          if (hit) picked.push(v.spec!.rules ? `${dp.fact.name}#${i}` : dp.fact.name);
+        });
+      }
+      out.set(v.name, { kind: ref.kind, selected: [...new Set(picked)].sort().join(',') });
+    }
+  return out;
+}
+
 /** What each policy reference of a workspace resolves to: `policy path → MeshService:port, …`. */
 function references(service: LanguageService, version: KumaVersion): Map<string, string> {
   const index = service.index();
@@ -329,21 +418,22 @@ function references(service: LanguageService, version: KumaVersion): Map<string,
   return out;
 }
 
-test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService selects and every policy reference resolves to, and adds no 3.0 error', () => {
+test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService and top-level policy targetRef selects and every policy reference resolves to, and adds no 3.0 error', () => {
   fc.assert(
     fc.property(arbWorkspace, ({ dps, mss, split, policies }) => {
       const files: Record<string, string> = split
         ? {
             'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'),
             'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n'),
-            'file:///ws/policies.yaml': policies.map(policyYaml).join('---\n'),
+            'file:///ws/policies.yaml': policies.join('---\n'),
           }
-        : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies.map(policyYaml)].join('---\n') };
+        : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies].join('---\n') };
       const service = createLanguageService();
       for (const [u, t] of Object.entries(files)) service.setFile(u, t, 'disk');
       const before = selections(service, '2.14');
       const refsBefore = references(service, '2.14');
       const settings = { kumaVersion: '2.14' as KumaVersion, validate: false };
+      const topBefore = topSelections(service, Object.values(files), settings);
       // The workspace migration: every file converted against the same workspace.
       const out = Object.fromEntries(
         Object.entries(files).map(([u, t]) => [u, applyEdits(t, convertFile(service, t, settings, 'migrate-3.0').edits)]),
@@ -354,6 +444,12 @@ test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every mig
       // Every reference that resolved before resolves to the same MeshService and port after.
       const refsAfter = references(after, '3.0');
       for (const [ref, targets] of refsBefore) if (targets !== '') assert.equal(refsAfter.get(ref), targets, ref);
+      // A top-level MeshService / MeshSubset / MeshServiceSubset became a Dataplane selecting the same proxies, or stayed.
+      for (const [name, now] of topSelections(after, Object.values(out), settings)) {
+        const was = topBefore.get(name)!;
+        if (now.kind === 'Dataplane') assert.equal(now.selected, was.selected, `${name}:\n${Object.values(out).join('\n---\n')}`);
+        else assert.equal(now.kind, was.kind, name);
+      }
       for (const [u, t] of Object.entries(out)) {
         for (const d of after.analyze(t, settings).documents) {
           const k = documentFacts(d.parsed).kuma;

@@ -13,6 +13,7 @@ import type { ConvertInput, TextEdit } from './types';
 import { collectFacts, documentFacts, type KumaFact } from '../host/facts';
 import { WorkspaceIndex } from '../host/workspaceIndex';
 import { labelsNeeded, planFor, TAG_ONLY, type SelectorPlan } from './selectorPlan';
+import { migrateTopRef } from './migrateTopRef';
 
 /**
  * Migrations for the Kuma 3.0 removals (SPEC.md sections 2.2, 3.1 and 5): `dataplaneTags` →
@@ -619,12 +620,9 @@ function policyStep(s: State): Step | undefined {
       .join('')
       .slice(1);
     if (site.place === 'from' && fromToRules) continue;
-    if (site.place === 'top' && kind && ['MeshService', 'MeshSubset', 'MeshServiceSubset', 'MeshGateway', 'MeshHTTPRoute'].includes(kind)) {
-      notes.push(
-        `Left ${where} (kind ${kind}) as it is: Kuma 3.0 accepts Mesh and Dataplane only, and which Dataplane labels select the same proxies is not known mechanically; use {kind: Dataplane, labels: {…}}.`,
-      );
+    // The top-level legacy kinds are migrated by topRefStep (migrateTopRef.ts).
+    if (site.place === 'top' && kind && ['MeshService', 'MeshSubset', 'MeshServiceSubset', 'MeshGateway', 'MeshHTTPRoute'].includes(kind))
       continue;
-    }
     if (!kind || !BY_LABELS.includes(kind) || (ref.name === undefined && ref.namespace === undefined)) continue;
     const name = ref.name === undefined ? undefined : String(ref.name);
     if (ref.labels !== undefined) continue; // both: 2.x rejects it already
@@ -697,6 +695,12 @@ function policyStep(s: State): Step | undefined {
   return { text: applyEdits(text, edits), notes };
 }
 
+/** The top-level targetRef (SPEC-policies.md f.1, f.3, f.10): migrateTopRef.ts. */
+function topRefStep(s: State, input: ConvertInput): Step | undefined {
+  const r = migrateTopRef(s.text, s.doc, input.index);
+  return r && { text: applyEdits(s.text, r.edits), notes: r.notes };
+}
+
 function otherDataplaneNotes(s: State): string[] {
   const notes: string[] = [];
   const body: PathSeg[] = s.form === 'kubernetes' ? ['spec'] : [];
@@ -746,7 +750,10 @@ function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: str
     }
   };
   if (c.role === 'mesh') run(meshStep(s));
-  if (c.role === 'kuma' && isPolicyKind(c.kind)) run(policyStep(s));
+  if (c.role === 'kuma' && isPolicyKind(c.kind)) {
+    run(policyStep(s));
+    run(topRefStep(s, input));
+  }
   if (c.role === 'kuma' && c.kind === 'MeshService') {
     if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET, planOf(input, s)));
     run(identitiesStep(s));

@@ -32,6 +32,8 @@ export interface KumaFact {
   docRange: OffsetRange;
   /** Dataplanes: their inbounds. */
   inbounds?: InboundFact[];
+  /** Dataplanes that are gateways (`networking.gateway`): the gateway's tags. */
+  gateway?: { tags: Record<string, string> };
   /** MeshService: its selector and ports. */
   selector?: SelectorFact;
   ports?: PortFact[];
@@ -343,6 +345,8 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
           };
         })
       : [];
+    const gw = get(spec, ['networking', 'gateway']);
+    if (isObj(gw)) fact.gateway = { tags: strMap(gw.tags) };
   } else if (c.kind === 'MeshService') {
     const sel = isObj(spec.selector) ? spec.selector : {};
     const ref = isObj(sel.dataplaneRef) ? str(sel.dataplaneRef.name) : undefined;
