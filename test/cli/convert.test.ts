@@ -200,7 +200,13 @@ test('--write reports each file it cannot write, still writes the others, and ex
 
 test('convert migrate-3.0 --write on the top-level targetRef goldens: kuma-lint check --kuma-version 3.0 reports no error the input did not have', () => {
   const fixtures = path.resolve(__dirname, '../fixtures/convert');
-  for (const name of ['upgrade-toplevel-meshservice', 'upgrade-toplevel-subset', 'upgrade-toplevel-kubernetes', 'upgrade-proxytypes']) {
+  for (const name of [
+    'upgrade-toplevel-meshservice',
+    'upgrade-toplevel-subset',
+    'upgrade-toplevel-labels-added',
+    'upgrade-toplevel-kubernetes',
+    'upgrade-proxytypes',
+  ]) {
     const src = path.join(fixtures, name);
     const files: Record<string, string> = { 'input.yaml': fs.readFileSync(path.join(src, 'input.yaml'), 'utf8') };
     if (fs.existsSync(path.join(src, 'workspace.yaml')))

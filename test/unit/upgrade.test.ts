@@ -240,10 +240,15 @@ test('golden notes: what was left, and why', () => {
     top.join('\n'),
   );
   assert.ok(top.some((n) => /Dataplane web-1 gets kuma\.io\/workload: web from its own 3\.0 migration/.test(n)));
+  assert.ok(
+    results['upgrade-toplevel-labels-added'].some((n) =>
+      /became \{kind: Dataplane, labels: \{region: east\}\}.*Dataplane api-1 gets region: east in the same edit/.test(n),
+    ),
+  );
   const left = results['upgrade-toplevel-refused'];
   for (const why of [
     /unknown-service .*Left spec\.targetRef \(kind MeshService\) as it is: .*no Dataplane .* kuma\.io\/service: payments/,
-    /zone-east .*Left .*Dataplane api-1 needs region: east\); add them to the Dataplanes and write \{kind: Dataplane, labels: \{region: east\}\}/,
+    /gold-tier .*Left .*Dataplane api-1 lacks the label tier: gold, and given it it would also be selected by MeshTimeout gold-proxies/,
     /team-data .*Left .*would also select Dataplane db-1, which the tags did not select/,
     /cache-inbound .*Left .*Dataplane db-1 also has inbounds the tags do not select/,
     /http-only .*Left .*kuma\.io\/protocol is an inbound tag Kuma sets/,

@@ -13,7 +13,7 @@ import type { ConvertInput, TextEdit } from './types';
 import { collectFacts, documentFacts, type KumaFact } from '../host/facts';
 import { WorkspaceIndex } from '../host/workspaceIndex';
 import { labelsNeeded, planFor, TAG_ONLY, type SelectorPlan } from './selectorPlan';
-import { migrateTopRef } from './migrateTopRef';
+import { migrateTopRef, topRefLabelsNeeded } from './migrateTopRef';
 
 /**
  * Migrations for the Kuma 3.0 removals (SPEC.md sections 2.2, 3.1 and 5): `dataplaneTags` →
@@ -445,10 +445,11 @@ function addLabel(s: State, key: string, valueSrc: string): TextEdit | undefined
  * The labels the migrated MeshServices of the workspace need on this Dataplane to select it as
  * their tags did (selectorPlan.ts), added to its `labels` (Universal).
  */
-function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, string>): Step | undefined {
+function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, string>, policies = false): Step | undefined {
   const k = documentFacts(input.doc).kuma;
   if (!k || k.kind !== 'Dataplane' || s.form !== 'universal') return undefined;
-  const needed = only ?? labelsNeeded(input.index, k);
+  // The 3.0 migration also gives the labels the policies' migrated top-level targetRefs need (migrateTopRef.ts).
+  const needed = only ?? { ...(policies ? topRefLabelsNeeded(input.index, k) : {}), ...labelsNeeded(input.index, k) };
   const keys = Object.keys(needed);
   if (keys.length === 0) return undefined;
   let st = s;
@@ -459,12 +460,12 @@ function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, 
     const current = labels ? pairsOf(labels.entry.value)[key] : undefined;
     if (current === needed[key]) continue;
     if (current !== undefined) {
-      notes.push(`Kept label ${key}: ${current}; the MeshServices that select this Dataplane need ${key}: ${needed[key]}.`);
+      notes.push(`Kept label ${key}: ${current}; the migrated selectors of this Dataplane need ${key}: ${needed[key]}.`);
       continue;
     }
     const edit = addLabel(st, key, scalar(needed[key]));
     if (!edit) {
-      notes.push(`Could not add the label ${key}: ${needed[key]}, which the MeshServices that select this Dataplane need; add it by hand.`);
+      notes.push(`Could not add the label ${key}: ${needed[key]}, which the migrated selectors of this Dataplane need; add it by hand.`);
       continue;
     }
     st = advance(st, applyEdits(st.text, [edit]));
@@ -472,7 +473,7 @@ function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, 
   }
   if (added.length)
     notes.unshift(
-      `Added the label${added.length > 1 ? 's' : ''} ${added.join(', ')}: the MeshServices that selected this Dataplane by its tags select ${added.length > 1 ? 'them' : 'it'} once migrated to dataplaneLabels.`,
+      `Added the label${added.length > 1 ? 's' : ''} ${added.join(', ')}: the MeshServices (dataplaneTags) and policies (top-level targetRefs) that selected this Dataplane by its tags select ${added.length > 1 ? 'them' : 'it'} once migrated to labels.`,
     );
   return { text: st.text, notes };
 }
@@ -760,7 +761,7 @@ function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: str
   }
   if (c.role === 'kuma' && c.kind === 'Dataplane') {
     run(inboundTagsStep(s));
-    run(plannedLabelsStep(s, input));
+    run(plannedLabelsStep(s, input, undefined, true));
     run(outboundsStep(s, input));
     notes.push(...otherDataplaneNotes(s));
   }

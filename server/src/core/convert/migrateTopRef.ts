@@ -2,8 +2,8 @@ import { isMap, isScalar, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../yaml/documents';
 import { locate } from '../yaml/nodes';
 import { isPolicyKind } from '../types';
-import { documentFacts, type KumaFact } from '../host/facts';
-import { matchesAll, type WorkspaceIndex } from '../host/workspaceIndex';
+import { documentFacts, type KumaFact, type RefFact } from '../host/facts';
+import { matchesAll, resourceKey, type Located, type WorkspaceIndex } from '../host/workspaceIndex';
 import { entriesOf, lineEndAt, type Entry } from './format';
 import { scalar } from './yamlOut';
 import { labelsNeeded, ownWorkload, planFor, WORKLOAD } from './selectorPlan';
@@ -33,6 +33,8 @@ const K8S_SERVICE_TAG = /^(.+)_([^_]+)_svc_(\d+)$/;
 /** A proxy as the comparison sees it: its inbounds' tags at 2.x and its labels at 3.0. */
 interface Proxy {
   what: string;
+  /** A Universal Dataplane of the workspace (labels can be added to it). */
+  dp?: Located<KumaFact>;
   inbounds: Record<string, string>[];
   /** Its labels at 3.0 (Universal: once migrated). */
   labels: Record<string, string>;
@@ -41,7 +43,17 @@ interface Proxy {
   gateway?: Record<string, string>;
 }
 
-type Plan = { labels: Record<string, string>; selected: Proxy[]; how: string } | { refused: string };
+/** What a legacy top-level targetRef becomes: its labels, and the labels some Dataplanes must be given for them. */
+export interface TopRefPlan {
+  labels: Record<string, string>;
+  selected: Proxy[];
+  how: string;
+  additions: { proxy: Proxy; labels: Record<string, string> }[];
+}
+type Plan = TopRefPlan | { refused: string };
+
+/** The fields of a top-level targetRef the plan reads. */
+type Ref = Pick<RefFact, 'kind' | 'name' | 'tags' | 'proxyTypes' | 'sectionName'>;
 
 function pairs(m: Record<string, string>): string {
   return Object.entries(m)
@@ -69,6 +81,7 @@ function universalProxies(index: WorkspaceIndex, mesh: string): Proxy[] {
       const own = ownWorkload(d.fact);
       return {
         what: `Dataplane ${d.fact.name}`,
+        dp: d,
         inbounds: (d.fact.inbounds ?? []).map((ib) => ib.tags),
         labels: { ...labelsNeeded(index, d.fact), ...(own !== undefined ? { [WORKLOAD]: own } : {}), ...d.fact.labels },
         own: d.fact.labels,
@@ -139,9 +152,18 @@ function candidates(
   return out;
 }
 
-/** Whether the labels select exactly the proxies the tags selected, or what is in the way. */
-function check(labels: Record<string, string>, selected: Proxy[], others: Proxy[], k8s: boolean): string | undefined {
-  const missing: string[] = [];
+/**
+ * Whether the labels select exactly the proxies the tags selected (once the Dataplanes lacking some
+ * are given them, when `add`), or what is in the way.
+ */
+function check(
+  labels: Record<string, string>,
+  selected: Proxy[],
+  others: Proxy[],
+  k8s: boolean,
+  add: boolean,
+): { proxy: Proxy; labels: Record<string, string> }[] | string {
+  const missing: { proxy: Proxy; labels: Record<string, string> }[] = [];
   for (const p of selected) {
     const lack: Record<string, string> = {};
     for (const [k, v] of Object.entries(labels)) {
@@ -150,23 +172,30 @@ function check(labels: Record<string, string>, selected: Proxy[], others: Proxy[
         return `${p.what} has the label ${k}: ${p.labels[k]}, where {kind: Dataplane, labels: {${pairs(labels)}}} needs ${k}: ${v}.`;
       lack[k] = v;
     }
-    if (Object.keys(lack).length) missing.push(`${p.what} needs ${pairs(lack)}`);
+    if (Object.keys(lack).length) missing.push({ proxy: p, labels: lack });
   }
-  if (missing.length)
-    return `the proxies it selects do not carry the labels {${pairs(labels)}} (${missing.join('; ')}); add them to ${k8s ? "the Pods' labels" : 'the Dataplanes'} and write {kind: Dataplane, labels: {${pairs(labels)}}}.`;
   const widened = others.filter((p) => matchesAll(p.labels, labels));
   if (widened.length) return `the labels {${pairs(labels)}} would also select ${names(widened)}, which the tags did not select.`;
-  return undefined;
+  // Labels Kuma sets (kuma.io/workload names the MeshService Kuma 3.0 generates) are not given here.
+  const addable = add && !k8s && missing.every((m) => m.proxy.dp && Object.keys(m.labels).every((k) => !k.includes('kuma.io/')));
+  if (missing.length && !addable)
+    return `the proxies it selects do not carry the labels {${pairs(labels)}} (${missing.map((m) => `${m.proxy.what} needs ${pairs(m.labels)}`).join('; ')}); add them to ${k8s ? "the Pods' labels" : 'the Dataplanes'} and write {kind: Dataplane, labels: {${pairs(labels)}}}.`;
+  return missing;
 }
 
-/** The 3.0 labels of a legacy top-level targetRef that select the same proxies, or why there are none. */
-function plan(index: WorkspaceIndex, policy: KumaFact, ref: Record<string, unknown>, kind: string, inboundRules: boolean): Plan {
+/**
+ * The 3.0 labels of a legacy top-level targetRef that select the same proxies, or why there are none.
+ * `all`: the proxies of the policy's mesh and form with their labels, when labels may be added to them.
+ */
+function plan(index: WorkspaceIndex, policy: KumaFact, ref: Ref, all?: Proxy[]): Plan {
+  const kind = ref.kind ?? '';
+  const inboundRules = policy.inboundRules === true;
   const name = typeof ref.name === 'string' && ref.name !== '' ? ref.name : undefined;
-  const extra = strMap(ref.tags);
+  const extra = ref.tags ?? {};
   if (kind !== 'MeshSubset' && name === undefined) return { refused: `it has no name, so it selects no inbound at 2.x.` };
   if (ref.sectionName !== undefined) return { refused: `sectionName on a top-level ${kind} has no 3.0 counterpart that says the same.` };
   const tags: Record<string, string> = kind === 'MeshSubset' ? extra : { [SERVICE]: name!, ...extra };
-  const proxyTypes = Array.isArray(ref.proxyTypes) ? ref.proxyTypes.map(String) : undefined;
+  const proxyTypes = ref.proxyTypes;
   if (proxyTypes && !proxyTypes.includes('Sidecar'))
     return { refused: `proxyTypes ${proxyTypes.join(', ')} selects gateways, which Dataplane labels here cannot be shown to.` };
   if (Object.keys(tags).length === 0)
@@ -174,7 +203,8 @@ function plan(index: WorkspaceIndex, policy: KumaFact, ref: Record<string, unkno
   const cands = candidates(index, policy, kind === 'MeshSubset' ? undefined : name, tags);
   if (typeof cands === 'string') return { refused: cands };
   const k8s = policy.form === 'kubernetes';
-  const all = k8s ? kubernetesProxies(index, policy.mesh) : universalProxies(index, policy.mesh);
+  const add = all !== undefined;
+  all ??= k8s ? kubernetesProxies(index, policy.mesh) : universalProxies(index, policy.mesh);
   const gateways = all.filter((p) => p.gateway && matchesAll(p.gateway, tags));
   if (gateways.length && !(proxyTypes && !proxyTypes.includes('Gateway')))
     return { refused: `it selects the gateway ${names(gateways)}, by its gateway tags, which Dataplane labels are not.` };
@@ -193,11 +223,101 @@ function plan(index: WorkspaceIndex, policy: KumaFact, ref: Record<string, unkno
   }
   const others = all.filter((p) => !selected.includes(p));
   let reason: string | undefined;
+  let adding: TopRefPlan | undefined;
   for (const labels of cands) {
-    reason = check(labels, selected, others, k8s);
-    if (!reason) return { labels, selected, how: pairs(tags) };
+    const r = check(labels, selected, others, k8s, add);
+    if (typeof r === 'string') reason ??= r;
+    else if (r.length === 0) return { labels, selected, how: pairs(tags), additions: [] };
+    else adding ??= { labels, selected, how: pairs(tags), additions: r };
   }
-  return { refused: reason! };
+  return adding ?? { refused: reason! };
+}
+
+/**
+ * The plans of the workspace's Universal policies with a legacy top-level targetRef, by policy, made
+ * once per index in file order. A plan that gives Dataplanes labels is kept only when those labels
+ * change what no other label selector selects (MeshService dataplaneLabels, written or planned, and
+ * the Dataplane targetRefs of policies, written or planned); the labels of the plans kept count for
+ * the plans after them.
+ */
+function topRefPlans(index: WorkspaceIndex): Map<KumaFact, Plan> {
+  return index.memo('migrateTopRef.plans', () => {
+    const out = new Map<KumaFact, Plan>();
+    const proxies = new Map<string, Proxy[]>();
+    const selectors = new Map<string, { what: string; labels: Record<string, string> }[]>();
+    const sel = (mesh: string) => {
+      let list = selectors.get(mesh);
+      if (!list) selectors.set(mesh, (list = []));
+      return list;
+    };
+    for (const m of index.meshServices) {
+      if (m.fact.form !== 'universal') continue;
+      const p = planFor(index, m.fact);
+      const labels = m.fact.selector?.dataplaneLabels ?? (p && !p.refused ? p.labels : undefined);
+      if (labels && m.fact.selector?.dataplaneRef === undefined) sel(m.fact.mesh).push({ what: `MeshService ${m.fact.name}`, labels });
+    }
+    for (const k of index.kuma) {
+      const top = k.fact.refs?.find((r) => r.place === 'top');
+      if (k.fact.form === 'universal' && top?.kind === 'Dataplane' && top.labels && Object.keys(top.labels).length)
+        sel(k.fact.mesh).push({ what: `${k.fact.kind} ${k.fact.name}`, labels: top.labels });
+    }
+    for (const k of index.kuma) {
+      const top = k.fact.refs?.find((r) => r.place === 'top');
+      if (k.fact.form !== 'universal' || !isPolicyKind(k.fact.kind) || !top?.kind || !LEGACY.includes(top.kind)) continue;
+      let all = proxies.get(k.fact.mesh);
+      if (!all) proxies.set(k.fact.mesh, (all = universalProxies(index, k.fact.mesh)));
+      let p = plan(index, k.fact, top, all);
+      if ('labels' in p && p.additions.length) {
+        for (const a of p.additions) {
+          const after = { ...a.proxy.labels, ...a.labels };
+          const hit = sel(k.fact.mesh).find((s) => !matchesAll(a.proxy.labels, s.labels) && matchesAll(after, s.labels));
+          if (hit) {
+            p = {
+              refused: `${a.proxy.what} lacks ${Object.keys(a.labels).length > 1 ? 'the labels' : 'the label'} ${pairs(a.labels)}, and given ${Object.keys(a.labels).length > 1 ? 'them' : 'it'} it would also be selected by ${hit.what} (labels ${pairs(hit.labels)}); add labels only those proxies carry and write {kind: Dataplane, labels: {…}}.`,
+            };
+            break;
+          }
+        }
+        if ('labels' in p) for (const a of p.additions) Object.assign(a.proxy.labels, a.labels);
+      }
+      if ('labels' in p) sel(k.fact.mesh).push({ what: `${k.fact.kind} ${k.fact.name}`, labels: p.labels });
+      out.set(k.fact, p);
+    }
+    return out;
+  });
+}
+
+/** The labels the migrated top-level targetRefs of the workspace's policies need on a Dataplane. */
+export function topRefLabelsNeeded(index: WorkspaceIndex, dp: KumaFact): Record<string, string> {
+  const key = resourceKey(dp);
+  const out: Record<string, string> = {};
+  for (const p of topRefPlans(index).values())
+    if ('labels' in p) for (const a of p.additions) if (a.proxy.dp && resourceKey(a.proxy.dp.fact) === key) Object.assign(out, a.labels);
+  return out;
+}
+
+/** The Dataplanes the migrated top-level targetRefs of the given policies give labels, for the driver's cross-file edits. */
+export function topRefAdditions(
+  index: WorkspaceIndex,
+  policies: KumaFact[],
+): { additions: { dp: Located<KumaFact>; labels: Record<string, string> }[] }[] {
+  const keys = new Set(policies.map(resourceKey));
+  const out: { additions: { dp: Located<KumaFact>; labels: Record<string, string> }[] }[] = [];
+  for (const [k, p] of topRefPlans(index))
+    if (keys.has(resourceKey(k)) && 'labels' in p)
+      out.push({ additions: p.additions.filter((a) => a.proxy.dp).map((a) => ({ dp: a.proxy.dp!, labels: a.labels })) });
+  return out;
+}
+
+/** The plan of the policy being migrated: the workspace's (with its additions), or one of this document alone. */
+function planOf(index: WorkspaceIndex, policy: KumaFact, top: Ref): Plan {
+  const same = [...topRefPlans(index)].filter(([k]) => resourceKey(k) === resourceKey(policy));
+  const [k, p] = same.length === 1 ? same[0] : [];
+  const t = k?.refs?.find((r) => r.place === 'top');
+  const key = (r: Ref | undefined, f: KumaFact | undefined) =>
+    JSON.stringify([r?.kind, r?.name, r?.tags, r?.proxyTypes, r?.sectionName, f?.inboundRules]);
+  if (p && key(t, k) === key(top, policy)) return p;
+  return plan(index, policy, top);
 }
 
 /** The whole targetRef, rewritten as a flow mapping, keeping the entries `keep` of the original. */
@@ -334,8 +454,9 @@ export function migrateTopRef(
     };
   if (!LEGACY.includes(kind)) return undefined;
 
-  // Rules (and 2.x from) apply to the inbounds selected; to and default to the whole proxy.
-  const p = plan(index, policy, ref, kind, has('rules') || has('from'));
+  const top = policy.refs?.find((r) => r.place === 'top');
+  if (!top) return undefined;
+  const p = planOf(index, policy, top);
   const what = `${where} (kind ${kind}${typeof ref.name === 'string' ? `, name ${ref.name}` : ''})`;
   if ('refused' in p)
     return {
@@ -351,10 +472,18 @@ export function migrateTopRef(
   const k8s = policy.form === 'kubernetes';
   const n = p.selected.length;
   // The labels some Dataplanes get from their own migration (kuma.io/workload, a MeshService selector's).
-  const gaining = p.selected.filter((x) => !matchesAll(x.own, p.labels));
-  const later = gaining.length
-    ? `; ${names(gaining)} ${gaining.length > 1 ? 'get' : 'gets'} ${pairs(Object.fromEntries(Object.entries(p.labels).filter(([k, v]) => gaining.some((g) => g.own[k] !== v))))} from ${gaining.length > 1 ? 'their' : 'its'} own 3.0 migration`
-    : '';
+  // Labels the Dataplanes get in this edit (wherever they are), and those their own migration gives them.
+  const given = p.additions.map((a) => `${a.proxy.what} gets ${pairs(a.labels)}`);
+  const own = (x: Proxy) =>
+    Object.fromEntries(
+      Object.entries(p.labels).filter(([k, v]) => x.own[k] !== v && !p.additions.some((a) => a.proxy === x && a.labels[k] === v)),
+    );
+  const gaining = p.selected.filter((x) => Object.keys(own(x)).length > 0);
+  const later =
+    (given.length ? `; ${given.join(', ')} in the same edit` : '') +
+    (gaining.length
+      ? `; ${names(gaining)} ${gaining.length > 1 ? 'get' : 'gets'} ${pairs(Object.assign({}, ...gaining.map(own)))} from ${gaining.length > 1 ? 'their' : 'its'} own 3.0 migration`
+      : '');
   return {
     edits,
     notes: [
