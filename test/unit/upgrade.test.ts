@@ -537,3 +537,47 @@ for (const [name, doc, expected] of POLICY_BEFORE) {
     );
   });
 }
+
+test('top-level targetRef migration: a one-line flow mapping is rewritten (its comment kept), one on several lines gets a note; block entries keep their comments', () => {
+  const dp = dedent(`
+    type: Dataplane
+    mesh: default
+    name: web-1
+    networking:
+      address: 10.0.0.1
+      inbound:
+        - port: 80
+          tags:
+            kuma.io/service: web
+  `);
+  const migrate = (targetRef: string) => {
+    const text = `type: MeshTimeout\nname: a\nmesh: default\nspec:\n  targetRef:${targetRef}\n  to:\n    - targetRef: {kind: Mesh}\n      default: {idleTimeout: 1s}\n`;
+    const service = createLanguageService();
+    service.setFile('file:///ws/dp.yaml', dp, 'disk');
+    service.setFile('file:///ws/p.yaml', text, 'open');
+    const r = convertFile(service, text, { kumaVersion: '2.14', validate: false }, 'migrate-3.0');
+    return {
+      text: applyEdits(text, r.edits)
+        .split('\n  to:')[0]
+        .replace(/^[\s\S]*spec:\n/, ''),
+      details: r.details,
+    };
+  };
+  assert.equal(
+    migrate(' {kind: MeshService, name: web} # the web proxies').text,
+    '  targetRef: {kind: Dataplane, labels: {kuma.io/workload: web}} # the web proxies',
+  );
+  const multi = migrate(' {kind: MeshService,\n    name: web}');
+  assert.equal(multi.text, '  targetRef: {kind: MeshService,\n    name: web}');
+  assert.ok(
+    multi.details.some((d) =>
+      /Left spec\.targetRef \(kind MeshService\) as it is: rewrite this mapping by hand as \{kind: Dataplane, labels: \{kuma\.io\/workload: web\}\}/.test(
+        d,
+      ),
+    ),
+  );
+  assert.equal(
+    migrate('\n    name: web # web\n    # the kind\n    kind: MeshService').text,
+    '  targetRef:\n    labels: # web\n      kuma.io/workload: web\n    # the kind\n    kind: Dataplane',
+  );
+});
