@@ -197,3 +197,37 @@ test('--write reports each file it cannot write, still writes the others, and ex
   assert.deepEqual(fs.readdirSync(path.join(d, 'c-locked')), ['c.yaml']);
   assert.deepEqual(fs.readdirSync(d).sort(), ['a.yaml', 'b.yaml', 'c-locked'], 'no temporary file is left');
 });
+
+test('convert migrate-3.0 --write on the top-level targetRef goldens: kuma-lint check --kuma-version 3.0 reports no error the input did not have', () => {
+  const fixtures = path.resolve(__dirname, '../fixtures/convert');
+  for (const name of [
+    'upgrade-toplevel-meshservice',
+    'upgrade-toplevel-subset',
+    'upgrade-toplevel-labels-added',
+    'upgrade-toplevel-kubernetes',
+    'upgrade-proxytypes',
+  ]) {
+    const src = path.join(fixtures, name);
+    const files: Record<string, string> = { 'input.yaml': fs.readFileSync(path.join(src, 'input.yaml'), 'utf8') };
+    if (fs.existsSync(path.join(src, 'workspace.yaml')))
+      files['workspace.yaml'] = fs.readFileSync(path.join(src, 'workspace.yaml'), 'utf8');
+    const d = dir(files);
+    const errors = () =>
+      new Set(
+        (
+          JSON.parse(run(['check', '--format', 'json', '--kuma-version', '3.0', '--fail-on', 'never', 'input.yaml'], d).stdout) as {
+            files: { diagnostics: { severity: string; code: string; line: number }[] }[];
+          }
+        ).files.flatMap((f) => f.diagnostics.filter((x) => x.severity === 'error').map((x) => x.code)),
+      );
+    const before = errors();
+    const r = run(['convert', 'migrate-3.0', '--kuma-version', '2.14', '--write', '.'], d);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(d, 'input.yaml'), 'utf8'), fs.readFileSync(path.join(src, 'expected.yaml'), 'utf8'), name);
+    assert.deepEqual(
+      [...errors()].filter((e) => !before.has(e)),
+      [],
+      name,
+    );
+  }
+});

@@ -125,5 +125,7 @@ test('3.0 migration of a Mesh targetRef with proxyTypes: both kinds go (3.0 Mesh
   assert.equal(migrateFile(flow, '2.14', migrateToKuma30).text, flow.replace(', proxyTypes: [Gateway, Sidecar]', ''));
   const sidecars = migrateFile(policy('[Sidecar]'), '2.14', migrateToKuma30);
   assert.equal(sidecars.text, policy('[Sidecar]'));
-  assert.ok(sidecars.notes.some((n) => /^Left spec\.targetRef\.proxyTypes as it is: /.test(n)));
+  assert.ok(sidecars.notes.some((n) => /^Left spec\.targetRef \(kind Mesh, proxyTypes Sidecar\) as it is: /.test(n)));
+  const none = migrateFile(policy('[]'), '2.14', migrateToKuma30);
+  assert.equal(none.text, policy('').replace('    proxyTypes: \n', ''));
 });

@@ -226,7 +226,41 @@ test('golden notes: what was left, and why', () => {
     policies.join('\n'),
   );
   assert.ok(policies.some((n) => /MeshTrafficPermission allow-all .*Left spec\.from as it is/.test(n)));
-  assert.ok(policies.some((n) => /MeshTimeout legacy .*Left spec\.targetRef \(kind MeshService\) as it is/.test(n)));
+  assert.ok(
+    policies.some((n) =>
+      /MeshTimeout legacy .*Left spec\.targetRef \(kind MeshService\) as it is: .*no Dataplane of mesh default in the workspace has an inbound with the tags kuma\.io\/service: backend/.test(
+        n,
+      ),
+    ),
+  );
+  // f.1: top-level legacy kinds become a Dataplane by labels only where the workspace shows the same proxies selected.
+  const top = results['upgrade-toplevel-meshservice'];
+  assert.ok(
+    top.some((n) => /became \{kind: Dataplane, labels: \{app: backend\}\}.*the same 2 Dataplanes .*backend-1, Dataplane backend-2/.test(n)),
+    top.join('\n'),
+  );
+  assert.ok(top.some((n) => /Dataplane web-1 gets kuma\.io\/workload: web from its own 3\.0 migration/.test(n)));
+  assert.ok(
+    results['upgrade-toplevel-labels-added'].some((n) =>
+      /became \{kind: Dataplane, labels: \{region: east\}\}.*Dataplane api-1 gets region: east in the same edit/.test(n),
+    ),
+  );
+  const left = results['upgrade-toplevel-refused'];
+  for (const why of [
+    /unknown-service .*Left spec\.targetRef \(kind MeshService\) as it is: .*no Dataplane .* kuma\.io\/service: payments/,
+    /gold-tier .*Left .*Dataplane api-1 lacks the label tier: gold, and given it it would also be selected by MeshTimeout gold-proxies/,
+    /team-data .*Left .*would also select Dataplane db-1, which the tags did not select/,
+    /cache-inbound .*Left .*Dataplane db-1 also has inbounds the tags do not select/,
+    /http-only .*Left .*kuma\.io\/protocol is an inbound tag Kuma sets/,
+  ])
+    assert.ok(
+      left.some((n) => why.test(n)),
+      `${why}\n${left.join('\n')}`,
+    );
+  assert.ok(results['upgrade-toplevel-kubernetes'].some((n) => /by-name .*Left .*backend does not/.test(n)));
+  const types = results['upgrade-proxytypes'];
+  assert.ok(types.some((n) => /sidecar-rate-limit .*became \{kind: Dataplane\}.*f\.10/.test(n)));
+  assert.ok(types.some((n) => /sidecars-only .*Left spec\.targetRef .*silently applies to every proxy, gateways included/.test(n)));
   const names = results['upgrade-policy-names'];
   assert.ok(
     names.some((n) =>
@@ -330,6 +364,7 @@ const arbWorkspace = fc
           maxLength: 2,
         }),
         team: fc.option(fc.constantFrom('data', 'shop'), { nil: undefined }),
+        version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }),
         workload: fc.option(fc.constantFrom(...SERVICES), { freq: 5, nil: undefined }),
       }),
       { minLength: 0, maxLength: 6 },
@@ -357,18 +392,35 @@ const arbWorkspace = fc
       { maxLength: 3 },
     ),
     routes: fc.array(fc.array(arbBackend, { minLength: 1, maxLength: 3 }), { maxLength: 2 }),
+    tops: fc.array(
+      fc.record({
+        kind: fc.constantFrom('MeshService', 'MeshSubset', 'MeshServiceSubset'),
+        service: fc.constantFrom(...SERVICES),
+        version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }),
+        rules: fc.boolean(),
+      }),
+      { maxLength: 3 },
+    ),
     split: fc.boolean(),
     // Every proxy at v1: a MeshServiceSubset {version: v1} is then the whole service.
     oneVersion: fc.boolean(),
   })
-  .map(({ dps, mss, split, policies, routes, oneVersion }) => ({
+  .map(({ dps, mss, split, policies, routes, tops, oneVersion }) => ({
     split,
-    policies,
+    policies: [
+      ...policies.map((p, i) => policyYaml(p, i)),
+      ...routes.map((r, i) => routeYaml(r, i)),
+      ...tops.map((t, i) => topPolicyYaml(t, i)),
+    ],
     routes,
     dps: dps.map<GenDp>((d, i) => ({
       name: `dp-${i}`,
       inbounds: oneVersion ? d.inbounds.map((ib) => ({ ...ib, version: 'v1' })) : d.inbounds,
-      labels: { ...(d.team ? { team: d.team } : {}), ...(d.workload ? { 'kuma.io/workload': d.workload } : {}) },
+      labels: {
+        ...(d.team ? { team: d.team } : {}),
+        ...(d.workload ? { 'kuma.io/workload': d.workload } : {}),
+        ...(d.version ? { version: d.version } : {}),
+      },
     })),
     mss,
   }));
@@ -433,6 +485,52 @@ function isLegacyRef(files: Record<string, string>, key: string): boolean {
     .kuma.some((k) => (k.fact.refs ?? []).some((r) => `${k.fact.name} ${r.path}` === key && /_svc_\d+$/.test(r.name ?? '')));
 }
 
+/** A policy with a top-level MeshService / MeshSubset / MeshServiceSubset (f.1), with `to` or inbound `rules`. */
+function topPolicyYaml(t: { kind: string; service: string; version?: string; rules: boolean }, i: number): string {
+  const name = t.kind === 'MeshSubset' ? '' : `    name: ${t.service}\n`;
+  const tags =
+    t.kind === 'MeshSubset'
+      ? `    tags:\n      ${t.version ? `version: ${t.version}` : `kuma.io/service: ${t.service}`}\n`
+      : t.version
+        ? `    tags:\n      version: ${t.version}\n`
+        : '';
+  const kind = t.kind === 'MeshService' ? 'MeshService' : t.kind;
+  const body = t.rules
+    ? `  rules:\n    - default:\n        idleTimeout: 1h\n`
+    : `  to:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 20s\n`;
+  return `type: MeshTimeout\nname: top-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: ${kind}\n${t.kind === 'MeshSubset' ? tags : name + tags}${body}`;
+}
+
+/**
+ * The proxies each policy's top-level targetRef selects: at 2.x the inbounds whose tags match (e.3),
+ * at 3.0 every inbound of the Dataplanes whose labels match; by Dataplane for `to`, by inbound for `rules`.
+ */
+function topSelections(service: LanguageService, texts: string[], settings: { kumaVersion: KumaVersion; validate: boolean }) {
+  const index = service.index();
+  const out = new Map<string, { kind: string; selected: string }>();
+  for (const t of texts)
+    for (const d of service.analyze(t, settings).documents) {
+      const v = d.parsed.value as { name?: string; spec?: { targetRef?: Record<string, unknown>; rules?: unknown } } | undefined;
+      const ref = v?.spec?.targetRef;
+      if (!v?.name || !ref || typeof ref.kind !== 'string' || ref.kind === 'Mesh') continue;
+      const tags = { ...(ref.kind === 'MeshSubset' ? {} : { 'kuma.io/service': String(ref.name) }), ...((ref.tags as object) ?? {}) };
+      const labels = (ref.labels as Record<string, string> | undefined) ?? {};
+      const picked: string[] = [];
+      for (const dp of index.dataplanes) {
+        const ibs = dp.fact.inbounds ?? [];
+        ibs.forEach((ib, i) => {
+          const hit =
+            ref.kind === 'Dataplane'
+              ? Object.entries(labels).every(([k, x]) => dp.fact.labels[k] === x)
+              : Object.entries(tags).every(([k, x]) => ib.tags[k] === x);
+          if (hit) picked.push(v.spec!.rules ? `${dp.fact.name}#${i}` : dp.fact.name);
+        });
+      }
+      out.set(v.name, { kind: ref.kind, selected: [...new Set(picked)].sort().join(',') });
+    }
+  return out;
+}
+
 /** What each policy reference of a workspace resolves to: `policy path → MeshService:port, …`. */
 function references(service: LanguageService, version: KumaVersion): Map<string, string> {
   const index = service.index();
@@ -452,25 +550,22 @@ function references(service: LanguageService, version: KumaVersion): Map<string,
   return out;
 }
 
-test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService selects and every policy reference resolves to, and adds no 3.0 error', () => {
+test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService and top-level policy targetRef selects and every policy reference resolves to, and adds no 3.0 error', () => {
   fc.assert(
     fc.property(arbWorkspace, ({ dps, mss, split, policies, routes }) => {
       const files: Record<string, string> = split
         ? {
             'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'),
             'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n'),
-            'file:///ws/policies.yaml': [...policies.map(policyYaml), ...routes.map(routeYaml)].join('---\n'),
+            'file:///ws/policies.yaml': policies.join('---\n'),
           }
-        : {
-            'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies.map(policyYaml), ...routes.map(routeYaml)].join(
-              '---\n',
-            ),
-          };
+        : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies].join('---\n') };
       const service = createLanguageService();
       for (const [u, t] of Object.entries(files)) service.setFile(u, t, 'disk');
       const before = selections(service, '2.14');
       const refsBefore = references(service, '2.14');
       const settings = { kumaVersion: '2.14' as KumaVersion, validate: false };
+      const topBefore = topSelections(service, Object.values(files), settings);
       // The workspace migration: every file converted against the same workspace.
       const out = Object.fromEntries(
         Object.entries(files).map(([u, t]) => [u, applyEdits(t, convertFile(service, t, settings, 'migrate-3.0').edits)]),
@@ -511,6 +606,12 @@ test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every mig
           assert.equal(now, `${b.service}:${ms.named === false ? '80' : 'http'}`);
         }
       });
+      // A top-level MeshService / MeshSubset / MeshServiceSubset became a Dataplane selecting the same proxies, or stayed.
+      for (const [name, now] of topSelections(after, Object.values(out), settings)) {
+        const was = topBefore.get(name)!;
+        if (now.kind === 'Dataplane') assert.equal(now.selected, was.selected, `${name}:\n${Object.values(out).join('\n---\n')}`);
+        else assert.equal(now.kind, was.kind, name);
+      }
       for (const [u, t] of Object.entries(out)) {
         for (const d of after.analyze(t, settings).documents) {
           const k = documentFacts(d.parsed).kuma;
@@ -593,3 +694,47 @@ for (const [name, doc, expected] of POLICY_BEFORE) {
     );
   });
 }
+
+test('top-level targetRef migration: a one-line flow mapping is rewritten (its comment kept), one on several lines gets a note; block entries keep their comments', () => {
+  const dp = dedent(`
+    type: Dataplane
+    mesh: default
+    name: web-1
+    networking:
+      address: 10.0.0.1
+      inbound:
+        - port: 80
+          tags:
+            kuma.io/service: web
+  `);
+  const migrate = (targetRef: string) => {
+    const text = `type: MeshTimeout\nname: a\nmesh: default\nspec:\n  targetRef:${targetRef}\n  to:\n    - targetRef: {kind: Mesh}\n      default: {idleTimeout: 1s}\n`;
+    const service = createLanguageService();
+    service.setFile('file:///ws/dp.yaml', dp, 'disk');
+    service.setFile('file:///ws/p.yaml', text, 'open');
+    const r = convertFile(service, text, { kumaVersion: '2.14', validate: false }, 'migrate-3.0');
+    return {
+      text: applyEdits(text, r.edits)
+        .split('\n  to:')[0]
+        .replace(/^[\s\S]*spec:\n/, ''),
+      details: r.details,
+    };
+  };
+  assert.equal(
+    migrate(' {kind: MeshService, name: web} # the web proxies').text,
+    '  targetRef: {kind: Dataplane, labels: {kuma.io/workload: web}} # the web proxies',
+  );
+  const multi = migrate(' {kind: MeshService,\n    name: web}');
+  assert.equal(multi.text, '  targetRef: {kind: MeshService,\n    name: web}');
+  assert.ok(
+    multi.details.some((d) =>
+      /Left spec\.targetRef \(kind MeshService\) as it is: rewrite this mapping by hand as \{kind: Dataplane, labels: \{kuma\.io\/workload: web\}\}/.test(
+        d,
+      ),
+    ),
+  );
+  assert.equal(
+    migrate('\n    name: web # web\n    # the kind\n    kind: MeshService').text,
+    '  targetRef:\n    labels: # web\n      kuma.io/workload: web\n    # the kind\n    kind: Dataplane',
+  );
+});

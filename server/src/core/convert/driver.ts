@@ -1,7 +1,9 @@
 import { applyEdits, convertForm } from './format';
 import { addPlannedLabels, migrateSelectors, migrateToKuma30 } from './migrate';
 import { planFor, type SelectorPlan } from './selectorPlan';
-import { documentFacts } from '../host/facts';
+import { documentFacts, type KumaFact } from '../host/facts';
+import { isPolicyKind } from '../types';
+import { topRefAdditions } from './migrateTopRef';
 import { resourceKey } from '../host/workspaceIndex';
 import { serviceToMeshService } from './serviceToMeshService';
 import { dataplanesToMeshServices } from './dataplaneToMeshService';
@@ -247,7 +249,7 @@ function plansOfFile(service: LanguageService, text: string, settings: Settings)
 export function planEdits(
   service: LanguageService,
   settings: Settings,
-  plans: readonly SelectorPlan[],
+  plans: readonly Pick<SelectorPlan, 'additions'>[],
   skip: (uri: string) => boolean = () => false,
 ): { edits: Map<string, TextEdit[]>; details: string[] } {
   const wanted = new Map<string, Map<string, Record<string, string>>>();
@@ -302,5 +304,11 @@ export function dependentEdits(
   )
     return none;
   const plans = plansOfFile(service, fileText(text).text, settings);
-  return planEdits(service, settings, plans, (u) => u === uri);
+  // The labels the file's migrated top-level policy targetRefs need on Dataplanes (migrateTopRef.ts).
+  const policies = service
+    .analyze(fileText(text).text, settings)
+    .documents.map((d) => documentFacts(d.parsed).kuma)
+    .filter((k): k is KumaFact => k !== undefined && isPolicyKind(k.kind));
+  const tops = conversion === 'migrate-3.0' ? topRefAdditions(service.index(), policies) : [];
+  return planEdits(service, settings, [...plans, ...tops], (u) => u === uri);
 }

@@ -14,6 +14,7 @@ import { collectFacts, documentFacts, type KumaFact } from '../host/facts';
 import { WorkspaceIndex } from '../host/workspaceIndex';
 import { labelsNeeded, planFor, TAG_ONLY, type SelectorPlan } from './selectorPlan';
 import { ownedByRefs, policyRefsStep } from './migrateRefs';
+import { migrateTopRef, topRefLabelsNeeded } from './migrateTopRef';
 
 /**
  * Migrations for the Kuma 3.0 removals (SPEC.md sections 2.2, 3.1 and 5): `dataplaneTags` →
@@ -445,10 +446,11 @@ function addLabel(s: State, key: string, valueSrc: string): TextEdit | undefined
  * The labels the migrated MeshServices of the workspace need on this Dataplane to select it as
  * their tags did (selectorPlan.ts), added to its `labels` (Universal).
  */
-function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, string>): Step | undefined {
+function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, string>, policies = false): Step | undefined {
   const k = documentFacts(input.doc).kuma;
   if (!k || k.kind !== 'Dataplane' || s.form !== 'universal') return undefined;
-  const needed = only ?? labelsNeeded(input.index, k);
+  // The 3.0 migration also gives the labels the policies' migrated top-level targetRefs need (migrateTopRef.ts).
+  const needed = only ?? { ...(policies ? topRefLabelsNeeded(input.index, k) : {}), ...labelsNeeded(input.index, k) };
   const keys = Object.keys(needed);
   if (keys.length === 0) return undefined;
   let st = s;
@@ -459,12 +461,12 @@ function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, 
     const current = labels ? pairsOf(labels.entry.value)[key] : undefined;
     if (current === needed[key]) continue;
     if (current !== undefined) {
-      notes.push(`Kept label ${key}: ${current}; the MeshServices that select this Dataplane need ${key}: ${needed[key]}.`);
+      notes.push(`Kept label ${key}: ${current}; the migrated selectors of this Dataplane need ${key}: ${needed[key]}.`);
       continue;
     }
     const edit = addLabel(st, key, scalar(needed[key]));
     if (!edit) {
-      notes.push(`Could not add the label ${key}: ${needed[key]}, which the MeshServices that select this Dataplane need; add it by hand.`);
+      notes.push(`Could not add the label ${key}: ${needed[key]}, which the migrated selectors of this Dataplane need; add it by hand.`);
       continue;
     }
     st = advance(st, applyEdits(st.text, [edit]));
@@ -472,7 +474,7 @@ function plannedLabelsStep(s: State, input: ConvertInput, only?: Record<string, 
   }
   if (added.length)
     notes.unshift(
-      `Added the label${added.length > 1 ? 's' : ''} ${added.join(', ')}: the MeshServices that selected this Dataplane by its tags select ${added.length > 1 ? 'them' : 'it'} once migrated to dataplaneLabels.`,
+      `Added the label${added.length > 1 ? 's' : ''} ${added.join(', ')}: the MeshServices (dataplaneTags) and policies (top-level targetRefs) that selected this Dataplane by its tags select ${added.length > 1 ? 'them' : 'it'} once migrated to labels.`,
     );
   return { text: st.text, notes };
 }
@@ -621,12 +623,9 @@ function policyStep(s: State): Step | undefined {
       .slice(1);
     if (site.place === 'from' && fromToRules) continue;
     if (ownedByRefs(site)) continue; // legacy kuma.io/service names, backendRefs without port: migrateRefs.ts
-    if (site.place === 'top' && kind && ['MeshService', 'MeshSubset', 'MeshServiceSubset', 'MeshGateway', 'MeshHTTPRoute'].includes(kind)) {
-      notes.push(
-        `Left ${where} (kind ${kind}) as it is: Kuma 3.0 accepts Mesh and Dataplane only, and which Dataplane labels select the same proxies is not known mechanically; use {kind: Dataplane, labels: {…}}.`,
-      );
+    // The top-level legacy kinds are migrated by topRefStep (migrateTopRef.ts).
+    if (site.place === 'top' && kind && ['MeshService', 'MeshSubset', 'MeshServiceSubset', 'MeshGateway', 'MeshHTTPRoute'].includes(kind))
       continue;
-    }
     if (!kind || !BY_LABELS.includes(kind) || (ref.name === undefined && ref.namespace === undefined)) continue;
     const name = ref.name === undefined ? undefined : String(ref.name);
     if (ref.labels !== undefined) continue; // both: 2.x rejects it already
@@ -699,30 +698,10 @@ function policyStep(s: State): Step | undefined {
   return { text: applyEdits(text, edits), notes };
 }
 
-/**
- * A policy's top-level `{kind: Mesh, proxyTypes: [...]}` (SPEC-policies.md f.3): Kuma 3.0 has no
- * proxyTypes (the Kubernetes API server rejects the field, Universal drops it silently) and its kind
- * Mesh selects every proxy, gateways included. Where proxyTypes named both kinds (or none) that is
- * what it selected: the key goes. Where it named one, which labels select the same proxies is not
- * known mechanically: left as it is, with the reason.
- */
-function proxyTypesStep(s: State): Step | undefined {
-  const at = entryAt(s, ['spec', 'targetRef'], 'proxyTypes');
-  if (!at || scalarAt(s, ['spec', 'targetRef', 'kind']) !== 'Mesh') return undefined;
-  const types = isSeq(at.entry.value) ? at.entry.value.items.map((x) => (isScalar(x) ? String(x.value) : '')) : undefined;
-  if (types && types.every((t) => t === 'Sidecar' || t === 'Gateway') && (types.length === 0 || new Set(types).size === 2))
-    return {
-      text: applyEdits(s.text, [removeEntry(at.entries, at.entry)]),
-      notes: [
-        `Removed spec.targetRef.proxyTypes${types.length ? ` (${types.join(', ')})` : ''}: Kuma 3.0 has no proxyTypes, and its kind Mesh selects every proxy, gateways included, as this did.`,
-      ],
-    };
-  return {
-    text: s.text,
-    notes: [
-      `Left spec.targetRef.proxyTypes as it is: Kuma 3.0 has no proxyTypes (the Kubernetes API server rejects it, Universal drops it silently) and its kind Mesh selects gateways and sidecars alike; select the same proxies with {kind: Dataplane, labels: {…}} instead.`,
-    ],
-  };
+/** The top-level targetRef (SPEC-policies.md f.1, f.3, f.10): migrateTopRef.ts. */
+function topRefStep(s: State, input: ConvertInput): Step | undefined {
+  const r = migrateTopRef(s.text, s.doc, input.index);
+  return r && { text: applyEdits(s.text, r.edits), notes: r.notes };
 }
 
 function otherDataplaneNotes(s: State): string[] {
@@ -774,16 +753,18 @@ function migrateToKuma30Of(input: ConvertInput): { edits: TextEdit[]; notes: str
     }
   };
   if (c.role === 'mesh') run(meshStep(s));
-  if (c.role === 'kuma' && isPolicyKind(c.kind)) run(policyStep(s));
-  if (c.role === 'kuma' && isPolicyKind(c.kind)) run(proxyTypesStep(s));
-  if (c.role === 'kuma' && isPolicyKind(c.kind)) run(policyRefsStep(s, input));
+  if (c.role === 'kuma' && isPolicyKind(c.kind)) {
+    run(policyStep(s));
+    run(topRefStep(s, input));
+    run(policyRefsStep(s, input));
+  }
   if (c.role === 'kuma' && c.kind === 'MeshService') {
     if (entryAt(s, SELECTOR, 'dataplaneTags')) run(selectorStep(s, MIGRATION_TARGET, planOf(input, s)));
     run(identitiesStep(s));
   }
   if (c.role === 'kuma' && c.kind === 'Dataplane') {
     run(inboundTagsStep(s));
-    run(plannedLabelsStep(s, input));
+    run(plannedLabelsStep(s, input, undefined, true));
     run(outboundsStep(s, input));
     notes.push(...otherDataplaneNotes(s));
   }

@@ -32,6 +32,8 @@ export interface KumaFact {
   docRange: OffsetRange;
   /** Dataplanes: their inbounds. */
   inbounds?: InboundFact[];
+  /** Dataplanes that are gateways (`networking.gateway`): the gateway's tags. */
+  gateway?: { tags: Record<string, string> };
   /** MeshService: its selector and ports. */
   selector?: SelectorFact;
   ports?: PortFact[];
@@ -40,6 +42,8 @@ export interface KumaFact {
   template?: string;
   /** Policies: the references they make (targetRefs, backendRefs), in document order. */
   refs?: RefFact[];
+  /** Policies: whether `spec.rules` or `spec.from` has items (they apply to the inbounds selected). */
+  inboundRules?: boolean;
 }
 
 /**
@@ -56,6 +60,9 @@ export interface RefFact {
   labels?: Record<string, string>;
   sectionName?: string;
   port?: number;
+  /** `tags` and `proxyTypes` (2.x MeshSubset, MeshServiceSubset, Mesh). */
+  tags?: Record<string, string>;
+  proxyTypes?: string[];
   /** The reference's mapping. */
   range: OffsetRange;
   kindRange?: OffsetRange;
@@ -343,6 +350,8 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
           };
         })
       : [];
+    const gw = get(spec, ['networking', 'gateway']);
+    if (isObj(gw)) fact.gateway = { tags: strMap(gw.tags) };
   } else if (c.kind === 'MeshService') {
     const sel = isObj(spec.selector) ? spec.selector : {};
     const ref = isObj(sel.dataplaneRef) ? str(sel.dataplaneRef.name) : undefined;
@@ -375,6 +384,8 @@ export function documentFacts(pd: ParsedDocument): DocumentFacts {
       ];
   } else if (isPolicyKind(c.kind)) {
     fact.refs = policyRefFacts(spec, root);
+    if ((Array.isArray(spec.rules) && spec.rules.length > 0) || (Array.isArray(spec.from) && spec.from.length > 0))
+      fact.inboundRules = true;
   }
   return { kuma: fact };
 }
@@ -437,6 +448,8 @@ function refFact(v: unknown, root: Node | null, path: PathSeg[], place: PolicyRe
     ref.port = port;
     ref.portRange = at('port');
   }
+  if (isObj(v.tags)) ref.tags = strMap(v.tags);
+  if (Array.isArray(v.proxyTypes)) ref.proxyTypes = v.proxyTypes.map(String);
   return ref;
 }
 
