@@ -45,7 +45,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     const dp = ws.scopeRevision(scope);
     const k8s = k.form === 'kubernetes' ? ws.scopeRevision('k8s') : 0;
     if (hit && hit.dp === dp && hit.k8s === k8s && hit.version === version) return hit.diagnostics;
-    const diagnostics = meshServiceDiagnostics(k, ws.checksIndex(), version);
+    const diagnostics = meshServiceDiagnostics(k, ws.checksIndex(k.form === 'kubernetes' ? [scope, 'k8s'] : [scope]), version);
     crossCache.set(pd, { scope, dp, k8s, version, diagnostics });
     return diagnostics;
   }

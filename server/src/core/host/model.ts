@@ -162,9 +162,10 @@ export interface LanguageService {
   /**
    * An index whose facts (names, labels, ports, references) are current, though the ranges of files
    * edited since may lag: for answers that count or name things (inlay hints), which it spares a
-   * rebuild of the whole index after each keystroke.
+   * rebuild of the whole index after each keystroke. With `scopes` (see `factsScope`), current in
+   * those only: a check that reads the Dataplanes of a mesh needs no rebuild when a port changed.
    */
-  checksIndex(): WorkspaceIndex;
+  checksIndex(scopes?: readonly string[]): WorkspaceIndex;
   /** Compiles the schema validators of a version ahead of the first request. */
   warmUp(version: KumaVersion): void;
   /**

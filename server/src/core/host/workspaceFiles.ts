@@ -36,8 +36,11 @@ export interface WorkspaceFiles {
   keyOf(k: KumaFact): string;
   /** The resource keys declared more than once in the workspace, each with the files declaring it. */
   duplicatedKeys(): Map<string, string[]>;
-  /** An index whose provider facts are current, though ranges of files edited since may lag (see `checksIndex`). */
-  checksIndex(): WorkspaceIndex;
+  /**
+   * An index whose provider facts are current, though ranges of files edited since may lag; with
+   * `scopes`, current in those scopes (see `factsScope`) only (see `checksIndex`).
+   */
+  checksIndex(scopes?: readonly string[]): WorkspaceIndex;
   /** Every declaration of a resource declared more than once, with current ranges, in the index's order. */
   declarationsOf(k: KumaFact): Located<KumaFact>[];
   /** Changes whenever provider facts change somewhere (see `LanguageService.factsRevision`). */
@@ -65,7 +68,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
    * of a file edited since may lag: kept while no fingerprint changes, so a keystroke that moves
    * ranges only does not rebuild the whole workspace's index for the checks (see `checksIndex`).
    */
-  let providerIndex: { revision: number; index: WorkspaceIndex } | undefined;
+  let providerIndex: { revision: number; scopes: Map<string, number>; index: WorkspaceIndex } | undefined;
   /** Bumped whenever facts that other files' checks read change anywhere. */
   let providerRevision = 0;
   /** Bumped per scope (see `factsScope`): a MeshService's checks read only their own scopes. */
@@ -259,7 +262,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
         sortedFiles().map(([uri, f]) => [uri, f.facts] as [string, FileFacts]),
         keyOf,
       );
-      providerIndex = { revision: providerRevision, index: indexCache };
+      providerIndex = { revision: providerRevision, scopes: new Map(scopeRevisions), index: indexCache };
     }
     return indexCache;
   }
@@ -269,9 +272,14 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
    * counts) and ranges of the document checked, never ranges of other declarations: the MeshService
    * checks. Such results are the same with an index whose ranges lag behind a keystroke.
    */
-  function checksIndex(): WorkspaceIndex {
+  function checksIndex(scopes?: readonly string[]): WorkspaceIndex {
     if (indexCache) return indexCache;
     if (providerIndex?.revision === providerRevision) return providerIndex.index;
+    // A check that reads some scopes only (a MeshService's: the Dataplanes of its mesh) keeps the
+    // index while those did not change: a port typed in a MeshService of a large file rebuilds no
+    // index of the workspace for the MeshService's own checks.
+    const built = providerIndex;
+    if (built && scopes?.every((s) => (scopeRevisions.get(s) ?? 0) === (built.scopes.get(s) ?? 0))) return built.index;
     return index();
   }
 
