@@ -35,64 +35,68 @@ const median = (xs) => {
 export function runScaling({ cli = path.join(root, 'dist/cli.js'), reps = 3, timeout = 60, dir, log = () => {} } = {}) {
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing; run \`npm run build\` first`);
   const data = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-scaling-'));
-  fs.mkdirSync(data, { recursive: true });
-  // Reports the process's CPU time (all threads) on stderr as it exits.
-  const cpuHook = path.join(data, 'cpu-hook.cjs');
-  fs.writeFileSync(
-    cpuHook,
-    "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeSync(2, `\\nscaling-cpu-us: ${u.user + u.system}\\n`); });\n",
-  );
-  const rows = [];
-  for (const input of SCALING_INPUTS) {
-    const sizes = [input.n, FACTOR * input.n];
-    const files = sizes.map((n) => {
-      const f = path.join(data, `${input.name}-${n}.yaml`);
-      fs.writeFileSync(f, input.make(n));
-      return f;
-    });
-    const wall = [[], []];
-    const cpu = [[], []];
-    const timedOut = [false, false];
-    let summary = ['', ''];
-    for (let r = 0; r < reps; r++) {
-      for (let i = 0; i < 2; i++) {
-        if (timedOut[i]) continue;
-        log(`${input.name}: n = ${sizes[i]}, run ${r + 1}/${reps}`);
-        const t = performance.now();
-        const p = spawnSync(process.execPath, ['--require', cpuHook, cli, 'check', files[i], '--fail-on', 'never'], {
-          encoding: 'utf8',
-          maxBuffer: 1 << 30,
-          timeout: timeout * 1000,
-        });
-        const ms = performance.now() - t;
-        if (p.error?.code === 'ETIMEDOUT' || p.signal) {
-          timedOut[i] = true;
-          continue;
+  try {
+    fs.mkdirSync(data, { recursive: true });
+    // Reports the process's CPU time (all threads) on stderr as it exits.
+    const cpuHook = path.join(data, 'cpu-hook.cjs');
+    fs.writeFileSync(
+      cpuHook,
+      "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeSync(2, `\\nscaling-cpu-us: ${u.user + u.system}\\n`); });\n",
+    );
+    const rows = [];
+    for (const input of SCALING_INPUTS) {
+      const sizes = [input.n, FACTOR * input.n];
+      const files = sizes.map((n) => {
+        const f = path.join(data, `${input.name}-${n}.yaml`);
+        fs.writeFileSync(f, input.make(n));
+        return f;
+      });
+      const wall = [[], []];
+      const cpu = [[], []];
+      const timedOut = [false, false];
+      let summary = ['', ''];
+      for (let r = 0; r < reps; r++) {
+        for (let i = 0; i < 2; i++) {
+          if (timedOut[i]) continue;
+          log(`${input.name}: n = ${sizes[i]}, run ${r + 1}/${reps}`);
+          const t = performance.now();
+          const p = spawnSync(process.execPath, ['--require', cpuHook, cli, 'check', files[i], '--fail-on', 'never'], {
+            encoding: 'utf8',
+            maxBuffer: 1 << 30,
+            timeout: timeout * 1000,
+          });
+          const ms = performance.now() - t;
+          if (p.error?.code === 'ETIMEDOUT' || p.signal) {
+            timedOut[i] = true;
+            continue;
+          }
+          if (p.status !== 0) throw new Error(`kuma-lint failed on ${files[i]}: ${p.stderr}`);
+          wall[i].push(ms / 1000);
+          cpu[i].push(Number(/scaling-cpu-us: (\d+)/.exec(p.stderr)?.[1] ?? NaN) / 1e6);
+          summary[i] = /kuma-lint: (.*)/.exec(p.stderr)?.[1] ?? '';
         }
-        if (p.status !== 0) throw new Error(`kuma-lint failed on ${files[i]}: ${p.stderr}`);
-        wall[i].push(ms / 1000);
-        cpu[i].push(Number(/scaling-cpu-us: (\d+)/.exec(p.stderr)?.[1] ?? NaN) / 1e6);
-        summary[i] = /kuma-lint: (.*)/.exec(p.stderr)?.[1] ?? '';
       }
+      const w = wall.map((xs, i) => (timedOut[i] ? Infinity : median(xs)));
+      const c = cpu.map((xs, i) => (timedOut[i] ? Infinity : median(xs)));
+      const ratio = timedOut[0] ? NaN : w[1] / w[0];
+      rows.push({
+        name: input.name,
+        what: input.what,
+        sizes,
+        wall: w,
+        cpu: c,
+        ratio,
+        cpuRatio: timedOut[0] ? NaN : c[1] / c[0],
+        met: Number.isFinite(ratio) && ratio <= TARGET_RATIO,
+        timeout,
+        summary,
+      });
     }
-    const w = wall.map((xs, i) => (timedOut[i] ? Infinity : median(xs)));
-    const c = cpu.map((xs, i) => (timedOut[i] ? Infinity : median(xs)));
-    const ratio = timedOut[0] ? NaN : w[1] / w[0];
-    rows.push({
-      name: input.name,
-      what: input.what,
-      sizes,
-      wall: w,
-      cpu: c,
-      ratio,
-      cpuRatio: timedOut[0] ? NaN : c[1] / c[0],
-      met: Number.isFinite(ratio) && ratio <= TARGET_RATIO,
-      timeout,
-      summary,
-    });
+    return rows;
+  } finally {
+    // the temporary folder goes, a folder the caller named stays (bench.mjs keeps its inputs)
+    if (!dir) fs.rmSync(data, { recursive: true, force: true });
   }
-  if (!dir) fs.rmSync(data, { recursive: true, force: true });
-  return rows;
 }
 
 const secs = (x, timeout) => (x === Infinity ? `> ${timeout}` : x.toFixed(2));

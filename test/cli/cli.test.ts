@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tmpDir } from '../tmp';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -14,7 +14,7 @@ function run(args: string[], opts: { cwd?: string; input?: string } = {}) {
 }
 
 function workspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-lint-'));
+  const dir = tmpDir('kuma-lint-');
   for (const [p, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
     fs.writeFileSync(path.join(dir, p), text);
@@ -138,7 +138,7 @@ test('SARIF URIs: relative to the working directory under %SRCROOT%, which the r
 test('SARIF URIs with --sarif-root: relative to the checkout root from a subfolder, for relative, absolute and symlinked paths', () => {
   const root = fs.realpathSync(workspace({ 'k8s/apps/bad.yaml': BAD, 'k8s/other.yaml': BAD }));
   const outside = fs.realpathSync(workspace({ 'o.yaml': BAD }));
-  const link = path.join(fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-link-'))), 'checkout');
+  const link = path.join(tmpDir('kuma-link-'), 'checkout');
   fs.symlinkSync(root, link);
   const sarif = (args: string[], cwd: string) => {
     const r = run(['check', '--format', 'sarif', ...args], { cwd });

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createLanguageService } from '../../server/src/core/host/languageService';
+import { tmpDir } from '../tmp';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -14,7 +14,7 @@ function run(args: string[], cwd: string) {
 }
 
 function dir(files: Record<string, string>): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-convert-'));
+  const d = tmpDir('kuma-convert-');
   for (const [p, t] of Object.entries(files)) fs.writeFileSync(path.join(d, p), t);
   return d;
 }
@@ -178,6 +178,7 @@ test('--write reports each file it cannot write, still writes the others, and ex
   fs.writeFileSync(path.join(d, 'c-locked', 'c.yaml'), UNIVERSAL_MS);
   fs.chmodSync(path.join(d, 'c-locked', 'c.yaml'), 0o666);
   fs.chmodSync(path.join(d, 'c-locked'), 0o555); // no temporary file can be made in it
+  t.after(() => fs.chmodSync(path.join(d, 'c-locked'), 0o755)); // so that the folder can be removed
   fs.chmodSync(d, 0o777);
   const r = spawnSync(process.execPath, [CLI, 'convert', 'to-kubernetes', '--namespace', 'shop', '--write', '.'], {
     cwd: d,

@@ -5,13 +5,14 @@
 // into ~/.cache/kuma-tools-ci (KUMA_TOOLS_CI to choose); PRE_COMMIT, ACTIONLINT and SHELLCHECK name
 // the programs directly, or they are looked up on the PATH. A test whose tool is missing is skipped
 // and says how to get it.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { tmpDir } from '../tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/npm/dist/cli.js');
@@ -34,17 +35,6 @@ function tool(name: string, envVar: string): string | undefined {
   return dirs.map((d) => path.join(d, name)).find(executable);
 }
 
-/** Temporary folders of this file's tests, removed when they are through. */
-const made: string[] = [];
-const tmp = (prefix: string) => {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  made.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
 const BROKEN =
   'type: MeshService\nname: web\nmesh: default\nspec:\n  selector:\n    dataplaneTags: {app: web}\n  ports:\n    - port: 80\n      targetPort: 80\n  weight: 1\n';
 const WARNS = BROKEN.replace('name: web', 'name: api').replace('  weight: 1\n', '      appProtocol: websocket\n');
@@ -53,7 +43,7 @@ const BROKEN_LINE = /broken\.yaml:10:3: error schema-unknown-key: Unknown key "w
 
 /** A folder with `kuma-lint` in it: the packaged CLI, as `npm install -g kuma-language-server` gives. */
 function kumaLintBin(): string {
-  const bin = tmp('kuma-bin-');
+  const bin = tmpDir('kuma-bin-');
   fs.symlinkSync(CLI, path.join(bin, 'kuma-lint'));
   return bin;
 }
@@ -61,7 +51,7 @@ function kumaLintBin(): string {
 test('pre-commit: the kuma-lint hook fails on a broken YAML file with our message, and passes a good one', (t) => {
   const preCommit = tool('pre-commit', 'PRE_COMMIT');
   if (!preCommit) return t.skip(`pre-commit is not installed (${HOW}: pip install pre-commit)`);
-  const repo = tmp('kuma-precommit-');
+  const repo = tmpDir('kuma-precommit-');
   const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
   assert.equal(git('init', '-q', '.').status, 0);
   fs.writeFileSync(path.join(repo, 'broken.yaml'), BROKEN);
@@ -128,7 +118,7 @@ function runStep(step: Step, inputs: Record<string, string>, opts: { cwd: string
 }
 
 function runnerFolder() {
-  const ws = tmp('kuma-action-');
+  const ws = tmpDir('kuma-action-');
   fs.mkdirSync(path.join(ws, 'k8s/apps'), { recursive: true });
   fs.writeFileSync(path.join(ws, 'k8s/apps/broken.yaml'), BROKEN);
   fs.writeFileSync(path.join(ws, 'k8s/warns.yaml'), WARNS);
@@ -239,7 +229,7 @@ test('the action run script: fail-on error|warning|never, the SARIF file where a
  * their run scripts.
  */
 function lintAction(actionlint: string, shellcheck: string | undefined, action: string) {
-  const repo = tmp('kuma-actionlint-');
+  const repo = tmpDir('kuma-actionlint-');
   spawnSync('git', ['init', '-q', '.'], { cwd: repo });
   fs.mkdirSync(path.join(repo, '.github/workflows'), { recursive: true });
   fs.writeFileSync(path.join(repo, 'action.yml'), action);

@@ -4,14 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../protocol/lspClient';
+import { tmpDir } from '../tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-package-'));
+const tmp = () => tmpDir('kuma-package-');
 /** The entries of a zip file (a .vsix is one), read from its central directory: name → contents. */
 function readZip(file: string): Map<string, Buffer> {
   const zip = fs.readFileSync(file);

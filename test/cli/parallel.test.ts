@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { workerCount } from '../../server/src/cli/parallel';
 import { run as runCli } from '../../server/src/cli/main';
+import { tmpDir } from '../tmp';
 
 // `kuma-lint check` parses and checks files on worker threads when there are many (the
 // cross-file part runs on the main thread): its output must be the sequential path's, byte for byte.
@@ -27,7 +28,7 @@ async function crossFileWorkspace(): Promise<string> {
   const { generateWorkspace } = (await import(path.join(ROOT, 'scripts/bench-gen.mjs'))) as {
     generateWorkspace: (files: number, docs: number) => { name: string; text: string }[];
   };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-lint-par-'));
+  const dir = tmpDir('kuma-lint-par-');
   for (const f of generateWorkspace(40, 5)) fs.writeFileSync(path.join(dir, f.name), f.text);
   const dp =
     'type: Dataplane\nname: dp-1\nmesh: default\nlabels:\n  app: web\nnetworking:\n  address: 10.0.0.1\n  inbound:\n    - port: 8080\n      name: http\n      tags:\n        kuma.io/service: web\n';
@@ -105,7 +106,7 @@ test('standard input is checked on one thread whatever KUMA_LINT_THREADS says', 
 });
 
 test('when the worker threads fail, kuma-lint check still checks everything, on one thread', async () => {
-  const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-lint-worker-')), 'broken.js');
+  const broken = path.join(tmpDir('kuma-lint-worker-'), 'broken.js');
   fs.writeFileSync(broken, 'throw new Error("this worker cannot start");\n');
   const capture = async (script: string | undefined) => {
     let stdout = '';

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tmpDir } from '../tmp';
 
 /**
  * Files that are not regular files: a symlink to /dev/zero (endless) and a named pipe (blocks
@@ -31,7 +31,7 @@ const VALID = [
 ].join('\n');
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-lint-special-'));
+  return tmpDir('kuma-lint-special-');
 }
 
 /** `kuma-lint` with a heap of 200 MB (a regression dies instead of eating the machine) and its peak RSS. */

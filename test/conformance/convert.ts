@@ -101,20 +101,25 @@ async function compareOne(
   workspace: string | undefined,
   perMeshService = false,
 ): Promise<ConversionResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'kuma-conformance-'));
-  const files = [join(dir, 'input.yaml')];
-  writeFileSync(files[0], input);
-  if (workspace !== undefined) {
-    files.push(join(dir, 'workspace.yaml'));
-    writeFileSync(files[1], workspace);
-  }
   const form = sub === 'service-to-meshservice' ? 'kubernetes' : 'universal';
   const answer = await oracle.ask({ op: 'generate', form, yaml: input, objects: workspace ? [workspace] : [] });
   if (answer.error && /not implemented/.test(answer.error)) return [{ name, version, ok: true, diff: '', skipped: answer.error }];
   if (answer.error) return [{ name, version, ok: false, diff: `  the oracle failed: ${answer.error}` }];
   const kuma = (answer.meshServices ?? []).map(view);
-  const us = ours(root, sub, version, files);
-  rmSync(dir, { recursive: true, force: true });
+  // Our conversion runs on files: the input and the workspace, in a temporary folder removed right after.
+  const dir = mkdtempSync(join(tmpdir(), 'kuma-conformance-'));
+  let us: ReturnType<typeof ours>;
+  try {
+    const files = [join(dir, 'input.yaml')];
+    writeFileSync(files[0], input);
+    if (workspace !== undefined) {
+      files.push(join(dir, 'workspace.yaml'));
+      writeFileSync(files[1], workspace);
+    }
+    us = ours(root, sub, version, files);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const diffs = diffsOf(us.items.map(view), kuma);
   const c: ConversionCase = { name, version, input, workspace, notes: us.notes };
   const judge = (k: string, diff: string): ConversionResult => {

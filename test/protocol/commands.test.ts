@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 interface Edit {
   label: string;
@@ -24,7 +24,7 @@ const SERVICE =
   'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n  labels:\n    kuma.io/mesh: default\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
 
 async function session(capabilities: unknown) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-cmd-'));
+  const dir = tmpDir('kuma-cmd-');
   fs.writeFileSync(path.join(dir, 'a.yaml'), SERVICE);
   fs.writeFileSync(path.join(dir, 'b.yaml'), SERVICE.replace(/web/g, 'api'));
   const root = pathToFileURL(dir).toString();

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 /**
  * The palette's conversions (the server's commands, as the editor applies their edits) and
@@ -73,7 +73,7 @@ test('palette conversions and kuma-lint convert --write give byte-identical file
   for (const version of VERSIONS) {
     // The editor: one server per version, the tree as its workspace folder, each file converted
     // by its palette command; the edit the editor would apply is applied here.
-    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `kuma-parity-${version}-`)));
+    const dir = tmpDir(`kuma-parity-${version}-`);
     writeTree(dir, files);
     const folder = pathToFileURL(dir).toString();
     const c = new LspClient();
@@ -95,7 +95,7 @@ test('palette conversions and kuma-lint convert --write give byte-identical file
       await indexed;
       for (const [conversion, command] of CONVERSIONS) {
         // The CLI: one run over a copy of the whole tree, writing in place.
-        const cliDir = fs.mkdtempSync(path.join(os.tmpdir(), `kuma-parity-cli-`));
+        const cliDir = tmpDir(`kuma-parity-cli-`);
         writeTree(cliDir, files);
         const r = spawnSync(process.execPath, [CLI, 'convert', conversion, '--kuma-version', version, '--write', '.'], {
           cwd: cliDir,

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 /**
  * A hostile repository opened in the editor: files that are not regular files, globs in its
@@ -31,7 +31,7 @@ const SERVICE = [
 ].join('\n');
 
 function workspace(): { dir: string; folder: string } {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-hostile-ws-')));
+  const dir = tmpDir('kuma-hostile-ws-');
   fs.writeFileSync(path.join(dir, 'ok.yaml'), SERVICE);
   return { dir, folder: pathToFileURL(dir).toString() };
 }

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { coveredText, LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 interface Position {
   line: number;
@@ -105,7 +105,7 @@ async function until<T>(what: string, ms: number, fn: () => Promise<T | undefine
 }
 
 test('workspace on disk: navigation and cross-file diagnostics for files that are never opened', async () => {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-nav-')));
+  const dir = tmpDir('kuma-nav-');
   const dpPath = path.join(dir, 'dataplanes.yaml');
   fs.mkdirSync(path.join(dir, 'mesh'));
   const svcPath = path.join(dir, 'mesh', 'services.yaml');

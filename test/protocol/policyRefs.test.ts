@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { coveredText, LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 interface Position {
   line: number;
@@ -149,7 +149,7 @@ function apply(text: string, edits: { range: Range; newText: string }[]): string
 }
 
 test('policies over stdio: broken references flagged with fixes, sectionName completion, F12, rename, "targeted by"', async () => {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-policies-')));
+  const dir = tmpDir('kuma-policies-');
   const file = (name: string, text: string) => {
     fs.writeFileSync(path.join(dir, name), text);
     return pathToFileURL(path.join(dir, name)).toString();

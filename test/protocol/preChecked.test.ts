@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { coveredText, LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 interface Range {
   start: { line: number; character: number };
@@ -69,7 +69,7 @@ const summary = (text: string, p: Published) =>
   p.diagnostics.map((d) => `${d.code} ${d.severity} ${coveredText(text, d.range)} | ${d.message}`).sort();
 
 test('a workspace file opened unchanged gets the diagnostics a fresh check gives, until its text or the settings change', async () => {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-prechecked-')));
+  const dir = tmpDir('kuma-prechecked-');
   fs.writeFileSync(path.join(dir, 'dataplanes.yaml'), DATAPLANES);
   const svcPath = path.join(dir, 'services.yaml');
   fs.writeFileSync(svcPath, SERVICES);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspClient } from './lspClient';
 import { registerKumaSchema, type RedHatYamlApi } from '../../client/src/redhatYaml';
+import { tmpDir } from '../tmp';
 
 /**
  * Red Hat's own language server (yaml-language-server, what redhat.vscode-yaml runs), driven the
@@ -19,7 +19,7 @@ interface Diag {
 }
 
 async function redHatSession(texts: Record<string, string>, withKuma: boolean) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-redhat-'));
+  const dir = tmpDir('kuma-redhat-');
   // Stands for a Kubernetes schema associated with every YAML file (`yaml.schemas`), offline.
   const strict = path.join(dir, 'k8s.json');
   fs.writeFileSync(

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 interface Range {
   start: { line: number; character: number };
@@ -25,7 +25,7 @@ function apply(text: string, edits: { range: Range; newText: string }[]): string
 }
 
 test('rename a port name over stdio: one workspace edit changing the Dataplane and the MeshService files', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-rename-'));
+  const dir = tmpDir('kuma-rename-');
   fs.writeFileSync(path.join(dir, 'dataplanes.yaml'), DP);
   fs.writeFileSync(path.join(dir, 'services.yaml'), MS);
   const root = pathToFileURL(dir).toString();

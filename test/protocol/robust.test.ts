@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { coveredText, LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 /**
  * The server stays up and answers for the right state: a failing handler is contained,
@@ -47,7 +47,7 @@ const MESH_SERVICE_K8S = (name: string) =>
 
 /** A workspace of `files` files of `perFile` Kubernetes Services and 12 MeshServices each, indexed by a new server. */
 async function bigWorkspace(files: number, perFile: number, capabilities: unknown = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-robust-'));
+  const dir = tmpDir('kuma-robust-');
   for (let f = 0; f < files; f++) {
     const docs = Array.from({ length: perFile }, (_, i) => SERVICE(`svc-${f}-${i}`));
     for (let i = 0; i < 12; i++) docs.push(MESH_SERVICE_K8S(`ms-${f}-${i}`));
@@ -115,7 +115,7 @@ test('a failing handler is logged and answered with an empty result; the next re
 });
 
 test("a failure while indexing a file (on the worker thread's message event) is logged; the server keeps answering", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-robust-index-'));
+  const dir = tmpDir('kuma-robust-index-');
   fs.writeFileSync(path.join(dir, 'a.yaml'), SERVICE('web'));
   const root = pathToFileURL(dir).toString();
   const c = new LspClient(['--stdio'], { KUMA_LS_INJECT_FAULT: 'indexing' });
@@ -265,7 +265,7 @@ test('pull diagnostics: a result id that answers "unchanged" until the problems 
 });
 
 test('newFile output: the file is created by an edit the editor applies, never written by the server', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-newfile-'));
+  const dir = tmpDir('kuma-newfile-');
   fs.writeFileSync(path.join(dir, 'a.yaml'), SERVICE('web'));
   const a = pathToFileURL(path.join(dir, 'a.yaml')).toString();
   const target = pathToFileURL(path.join(dir, 'a.meshservices.yaml')).toString();

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KUMA_VERSIONS } from '../../server/src/core/kuma/versions';
 import { LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 /**
  * Workspace content never leads to running code, starting a process, opening a connection or
@@ -81,7 +81,7 @@ test('a hostile workspace under Node permissions (read files, worker threads; no
   await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
   const port = (listener.address() as net.AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-hostile-'));
+  const dir = tmpDir('kuma-hostile-');
   const marker = path.join(dir, 'pwned');
   const hostile = [
     'type: MeshService',

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 const VERSION = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).version as string;
 interface LogMessage {
@@ -27,8 +27,8 @@ async function start(c: LspClient, params: Record<string, unknown>) {
 }
 
 test('start-up line: server version, the Kuma version of the settings, the workspace folders', async () => {
-  const a = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-start-a-'));
-  const b = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-start-b-'));
+  const a = tmpDir('kuma-start-a-');
+  const b = tmpDir('kuma-start-b-');
   const c = new LspClient();
   c.configuration = { version: '3.0' };
   try {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 /**
  * Issue 16 over LSP: the upgrade hints of a 2.x file, and migrations whose edit reaches the
@@ -51,7 +51,7 @@ function applyLspEdits(text: string, edits: LspEdit[]): string {
 }
 
 async function session() {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-upgrade-')));
+  const dir = tmpDir('kuma-upgrade-');
   fs.writeFileSync(path.join(dir, 'ms.yaml'), MS);
   fs.writeFileSync(path.join(dir, 'dp.yaml'), DP);
   const root = pathToFileURL(dir).toString();

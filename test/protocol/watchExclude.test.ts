@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 const service = (name: string) =>
   [
@@ -39,7 +39,7 @@ async function until<T>(what: string, ms: number, fn: () => Promise<T | undefine
  * the folder itself with fs.watch (Neovim, Emacs, Helix).
  */
 async function createdFilesIndexed(editorWatches: boolean) {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-watch-exclude-')));
+  const dir = tmpDir('kuma-watch-exclude-');
   fs.writeFileSync(path.join(dir, 'services.yaml'), service('indexed'));
   const folder = pathToFileURL(dir).toString();
 
@@ -91,7 +91,7 @@ test('the server watching the folder itself skips the files of kuma.files.exclud
 test('changes the editor watchers report skip the files of kuma.files.exclude too', () => createdFilesIndexed(true));
 
 test('the server watching the folder itself follows folders made, files changed and folders removed, at any depth', async () => {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-watch-tree-')));
+  const dir = tmpDir('kuma-watch-tree-');
   fs.mkdirSync(path.join(dir, 'teams', 'a'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'teams', 'a', 'ms.yaml'), service('first'));
   const folder = pathToFileURL(dir).toString();
@@ -110,7 +110,7 @@ test('the server watching the folder itself follows folders made, files changed 
     await becomes('the workspace indexed', ['first']);
     await new Promise((r) => setTimeout(r, 300));
     // A folder tree moved in at once: its files were there before any watch on it.
-    const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-watch-staged-'));
+    const staged = tmpDir('kuma-watch-staged-');
     fs.mkdirSync(path.join(staged, 'deep', 'er'), { recursive: true });
     fs.writeFileSync(path.join(staged, 'deep', 'er', 'ms.yaml'), service('moved'));
     fs.renameSync(staged, path.join(dir, 'teams', 'b'));

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { coveredText, LspClient } from './lspClient';
+import { tmpDir } from '../tmp';
 
 interface Range {
   start: { line: number; character: number };
@@ -62,7 +62,7 @@ const MESH_SERVICE = [
 const BROKEN = MESH_SERVICE.replace('name: backend', 'name: broken').replace('  ports:', '  weight: 1\n  ports:');
 
 function workspace() {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-wsdiag-')));
+  const dir = tmpDir('kuma-wsdiag-');
   const files = { dp: 'dataplanes.yaml', ms: 'meshservice.yaml', broken: 'broken.yaml', other: 'ci.yaml' };
   fs.writeFileSync(path.join(dir, files.dp), DATAPLANES('http'));
   fs.writeFileSync(path.join(dir, files.ms), MESH_SERVICE);

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tmpDir } from '../tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -12,7 +12,7 @@ test('the build prints one line per bundle with its size, then the total', async
   const { buildReport } = (await import(pathToFileURL(path.join(ROOT, 'scripts/buildReport.mjs')).href)) as {
     buildReport: (files: string[], cwd?: string) => string;
   };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuma-build-report-'));
+  const dir = tmpDir('kuma-build-report-');
   const sizes: Record<string, number> = {
     'dist/client.node.js': 40_000,
     'dist/server.node.js': 812 * 1024,

@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   CONTAINER_PORT_NAMING,
@@ -17,6 +16,7 @@ import {
   kumaVersionList,
   type KumaFacts,
 } from '../../server/src/core/kuma/versions';
+import { tmpDir } from '../tmp';
 
 const root = path.resolve(__dirname, '../..');
 const src = path.join(root, 'server', 'src');
@@ -131,7 +131,7 @@ test('no code outside core/kuma/ compares Kuma version labels: it asks the versi
 });
 
 test('the scan catches a literal comparison (self-check on a scratch file)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtable-'));
+  const dir = tmpDir('vtable-');
   try {
     const probe = path.join(dir, 'probe.ts');
     fs.writeFileSync(probe, "if (version === '3.0') x();\nif (versionAtLeast(version, '2.14')) y();\nconst ok = 'migrate-3.0';\n");
