@@ -578,3 +578,34 @@ test('top-level targetRef migration: a one-line flow mapping is rewritten (its c
     '  targetRef:\n    labels: # web\n      kuma.io/workload: web\n    # the kind\n    kind: Dataplane',
   );
 });
+
+test('policy migration: a targetRef with both name and labels (which 2.x rejects already) is left with a note saying what to remove', () => {
+  const text = dedent(`
+    type: MeshTimeout
+    name: both
+    mesh: default
+    spec:
+      targetRef:
+        kind: Mesh
+      to:
+        - targetRef:
+            kind: MeshService
+            name: backend
+            labels:
+              kuma.io/display-name: backend
+          default:
+            idleTimeout: 20s
+  `);
+  const service = createLanguageService();
+  service.setFile('file:///ws/p.yaml', text, 'open');
+  const r = convertFile(service, text, { kumaVersion: '2.14', validate: false }, 'migrate-3.0');
+  assert.equal(applyEdits(text, r.edits), text);
+  assert.ok(
+    r.left.some((n) =>
+      /MeshTimeout both .*Left spec\.to\[0\]\.targetRef as it is: it has both name and labels, which Kuma 2\.x rejects already; remove name \(Kuma 3\.0 selects by labels only\)/.test(
+        n,
+      ),
+    ),
+    r.details.join('\n'),
+  );
+});
