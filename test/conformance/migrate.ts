@@ -13,7 +13,7 @@ import {
   type LanguageService,
 } from '../../server/src/core';
 import type { Oracle, OracleAnswer } from './oracle';
-import { arbExtras, arbWorkspace, richWorkspaceFiles } from './workspaces';
+import { arbWorkspace, workspaceFiles } from './workspaces';
 
 /**
  * The migration to Kuma 3.0 against Kuma 3.0's own validation (issue 16: "the Kuma 3.0 oracle
@@ -25,7 +25,8 @@ import { arbExtras, arbWorkspace, richWorkspaceFiles } from './workspaces';
  *     as the golden tests load it (the input migrated, the workspace given the labels it needs);
  *   - examples: examples/ as `kuma-lint convert migrate-3.0 examples` migrates it (every file in one
  *     workspace), the files the migration changes;
- *   - generated: 2.x workspaces of the round-trip property test (workspaces.ts, fixed seeds), in
+ *   - generated: 2.x workspaces of the round-trip property test's generator (workspaces.ts: legacy names,
+ *     route backendRefs, top-level legacy kinds, Meshes, clients, …; fixed seeds), in
  *     Universal form and converted to Kubernetes (`to-kubernetes`), every file migrated.
  * Each Kuma document of the result (every document of a migrated file, the changed documents of a
  * file that only got labels) goes to the 3.0 oracle in its form. Expected: the oracle accepts it,
@@ -237,9 +238,9 @@ export async function runMigrations(
   const docs: MigratedDoc[] = [];
   for (const w of fixtureWorkspaces(root)) docs.push(...(await migrateWorkspace('fixtures', w.label, w.files, w.version, oracleFor)));
   docs.push(...(await migrateWorkspace('examples', 'examples: ', exampleFiles(root), DEFAULT_KUMA_VERSION, oracleFor, true)));
-  const sample = fc.sample(fc.tuple(arbWorkspace, arbExtras), { numRuns: generatedWorkspaces, seed });
-  for (const [i, [ws, extras]] of sample.entries()) {
-    const universal = richWorkspaceFiles(ws, extras);
+  const sample = fc.sample(arbWorkspace, { numRuns: generatedWorkspaces, seed });
+  for (const [i, ws] of sample.entries()) {
+    const universal = workspaceFiles(ws);
     for (const [form, files] of [
       ['universal', universal],
       ['kubernetes', toKubernetes(universal)],

@@ -439,3 +439,27 @@ test('3.0 Universal: a display name of a MeshService Kuma generates from kuma.io
   assert.deepEqual(seen(src), []);
   assert.equal(seen(src.replace('display-name: api', 'display-name: apx'))[0].code, 'policy-ref-unresolved');
 });
+
+test("3.0: a legacy name to a named port suggests the port's name as sectionName (what the migration writes, SPEC-policies.md f.2), in the message and the fix", () => {
+  const policy = K8S_POLICY('kind: MeshService\nname: backend_kuma-demo_svc_80');
+  const { service, files } = loadWorkspace(WS + policy);
+  const file = files.find((f) => f.path === 'k8s/policy.yaml')!;
+  const a = service.diagnose('file:///ws/k8s/policy.yaml', file.text, settings('3.0'));
+  const legacy = a.diagnostics.find((d) => d.code === 'policy-ref-legacy-name')!;
+  assert.match(legacy.message, /\(MeshService backend, port http is in the workspace\)/);
+  assert.match(legacy.message, /labels \{kuma\.io\/display-name: backend, k8s\.kuma\.io\/namespace: kuma-demo\}, sectionName: http\.$/);
+  const [fix] = quickFixes(legacy, file.text);
+  let out = file.text;
+  for (const e of [...fix.edits].sort((x, y) => y.range.start - x.range.start))
+    out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
+  assert.match(
+    out,
+    /- targetRef:\n {8}kind: MeshService\n {8}labels:\n {10}kuma\.io\/display-name: backend\n {10}k8s\.kuma\.io\/namespace: kuma-demo\n {8}sectionName: http\n/,
+  );
+  // An unnamed port: its number, as a string.
+  const other = K8S_POLICY('kind: MeshService\nname: backend_other_svc_80');
+  const b = workspaceDiagnostics(WS + other, '3.0')
+    .get('k8s/policy.yaml')!
+    .find((d) => d.code === 'policy-ref-legacy-name')!;
+  assert.match(b.message, /k8s\.kuma\.io\/namespace: other\}, sectionName: 80\.$/);
+});

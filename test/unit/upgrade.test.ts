@@ -10,6 +10,7 @@ import { documentFacts } from '../../server/src/core/host/facts';
 import { resolveRef } from '../../server/src/core/host/policyRefs';
 import { isKumaVersion, type KumaVersion } from '../../server/src/core/kuma/versions';
 import { assertGolden, dedent, diagnose } from '../helpers';
+import { arbWorkspace, backendPath, type GenBackend, workspaceFiles } from '../conformance/workspaces';
 
 /**
  * Issue 16: the upgrade lint (what Kuma 3.0 drops silently or rejects, as hints at 2.x) and the
@@ -339,143 +340,6 @@ test('golden upgrade-route-backendrefs: the backendRefs are SPEC-policies.md f.6
 // ---------------------------------------------------------------------------------------------
 // Round trip over generated 2.x workspaces
 
-interface GenDp {
-  name: string;
-  inbounds: { service: string; version: string }[];
-  labels: Record<string, string>;
-}
-
-const SERVICES = ['redis', 'web', 'api'];
-/** A route backendRef: a legacy `<name>_<namespace>_svc_<port>`, a MeshServiceSubset, a kuma.io/service without port; in a mirror or not. */
-type GenBackend = { by: 'legacy' | 'subset' | 'service'; service: string; port: number; version: string; mirror: boolean };
-const arbBackend: fc.Arbitrary<GenBackend> = fc.record({
-  by: fc.constantFrom('legacy' as const, 'subset' as const, 'service' as const),
-  service: fc.constantFrom(...SERVICES),
-  port: fc.constantFrom(80, 81),
-  version: fc.constantFrom('v1', 'v2'),
-  mirror: fc.boolean(),
-});
-const arbWorkspace = fc
-  .record({
-    dps: fc.array(
-      fc.record({
-        inbounds: fc.array(fc.record({ service: fc.constantFrom(...SERVICES), version: fc.constantFrom('v1', 'v2') }), {
-          minLength: 1,
-          maxLength: 2,
-        }),
-        team: fc.option(fc.constantFrom('data', 'shop'), { nil: undefined }),
-        version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }),
-        workload: fc.option(fc.constantFrom(...SERVICES), { freq: 5, nil: undefined }),
-      }),
-      { minLength: 0, maxLength: 6 },
-    ),
-    mss: fc.uniqueArray(
-      fc.record({
-        service: fc.constantFrom(...SERVICES),
-        version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }),
-        // An unnamed port (its section is its number), and a namespace label (a copy synced from a Kubernetes zone).
-        named: fc.boolean(),
-        synced: fc.boolean(),
-      }),
-      {
-        selector: (m) => m.service,
-        maxLength: 3,
-      },
-    ),
-    policies: fc.array(
-      fc.record({
-        service: fc.constantFrom(...SERVICES),
-        section: fc.constantFrom(undefined, 'http', 'admin'),
-        from: fc.boolean(),
-        legacy: fc.option(fc.constantFrom(80, 81), { nil: undefined }),
-      }),
-      { maxLength: 3 },
-    ),
-    routes: fc.array(fc.array(arbBackend, { minLength: 1, maxLength: 3 }), { maxLength: 2 }),
-    tops: fc.array(
-      fc.record({
-        kind: fc.constantFrom('MeshService', 'MeshSubset', 'MeshServiceSubset'),
-        service: fc.constantFrom(...SERVICES),
-        version: fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined }),
-        rules: fc.boolean(),
-      }),
-      { maxLength: 3 },
-    ),
-    split: fc.boolean(),
-    // Every proxy at v1: a MeshServiceSubset {version: v1} is then the whole service.
-    oneVersion: fc.boolean(),
-  })
-  .map(({ dps, mss, split, policies, routes, tops, oneVersion }) => ({
-    split,
-    policies: [
-      ...policies.map((p, i) => policyYaml(p, i)),
-      ...routes.map((r, i) => routeYaml(r, i)),
-      ...tops.map((t, i) => topPolicyYaml(t, i)),
-    ],
-    routes,
-    dps: dps.map<GenDp>((d, i) => ({
-      name: `dp-${i}`,
-      inbounds: oneVersion ? d.inbounds.map((ib) => ({ ...ib, version: 'v1' })) : d.inbounds,
-      labels: {
-        ...(d.team ? { team: d.team } : {}),
-        ...(d.workload ? { 'kuma.io/workload': d.workload } : {}),
-        ...(d.version ? { version: d.version } : {}),
-      },
-    })),
-    mss,
-  }));
-
-function dpYaml(d: GenDp): string {
-  const labels = Object.keys(d.labels).length
-    ? `labels:\n${Object.entries(d.labels)
-        .map(([k, v]) => `  ${k}: ${v}\n`)
-        .join('')}`
-    : '';
-  const inbounds = d.inbounds
-    .map((ib, i) => `    - port: ${8000 + i}\n      tags:\n        kuma.io/service: ${ib.service}\n        version: ${ib.version}\n`)
-    .join('');
-  return `type: Dataplane\nmesh: default\nname: ${d.name}\n${labels}networking:\n  address: 10.0.0.1\n  inbound:\n${inbounds}`;
-}
-
-function msYaml(m: { service: string; version?: string; named?: boolean; synced?: boolean }): string {
-  const version = m.version ? `      version: ${m.version}\n` : '';
-  const labels = m.synced ? `labels:\n  kuma.io/display-name: ${m.service}\n  k8s.kuma.io/namespace: kuma-demo\n` : '';
-  const name = m.named === false ? '' : '    - name: http\n';
-  const port = m.named === false ? '    - port: 80\n' : '      port: 80\n';
-  return `type: MeshService\nname: ${m.service}\nmesh: default\n${labels}spec:\n  selector:\n    dataplaneTags:\n      kuma.io/service: ${m.service}\n${version}  ports:\n${name}${port}      targetPort: 8000\n`;
-}
-
-/** A MeshHTTPRoute with the generated backendRefs (and requestMirror backendRefs). */
-function routeYaml(backends: GenBackend[], i: number): string {
-  const ref = (b: GenBackend, pad: string) =>
-    b.by === 'legacy'
-      ? `kind: MeshService\n${pad}name: ${b.service}_kuma-demo_svc_${b.port}\n`
-      : b.by === 'subset'
-        ? `kind: MeshServiceSubset\n${pad}name: ${b.service}\n${pad}tags:\n${pad}  version: ${b.version}\n`
-        : `kind: MeshService\n${pad}name: ${b.service}\n`;
-  const refs = backends
-    .filter((b) => !b.mirror)
-    .map((b) => `              - ${ref(b, '                ')}                weight: 1\n`)
-    .join('');
-  const mirrors = backends
-    .filter((b) => b.mirror && b.by !== 'service')
-    .map(
-      (b) =>
-        `              - type: RequestMirror\n                requestMirror:\n                  backendRef:\n                    ${ref(b, '                    ')}`,
-    )
-    .join('');
-  const d = `${refs ? `            backendRefs:\n${refs}` : ''}${mirrors ? `            filters:\n${mirrors}` : ''}`;
-  return `type: MeshHTTPRoute\nname: route-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n  to:\n    - targetRef:\n        kind: MeshService\n        labels:\n          kuma.io/display-name: web\n      rules:\n        - matches:\n            - path:\n                type: PathPrefix\n                value: /\n          default:\n${d || '            backendRefs: []\n'}`;
-}
-
-/** A MeshTimeout naming a MeshService by name (and a port by sectionName), or with inbound timeouts in from. */
-function policyYaml(p: { service: string; section?: string; from: boolean; legacy?: number }, i: number): string {
-  const section = p.section && p.legacy === undefined ? `        sectionName: ${p.section}\n` : '';
-  const from = `  from:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 1h\n`;
-  const to = `  to:\n    - targetRef:\n        kind: MeshService\n        name: ${p.legacy === undefined ? p.service : `${p.service}_kuma-demo_svc_${p.legacy}`}\n${section}      default:\n        idleTimeout: 20s\n`;
-  return `type: MeshTimeout\nname: timeout-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: Mesh\n${p.from ? from : to}`;
-}
-
 /** Whether the reference `policy path` of the generated files is written with a legacy `<name>_<namespace>_svc_<port>` name. */
 function isLegacyRef(files: Record<string, string>, key: string): boolean {
   const service = createLanguageService();
@@ -483,22 +347,6 @@ function isLegacyRef(files: Record<string, string>, key: string): boolean {
   return service
     .index()
     .kuma.some((k) => (k.fact.refs ?? []).some((r) => `${k.fact.name} ${r.path}` === key && /_svc_\d+$/.test(r.name ?? '')));
-}
-
-/** A policy with a top-level MeshService / MeshSubset / MeshServiceSubset (f.1), with `to` or inbound `rules`. */
-function topPolicyYaml(t: { kind: string; service: string; version?: string; rules: boolean }, i: number): string {
-  const name = t.kind === 'MeshSubset' ? '' : `    name: ${t.service}\n`;
-  const tags =
-    t.kind === 'MeshSubset'
-      ? `    tags:\n      ${t.version ? `version: ${t.version}` : `kuma.io/service: ${t.service}`}\n`
-      : t.version
-        ? `    tags:\n      version: ${t.version}\n`
-        : '';
-  const kind = t.kind === 'MeshService' ? 'MeshService' : t.kind;
-  const body = t.rules
-    ? `  rules:\n    - default:\n        idleTimeout: 1h\n`
-    : `  to:\n    - targetRef:\n        kind: Mesh\n      default:\n        idleTimeout: 20s\n`;
-  return `type: MeshTimeout\nname: top-${i}\nmesh: default\nspec:\n  targetRef:\n    kind: ${kind}\n${t.kind === 'MeshSubset' ? tags : name + tags}${body}`;
 }
 
 /**
@@ -519,9 +367,11 @@ function topSelections(service: LanguageService, texts: string[], settings: { ku
       for (const dp of index.dataplanes) {
         const ibs = dp.fact.inbounds ?? [];
         ibs.forEach((ib, i) => {
+          // A Dataplane by name (2.x) or by labels, with the kuma.io/display-name Kuma gives a Universal Dataplane.
+          const own: Record<string, string> = { 'kuma.io/display-name': dp.fact.name, ...dp.fact.labels };
           const hit =
             ref.kind === 'Dataplane'
-              ? Object.entries(labels).every(([k, x]) => dp.fact.labels[k] === x)
+              ? (ref.name === undefined || ref.name === dp.fact.name) && Object.entries(labels).every(([k, x]) => own[k] === x)
               : Object.entries(tags).every(([k, x]) => ib.tags[k] === x);
           if (hit) picked.push(v.spec!.rules ? `${dp.fact.name}#${i}` : dp.fact.name);
         });
@@ -552,14 +402,9 @@ function references(service: LanguageService, version: KumaVersion): Map<string,
 
 test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every migrated MeshService and top-level policy targetRef selects and every policy reference resolves to, and adds no 3.0 error', () => {
   fc.assert(
-    fc.property(arbWorkspace, ({ dps, mss, split, policies, routes }) => {
-      const files: Record<string, string> = split
-        ? {
-            'file:///ws/ms.yaml': mss.map(msYaml).join('---\n'),
-            'file:///ws/dp.yaml': dps.map(dpYaml).join('---\n'),
-            'file:///ws/policies.yaml': policies.join('---\n'),
-          }
-        : { 'file:///ws/all.yaml': [...mss.map(msYaml), ...dps.map(dpYaml), ...policies].join('---\n') };
+    fc.property(arbWorkspace, (ws) => {
+      const { dps, mss, routes } = ws;
+      const files = workspaceFiles(ws);
       const service = createLanguageService();
       for (const [u, t] of Object.entries(files)) service.setFile(u, t, 'disk');
       const before = selections(service, '2.14');
@@ -585,14 +430,9 @@ test('round trip: migrating generated 2.x workspaces to 3.0 keeps what every mig
       // A MeshServiceSubset (which 2.x resolves by tags, not to a MeshService) became the MeshService only
       // when every proxy of the service carries the tags and the MeshService selects each of them.
       routes.forEach((backends, i) => {
-        const mirrors = backends.filter((b) => b.mirror && b.by !== 'service');
-        const refs = backends.filter((b) => !b.mirror);
-        const at = (b: GenBackend) =>
-          b.mirror
-            ? `route-${i} spec.to[0].rules[0].default.filters[${mirrors.indexOf(b)}].requestMirror.backendRef`
-            : `route-${i} spec.to[0].rules[0].default.backendRefs[${refs.indexOf(b)}]`;
+        const at = (b: GenBackend) => `route-${i} ${backendPath(backends, b)}`;
         for (const b of backends) {
-          if (b.by !== 'subset' || (b.mirror && !mirrors.includes(b))) continue;
+          if (b.by !== 'subset' || backendPath(backends, b) === undefined) continue;
           const now = refsAfter.get(at(b));
           if (now === undefined || now === '') continue;
           const serving = dps.filter((d) => d.inbounds.some((ib) => ib.service === b.service));
@@ -736,5 +576,36 @@ test('top-level targetRef migration: a one-line flow mapping is rewritten (its c
   assert.equal(
     migrate('\n    name: web # web\n    # the kind\n    kind: MeshService').text,
     '  targetRef:\n    labels: # web\n      kuma.io/workload: web\n    # the kind\n    kind: Dataplane',
+  );
+});
+
+test('policy migration: a targetRef with both name and labels (which 2.x rejects already) is left with a note saying what to remove', () => {
+  const text = dedent(`
+    type: MeshTimeout
+    name: both
+    mesh: default
+    spec:
+      targetRef:
+        kind: Mesh
+      to:
+        - targetRef:
+            kind: MeshService
+            name: backend
+            labels:
+              kuma.io/display-name: backend
+          default:
+            idleTimeout: 20s
+  `);
+  const service = createLanguageService();
+  service.setFile('file:///ws/p.yaml', text, 'open');
+  const r = convertFile(service, text, { kumaVersion: '2.14', validate: false }, 'migrate-3.0');
+  assert.equal(applyEdits(text, r.edits), text);
+  assert.ok(
+    r.left.some((n) =>
+      /MeshTimeout both .*Left spec\.to\[0\]\.targetRef as it is: it has both name and labels, which Kuma 2\.x rejects already; remove name \(Kuma 3\.0 selects by labels only\)/.test(
+        n,
+      ),
+    ),
+    r.details.join('\n'),
   );
 });

@@ -628,7 +628,13 @@ function policyStep(s: State): Step | undefined {
       continue;
     if (!kind || !BY_LABELS.includes(kind) || (ref.name === undefined && ref.namespace === undefined)) continue;
     const name = ref.name === undefined ? undefined : String(ref.name);
-    if (ref.labels !== undefined) continue; // both: 2.x rejects it already
+    if (ref.labels !== undefined) {
+      const keys = [...(ref.name !== undefined ? ['name'] : []), ...(ref.namespace !== undefined ? ['namespace'] : [])];
+      notes.push(
+        `Left ${where} as it is: it has both ${keys.join('/')} and labels, which Kuma 2.x rejects already; remove ${keys.join(' and ')} (Kuma 3.0 selects by labels only), after checking that the labels select the ${kind} it names.`,
+      );
+      continue;
+    }
     if (name !== undefined && kind === 'MeshService' && [3, 4].includes(name.split('_').length)) {
       notes.push(
         `Left ${where} as it is: ${name} is a legacy kuma.io/service name; its 3.0 form is labels plus the sectionName of the port it names.`,

@@ -1,7 +1,7 @@
 import type { FileFacts, KumaFact, RefFact } from '../host/facts';
 import { isPolicyKind, type KumaDiagnostic, type OffsetRange } from '../types';
 import { suggest } from '../util/suggest';
-import { kumaFacts, policyRefFacts, type KumaVersion } from '../kuma/versions';
+import { kumaFacts, MIGRATION_SOURCE, policyRefFacts, type KumaVersion } from '../kuma/versions';
 import {
   identityOf,
   parseLegacyName,
@@ -251,7 +251,9 @@ export function policyDiagnostics(policy: KumaFact, index: WorkspaceIndex, versi
     if ((ref.name !== undefined || ref.namespace !== undefined) && ref.labels !== undefined) continue;
     const r = resolveRef(index, policy, ref, version);
     const legacy = r.legacy ?? (ref.name && ref.kind === 'MeshService' ? parseLegacyName(ref.name, true) : undefined);
-    if (legacy && ref.nameRange) out.push(legacyDiagnostic(ref, legacy, r, version));
+    // Where names resolve to nothing (3.0), the MeshService and port are those 2.x reads it as: what the migration writes.
+    const stood = policyRefFacts(version).legacyServiceNames ? r : resolveRef(index, policy, ref, MIGRATION_SOURCE);
+    if (legacy && ref.nameRange) out.push(legacyDiagnostic(ref, legacy, stood, version));
     if (!r.resolvable) continue;
     const backend = ref.place === 'backendRef' || ref.place === 'requestMirror';
     if (r.matches.length === 0) {
