@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLanguageService } from '../../server/src/core/host/languageService';
+import { mergeByStart } from '../../server/src/core/host/diagnose';
 import { SchemaValidators } from '../../server/src/core/schema/validation';
 import type { LanguageService, Settings } from '../../server/src/core/host/model';
 
@@ -186,4 +187,41 @@ test('a file opened before the index: parsedHere while its text is the one parse
   disk.setFile(MAIN, text, 'disk');
   disk.setFile(MAIN, text, 'open');
   assert.equal(disk.parsedHere(MAIN, text), false, 'opened as it is on disk: the facts came from the disk file');
+});
+
+test('mergeByStart is the stable sort of the two lists one after the other, in order or not', () => {
+  const rnd = prng(9);
+  const mk = (start: number, tag: string) => ({
+    code: 'schema-unknown-key' as const,
+    severity: 'error' as const,
+    message: tag,
+    range: { start, end: start + 1 },
+    data: { path: '' },
+    document: 0,
+  });
+  for (let round = 0; round < 200; round++) {
+    const list = (n: number, tag: string, sorted: boolean) => {
+      const xs = Array.from({ length: n }, (_, i) => mk(Math.floor(rnd() * 20), `${tag}${i}`));
+      return sorted ? xs.sort((x, y) => x.range.start - y.range.start) : xs;
+    };
+    const a = list(Math.floor(rnd() * 8), 'a', rnd() < 0.7);
+    const b = list(Math.floor(rnd() * 8), 'b', rnd() < 0.7);
+    const want = [...a, ...b].sort((x, y) => x.range.start - y.range.start).map((d) => d.message);
+    assert.deepEqual(
+      mergeByStart(a, b).map((d) => d.message),
+      want,
+    );
+  }
+});
+
+test('warmUpKeystrokes runs in a service of its own: the service warmed keeps no file of it', () => {
+  const service = createLanguageService({ validators });
+  const t = performance.now();
+  const r = service.warmUpKeystrokes('2.14');
+  const ms = performance.now() - t;
+  assert.deepEqual(service.uris(), []);
+  assert.equal(service.factsRevision, 0);
+  // The synthetic file has problems of its own (the upgrade hints of its dataplaneTags among them).
+  assert.ok(r.diagnostics.some((d) => d.code === 'upgrade-3.0-dataplane-tags'));
+  assert.ok(r.text.split('\n---\n').length > 64, `${ms.toFixed(0)} ms`);
 });

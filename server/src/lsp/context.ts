@@ -153,7 +153,10 @@ export function createContext(
       return li;
     },
     rangeIn(uri, r) {
-      return toLspRange(ctx.lineIndex(uri, ctx.textOf(uri) ?? ''), r);
+      // An open document keeps its own line starts up to date with each edit: a range in a large
+      // file being typed in (a duplicate's other declaration) re-scans nothing.
+      const doc = documents.get(uri);
+      return toLspRange(doc ?? ctx.lineIndex(uri, ctx.textOf(uri) ?? ''), r);
     },
     forget(uri) {
       lineIndexes.delete(uri);

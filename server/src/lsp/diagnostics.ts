@@ -17,12 +17,17 @@ export interface Diagnostics {
   preCheck(uri: string, text: string, settings: ServerSettings, local: LocalAnalysis): void;
   /** Settings changed: what was checked with the old ones is forgotten. */
   settingsChanged(): void;
+  /** How long background work should wait before its next step: the user is typing (0: go on). */
+  typingPause(): number;
 }
 
 /**
  * Diagnostics of open files (pushed, and pulled by clients that pull) and of the files that are
  * not open (pushed, `kuma.diagnostics.scope`). Never sends results for an old version.
  */
+/** Files of more documents than this warm the keystroke path up when first checked (see `warmUpKeystrokes`). */
+const WARM_UP_DOCUMENTS = 64;
+const WARM_UP_URI = 'kuma-warm-up:/keystrokes.yaml';
 /** Turns of the event loop a check waits for newer changes of its document (see `schedule`). */
 const QUIET_TURNS = 2;
 /** How long after the last change of an open file the files not open are checked again (typing pauses). */
@@ -48,11 +53,12 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
    * The LSP diagnostics of an open document. `stale`: a large file may keep the cross-file checks
    * of the documents its last edit left alone (see the core's `DiagnoseOptions`); `refresh` follows.
    */
-  function diagnose(doc: TextDocument, allowStale = false): { items: Diagnostic[]; stale: boolean } {
+  function diagnose(doc: TextDocument, allowStale = false): { items: Diagnostic[]; stale: boolean; documents: number } {
     const text = doc.getText();
     const pre = preChecked.get(doc.uri);
     let diagnostics;
     let stale = false;
+    let documents = 0;
     // The worker's checks spare a parse here, unless this thread parsed the text already (a file
     // opened before the indexer reached it): then its own caches serve, and are kept warm for
     // the first keystroke.
@@ -63,9 +69,26 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       const analysis = service.diagnose(doc.uri, text, ctx.settings, { stale: allowStale });
       diagnostics = analysis.diagnostics;
       stale = analysis.stale === true;
+      documents = analysis.documents.length;
     }
     // The document keeps its own line starts up to date with each edit: no re-scan per keystroke.
-    return { items: toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn), stale };
+    return { items: toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn), stale, documents };
+  }
+
+  /**
+   * Once a large file is open: its first keystrokes would run the edit's paths (facts, re-checks,
+   * limits, conversion) for the first time, uncompiled. They run once now, on a synthetic file of
+   * the core's own, right after the file's diagnostics went out.
+   */
+  let warmedKeystrokes = false;
+  function warmUpKeystrokes() {
+    warmedKeystrokes = true;
+    setImmediate(
+      ctx.guard('warm up', undefined, () => {
+        const typed = service.warmUpKeystrokes(ctx.settings.kumaVersion);
+        toLspDiagnostics(WARM_UP_URI, new LineIndex(typed.text), typed.diagnostics, ctx.rangeIn);
+      }),
+    );
   }
 
   /** Per open file, the refresh under way (see `refresh`): a newer one replaces it. */
@@ -142,10 +165,11 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           if (!doc) return;
           syncFacts(uri);
           const version = doc.version;
-          const { items, stale } = diagnose(doc, true);
+          const { items, stale, documents: count } = diagnose(doc, true);
           if (documents.get(uri)?.version !== version) return;
           void connection.sendDiagnostics({ uri, version, diagnostics: items });
           if (stale) refresh(uri);
+          if (count > WARM_UP_DOCUMENTS && !warmedKeystrokes) warmUpKeystrokes();
         }),
       ),
     );
@@ -192,6 +216,12 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     armClosed(delay);
   }
 
+  /** How long background work waits before its next step: until the typing pauses (0: it has). */
+  function typingPause(): number {
+    if (pending.size > 0) return TYPING_PAUSE_MS;
+    return Math.max(0, TYPING_PAUSE_MS - (Date.now() - lastChange));
+  }
+
   /** (Re)starts the timer of the next pass over the files not open. */
   function armClosed(delay: number) {
     if (closedTimer) clearTimeout(closedTimer);
@@ -223,11 +253,11 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           }
           // The user is typing (a check of an open file is queued, or one changed just now): the
           // rest waits for the pause, so a keystroke never queues behind slices of this pass.
-          const typing = TYPING_PAUSE_MS - (Date.now() - lastChange);
-          if (pending.size > 0 || typing > 0) {
+          const typing = typingPause();
+          if (typing > 0) {
             if (all) closedAll = true;
             else for (const u of todo.slice(i)) closedDirty.add(u);
-            armClosed(Math.max(typing, 1));
+            armClosed(typing);
             return;
           }
           publishClosedFile(todo[i]);
@@ -324,5 +354,6 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     settingsChanged() {
       preChecked.clear();
     },
+    typingPause,
   };
 }

@@ -223,6 +223,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         },
         undefined,
         true,
+        // While the user types, the next batch waits: its results would be read on this thread.
+        diagnostics.typingPause,
       )
       // The closed files are then checked here instead.
       .catch((err) => connection.console.warn(`kuma: checking files on a worker thread failed (${String(err)})`));

@@ -24,8 +24,12 @@ export interface WorkspaceFs {
     onResult: (r: IndexedFile) => void,
     settings?: Settings,
     onSkip?: (uri: string, why: string) => void,
-    /** Work in the background: leave a core to the thread that answers requests. */
+    /**
+     * Work in the background: leave a core to the thread that answers requests, and before each
+     * next batch ask `pause` how many milliseconds to wait first (0: none; the user is typing).
+     */
     background?: boolean,
+    pause?: () => number,
   ): Promise<void>;
   /** Stops whatever work is under way (index workers), when the server exits. */
   dispose?(): void;

@@ -37,7 +37,7 @@ export const nodeFs: WorkspaceFs = {
   // A synchronous read of a manifest takes microseconds; the promise API costs more than the
   // read itself for thousands of small files. Regular files only, up to the size limit.
   readFile: async (uri) => readTextFile(fileURLToPath(uri)),
-  indexFiles(uris, onResult, settings, onSkip, background) {
+  indexFiles(uris, onResult, settings, onSkip, background, pause) {
     const script = path.join(__dirname, 'indexer.node.js');
     // Without the bundled worker (tests run the sources), the server indexes on its own thread.
     if (!fs.existsSync(script)) return Promise.reject(new Error('no indexer worker'));
@@ -47,7 +47,9 @@ export const nodeFs: WorkspaceFs = {
     const workers = Math.max(1, Math.min(4, cores, Math.ceil(uris.length / 50)));
     // Files go out in batches as workers finish the previous one, so that they all finish
     // together however the work is spread; the paths are made here, while the workers start.
-    const BATCH = 40;
+    // In the background, small batches: their results arrive on the thread that answers the
+    // editor, and a batch already asked for cannot wait for a pause in the typing.
+    const BATCH = background ? 10 : 40;
     let next = 0;
     const take = () => {
       const files = uris.slice(next, next + BATCH).map((uri) => ({ uri, path: fileURLToPath(uri) }));
@@ -68,12 +70,20 @@ export const nodeFs: WorkspaceFs = {
               for (const r of m.results) onResult(r);
               for (const s of m.skipped ?? []) onSkip?.(s.uri, s.why);
               if (!m.done) return;
-              const files = take();
-              if (files.length) worker.postMessage({ files, settings });
-              else {
-                void worker.terminate();
-                resolve();
-              }
+              const send = () => {
+                const wait = background && pause ? pause() : 0;
+                if (wait > 0) {
+                  setTimeout(send, wait);
+                  return;
+                }
+                const files = take();
+                if (files.length) worker.postMessage({ files, settings });
+                else {
+                  void worker.terminate();
+                  resolve();
+                }
+              };
+              send();
             });
             worker.on('error', reject);
             // A worker that dies without an error (out of memory) must not leave indexing waiting forever.

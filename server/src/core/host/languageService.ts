@@ -2,6 +2,8 @@ import { createDiagnosePipeline } from './diagnose';
 import { createDocumentCache } from './documentCache';
 import type { LanguageService, LanguageServiceOptions } from './model';
 import { createWorkspaceFiles } from './workspaceFiles';
+import { SchemaValidators } from '../schema/validation';
+import { warmUpKeystrokes } from './warmUp';
 
 export * from './model';
 
@@ -11,11 +13,14 @@ export * from './model';
  * composed. It does no I/O and keeps no state outside these objects.
  */
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
-  const docs = createDocumentCache(options);
+  const validators = options.validators ?? new SchemaValidators();
+  const docs = createDocumentCache({ ...options, validators });
   const ws = createWorkspaceFiles(docs);
   const pipeline = createDiagnosePipeline(docs, ws);
   return {
     warmUp: docs.warmUp,
+    // A service of its own (the same validators): this one's files, caches and revisions stay as they are.
+    warmUpKeystrokes: (version) => warmUpKeystrokes(createLanguageService({ validators, treeBudget: 16 }), version),
     analyze: docs.analyze,
     stats: docs.stats,
     get factsRevision() {

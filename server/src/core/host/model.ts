@@ -169,6 +169,12 @@ export interface LanguageService {
   /** Compiles the schema validators of a version ahead of the first request. */
   warmUp(version: KumaVersion): void;
   /**
+   * Runs the keystroke path of a large file once, on a synthetic file in a service of its own
+   * (nothing here changes), so the user's first keystrokes run compiled code; returns that file's
+   * text and diagnostics for the front end to warm its own conversion with.
+   */
+  warmUpKeystrokes(version: KumaVersion): { text: string; diagnostics: KumaDiagnostic[] };
+  /**
    * The final diagnostics of a file: its own and the cross-file ones against the workspace,
    * less what its suppression comments hide, with the severity overrides of `settings` applied.
    */
