@@ -45,6 +45,8 @@ export interface ServerContext {
   settingsRead?: Promise<void>;
   caps: ClientCaps;
   workspaceFolders: string[];
+  /** When the last request came (`Date.now()`): work that can wait runs while the editor is idle. */
+  lastRequest: number;
   logFailure(name: string, err: unknown): void;
   /** A notification handler or callback: a failure is logged and the server carries on. */
   guard<A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R): (...args: A) => R;
@@ -104,6 +106,7 @@ export function createContext(
     settings,
     caps: NO_CAPS,
     workspaceFolders: [],
+    lastRequest: 0,
     logFailure,
     guard:
       <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R) =>
@@ -129,6 +132,7 @@ export function createContext(
     request:
       <P, R>(name: string, fallback: R, fn: (params: P, work: Work) => R | ResponseError<never> | Promise<R | ResponseError<never>>) =>
       async (params: P, token: CancellationToken): Promise<R | ResponseError<never>> => {
+        ctx.lastRequest = Date.now();
         const work = new Work(() => token.isCancellationRequested);
         try {
           work.check();

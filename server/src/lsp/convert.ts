@@ -1,4 +1,4 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import { codeDocsUrl, type Severity } from '../core';
 import type { Position } from '../core';
 import type { KumaDiagnostic, OffsetRange } from '../core';
@@ -31,8 +31,38 @@ export function toLspDiagnostics(
   rangeIn: (uri: string, r: OffsetRange) => ReturnType<typeof toLspRange> = (_u, r) => toLspRange(index, r),
 ): Diagnostic[] {
   if (diags.length === 0) return [];
-  return diags.map((d) => ({
-    range: toLspRange(index, d.range),
+  return diags.map((d) => {
+    const range = toLspRange(index, d.range);
+    // Diagnostics are never changed once made, and a keystroke keeps most of a file's: one that
+    // still sits at the same line and character keeps its LSP form (and its JSON, see encode.ts).
+    const hit = d.related ? undefined : lspForms.get(d);
+    if (hit && samePlace(hit.range, range)) return hit;
+    const out = lspForm(uri, index, d, range, rangeIn);
+    if (!d.related) lspForms.set(d, out);
+    return out;
+  });
+}
+
+const lspForms = new WeakMap<KumaDiagnostic, Diagnostic>();
+
+function samePlace(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+function lspForm(
+  uri: string,
+  index: Positions,
+  d: KumaDiagnostic,
+  range: Range,
+  rangeIn: (uri: string, r: OffsetRange) => ReturnType<typeof toLspRange>,
+): Diagnostic {
+  return {
+    range,
     severity: SEVERITY[d.severity],
     code: d.code,
     codeDescription: { href: codeDocsUrl(d.code) },
@@ -48,5 +78,5 @@ export function toLspDiagnostics(
           })),
         }
       : {}),
-  }));
+  };
 }

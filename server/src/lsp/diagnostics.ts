@@ -28,6 +28,8 @@ export interface Diagnostics {
 /** Files of more documents than this warm the keystroke path up when first checked (see `warmUpKeystrokes`). */
 const WARM_UP_DOCUMENTS = 64;
 const WARM_UP_URI = 'kuma-warm-up:/keystrokes.yaml';
+/** How long the editor must have sent nothing before a step of the warm-up runs. */
+const WARM_UP_IDLE_MS = 150;
 /** Turns of the event loop a check waits for newer changes of its document (see `schedule`). */
 const QUIET_TURNS = 2;
 /** How long after the last change of an open file the files not open are checked again (typing pauses). */
@@ -77,18 +79,25 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
 
   /**
    * Once a large file is open: its first keystrokes would run the edit's paths (facts, re-checks,
-   * limits, conversion) for the first time, uncompiled. They run once now, on a synthetic file of
-   * the core's own, right after the file's diagnostics went out.
+   * limits, conversion) for the first time, uncompiled. They run on a synthetic file of the core's
+   * own, a step at a time, whenever the editor has sent nothing for `WARM_UP_IDLE_MS`: never in
+   * the way of a request or a keystroke.
    */
   let warmedKeystrokes = false;
   function warmUpKeystrokes() {
     warmedKeystrokes = true;
-    setImmediate(
-      ctx.guard('warm up', undefined, () => {
-        const typed = service.warmUpKeystrokes(ctx.settings.kumaVersion);
-        toLspDiagnostics(WARM_UP_URI, new LineIndex(typed.text), typed.diagnostics, ctx.rangeIn);
-      }),
-    );
+    const steps = service.warmUpKeystrokes(ctx.settings.kumaVersion);
+    const step = ctx.guard('warm up', undefined, () => {
+      const idle = Date.now() - Math.max(lastChange, ctx.lastRequest);
+      if (idle < WARM_UP_IDLE_MS || pending.size > 0) {
+        setTimeout(step, WARM_UP_IDLE_MS - Math.max(0, idle));
+        return;
+      }
+      const r = steps.next();
+      if (!r.done) setTimeout(step, 0);
+      else toLspDiagnostics(WARM_UP_URI, new LineIndex(r.value.text), r.value.diagnostics, ctx.rangeIn);
+    });
+    setTimeout(step, WARM_UP_IDLE_MS);
   }
 
   /** Per open file, the refresh under way (see `refresh`): a newer one replaces it. */

@@ -8,6 +8,7 @@ import {
   type Message,
 } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
+import { messageJson } from '../lsp/encode';
 import { nodeFs } from './nodeFs';
 import { TOOLS_VERSION } from '../version';
 
@@ -59,7 +60,15 @@ function stdioConnection() {
   const end = () => process.exit(reader.shutdown ? 0 : 1);
   process.stdin.on('end', end);
   process.stdin.on('close', end);
-  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  const writer = new StreamMessageWriter(process.stdout, {
+    charset: 'utf-8',
+    // JSON.stringify, but a file's diagnostics from a cache of each one's JSON (lsp/encode.ts).
+    contentTypeEncoder: {
+      name: 'application/json',
+      encode: (msg) => Promise.resolve(Buffer.from(messageJson(msg), 'utf-8')),
+    },
+  });
+  const connection = createConnection(ProposedFeatures.all, reader, writer);
   // Standard output carries the protocol: console output goes to the editor's log, as the library
   // arranges for --stdio.
   console.log = console.info = (...args: unknown[]) => connection.console.info(format(...args));

@@ -378,8 +378,17 @@ function placeEach(
 
 /** A placed diagnostic moved by `by` characters, now of document `document`. */
 function move(x: KumaDiagnostic, by: number, document: number): KumaDiagnostic {
-  const r = (y: OffsetRange) => ({ start: y.start + by, end: y.end + by });
-  return { ...x, range: r(x.range), document, ...(x.related ? { related: x.related.map((y) => ({ ...y, range: r(y.range) })) } : {}) };
+  // The same shape as `shift` makes (see there).
+  const out: KumaDiagnostic = {
+    code: x.code,
+    severity: x.severity,
+    message: x.message,
+    range: { start: x.range.start + by, end: x.range.end + by },
+    data: x.data,
+    document,
+  };
+  if (x.related) out.related = x.related.map((y) => ({ ...y, range: { start: y.range.start + by, end: y.range.end + by } }));
+  return out;
 }
 
 const NO_PLACED: readonly KumaDiagnostic[] = Object.freeze([]);

@@ -3,7 +3,7 @@ import { collectFacts, documentFacts, providerFingerprint, shiftFacts, type File
 import { commonEnds } from '../yaml/positions';
 import { fileSkip, mentionsKumaKind, yamlLimitDiagnostic } from '../yaml/limits';
 import { SchemaValidators } from '../schema/validation';
-import { KUMA_KINDS, type KumaDiagnostic, type OffsetRange } from '../types';
+import { KUMA_KINDS, type KumaDiagnostic } from '../types';
 import { validateDocument, type DocumentDiagnostic } from '../diagnostics/validate';
 import { DISABLE } from '../diagnostics/suppressions';
 import { KUMA_VERSIONS, kumaVersionList, normalizeKumaVersion, pinnedVersionText, type KumaVersion } from '../kuma/versions';
@@ -378,11 +378,16 @@ export function ownString(s: string): string {
 
 /** A document's diagnostic placed in its file: offsets shifted by its chunk's, and its index. */
 export function shift(d: DocumentDiagnostic, by: number, document: number): KumaDiagnostic {
-  const r = (x: OffsetRange) => ({ start: x.start + by, end: x.end + by });
-  return {
-    ...d,
-    range: r(d.range),
+  // Built field by field, in one order: every placed diagnostic has the same shape, and the loops
+  // that run over all of a file's diagnostics on each keystroke read them at full speed.
+  const out: KumaDiagnostic = {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    range: { start: d.range.start + by, end: d.range.end + by },
+    data: d.data,
     document,
-    ...(d.related ? { related: d.related.map((x) => ({ message: x.message, range: r(x.range) })) } : {}),
   };
+  if (d.related) out.related = d.related.map((x) => ({ message: x.message, range: { start: x.range.start + by, end: x.range.end + by } }));
+  return out;
 }

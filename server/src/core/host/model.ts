@@ -170,10 +170,11 @@ export interface LanguageService {
   warmUp(version: KumaVersion): void;
   /**
    * Runs the keystroke path of a large file once, on a synthetic file in a service of its own
-   * (nothing here changes), so the user's first keystrokes run compiled code; returns that file's
-   * text and diagnostics for the front end to warm its own conversion with.
+   * (nothing here changes), so the user's first keystrokes run compiled code; in steps of a few
+   * milliseconds to run while the editor is idle; returns that file's text and diagnostics for the
+   * front end to warm its own conversion with.
    */
-  warmUpKeystrokes(version: KumaVersion): { text: string; diagnostics: KumaDiagnostic[] };
+  warmUpKeystrokes(version: KumaVersion): Generator<void, { text: string; diagnostics: KumaDiagnostic[] }>;
   /**
    * The final diagnostics of a file: its own and the cross-file ones against the workspace,
    * less what its suppression comments hide, with the severity overrides of `settings` applied.

@@ -9,10 +9,14 @@ const DOCUMENTS = 90;
  * Runs the keystroke path of a large open file (an edit's facts, the re-check of the documents it
  * changed, an answer kept stale while facts elsewhere changed, and its refresh) on a synthetic
  * file in a service of its own, so that the user's first keystrokes in a file of thousands of
- * documents run compiled code: the JIT shares what it learns between services. Returns the last
- * result, for the front end to warm its own conversion with.
+ * documents run compiled code: the JIT shares what it learns between services. In steps (a caller
+ * runs them when the editor is idle); returns the last result, for the front end to warm its own
+ * conversion with.
  */
-export function warmUpKeystrokes(service: LanguageService, version: KumaVersion): { text: string; diagnostics: KumaDiagnostic[] } {
+export function* warmUpKeystrokes(
+  service: LanguageService,
+  version: KumaVersion,
+): Generator<void, { text: string; diagnostics: KumaDiagnostic[] }> {
   const settings = { kumaVersion: version, validate: true };
   const docs: string[] = [];
   const dps: string[] = [];
@@ -40,10 +44,13 @@ export function warmUpKeystrokes(service: LanguageService, version: KumaVersion)
   let text = docs.join('---\n');
   let dpText = dps.join('---\n');
   service.setFile(other, dpText, 'disk');
+  yield;
   service.setFile(uri, text, 'open');
+  yield;
   let last = service.diagnose(uri, text, settings);
   const at = text.indexOf('port: 80', text.length >> 1) + 'port: 80'.length;
   for (let i = 0; i < 6; i++) {
+    yield;
     // A digit typed in a port (a fact other documents read), back and forth.
     text = text.slice(0, at) + String((i + 1) % 10) + text.slice(at + 1);
     if (i === 3) {
