@@ -41,8 +41,10 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
   const { connection, documents, service } = ctx;
   const pending = new Map<string, ReturnType<typeof setImmediate>>();
   let indexed = false;
-  /** When an open file last changed (`Date.now()`): the files not open wait while the user types. */
+  /** When a file was last opened or changed (`Date.now()`): the warm-up waits for a quiet editor. */
   let lastChange = 0;
+  /** When an open file was last edited: the files not open wait while the user types (not while an editor opens files). */
+  let lastEdit = 0;
 
   /**
    * Workspace files whose own checks the indexer ran on its threads, with the settings then in
@@ -227,8 +229,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
 
   /** How long background work waits before its next step: until the typing pauses (0: it has). */
   function typingPause(): number {
-    if (pending.size > 0) return TYPING_PAUSE_MS;
-    return Math.max(0, TYPING_PAUSE_MS - (Date.now() - lastChange));
+    return Math.max(0, TYPING_PAUSE_MS - (Date.now() - lastEdit));
   }
 
   /** (Re)starts the timer of the next pass over the files not open. */
@@ -321,8 +322,17 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     lastChange = Date.now();
     schedule(doc.uri);
   });
-  documents.onDidOpen((e) => onOpenOrChange(e.document));
-  documents.onDidChangeContent((e) => onOpenOrChange(e.document));
+  // The library fires onDidChangeContent right after onDidOpen for the same document: that is no edit.
+  let opening: string | undefined;
+  documents.onDidOpen((e) => {
+    opening = e.document.uri;
+    onOpenOrChange(e.document);
+  });
+  documents.onDidChangeContent((e) => {
+    if (opening === e.document.uri) opening = undefined;
+    else lastEdit = Date.now();
+    onOpenOrChange(e.document);
+  });
   documents.onDidClose(
     ctx.guard('close', undefined, (e: { document: TextDocument }) => {
       const p = pending.get(e.document.uri);
