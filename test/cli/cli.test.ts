@@ -323,3 +323,25 @@ test('over 1,000 problems in one document: the first 1,000 and one problem-limit
   assert.deepEqual(json.files[0].diagnostics[1000].range.start, { line: 1009, character: 2 });
   assert.equal(json.files[0].diagnostics[1000].code, 'problem-limit');
 });
+
+test('hints: none unless --severity sets their code to hint; then at most 100 a file, and the hint-limit note says how many more', () => {
+  const docs: string[] = [];
+  for (let i = 0; i < 130; i++)
+    docs.push(
+      `type: MeshService\nname: svc-${i}\nmesh: default\nspec:\n  selector:\n    dataplaneTags:\n      kuma.io/service: svc-${i}\n  ports:\n  - port: 80\n    targetPort: 8080\n`,
+    );
+  const dir = workspace({ 'legacy.yaml': docs.join('---\n') });
+  const quiet = run(['check', '--kuma-version', '2.14', 'legacy.yaml'], { cwd: dir });
+  assert.equal(quiet.stdout, '');
+  const asked = run(['check', '--kuma-version', '2.14', '--severity', 'upgrade-3.0-dataplane-tags=hint', 'legacy.yaml'], { cwd: dir });
+  const lines = asked.stdout.trim().split('\n');
+  assert.equal(lines.filter((l) => / hint upgrade-3\.0-dataplane-tags: /.test(l)).length, 100);
+  assert.match(
+    lines[100],
+    /^legacy\.yaml:\d+:5: hint hint-limit: 30 more hints in this file are not shown \(upgrade-3\.0-dataplane-tags 30\)/,
+  );
+  assert.equal(lines.length, 101);
+  // Another code asked for as a hint does not fill the hundred with the upgrade ones.
+  const other = run(['check', '--kuma-version', '2.14', '--severity', 'schema-unknown-key=hint', 'legacy.yaml'], { cwd: dir });
+  assert.equal(other.stdout, '');
+});

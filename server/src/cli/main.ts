@@ -99,7 +99,8 @@ export async function run(
     throw err;
   }
   const service = createLanguageService();
-  const settings: Settings = { kumaVersion: o.kumaVersion, validate: true, severity: o.severity };
+  // Hints are for the editor (the upgrade lint's at 2.x): a CI run reports a code once --severity sets it.
+  const settings: Settings = { kumaVersion: o.kumaVersion, validate: true, severity: o.severity, hints: 'set' };
   // Read everything first: the cross-file checks see every file given, whatever the order.
   const { inputs, ioFailed } = await readInputs(o.paths, io, { oversize: true });
   // Files over the size limit were read only up to it: they are reported, never parsed.
@@ -123,8 +124,7 @@ export async function run(
     // One line per file the checks could not read as it is; never a stack trace.
     if (skipped && diagnostics.length === 0) io.stderr(`kuma-lint: ${f.path}: skipped: ${skipped.message}\n`);
     else if (f.invalidUtf8) io.stderr(`kuma-lint: ${f.path}: not valid UTF-8; the invalid bytes were read as U+FFFD\n`);
-    // Hints are for the editor (the upgrade lint's at 2.x): a CI run reports a code once --severity sets it.
-    return { path: f.path, text: f.text, diagnostics: diagnostics.filter((d) => d.severity !== 'hint' || o.severity[d.code] === 'hint') };
+    return { path: f.path, text: f.text, diagnostics };
   });
   const failLevel: Severity = o.failOn === 'never' ? 'error' : o.failOn;
   const report = { kumaVersion: o.kumaVersion, files, toolVersion: VERSION, failLevel, sarifRoot: o.sarifRoot };

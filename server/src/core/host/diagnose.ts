@@ -351,7 +351,8 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       const d = docs[i];
       return d !== undefined && blockScalarsOf(i).some(([s, e]) => offset - d.offset > s && offset - d.offset < e);
     };
-    const shown = applySeverityOverrides(suppressible ? applySuppressions(text, all, documentOf, inBlockScalar) : all, settings.severity);
+    let shown = applySeverityOverrides(suppressible ? applySuppressions(text, all, documentOf, inBlockScalar) : all, settings.severity);
+    if (settings.hints === 'set') shown = shown.filter((d) => d.severity !== 'hint' || settings.severity?.[d.code] === 'hint');
     return limitDiagnostics(shown, settings.severity);
   }
 

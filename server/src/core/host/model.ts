@@ -14,6 +14,12 @@ export interface Settings {
   validate: boolean;
   /** Per-code severity (or `off`), applied to a file's final diagnostics by `diagnose`. */
   severity?: SeverityOverrides;
+  /**
+   * Which hints to keep (after the severity overrides): `set` keeps only hints whose code the
+   * severity overrides set to `hint` (kuma-lint: hints are for the editor until `--severity` asks
+   * for them); default `all`. The 100-hint limit then counts only the hints kept.
+   */
+  hints?: 'all' | 'set';
 }
 
 export const DEFAULT_SETTINGS: Settings = { kumaVersion: DEFAULT_KUMA_VERSION, validate: true };
