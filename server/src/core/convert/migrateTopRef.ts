@@ -6,7 +6,7 @@ import { documentFacts, type KumaFact, type RefFact } from '../host/facts';
 import { matchesAll, resourceKey, type Located, type WorkspaceIndex } from '../host/workspaceIndex';
 import { entriesOf, lineEndAt, type Entry } from './format';
 import { scalar } from './yamlOut';
-import { labelsNeeded, ownWorkload, planFor, WORKLOAD } from './selectorPlan';
+import { labelsByDataplane, labelsNeeded, ownWorkload, planFor, WORKLOAD } from './selectorPlan';
 import type { TextEdit } from './types';
 
 /**
@@ -289,11 +289,14 @@ function topRefPlans(index: WorkspaceIndex): Map<KumaFact, Plan> {
 
 /** The labels the migrated top-level targetRefs of the workspace's policies need on a Dataplane. */
 export function topRefLabelsNeeded(index: WorkspaceIndex, dp: KumaFact): Record<string, string> {
-  const key = resourceKey(dp);
-  const out: Record<string, string> = {};
-  for (const p of topRefPlans(index).values())
-    if ('labels' in p) for (const a of p.additions) if (a.proxy.dp && resourceKey(a.proxy.dp.fact) === key) Object.assign(out, a.labels);
-  return out;
+  const byDp = index.memo('migrateTopRef.labelsByDataplane', () =>
+    labelsByDataplane(
+      [...topRefPlans(index).values()].flatMap((p) =>
+        'labels' in p ? p.additions.flatMap((a) => (a.proxy.dp ? [{ dp: a.proxy.dp.fact, labels: a.labels }] : [])) : [],
+      ),
+    ),
+  );
+  return { ...byDp.get(resourceKey(dp)) };
 }
 
 /** The Dataplanes the migrated top-level targetRefs of the given policies give labels, for the driver's cross-file edits. */
@@ -311,7 +314,18 @@ export function topRefAdditions(
 
 /** The plan of the policy being migrated: the workspace's (with its additions), or one of this document alone. */
 function planOf(index: WorkspaceIndex, policy: KumaFact, top: Ref): Plan {
-  const same = [...topRefPlans(index)].filter(([k]) => resourceKey(k) === resourceKey(policy));
+  // By resource key, once per index: a file of many policies looks each of them up.
+  const byKey = index.memo('migrateTopRef.plansByKey', () => {
+    const m = new Map<string, [KumaFact, Plan][]>();
+    for (const e of topRefPlans(index)) {
+      const key = resourceKey(e[0]);
+      const list = m.get(key);
+      if (list) list.push(e);
+      else m.set(key, [e]);
+    }
+    return m;
+  });
+  const same = byKey.get(resourceKey(policy)) ?? [];
   const [k, p] = same.length === 1 ? same[0] : [];
   const t = k?.refs?.find((r) => r.place === 'top');
   const key = (r: Ref | undefined, f: KumaFact | undefined) =>

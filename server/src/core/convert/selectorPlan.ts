@@ -53,29 +53,29 @@ export function planFor(index: WorkspaceIndex, ms: KumaFact): SelectorPlan | und
 
 /** The labels a Dataplane must be given so that the migrated MeshServices still select it. */
 export function labelsNeeded(index: WorkspaceIndex, dp: KumaFact): Record<string, string> {
-  return { ...additionsByDataplane(index).get(resourceKey(dp)) };
+  const byDp = index.memo('selectorPlan.labelsByDataplane', () =>
+    labelsByDataplane(
+      [...selectorPlans(index).values()].flatMap((p) => (p.refused ? [] : p.additions.map((a) => ({ dp: a.dp.fact, labels: a.labels })))),
+    ),
+  );
+  return { ...byDp.get(resourceKey(dp)) };
 }
 
-const additionsOf = new WeakMap<WorkspaceIndex, Map<string, Record<string, string>>>();
 /**
- * The labels each Dataplane gets from all the plans, by its resource key, made once per index: a
- * file of thousands of Dataplanes asks for each of them (a walk of every plan per Dataplane was
- * quadratic: 1.1 s of the 2,000-document benchmark file's migration).
+ * The labels each Dataplane gets from plans' additions, by its resource key, later additions
+ * adding to earlier ones: made once per index, since a file of thousands of Dataplanes asks for
+ * each of them (a walk of every plan per Dataplane was quadratic: 1.1 s of the 2,000-document
+ * benchmark file's migration).
  */
-function additionsByDataplane(index: WorkspaceIndex): Map<string, Record<string, string>> {
-  let byDp = additionsOf.get(index);
-  if (!byDp) {
-    byDp = new Map();
-    for (const p of selectorPlans(index).values()) {
-      if (p.refused) continue;
-      for (const a of p.additions) {
-        const key = resourceKey(a.dp.fact);
-        const labels = byDp.get(key);
-        if (labels) Object.assign(labels, a.labels);
-        else byDp.set(key, { ...a.labels });
-      }
-    }
-    additionsOf.set(index, byDp);
+export function labelsByDataplane(
+  additions: Iterable<{ dp: KumaFact; labels: Record<string, string> }>,
+): Map<string, Record<string, string>> {
+  const byDp = new Map<string, Record<string, string>>();
+  for (const a of additions) {
+    const key = resourceKey(a.dp);
+    const labels = byDp.get(key);
+    if (labels) Object.assign(labels, a.labels);
+    else byDp.set(key, { ...a.labels });
   }
   return byDp;
 }
