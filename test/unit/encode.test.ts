@@ -42,11 +42,15 @@ test('messageJson writes what JSON.stringify writes, for diagnostics and any oth
 test('toLspDiagnostics keeps the LSP object of a diagnostic that places the same, and makes a new one when its line moves', () => {
   const ds = Array.from({ length: 20 }, (_, i) => diag(i));
   const text = 'a\n'.repeat(200);
-  const first = toLspDiagnostics('file:///x.yaml', new LineIndex(text), ds);
-  const again = toLspDiagnostics('file:///x.yaml', new LineIndex(text), ds);
+  const first = toLspDiagnostics('file:///x.yaml', new LineIndex(text), ds, undefined, true);
+  const again = toLspDiagnostics('file:///x.yaml', new LineIndex(text), ds, undefined, true);
   assert.ok(first.every((d, i) => d === again[i]));
+  // A closed file's (not kept): new objects each time, the same content.
+  const closed = toLspDiagnostics('file:///x.yaml', new LineIndex(text), ds);
+  assert.ok(closed.every((d, i) => d !== first[i]));
+  assert.deepEqual(closed, first);
   // The same offsets in a text with one line more at the top: other positions, other objects.
-  const moved = toLspDiagnostics('file:///x.yaml', new LineIndex('\n' + text.slice(1)), ds);
+  const moved = toLspDiagnostics('file:///x.yaml', new LineIndex('\n' + text.slice(1)), ds, undefined, true);
   assert.ok(moved.every((d, i) => d !== first[i] || first[i].range.start.line === 0));
   assert.deepEqual(
     moved.map((d) => d.range),

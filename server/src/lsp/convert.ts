@@ -22,15 +22,19 @@ export function toLspRange(index: Positions, r: OffsetRange) {
 
 /**
  * Converts core diagnostics of one file; `rangeIn` places related information that lies in
- * other files (it needs their text).
+ * other files (it needs their text). `keep`: an open file's, converted again at each keystroke,
+ * whose LSP forms are kept for the next one (files not open are converted once per change, and
+ * keeping theirs would only grow the server).
  */
 export function toLspDiagnostics(
   uri: string,
   index: Positions,
   diags: readonly KumaDiagnostic[],
   rangeIn: (uri: string, r: OffsetRange) => ReturnType<typeof toLspRange> = (_u, r) => toLspRange(index, r),
+  keep = false,
 ): Diagnostic[] {
   if (diags.length === 0) return [];
+  if (!keep) return diags.map((d) => lspForm(uri, index, d, toLspRange(index, d.range), rangeIn));
   return diags.map((d) => {
     const range = toLspRange(index, d.range);
     // Diagnostics are never changed once made, and a keystroke keeps most of a file's: one that

@@ -76,7 +76,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       documents = analysis.documents.length;
     }
     // The document keeps its own line starts up to date with each edit: no re-scan per keystroke.
-    return { items: toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn), stale, documents };
+    return { items: toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn, true), stale, documents };
   }
 
   /**
@@ -97,7 +97,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       }
       const r = steps.next();
       if (!r.done) setTimeout(step, 0);
-      else toLspDiagnostics(WARM_UP_URI, new LineIndex(r.value.text), r.value.diagnostics, ctx.rangeIn);
+      else toLspDiagnostics(WARM_UP_URI, new LineIndex(r.value.text), r.value.diagnostics, ctx.rangeIn, true);
     });
     setTimeout(step, WARM_UP_IDLE_MS);
   }
@@ -131,7 +131,11 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
         const r = steps.next();
         if (r.done) {
           refreshing.delete(uri);
-          void connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(uri, now, r.value.diagnostics, ctx.rangeIn) });
+          void connection.sendDiagnostics({
+            uri,
+            version,
+            diagnostics: toLspDiagnostics(uri, now, r.value.diagnostics, ctx.rangeIn, true),
+          });
           if (ctx.caps.pull && ctx.caps.diagnosticRefresh) void connection.languages.diagnostics.refresh().catch(() => undefined);
           return;
         }
