@@ -488,11 +488,20 @@ try {
   // Saves the active editor, then waits (bounded) until the file on disk satisfies `ok`.
   async function saveUntil(file, ok) {
     await page.keyboard.press('Control+S');
+    return settled(file, ok);
+  }
+  async function settled(file, ok) {
+    // the editor writes a file by truncating it first: a read can see it empty or half written, so a
+    // text counts only when a second read a little later finds the same text
     for (let i = 0; i < 50; i++) {
-      if (ok(readWs(file))) return true;
+      const text = readWs(file);
+      if (ok(text)) {
+        await sleep(150);
+        if (readWs(file) === text) return text;
+      }
       await sleep(100);
     }
-    return false;
+    return null;
   }
   const shortDiff = (a, b) => {
     let i = 0;
@@ -564,9 +573,8 @@ try {
       return `typing the title focused ${JSON.stringify(focused?.text)} (before typing: ${JSON.stringify(away?.text)})`;
     await page.keyboard.press('Enter');
     await actionWidget.waitFor({ state: 'hidden', timeout: 5000 });
-    const ok = await saveUntil(CONVERT, (t) => t !== convertOrig);
-    converted = readWs(CONVERT);
-    if (!ok) return 'the file on disk did not change after Ctrl+S';
+    converted = (await saveUntil(CONVERT, (t) => t !== convertOrig)) ?? readWs(CONVERT);
+    if (converted === convertOrig) return 'the file on disk did not change after Ctrl+S';
     const head = convertOrig.slice(0, svcEnd); // Namespace and Service, comments included
     const tail = convertOrig.slice(svcEnd); // `---`, the comment and the ConfigMap
     if (!converted.startsWith(head)) return `Namespace/Service changed: ${shortDiff(head, converted)}`;
@@ -584,7 +592,7 @@ try {
     if (converted === convertOrig) return 'nothing to undo: the conversion did not apply';
     await editor.locator('.view-lines').click();
     await page.keyboard.press('Control+Z');
-    const ok = await saveUntil(CONVERT, (t) => t === convertOrig);
+    const ok = (await saveUntil(CONVERT, (t) => t === convertOrig)) !== null;
     if (!ok) return shortDiff(convertOrig, readWs(CONVERT));
     return true;
   });
@@ -608,10 +616,9 @@ try {
     log('notification', JSON.stringify(msg));
     if (!msg.includes('changed 1 file')) return `notification: ${msg}`;
     await editor.locator('.view-lines').click();
-    const ok = await saveUntil(K8S_MS, (t) => t !== orig);
-    const now = readWs(K8S_MS);
+    const now = (await saveUntil(K8S_MS, (t) => t !== orig)) ?? orig;
     log(`${K8S_MS} now`, JSON.stringify(now));
-    if (!ok) return 'the file on disk did not change after Ctrl+S';
+    if (now === orig) return 'the file on disk did not change after Ctrl+S';
     if (!/^type: MeshService\nname: api\nmesh: default\n/.test(now)) return `file starts ${JSON.stringify(now.slice(0, 80))}`;
     if (now.slice(now.indexOf('\nspec:\n') + 1) !== origSpec)
       return `spec changed: ${shortDiff(origSpec, now.slice(now.indexOf('\nspec:\n') + 1))}`;
@@ -647,8 +654,21 @@ try {
     log('notification', JSON.stringify(msg));
     if (!/changed \d+ file/.test(msg)) return `notification: ${msg}`;
     // No Ctrl+S: VS Code saves the files of a multi-file refactoring itself.
-    for (let i = 0; i < 50 && files.some((f) => readWs(f) === before[f]); i++) await sleep(100);
-    const unchanged = files.filter((f) => readWs(f) === before[f]);
+    // changed means a text other than before that a second read 150 ms later still finds (not a file
+    // caught half written)
+    const changed = async (f) => {
+      const t = readWs(f);
+      if (t === before[f]) return false;
+      await sleep(150);
+      return readWs(f) === t;
+    };
+    let unchanged = files;
+    for (let i = 0; i < 50 && unchanged.length; i++) {
+      const left = [];
+      for (const f of unchanged) if (!(await changed(f))) left.push(f);
+      unchanged = left;
+      if (unchanged.length) await sleep(100);
+    }
     if (unchanged.length) return `unchanged on disk: ${unchanged.join(', ')}`;
     const now = readWs(CONVERT);
     if (!/\n---\napiVersion: kuma\.io\/v1alpha1\nkind: MeshService\nmetadata:\n {2}name: web\n/.test(now))
@@ -725,7 +745,7 @@ try {
   await step('accepting "http" writes "sectionName: http" and the warning goes (saved, on disk)', async () => {
     await page.keyboard.press('Enter');
     await suggest.waitFor({ state: 'hidden' });
-    const ok = await saveUntil(POLICIES, (t) => t.split('\n')[htpLine - 1]?.trim() === 'sectionName: http');
+    const ok = (await saveUntil(POLICIES, (t) => t.split('\n')[htpLine - 1]?.trim() === 'sectionName: http')) !== null;
     if (!ok) return `line ${htpLine} on disk: ${JSON.stringify(readWs(POLICIES).split('\n')[htpLine - 1])}`;
     for (let i = 0; i < 50; i++) {
       if (!(await problems()).some((m) => m.code.includes('policy-section-unresolved'))) return true;
@@ -776,12 +796,7 @@ try {
       await page.keyboard.type('File: Save All');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Save All' }).first().waitFor();
       await page.keyboard.press('Enter');
-      let after = '';
-      for (let i = 0; i < 50; i++) {
-        after = readWs(POLICIES);
-        if (after !== before) break;
-        await sleep(100);
-      }
+      const after = (await settled(POLICIES, (t) => t !== before)) ?? before;
       const renamed = after.split('\n').filter((l) => /^\s*sectionName: web\s*$/.test(l)).length;
       const left = after.split('\n').filter((l) => /^\s*sectionName: http\s*$/.test(l)).length;
       const port = readWs(BACKEND).split('\n')[portNameLine - 1];
