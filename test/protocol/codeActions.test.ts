@@ -12,6 +12,9 @@ interface Diag {
 test('code actions over stdio: a quick fix for an unknown key, with the edit and isPreferred', async () => {
   const c = new LspClient();
   try {
+    // A client that says nothing of codeDescriptionSupport / dataSupport: the diagnostics come
+    // without the docs link and the fixes' data, and the fixes find their data again (the
+    // "did you mean" of the rename) from what was sent.
     await c.initialize({ textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } } });
     const uri = 'file:///tmp/fix.yaml';
     const text =
@@ -20,6 +23,7 @@ test('code actions over stdio: a quick fix for an unknown key, with the edit and
     c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
     const diags = (await published).diagnostics.filter((d) => d.code === 'schema-unknown-key');
     assert.equal(diags.length, 1);
+    assert.deepEqual(Object.keys(diags[0]).sort(), ['code', 'message', 'range', 'severity', 'source']);
     const actions = await c.request<
       {
         title: string;

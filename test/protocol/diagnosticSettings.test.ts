@@ -34,7 +34,7 @@ test('pushed and pulled diagnostics link their docs and follow kuma.diagnostics.
     c.configuration = { version: '2.14', diagnostics: { severity: { 'app-protocol-unsupported': 'error', 'no-such-code': 'off' } } };
     await c.initialize({
       workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },
-      textDocument: { publishDiagnostics: {}, diagnostic: {} },
+      textDocument: { publishDiagnostics: { codeDescriptionSupport: true }, diagnostic: {} },
     });
     const logged = c.waitFor<{ type: number; message: string }>('window/logMessage', (m) => m.message.includes('no-such-code'));
     const uri = 'file:///tmp/sev.yaml';

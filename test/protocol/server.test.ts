@@ -37,7 +37,11 @@ test('stdio session: diagnostics on open, after an incremental edit, and on pull
   try {
     const init = await c.initialize({
       workspace: { configuration: true },
-      textDocument: { synchronization: {}, publishDiagnostics: { relatedInformation: true, versionSupport: true }, diagnostic: {} },
+      textDocument: {
+        synchronization: {},
+        publishDiagnostics: { relatedInformation: true, versionSupport: true, dataSupport: true },
+        diagnostic: {},
+      },
     });
     assert.equal(
       init.capabilities.textDocumentSync && (init.capabilities.textDocumentSync as { change: number }).change,

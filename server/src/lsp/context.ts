@@ -1,7 +1,14 @@
-import { LSPErrorCodes, ResponseError, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver';
+import {
+  LSPErrorCodes,
+  ResponseError,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex, type LanguageService, type OffsetRange } from '../core';
-import { toLspRange } from './convert';
+import { ALL_FIELDS, toLspRange, type LspFields } from './convert';
 import type { ServerSettings } from './settings';
 import type { WorkspaceFs } from './workspaceFs';
 import { Cancelled, Work } from './work';
@@ -14,6 +21,11 @@ export interface ServerOptions {
    * make it throw to check that a failing handler is contained (see KUMA_LS_INJECT_FAULT).
    */
   injectFault?: (handler: string) => void;
+  /**
+   * Workspaces of up to this many files are indexed and checked in one pass of the workers
+   * (default `ONE_PASS_FILES`); tests set 0 to run the two passes (see KUMA_LS_ONE_PASS_FILES).
+   */
+  onePassFiles?: number;
 }
 
 /** What the client said it can do, read at `initialize`. */
@@ -28,6 +40,8 @@ export interface ClientCaps {
   createFile: boolean;
   /** `codeAction/resolve` for the edit: costly edits are made when the user picks the action. */
   codeActionResolve: boolean;
+  /** The optional diagnostic fields the client reads (see `LspFields`). */
+  diagnosticFields: LspFields;
 }
 
 /**
@@ -74,6 +88,8 @@ export interface ServerContext {
    * their (coalesced) check, so a request that reads the workspace index calls this first.
    */
   syncFacts(uri: string): void;
+  /** What an open file's diagnostics were last sent as (pushed or pulled), to find a diagnostic's data again. */
+  sentDiagnostics(uri: string): readonly Diagnostic[] | undefined;
 }
 
 export const NO_CAPS: ClientCaps = {
@@ -86,6 +102,7 @@ export const NO_CAPS: ClientCaps = {
   changeAnnotations: false,
   createFile: false,
   codeActionResolve: false,
+  diagnosticFields: ALL_FIELDS,
 };
 
 export function createContext(
@@ -166,6 +183,7 @@ export function createContext(
       lineIndexes.delete(uri);
     },
     syncFacts: () => undefined,
+    sentDiagnostics: () => undefined,
   };
   return ctx;
 }

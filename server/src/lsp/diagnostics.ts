@@ -13,8 +13,16 @@ export interface Diagnostics {
   markClosed(uris: string[] | undefined, delay?: number): void;
   /** The index is ready: closed files can be reported from now on. */
   indexReady(): void;
-  /** Records a file's own checks made by the index workers with the settings then in force. */
-  preCheck(uri: string, text: string, settings: ServerSettings, local: LocalAnalysis): void;
+  /** The index workers are about to check these files' own problems (see `preCheck`). */
+  preChecking(uris: Iterable<string>): void;
+  /**
+   * A file's own checks made by the index workers with the settings then in force, or undefined
+   * when they are of no use (the file changed, or the settings did); `preChecking` is over when
+   * `uri` is undefined.
+   */
+  preCheck(uri: string | undefined, pre?: { text: string; settings: ServerSettings; local: LocalAnalysis }): void;
+  /** Open files waiting for their checks from the index workers: the workers take them first. */
+  waitingForPreCheck(): Iterable<string>;
   /** Settings changed: what was checked with the old ones is forgotten. */
   settingsChanged(): void;
   /** How long background work should wait before its next step: the user is typing (0: go on). */
@@ -36,6 +44,8 @@ const QUIET_TURNS = 2;
 const TYPING_PAUSE_MS = 250;
 /** The longest the files not open hold the thread at a time, between turns of the event loop. */
 const CLOSED_SLICE_MS = 4;
+/** The longest a file opened unchanged waits for its checks from the index workers before it is checked here. */
+const PRE_CHECK_WAIT_MS = 1000;
 
 export function registerDiagnostics(ctx: ServerContext): Diagnostics {
   const { connection, documents, service } = ctx;
@@ -52,6 +62,27 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
    * its tabs opens many at once).
    */
   const preChecked = new Map<string, { text: string; settings: ServerSettings; local: LocalAnalysis }>();
+  /** What each open file's diagnostics were last answered with (see `ServerContext.sentDiagnostics`). */
+  const lastSent = new Map<string, Diagnostic[]>();
+  function sent(uri: string, items: Diagnostic[]): Diagnostic[] {
+    if (documents.get(uri)) lastSent.set(uri, items);
+    return items;
+  }
+  /** Files the index workers are checking (their results are on the way). */
+  const preChecking = new Set<string>();
+  /**
+   * Files opened unedited while the workers check them: checked here, they would be parsed and
+   * checked twice (here and there) while the thread that answers the editor has a queue of them
+   * (an editor restoring its tabs, a script opening a folder). They wait for the workers, which
+   * take them first, for `PRE_CHECK_WAIT_MS` at most.
+   */
+  const waiting = new Set<string>();
+  /** Open files edited since they were opened: the workers' check of the text on disk is of no use to them. */
+  const typed = new Set<string>();
+  let waitTimer: ReturnType<typeof setTimeout> | undefined;
+  function stopWaiting(uri: string) {
+    if (waiting.delete(uri)) schedule(uri, 0);
+  }
 
   /**
    * The LSP diagnostics of an open document. `stale`: a large file may keep the cross-file checks
@@ -76,7 +107,11 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       documents = analysis.documents.length;
     }
     // The document keeps its own line starts up to date with each edit: no re-scan per keystroke.
-    return { items: toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn, true), stale, documents };
+    return {
+      items: sent(doc.uri, toLspDiagnostics(doc.uri, doc, diagnostics, ctx.rangeIn, true, ctx.caps.diagnosticFields)),
+      stale,
+      documents,
+    };
   }
 
   /**
@@ -97,7 +132,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       }
       const r = steps.next();
       if (!r.done) setTimeout(step, 0);
-      else toLspDiagnostics(WARM_UP_URI, new LineIndex(r.value.text), r.value.diagnostics, ctx.rangeIn, true);
+      else toLspDiagnostics(WARM_UP_URI, new LineIndex(r.value.text), r.value.diagnostics, ctx.rangeIn, true, ctx.caps.diagnosticFields);
     });
     setTimeout(step, WARM_UP_IDLE_MS);
   }
@@ -134,7 +169,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           void connection.sendDiagnostics({
             uri,
             version,
-            diagnostics: toLspDiagnostics(uri, now, r.value.diagnostics, ctx.rangeIn, true),
+            diagnostics: sent(uri, toLspDiagnostics(uri, now, r.value.diagnostics, ctx.rangeIn, true, ctx.caps.diagnosticFields)),
           });
           if (ctx.caps.pull && ctx.caps.diagnosticRefresh) void connection.languages.diagnostics.refresh().catch(() => undefined);
           return;
@@ -178,6 +213,15 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           if (turns > 0) return schedule(uri, turns - 1);
           const doc = documents.get(uri);
           if (!doc) return;
+          if (preChecking.has(uri) && !preChecked.has(uri) && !typed.has(uri) && ctx.settings.validate) {
+            waiting.add(uri);
+            // The index records the file's facts meanwhile: the workers read them from the disk too.
+            waitTimer ??= setTimeout(() => {
+              waitTimer = undefined;
+              for (const u of [...waiting]) stopWaiting(u);
+            }, PRE_CHECK_WAIT_MS);
+            return;
+          }
           syncFacts(uri);
           const version = doc.version;
           const { items, stale, documents: count } = diagnose(doc, true);
@@ -313,7 +357,9 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     if (key) closedSent.set(uri, key);
     else closedSent.delete(uri);
     // A closed file's line starts are needed once per change: not kept.
-    const items = diagnostics.length ? toLspDiagnostics(uri, new LineIndex(text!), diagnostics, ctx.rangeIn) : [];
+    const items = diagnostics.length
+      ? toLspDiagnostics(uri, new LineIndex(text!), diagnostics, ctx.rangeIn, false, ctx.caps.diagnosticFields)
+      : [];
     void connection.sendDiagnostics({ uri, diagnostics: items });
   }
 
@@ -334,7 +380,11 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
   });
   documents.onDidChangeContent((e) => {
     if (opening === e.document.uri) opening = undefined;
-    else lastEdit = Date.now();
+    else {
+      lastEdit = Date.now();
+      typed.add(e.document.uri);
+      waiting.delete(e.document.uri);
+    }
     onOpenOrChange(e.document);
   });
   documents.onDidClose(
@@ -343,6 +393,9 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       if (p) clearImmediate(p);
       pending.delete(e.document.uri);
       edited.delete(e.document.uri);
+      typed.delete(e.document.uri);
+      lastSent.delete(e.document.uri);
+      waiting.delete(e.document.uri);
       ctx.forget(e.document.uri);
       if (service.setFile(e.document.uri, undefined, 'open')) revalidateOpen();
       // Closed, the file shows the problems of its text on disk (kuma.diagnostics.scope), or none.
@@ -365,17 +418,31 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
   );
 
   ctx.syncFacts = syncFacts;
+  ctx.sentDiagnostics = (uri) => lastSent.get(uri);
   return {
     revalidateOpen,
     markClosed,
     indexReady() {
       indexed = true;
     },
-    preCheck(uri, text, settings, local) {
-      preChecked.set(uri, { text, settings, local });
+    preChecking(uris) {
+      for (const u of uris) preChecking.add(u);
     },
+    preCheck(uri, pre) {
+      if (uri === undefined) {
+        preChecking.clear();
+        for (const u of [...waiting]) stopWaiting(u);
+        return;
+      }
+      preChecking.delete(uri);
+      if (pre) preChecked.set(uri, pre);
+      stopWaiting(uri);
+    },
+    waitingForPreCheck: () => waiting,
     settingsChanged() {
       preChecked.clear();
+      for (const u of [...waiting]) stopWaiting(u);
+      preChecking.clear();
     },
     typingPause,
   };

@@ -31,7 +31,7 @@ import {
 } from '../core';
 import { FileInfoRequest, ServerCommands, type FileInfoParams, type FileInfoResult } from '../protocol';
 import type { ServerContext } from './context';
-import { toLspRange, type Positions } from './convert';
+import { dataOf, sameRange, toLspRange, type Positions } from './convert';
 import type { Work } from './work';
 
 /** At most this many workspace symbols per request: a query of one letter would list the whole workspace. */
@@ -195,10 +195,14 @@ export function registerFeatures(ctx: ServerContext): { warmUp: () => void } {
       ctx.syncFacts(doc.uri);
       const text = doc.getText();
       const actions: CodeAction[] = [];
+      const sent = ctx.sentDiagnostics(doc.uri);
       for (const d of params.context.diagnostics) {
         if (d.source !== 'kuma' || typeof d.code !== 'string') continue;
         const range = { start: doc.offsetAt(d.range.start), end: doc.offsetAt(d.range.end) };
-        const input = { code: d.code, range, data: d.data as never };
+        // A client that keeps no `data` (it did not say dataSupport, so none was sent): the data
+        // of the diagnostic sent with this code at this place.
+        const data = d.data ?? dataOf(sent?.find((s) => s.code === d.code && sameRange(s.range, d.range)) ?? d);
+        const input = { code: d.code, range, data: data as never };
         for (const fix of [...quickFixes(input, text), ...suppressionFixes(input, text)]) {
           actions.push({
             title: fix.title,

@@ -24,17 +24,23 @@ export interface WorkspaceFs {
     onResult: (r: IndexedFile) => void,
     settings?: Settings,
     onSkip?: (uri: string, why: string) => void,
-    /**
-     * Work in the background: leave a core to the thread that answers requests, and before each
-     * next batch ask `pause` how many milliseconds to wait first (0: none; the user is typing).
-     */
-    background?: boolean,
-    pause?: () => number,
+    background?: BackgroundWork,
   ): Promise<void>;
   /** Stops whatever work is under way (index workers), when the server exits. */
   dispose?(): void;
   /** Watches a folder for YAML files created, changed or deleted; returns a function that stops watching. */
   watch(folderUri: string, onChange: (uri: string, deleted: boolean) => void): () => void;
+}
+
+/**
+ * Work in the background (`indexFiles`): a core is left to the thread that answers requests,
+ * and before each next batch `pause` says how many milliseconds to wait first (0: none; the user
+ * is typing). `urgent` names files the editor waits for (opened meanwhile): each next batch takes
+ * those first, when they are among the files still to do.
+ */
+export interface BackgroundWork {
+  pause?: () => number;
+  urgent?: () => Iterable<string>;
 }
 
 /** A file read and reduced to facts by `indexFiles`. */

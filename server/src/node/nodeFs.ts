@@ -37,64 +37,83 @@ export const nodeFs: WorkspaceFs = {
   // A synchronous read of a manifest takes microseconds; the promise API costs more than the
   // read itself for thousands of small files. Regular files only, up to the size limit.
   readFile: async (uri) => readTextFile(fileURLToPath(uri)),
-  indexFiles(uris, onResult, settings, onSkip, background, pause) {
+  indexFiles(uris, onResult, settings, onSkip, background) {
     const script = path.join(__dirname, 'indexer.node.js');
     // Without the bundled worker (tests run the sources), the server indexes on its own thread.
     if (!fs.existsSync(script)) return Promise.reject(new Error('no indexer worker'));
     // One worker per core (up to four): parsing is what indexing spends its time on.
-    // In the background, one core is left to the thread that answers the editor (typing goes on).
-    const cores = os.availableParallelism() - (background ? 1 : 0);
-    const workers = Math.max(1, Math.min(4, cores, Math.ceil(uris.length / 50)));
+    // In the background, one core is left to the thread that answers the editor (typing goes on),
+    // until the editor waits for some of the files (`urgent`): then a worker joins on that core.
+    const most = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(uris.length / 50)));
+    const workers = background ? Math.max(1, Math.min(most, os.availableParallelism() - 1)) : most;
     // Files go out in batches as workers finish the previous one, so that they all finish
     // together however the work is spread; the paths are made here, while the workers start.
     // In the background, small batches: their results arrive on the thread that answers the
     // editor, and a batch already asked for cannot wait for a pause in the typing.
     const BATCH = background ? 10 : 40;
     let next = 0;
-    const take = () => {
-      const files = uris.slice(next, next + BATCH).map((uri) => ({ uri, path: fileURLToPath(uri) }));
-      next += files.length;
-      return files;
+    // The files still to do, when some may be taken out of order (urgent ones).
+    const todo = background?.urgent ? new Set(uris) : undefined;
+    const left = () => (todo ? todo.size : uris.length - next);
+    const urgentLeft = () => {
+      if (todo) for (const uri of background?.urgent?.() ?? []) if (todo.has(uri)) return true;
+      return false;
     };
-    return Promise.all(
-      Array.from(
-        { length: workers },
-        () =>
-          new Promise<void>((resolve, reject) => {
-            // A worker's garbage is short-lived (each file's parse). V8's default young generation
-            // grows to 32 MiB per thread; 10 MiB keeps the peak RSS of a 1,000-file workspace near
-            // 135 MiB (156 with 16) for about 0.1 s more collecting per worker than the default.
-            const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 10 } });
-            live.add(worker);
-            worker.on('message', (m: { results: IndexedFile[]; skipped?: { uri: string; why: string }[]; done?: boolean }) => {
-              for (const r of m.results) onResult(r);
-              for (const s of m.skipped ?? []) onSkip?.(s.uri, s.why);
-              if (!m.done) return;
-              const send = () => {
-                const wait = background && pause ? pause() : 0;
-                if (wait > 0) {
-                  setTimeout(send, wait);
-                  return;
-                }
-                const files = take();
-                if (files.length) worker.postMessage({ files, settings });
-                else {
-                  void worker.terminate();
-                  resolve();
-                }
-              };
-              send();
-            });
-            worker.on('error', reject);
-            // A worker that dies without an error (out of memory) must not leave indexing waiting forever.
-            worker.on('exit', (code) => {
-              live.delete(worker);
-              reject(new Error(`indexer worker exited (code ${code})`));
-            });
-            worker.postMessage({ files: take(), settings });
-          }),
-      ),
-    ).then(() => undefined);
+    const take = () => {
+      const batch: string[] = [];
+      if (todo)
+        for (const uri of background?.urgent?.() ?? []) {
+          if (batch.length === BATCH) break;
+          if (todo.delete(uri)) batch.push(uri);
+        }
+      while (batch.length < BATCH && next < uris.length) {
+        const uri = uris[next++];
+        if (!todo || todo.delete(uri)) batch.push(uri);
+      }
+      return batch.map((uri) => ({ uri, path: fileURLToPath(uri) }));
+    };
+    return new Promise<void>((resolve, reject) => {
+      let running = 0;
+      const start = () => {
+        running++;
+        let finished = false;
+        // A worker's garbage is short-lived (each file's parse). V8's default young generation
+        // grows to 32 MiB per thread; 10 MiB keeps the peak RSS of a 1,000-file workspace near
+        // 135 MiB (156 with 16) for about 0.1 s more collecting per worker than the default.
+        const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 10 } });
+        live.add(worker);
+        worker.on('message', (m: { results: IndexedFile[]; skipped?: { uri: string; why: string }[]; done?: boolean }) => {
+          for (const r of m.results) onResult(r);
+          for (const s of m.skipped ?? []) onSkip?.(s.uri, s.why);
+          if (!m.done) return;
+          const send = () => {
+            const wait = background?.pause?.() ?? 0;
+            if (wait > 0) {
+              setTimeout(send, wait);
+              return;
+            }
+            // Worth a worker's start (tens of milliseconds) only with a few batches left.
+            if (running < most && left() > 2 * BATCH && urgentLeft()) start();
+            const files = take();
+            if (files.length) worker.postMessage({ files, settings });
+            else {
+              finished = true;
+              void worker.terminate();
+              if (--running === 0) resolve();
+            }
+          };
+          send();
+        });
+        worker.on('error', reject);
+        // A worker that dies without an error (out of memory) must not leave indexing waiting forever.
+        worker.on('exit', (code) => {
+          live.delete(worker);
+          if (!finished) reject(new Error(`indexer worker exited (code ${code})`));
+        });
+        worker.postMessage({ files: take(), settings });
+      };
+      for (let i = 0; i < workers; i++) start();
+    });
   },
   dispose() {
     for (const w of live) void w.terminate();
