@@ -31,10 +31,10 @@ import { skipReason, type IndexedFile } from './workspaceFs';
 const FLUSH_MS = 1000;
 
 /**
- * Up to this many files, the index workers run the files' own checks in the same pass as the
- * facts (the index is ready about 1.3× later, each file parsed once); beyond it the facts come
- * first and the checks follow in a second pass (`checkClosedFiles`), so a large tree is indexed,
- * and answers requests, seconds sooner.
+ * Up to this many files, and while the editor has no file open, the index workers run the files'
+ * own checks in the same pass as the facts (the index is ready about 1.3× later, each file parsed
+ * once). Beyond it, or once a file is open (its requests want the whole index soon), the facts come
+ * first and the checks of the files not yet checked follow in a second pass (`checkClosedFiles`).
  */
 const ONE_PASS_FILES = 2000;
 
@@ -127,7 +127,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       let inWorker = false;
       // The files' own checks in the same pass (see ONE_PASS_FILES), with the settings of now.
       const checkedWith = ctx.settings;
-      const oneCheck = uris.length <= (options.onePassFiles ?? ONE_PASS_FILES) && checksClosedFiles(checkedWith);
+      const checkToo = uris.length <= (options.onePassFiles ?? ONE_PASS_FILES) && checksClosedFiles(checkedWith);
       if (fs.indexFiles) {
         // Parse on other threads; this one only records the facts and keeps answering. The facts
         // come first (the index is ready as soon as every file is reduced to them); the files' own
@@ -154,8 +154,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
               buffered.push(r);
               if (Date.now() - lastFlush >= FLUSH_MS) flush();
             }),
-            oneCheck ? workerSettings(checkedWith) : undefined,
+            checkToo ? workerSettings(checkedWith) : undefined,
             ctx.guard('indexing', undefined, logSkipped),
+            // While the user types, the next batch waits: its results would be read on this thread.
+            // While files are open, a core is left to this thread (it checks them), and the
+            // batches are facts only.
+            {
+              pause: diagnostics.typingPause,
+              leaveCore: () => documents.all().length > 0,
+              check: () => documents.all().length === 0,
+            },
           );
           flush();
           inWorker = true;
@@ -196,7 +204,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (inWorker) {
         // The open files see the whole index now; the closed ones once their own checks are back.
         if (revalidate) diagnostics.revalidateOpen();
-        if (!oneCheck) await checkClosedFiles(uris);
+        await checkClosedFiles(uris);
         diagnostics.indexReady();
         diagnostics.markClosed(undefined);
       } else {
@@ -218,8 +226,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const fs = options.fs;
     const checkedWith = ctx.settings;
     if (!fs?.indexFiles || !checksClosedFiles(checkedWith)) return;
-    // The open files are checked here, as they are edited.
-    const closed = uris.filter((u) => !documents.get(u));
+    // The open files are checked here, as they are edited; the files checked in the first pass are done.
+    const closed = uris.filter((u) => !documents.get(u) && !diagnostics.preChecked(u, checkedWith));
+    if (closed.length === 0) return;
     diagnostics.preChecking(closed);
     await fs
       .indexFiles(
@@ -229,7 +238,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         undefined,
         // While the user types, the next batch waits: its results would be read on this thread.
         // Files opened meanwhile wait for their checks: those go first.
-        { pause: diagnostics.typingPause, urgent: diagnostics.waitingForPreCheck },
+        { leaveCore: () => true, pause: diagnostics.typingPause, urgent: diagnostics.waitingForPreCheck },
       )
       // The closed files are then checked here instead.
       .catch((err) => connection.console.warn(`kuma: checking files on a worker thread failed (${String(err)})`))

@@ -33,12 +33,16 @@ export interface WorkspaceFs {
 }
 
 /**
- * Work in the background (`indexFiles`): a core is left to the thread that answers requests,
- * and before each next batch `pause` says how many milliseconds to wait first (0: none; the user
- * is typing). `urgent` names files the editor waits for (opened meanwhile): each next batch takes
- * those first, when they are among the files still to do.
+ * How `indexFiles` shares the machine with the thread that answers the editor, asked again before
+ * each next batch: `leaveCore`, whether a core is left to that thread (the editor has files open);
+ * `pause`, how many milliseconds to wait first (0: none; the user is typing). `urgent` names files
+ * the editor waits for (opened meanwhile): each next batch takes those first, when they are among
+ * the files still to do, and a worker joins on the core left while there are such files.
  */
 export interface BackgroundWork {
+  leaveCore?: () => boolean;
+  /** Whether the next batch is checked with `settings` too (absent: whenever settings are given). */
+  check?: () => boolean;
   pause?: () => number;
   urgent?: () => Iterable<string>;
 }

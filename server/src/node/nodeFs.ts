@@ -45,12 +45,13 @@ export const nodeFs: WorkspaceFs = {
     // In the background, one core is left to the thread that answers the editor (typing goes on),
     // until the editor waits for some of the files (`urgent`): then a worker joins on that core.
     const most = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(uris.length / 50)));
-    const workers = background ? Math.max(1, Math.min(most, os.availableParallelism() - 1)) : most;
+    const fewer = Math.max(1, Math.min(most, os.availableParallelism() - 1));
+    const workers = background?.leaveCore?.() ? fewer : most;
     // Files go out in batches as workers finish the previous one, so that they all finish
     // together however the work is spread; the paths are made here, while the workers start.
-    // In the background, small batches: their results arrive on the thread that answers the
-    // editor, and a batch already asked for cannot wait for a pause in the typing.
-    const BATCH = background ? 10 : 40;
+    // Smaller batches when typing pauses the work: a batch already asked for cannot wait for a
+    // pause in the typing, and its results arrive on the thread that answers the editor.
+    const BATCH = background?.pause ? 10 : 40;
     let next = 0;
     // The files still to do, when some may be taken out of order (urgent ones).
     const todo = background?.urgent ? new Set(uris) : undefined;
@@ -72,6 +73,7 @@ export const nodeFs: WorkspaceFs = {
       }
       return batch.map((uri) => ({ uri, path: fileURLToPath(uri) }));
     };
+    const checking = () => (settings && (background?.check?.() ?? true) ? settings : undefined);
     return new Promise<void>((resolve, reject) => {
       let running = 0;
       const start = () => {
@@ -92,10 +94,12 @@ export const nodeFs: WorkspaceFs = {
               setTimeout(send, wait);
               return;
             }
-            // Worth a worker's start (tens of milliseconds) only with a few batches left.
-            if (running < most && left() > 2 * BATCH && urgentLeft()) start();
-            const files = take();
-            if (files.length) worker.postMessage({ files, settings });
+            // The editor waits for some files: a worker joins, if worth its start (tens of
+            // milliseconds) with a few batches left. It has files open: a core is left to it.
+            const urgent = urgentLeft();
+            if (running < most && left() > 2 * BATCH && urgent) start();
+            const files = !urgent && running > fewer && background?.leaveCore?.() ? [] : take();
+            if (files.length) worker.postMessage({ files, settings: checking() });
             else {
               finished = true;
               void worker.terminate();
@@ -110,7 +114,7 @@ export const nodeFs: WorkspaceFs = {
           live.delete(worker);
           if (!finished) reject(new Error(`indexer worker exited (code ${code})`));
         });
-        worker.postMessage({ files: take(), settings });
+        worker.postMessage({ files: take(), settings: checking() });
       };
       for (let i = 0; i < workers; i++) start();
     });
