@@ -125,9 +125,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       for (const folder of ctx.workspaceFolders) for await (const uri of fs.listYamlFiles(folder, isExcluded)) uris.push(uri);
       const report = () => progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
       let inWorker = false;
-      // The files' own checks in the same pass (see ONE_PASS_FILES), with the settings of now.
+      // The files' own checks in the same pass (see ONE_PASS_FILES), with the settings of now:
+      // with any kuma.diagnostics.scope, as opening a file then costs only its cross-file checks.
       const checkedWith = ctx.settings;
-      const checkToo = uris.length <= (options.onePassFiles ?? ONE_PASS_FILES) && checksClosedFiles(checkedWith);
+      const checkToo = uris.length <= (options.onePassFiles ?? ONE_PASS_FILES) && checkedWith.validate;
       if (fs.indexFiles) {
         // Parse on other threads; this one only records the facts and keeps answering. The facts
         // come first (the index is ready as soon as every file is reduced to them); the files' own

@@ -49,9 +49,9 @@ export const nodeFs: WorkspaceFs = {
     const workers = background?.leaveCore?.() ? fewer : most;
     // Files go out in batches as workers finish the previous one, so that they all finish
     // together however the work is spread; the paths are made here, while the workers start.
-    // Smaller batches when typing pauses the work: a batch already asked for cannot wait for a
-    // pause in the typing, and its results arrive on the thread that answers the editor.
-    const BATCH = background?.pause ? 10 : 40;
+    // Smaller batches while a core is left to the editor: a batch already asked for cannot wait
+    // for a pause in the typing, and its results arrive on the thread that answers the editor.
+    const batchSize = () => (background?.leaveCore?.() ? 10 : 40);
     let next = 0;
     // The files still to do, when some may be taken out of order (urgent ones).
     const todo = background?.urgent ? new Set(uris) : undefined;
@@ -61,6 +61,7 @@ export const nodeFs: WorkspaceFs = {
       return false;
     };
     const take = () => {
+      const BATCH = batchSize();
       const batch: string[] = [];
       if (todo)
         for (const uri of background?.urgent?.() ?? []) {
@@ -115,7 +116,7 @@ export const nodeFs: WorkspaceFs = {
           // The editor waits for some files: a worker joins, if worth its start (tens of
           // milliseconds) with a few batches left. It has files open: a core is left to it.
           const urgent = urgentLeft();
-          if (running < most && left() > 2 * BATCH && urgent) start();
+          if (running < most && left() > 2 * batchSize() && urgent) start();
           const stop = !urgent && running > fewer && background?.leaveCore?.();
           while (!stop && outstanding < 2 && post());
           if (outstanding === 0) finish();
