@@ -1,6 +1,6 @@
 import { DocumentDiagnosticReportKind, type Diagnostic, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { digest, LineIndex, type KumaDiagnostic, type LocalAnalysis } from '../core';
+import { conversionActions, digest, LineIndex, type KumaDiagnostic, type LocalAnalysis } from '../core';
 import type { ServerContext } from './context';
 import { toLspDiagnostics } from './convert';
 import type { ServerSettings } from './settings';
@@ -38,6 +38,8 @@ export interface Diagnostics {
 /** Files of more documents than this warm the keystroke path up when first checked (see `warmUpKeystrokes`). */
 const WARM_UP_DOCUMENTS = 64;
 const WARM_UP_URI = 'kuma-warm-up:/keystrokes.yaml';
+const WARM_UP_SERVICE =
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: warm\n  namespace: warm\nspec:\n  selector:\n    app: warm\n  ports:\n  - port: 80\n    targetPort: 8080\n';
 /** How long the editor must have sent nothing before a step of the warm-up runs. */
 const WARM_UP_IDLE_MS = 150;
 /** Turns of the event loop a check waits for newer changes of its document (see `schedule`). */
@@ -132,10 +134,29 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
         setTimeout(step, WARM_UP_IDLE_MS - Math.max(0, idle));
         return;
       }
+      const next = actions.shift();
+      if (next) {
+        next();
+        setTimeout(step, 0);
+        return;
+      }
       const r = steps.next();
-      if (!r.done) setTimeout(step, 0);
-      else toLspDiagnostics(WARM_UP_URI, new LineIndex(r.value.text), r.value.diagnostics, ctx.rangeIn, true, ctx.caps.diagnosticFields);
+      if (!r.done) {
+        setTimeout(step, 0);
+        return;
+      }
+      toLspDiagnostics(WARM_UP_URI, new LineIndex(r.value.text), r.value.diagnostics, ctx.rangeIn, true, ctx.caps.diagnosticFields);
+      // The code actions VS Code asks for as the cursor moves, on a MeshService, a Dataplane and
+      // a Service: their first request would run the conversions (and the selector plans of the
+      // whole workspace) uncompiled. One idle step each.
+      const text = `${r.value.text}---\n${WARM_UP_SERVICE}`;
+      for (const at of ['type: MeshService', 'type: Dataplane', 'kind: Service']) {
+        const offset = text.lastIndexOf(at);
+        if (offset >= 0) actions.push(() => conversionActions(service, text, { start: offset, end: offset }, ctx.settings));
+      }
+      if (actions.length) setTimeout(step, 0);
     });
+    const actions: (() => void)[] = [];
     setTimeout(step, WARM_UP_IDLE_MS);
   }
 

@@ -115,9 +115,10 @@ function computePlans(index: WorkspaceIndex): Map<string, SelectorPlan> {
   for (let changed = true; changed;) {
     changed = false;
     const finals = finalLabels(index, plans);
+    const labelled = withLabel(index, finals);
     for (const p of plans.values()) {
       if (p.refused || p.ms.fact.form !== 'universal') continue;
-      const reason = conflictOf(index, p, plans, finals);
+      const reason = conflictOf(p, plans, finals, labelled);
       if (reason) {
         p.refused = reason;
         changed = true;
@@ -205,11 +206,41 @@ function finalLabels(index: WorkspaceIndex, plans: Map<string, SelectorPlan>): M
   return out;
 }
 
-function conflictOf(
+/**
+ * The Dataplanes of a mesh and form that could match a selector: those with its first label (its
+ * label and value) once migrated, looked up in a table made once per mesh and form, so that
+ * checking every plan is not a walk of every Dataplane per plan (quadratic: most of the first code
+ * action on a MeshService of a file of thousands of documents).
+ */
+function withLabel(
   index: WorkspaceIndex,
+  finals: Map<Located<KumaFact>, Record<string, string>>,
+): (mesh: string, form: KumaFact['form'], selector: Record<string, string>) => readonly Located<KumaFact>[] {
+  const tables = new Map<string, Map<string, Located<KumaFact>[]>>();
+  return (mesh, form, selector) => {
+    const first = Object.keys(selector)[0];
+    if (first === undefined) return index.dataplanesOf(mesh, form);
+    let table = tables.get(`${mesh}\u0000${form}`);
+    if (!table) {
+      table = new Map();
+      for (const dp of index.dataplanesOf(mesh, form))
+        for (const [k, v] of Object.entries(finals.get(dp) ?? dp.fact.labels ?? {})) {
+          const key = `${k}\u0000${v}`;
+          const list = table.get(key);
+          if (list) list.push(dp);
+          else table.set(key, [dp]);
+        }
+      tables.set(`${mesh}\u0000${form}`, table);
+    }
+    return table.get(`${first}\u0000${selector[first]}`) ?? [];
+  };
+}
+
+function conflictOf(
   p: SelectorPlan,
   plans: Map<string, SelectorPlan>,
   finals: Map<Located<KumaFact>, Record<string, string>>,
+  labelled: ReturnType<typeof withLabel>,
 ): string | undefined {
   // Another plan (or the Dataplane's own kuma.io/workload) gives a selected Dataplane another value.
   for (const a of p.additions) {
@@ -225,9 +256,9 @@ function conflictOf(
   }
   // The labels select exactly the Dataplanes the tags selected.
   const selected = new Set(p.additions.map((a) => a.dp));
-  const widened = index
-    .dataplanesOf(p.ms.fact.mesh, p.ms.fact.form)
-    .filter((dp) => !selected.has(dp) && matchesAll(finals.get(dp) ?? dp.fact.labels, p.labels));
+  const widened = labelled(p.ms.fact.mesh, p.ms.fact.form, p.labels).filter(
+    (dp) => !selected.has(dp) && matchesAll(finals.get(dp) ?? dp.fact.labels ?? {}, p.labels),
+  );
   if (widened.length)
     return `The labels ${pairs(p.labels)} would also select ${widened.map((d) => describe(d.fact)).join(', ')}, which the tags did not select.`;
   return undefined;
