@@ -21,11 +21,6 @@ export interface ServerOptions {
    * make it throw to check that a failing handler is contained (see KUMA_LS_INJECT_FAULT).
    */
   injectFault?: (handler: string) => void;
-  /**
-   * Workspaces of up to this many files are indexed and checked in one pass of the workers
-   * (default `ONE_PASS_FILES`); tests set 0 to run the two passes (see KUMA_LS_ONE_PASS_FILES).
-   */
-  onePassFiles?: number;
 }
 
 /** What the client said it can do, read at `initialize`. */

@@ -23,8 +23,6 @@ export interface Diagnostics {
   preCheck(uri: string | undefined, pre?: { text: string; settings: ServerSettings; local: LocalAnalysis }): void;
   /** Open files waiting for their checks from the index workers: the workers take them first. */
   waitingForPreCheck(): Iterable<string>;
-  /** Whether the index workers' checks of a file, with these settings, are recorded. */
-  preChecked(uri: string, settings: ServerSettings): boolean;
   /** Settings changed: what was checked with the old ones is forgotten. */
   settingsChanged(): void;
   /** How long background work should wait before its next step: the user is typing (0: go on). */
@@ -462,7 +460,6 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
       stopWaiting(uri);
     },
     waitingForPreCheck: () => waiting,
-    preChecked: (uri, settings) => preChecked.get(uri)?.settings === settings,
     settingsChanged() {
       preChecked.clear();
       for (const u of [...waiting]) stopWaiting(u);

@@ -30,14 +30,6 @@ import { skipReason, type IndexedFile } from './workspaceFs';
  */
 const FLUSH_MS = 1000;
 
-/**
- * Up to this many files, and while the editor has no file open, the index workers run the files'
- * own checks in the same pass as the facts (the index is ready about 1.3× later, each file parsed
- * once). Beyond it, or once a file is open (its requests want the whole index soon), the facts come
- * first and the checks of the files not yet checked follow in a second pass (`checkClosedFiles`).
- */
-const ONE_PASS_FILES = 2000;
-
 export type { ServerOptions } from './context';
 export { MAX_WORKSPACE_SYMBOLS } from './features';
 
@@ -125,10 +117,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       for (const folder of ctx.workspaceFolders) for await (const uri of fs.listYamlFiles(folder, isExcluded)) uris.push(uri);
       const report = () => progress?.report(Math.round((100 * count) / Math.max(1, uris.length)), `${count} of ${uris.length} files`);
       let inWorker = false;
-      // The files' own checks in the same pass (see ONE_PASS_FILES), with the settings of now:
-      // with any kuma.diagnostics.scope, as opening a file then costs only its cross-file checks.
-      const checkedWith = ctx.settings;
-      const checkToo = uris.length <= (options.onePassFiles ?? ONE_PASS_FILES) && checkedWith.validate;
       if (fs.indexFiles) {
         // Parse on other threads; this one only records the facts and keeps answering. The facts
         // come first (the index is ready as soon as every file is reduced to them); the files' own
@@ -139,10 +127,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           let buffered: IndexedFile[] = [];
           let lastFlush = Date.now();
           const flush = () => {
-            for (const r of buffered) {
-              if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
-              if (r.local) preCheck(r, checkedWith);
-            }
+            for (const r of buffered) if (service.setDiskFacts(r.uri, r.text, r.facts, r.fingerprint)) changed = true;
             count += buffered.length;
             buffered = [];
             lastFlush = Date.now();
@@ -155,16 +140,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
               buffered.push(r);
               if (Date.now() - lastFlush >= FLUSH_MS) flush();
             }),
-            checkToo ? workerSettings(checkedWith) : undefined,
+            undefined,
             ctx.guard('indexing', undefined, logSkipped),
             // While the user types, the next batch waits: its results would be read on this thread.
-            // While files are open, a core is left to this thread (it checks them), and the
-            // batches are facts only.
-            {
-              pause: diagnostics.typingPause,
-              leaveCore: () => documents.all().length > 0,
-              check: () => documents.all().length === 0,
-            },
+            // While files are open, a core is left to this thread (it checks them).
+            { pause: diagnostics.typingPause, leaveCore: () => documents.all().length > 0 },
           );
           flush();
           inWorker = true;
@@ -227,9 +207,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const fs = options.fs;
     const checkedWith = ctx.settings;
     if (!fs?.indexFiles || !checksClosedFiles(checkedWith)) return;
-    // The open files are checked here, as they are edited; the files checked in the first pass are done.
-    const closed = uris.filter((u) => !documents.get(u) && !diagnostics.preChecked(u, checkedWith));
-    if (closed.length === 0) return;
+    // The open files are checked here, as they are edited.
+    const closed = uris.filter((u) => !documents.get(u));
     diagnostics.preChecking(closed);
     await fs
       .indexFiles(

@@ -41,8 +41,6 @@ export interface WorkspaceFs {
  */
 export interface BackgroundWork {
   leaveCore?: () => boolean;
-  /** Whether the next batch is checked with `settings` too (absent: whenever settings are given). */
-  check?: () => boolean;
   pause?: () => number;
   urgent?: () => Iterable<string>;
 }

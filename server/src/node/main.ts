@@ -29,10 +29,6 @@ const injectFault = faulty.size
       if (faulty.has(handler)) throw new Error(`injected fault in ${handler}`);
     }
   : undefined;
-// Test hook: KUMA_LS_ONE_PASS_FILES=0 indexes a workspace of any size in two passes (facts, then
-// the files' own checks), as the server does for large ones.
-const onePass = process.env.KUMA_LS_ONE_PASS_FILES;
-const onePassFiles = onePass !== undefined && /^\d+$/.test(onePass) ? Number(onePass) : undefined;
 // Every handler is guarded; a stray rejected promise (a message the client no longer awaits)
 // is reported, not a reason to take the server down. Node's default would exit the process.
 process.on('unhandledRejection', (err) => console.error(`kuma: unhandled rejection: ${String(err)}`));
@@ -83,4 +79,4 @@ function stdioConnection() {
 }
 
 const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
-startServer(connection, { fs: nodeFs, injectFault, ...(onePassFiles !== undefined ? { onePassFiles } : {}) });
+startServer(connection, { fs: nodeFs, injectFault });

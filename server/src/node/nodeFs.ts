@@ -74,7 +74,6 @@ export const nodeFs: WorkspaceFs = {
       }
       return batch.map((uri) => ({ uri, path: fileURLToPath(uri) }));
     };
-    const checking = () => (settings && (background?.check?.() ?? true) ? settings : undefined);
     return new Promise<void>((resolve, reject) => {
       let running = 0;
       const start = () => {
@@ -92,7 +91,7 @@ export const nodeFs: WorkspaceFs = {
         const post = () => {
           const files = take();
           if (files.length === 0) return false;
-          worker.postMessage({ files, settings: checking() });
+          worker.postMessage({ files, settings });
           outstanding++;
           return true;
         };
