@@ -403,6 +403,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
     if (opening === e.document.uri) opening = undefined;
     else {
       lastEdit = Date.now();
+      ctx.options.fs?.typing?.(TYPING_PAUSE_MS);
       typed.add(e.document.uri);
       waiting.delete(e.document.uri);
     }

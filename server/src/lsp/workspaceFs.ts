@@ -26,6 +26,11 @@ export interface WorkspaceFs {
     onSkip?: (uri: string, why: string) => void,
     background?: BackgroundWork,
   ): Promise<void>;
+  /**
+   * The user typed: work under way on other threads (index workers) stands still for `ms`
+   * milliseconds from now, between two files, so that the keystroke's answer has the cores.
+   */
+  typing?(ms: number): void;
   /** Stops whatever work is under way (index workers), when the server exits. */
   dispose?(): void;
   /** Watches a folder for YAML files created, changed or deleted; returns a function that stops watching. */

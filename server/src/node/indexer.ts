@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { fileFactsOfText } from '../core';
 import { createLanguageService, type LanguageService, type Settings } from '../core';
 import { skipReason, type IndexedFile } from '../lsp/workspaceFs';
@@ -14,12 +14,17 @@ import { readTextFile } from './readFile';
  * one). `skipped`: the files not read on purpose (a pipe, a device, over the size limit), and why.
  */
 let service: LanguageService | undefined;
+/** Set by the server while the user types (nodeFs `typing`): this worker waits between files. */
+const typing: Int32Array | undefined = (workerData as { typing?: Int32Array } | undefined)?.typing;
+/** The longest this worker waits at a time (the flag is cleared by a timer on the server's thread). */
+const TYPING_WAIT_MS = 300;
 parentPort?.on('message', (msg: { files: { uri: string; path: string }[]; settings?: Settings }) => {
   // Each file is analysed once here: a small parse cache keeps the worker's heap small.
   if (msg.settings) service ??= createLanguageService({ cacheSize: 64, treeBudget: 0 });
   let batch: IndexedFile[] = [];
   let skipped: { uri: string; why: string }[] = [];
   for (const { uri, path } of msg.files) {
+    if (typing && Atomics.load(typing, 0) === 1) Atomics.wait(typing, 0, 1, TYPING_WAIT_MS);
     try {
       const text = readTextFile(path);
       if (msg.settings && service) {

@@ -12,6 +12,14 @@ const YAML = /\.ya?ml$/i;
 /** The index workers running, to stop when the server exits. */
 const live = new Set<Worker>();
 
+/**
+ * Shared with every index worker: 1 while the user types (see `typing`). A worker reads it between
+ * two files and waits while it is set, so a keystroke does not share the cores with a batch that
+ * was handed out before it.
+ */
+const typingFlag = new Int32Array(new SharedArrayBuffer(4));
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+
 /** The workspace on the local disk, for LSP clients that do not serve files themselves. */
 export const nodeFs: WorkspaceFs = {
   async *listYamlFiles(folderUri, isExcluded) {
@@ -82,7 +90,7 @@ export const nodeFs: WorkspaceFs = {
         // A worker's garbage is short-lived (each file's parse). V8's default young generation
         // grows to 32 MiB per thread; 10 MiB keeps the peak RSS of a 1,000-file workspace near
         // 135 MiB (156 with 16) for about 0.1 s more collecting per worker than the default.
-        const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 10 } });
+        const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 10 }, workerData: { typing: typingFlag } });
         live.add(worker);
         // Each worker has one batch queued behind the one it works on: it goes on while this
         // thread is busy (opening a large file) instead of waiting to be handed the next.
@@ -138,9 +146,22 @@ export const nodeFs: WorkspaceFs = {
       for (let i = 0; i < workers; i++) start();
     });
   },
+  typing(ms) {
+    Atomics.store(typingFlag, 0, 1);
+    if (typingTimer) clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      typingTimer = undefined;
+      Atomics.store(typingFlag, 0, 0);
+      Atomics.notify(typingFlag, 0);
+    }, ms);
+    // Not a reason to keep the process alive.
+    typingTimer.unref?.();
+  },
   dispose() {
     for (const w of live) void w.terminate();
     live.clear();
+    Atomics.store(typingFlag, 0, 0);
+    Atomics.notify(typingFlag, 0);
   },
   watch(folderUri, onChange) {
     return watchTree(fileURLToPath(folderUri), onChange);
