@@ -206,7 +206,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   async function checkClosedFiles(uris: string[]) {
     const fs = options.fs;
     const checkedWith = ctx.settings;
-    if (!fs?.indexFiles || !checksClosedFiles(checkedWith)) return;
+    if (!fs?.indexFiles || !checkedWith.validate || checkedWith.diagnosticsScope !== 'workspace') return;
     // The open files are checked here, as they are edited.
     const closed = uris.filter((u) => !documents.get(u));
     diagnostics.preChecking(closed);
@@ -214,7 +214,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       .indexFiles(
         closed,
         ctx.guard('checking files', undefined, (r: IndexedFile) => preCheck(r, checkedWith)),
-        workerSettings(checkedWith),
+        {
+          kumaVersion: checkedWith.kumaVersion,
+          validate: checkedWith.validate,
+          ...(checkedWith.severity ? { severity: checkedWith.severity } : {}),
+        },
         undefined,
         // While the user types, the next batch waits: its results would be read on this thread.
         // Files opened meanwhile wait for their checks: those go first.
@@ -223,20 +227,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       // The closed files are then checked here instead.
       .catch((err) => connection.console.warn(`kuma: checking files on a worker thread failed (${String(err)})`))
       .finally(() => diagnostics.preCheck(undefined));
-  }
-
-  /** Whether the files not open are checked (their problems are shown): then the workers check them too. */
-  function checksClosedFiles(settings: ServerSettings): boolean {
-    return settings.validate && settings.diagnosticsScope === 'workspace';
-  }
-
-  /** The settings the index workers check files with. */
-  function workerSettings(settings: ServerSettings) {
-    return {
-      kumaVersion: settings.kumaVersion,
-      validate: settings.validate,
-      ...(settings.severity ? { severity: settings.severity } : {}),
-    };
   }
 
   /** Records a file's own checks made by an index worker, if they still hold (the file and the settings unchanged). */

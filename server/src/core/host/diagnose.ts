@@ -220,7 +220,8 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       placed[i] =
         old.length === 0 || (d.offset === was.offset && d.index === was.index)
           ? old
-          : old.map((x) => move(x, d.offset - was.offset, d.index));
+          : // A placed diagnostic moved with its document: placed again, as `place` does (the same shape).
+            old.map((x) => shift(x, d.offset - was.offset, d.index));
     }
     memos.delete(uri);
     memos.set(uri, { textLength, docs, version, scopes, revision: stale ? memo!.revision : revisionOf(scopes), placed });
@@ -375,21 +376,6 @@ function placeEach(
   checksOf: (i: number) => readonly Omit<KumaDiagnostic, 'document'>[],
 ): (readonly KumaDiagnostic[])[] {
   return docs.map((d, i) => place(checksOf(i), d));
-}
-
-/** A placed diagnostic moved by `by` characters, now of document `document`. */
-function move(x: KumaDiagnostic, by: number, document: number): KumaDiagnostic {
-  // The same shape as `shift` makes (see there).
-  const out: KumaDiagnostic = {
-    code: x.code,
-    severity: x.severity,
-    message: x.message,
-    range: { start: x.range.start + by, end: x.range.end + by },
-    data: x.data,
-    document,
-  };
-  if (x.related) out.related = x.related.map((y) => ({ ...y, range: { start: y.range.start + by, end: y.range.end + by } }));
-  return out;
 }
 
 const NO_PLACED: readonly KumaDiagnostic[] = Object.freeze([]);
