@@ -98,6 +98,7 @@ export async function activateClient(
   status.name = 'Kuma version';
   status.command = { title: 'Select the Kuma version', command: SELECT_VERSION_COMMAND };
   context.subscriptions.push(channel, status);
+  registerPreviews(context);
 
   const updateStatus = async () => {
     const editor = vscode.window.activeTextEditor;
@@ -183,11 +184,9 @@ export async function activateClient(
             void vscode.window.showInformationMessage(plan.message);
             return;
           }
-          const picked = await vscode.window.showQuickPick(planItems(plan.plan), {
-            canPickMany: true,
-            title: plan.message,
-            placeHolder: 'The files to change: untick those to leave as they are, then press Enter (Escape cancels)',
-            ignoreFocusOut: true,
+          const picked = await review(plan.message, plan.plan, async (file, only) => {
+            const shown = await run({ only, preview: file });
+            return shown?.content;
           });
           if (!picked?.length) return;
           result = await run({ only: picked.map((p) => p.uri) });
@@ -206,11 +205,75 @@ export async function activateClient(
   return client;
 }
 
-/** Quick-pick items of a workspace command's plan: one per file, all picked, with what it gets. */
-function planItems(plan: ConvertPlanFile[]): (vscode.QuickPickItem & { uri: string })[] {
-  return plan.map((f) => {
-    const uri = vscode.Uri.parse(f.uri);
-    return { uri: f.uri, label: vscode.workspace.asRelativePath(uri), description: f.summary, picked: true };
+/** The scheme of the read-only "after" side of a review's diff (the text the command would leave). */
+const PREVIEW_SCHEME = 'kuma-preview';
+const previews = new Map<string, string>();
+const previewChanged = new vscode.EventEmitter<vscode.Uri>();
+
+/** Serves the "after" texts of the review's diffs (registered once, on activation). */
+function registerPreviews(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    previewChanged,
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
+      onDidChange: previewChanged.event,
+      provideTextDocumentContent: (uri) => previews.get(uri.toString()) ?? '',
+    }),
+  );
+}
+
+const SHOW_CHANGES: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('diff'), tooltip: 'Show the changes to this file' };
+
+/**
+ * The review of a workspace command: one row per file, all picked, with what it gets; a row's
+ * button opens the file beside the text the command would leave (with the files picked now), and
+ * the review stays open. Resolves to the rows picked when the user presses Enter, or undefined.
+ */
+async function review(
+  title: string,
+  plan: ConvertPlanFile[],
+  after: (file: string, only: string[]) => Promise<string | undefined>,
+): Promise<{ uri: string }[] | undefined> {
+  type Row = vscode.QuickPickItem & { uri: string };
+  const rows: Row[] = plan.map((f) => ({
+    uri: f.uri,
+    label: vscode.workspace.asRelativePath(vscode.Uri.parse(f.uri)),
+    description: f.summary,
+    picked: true,
+    buttons: [SHOW_CHANGES],
+  }));
+  const pick = vscode.window.createQuickPick<Row>();
+  pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
+  pick.title = title;
+  pick.placeholder = 'The files to change: untick those to leave as they are, then press Enter (Escape cancels)';
+  pick.items = rows;
+  pick.selectedItems = rows;
+  return new Promise((resolve) => {
+    let result: Row[] | undefined;
+    pick.onDidTriggerItemButton(async ({ item }) => {
+      const text = await after(
+        item.uri,
+        pick.selectedItems.map((r) => r.uri),
+      );
+      if (text === undefined) return;
+      const file = vscode.Uri.parse(item.uri);
+      const shown = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: file.path, query: file.toString() });
+      previews.set(shown.toString(), text);
+      previewChanged.fire(shown);
+      await vscode.commands.executeCommand('vscode.diff', file, shown, `${item.label} (${title.split(':')[0]}, preview)`, {
+        preview: true,
+        preserveFocus: true,
+      });
+    });
+    pick.onDidAccept(() => {
+      result = [...pick.selectedItems];
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(result);
+    });
+    pick.show();
   });
 }
 

@@ -29,6 +29,12 @@ export type ConvertOutput = 'beside' | 'newFile' | 'untitled';
 export interface ConvertReview {
   plan?: boolean;
   only?: string[];
+  /**
+   * One file of the plan: nothing is applied; the result's `content` is that file's text as the
+   * command would leave it with the files in `only` picked (its own conversion, or the labels other
+   * files give it), for the editor to show beside the file.
+   */
+  preview?: string;
 }
 
 /** One file of a plan: what the command would do to it, in a few words ("2 MeshServices"). */
@@ -69,7 +75,7 @@ export const COMMAND_CONVERSIONS: Record<string, { conversion: string; label: st
 export interface ConvertCommandResult {
   /** What happened, in one sentence for a notification. */
   message: string;
-  /** With output 'untitled': the generated documents for the client to open. */
+  /** With output 'untitled': the generated documents for the client to open; with `review.preview`: the file's text after. */
   content?: string;
   /** Lines explaining what was skipped or not verified. */
   details: string[];

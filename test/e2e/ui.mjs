@@ -232,7 +232,15 @@ try {
   await page.keyboard.press('Control+Shift+M');
   await filterProblems(`**/${TYPOS.split('/').pop()}`);
   await step(`Problems panel lists ${UNKNOWN} with source kuma`, async () => {
-    await problemRows.filter({ hasText: UNKNOWN }).first().waitFor();
+    const listed = await problemRows
+      .filter({ hasText: UNKNOWN })
+      .first()
+      .waitFor()
+      .then(
+        () => true,
+        async (e) => `${e.message.split('\n')[0]}; the panel lists ${JSON.stringify((await problems()).map((p) => p.text))}`,
+      );
+    if (listed !== true) return listed;
     const m = (await problems()).find((p) => p.text.includes(UNKNOWN));
     if (!m) return 'row vanished';
     // the row reads: message, source `kuma`, code `schema-unknown-key`, then [Ln 21, Col 3]
@@ -835,7 +843,7 @@ try {
   };
   const snapshot = new Map(yamlFiles(WS).map((f) => [f, readFileSync(f, 'utf8')]));
   await step(
-    `palette "${MIGRATE}": a review of the files (all picked), Enter, the files on disk change; kuma-lint --kuma-version 3.0 then finds fewer errors, none the input did not have`,
+    `palette "${MIGRATE}": a review of the files (all picked), a row's diff of what it would get, Enter, the files on disk change; kuma-lint --kuma-version 3.0 then finds fewer errors, none the input did not have`,
     async () => {
       // An error the input had: at its own version (2.14) or at 3.0 (e.g. a field 3.0 removed).
       const had = new Set([...errorsAt('2.14'), ...errorsAt('3.0')]);
@@ -853,6 +861,23 @@ try {
       await shot('kuma-e2e-migrate-review.png');
       if (listed.length < 3) return `listed ${JSON.stringify(listed)}`;
       if (!listed.every((r) => r.checked !== false)) return `not every file picked: ${JSON.stringify(listed)}`;
+      // A row's button shows the file beside the text the migration would leave; the review stays open.
+      const first = rows.filter({ hasText: '.yaml' }).first();
+      await first.hover();
+      await first.locator('.codicon-diff').click();
+      const diff = page.locator('.monaco-diff-editor');
+      await diff.first().waitFor({ timeout: 15000 });
+      await page
+        .locator('.monaco-diff-editor :is(.line-insert, .char-insert, .line-delete, .char-delete)')
+        .first()
+        .waitFor({ timeout: 10000 });
+      const tab = ((await page.locator('.tab.active').first().textContent()) ?? '').trim();
+      log('migration preview tab', tab);
+      await shot('kuma-e2e-migrate-preview.png');
+      if (!/preview/.test(tab)) return `the diff's tab says ${JSON.stringify(tab)}`;
+      if (!(await page.locator('.quick-input-widget').isVisible())) return 'the review closed when the diff opened';
+      if ([...snapshot].some(([f, t]) => readFileSync(f, 'utf8') !== t)) return 'a file changed on disk before Enter';
+      await page.locator('.quick-input-widget input').first().focus();
       await page.keyboard.press('Enter');
       const changedOnDisk = () => [...snapshot].filter(([f, t]) => readFileSync(f, 'utf8') !== t).map(([f]) => f);
       for (let i = 0; i < 100 && changedOnDisk().length < listed.length; i++) await sleep(100);

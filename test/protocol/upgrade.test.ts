@@ -158,3 +158,30 @@ test('the workspace migration reviewed: a MeshService kept without the file of i
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the review's preview of a file is the text the migration would leave with the files picked, and applies nothing", async () => {
+  const { c, dir, ms, dp, applied } = await session();
+  try {
+    const preview = (file: string, only: string[]) =>
+      c.request<{ message: string; content?: string }>('workspace/executeCommand', {
+        command: 'kuma.server.migrateTo30',
+        arguments: [null, 'beside', { only, preview: file }],
+      });
+    // Both files picked: the Dataplane's own migration (tags gone, the workload label).
+    const both = await preview(dp, [ms, dp]);
+    await c.request('workspace/executeCommand', { command: 'kuma.server.migrateTo30', arguments: [null, 'beside', { only: [ms, dp] }] });
+    assert.equal(applied.length, 1, 'only the request without preview applied an edit');
+    assert.equal(both.content, applyLspEdits(DP, applied[0].edit.changes![dp]));
+    assert.doesNotMatch(both.content!, /tags:/);
+    // The Dataplane's file unticked: only the labels its MeshService gives it.
+    const labelsOnly = await preview(dp, [ms]);
+    assert.match(labelsOnly.content!, /^labels:\n {2}kuma\.io\/workload: redis$/m);
+    assert.match(labelsOnly.content!, /tags:\n {8}kuma\.io\/service: redis/);
+    // Nothing at all picked: the file as it is.
+    assert.equal((await preview(dp, [])).content, DP);
+    assert.equal(applied.length, 1);
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,5 @@
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
-import { CONVERSIONS, convertFile, dependentEdits, migrationSummary, type Conversion, type TextEdit } from '../core';
+import { applyEdits, CONVERSIONS, convertFile, dependentEdits, migrationSummary, type Conversion, type TextEdit } from '../core';
 import {
   COMMAND_CONVERSIONS,
   ServerCommands,
@@ -26,6 +26,7 @@ function readReview(raw: unknown): ConvertReview {
   return {
     ...(r.plan === true ? { plan: true } : {}),
     ...(Array.isArray(r.only) ? { only: r.only.filter((u): u is string => typeof u === 'string') } : {}),
+    ...(typeof r.preview === 'string' ? { preview: r.preview } : {}),
   };
 }
 
@@ -84,6 +85,8 @@ export function registerCommands(ctx: ServerContext): void {
     const generating = conversion === 'service-to-meshservice' || conversion === 'dataplane-to-meshservice';
     const settings = ctx.settings;
     const changes: Record<string, { range: ReturnType<typeof toLspRange>; newText: string }[]> = {};
+    /** The same edits as the core gives them (offsets), for a preview's text after. */
+    const offsetEdits = new Map<string, readonly TextEdit[]>();
     const details: string[] = [];
     const generatedYaml: string[] = [];
     /** What each file would get, in words, for the review (`review.plan`). */
@@ -115,6 +118,7 @@ export function registerCommands(ctx: ServerContext): void {
       if (edits.length) {
         const lines = documents.get(u) ?? ctx.lineIndex(u, text);
         changes[u] = edits.map((e) => ({ range: toLspRange(lines, e.range), newText: e.newText }));
+        offsetEdits.set(u, edits);
       }
     }
     // A migration of one file (or of the files the user kept) also gives the Dataplanes of the
@@ -131,6 +135,7 @@ export function registerCommands(ctx: ServerContext): void {
           if (otherText === undefined || changes[other]) continue;
           const lines = documents.get(other) ?? ctx.lineIndex(other, otherText);
           changes[other] = edits.map((e) => ({ range: toLspRange(lines, e.range), newText: e.newText }));
+          offsetEdits.set(other, edits);
           planned.push({ uri: other, summary: `${edits.length} label${edits.length === 1 ? '' : 's'} for ${shortName(u)}` });
         }
         details.push(...dep.details.map((d) => `${d} (for ${shortName(u)})`));
@@ -138,6 +143,18 @@ export function registerCommands(ctx: ServerContext): void {
     }
     // Nothing is applied once the request is cancelled.
     work.check();
+    if (review.preview !== undefined) {
+      const text = ctx.textOf(review.preview);
+      if (text === undefined) return { message: `${label}: ${shortName(review.preview)} is not a file of the workspace.`, details: [] };
+      const edits = offsetEdits.get(review.preview) ?? [];
+      return {
+        message: edits.length
+          ? `${label}: ${shortName(review.preview)} as it would be.`
+          : `${label}: nothing to change in ${shortName(review.preview)}.`,
+        content: applyEdits(text, edits),
+        details: [],
+      };
+    }
     if (review.plan) {
       const n = planned.length;
       return {
