@@ -383,3 +383,52 @@ test('MeshServices with the same selector in different meshes and versions each 
   // At 3.0 Kuma does not read dataplaneTags: no selection, no targetPort check.
   assert.deepEqual(unresolved('3.0'), []);
 });
+
+test('a resource declared twice, through keystrokes in a large open file: the duplicates follow every edit as a fresh check of the same text finds them', () => {
+  const settings = { kumaVersion: '2.14' as const, validate: true };
+  const ms = (name: string, port: number) =>
+    `type: MeshService\nname: ${name}\nmesh: default\nspec:\n  selector: {dataplaneRef: {name: x}}\n  ports: [{port: ${port}, targetPort: 1}]\n`;
+  const docs = Array.from({ length: 80 }, (_, i) => ms(`svc-${i}`, 1000 + i));
+  docs[10] = ms('twice', 1);
+  docs[60] = ms('twice', 2);
+  const other = ms('elsewhere', 7);
+  const service = createLanguageService();
+  service.setFile('file:///other.yaml', other, 'disk');
+  const shown = (s: typeof service, text: string) =>
+    s
+      .diagnose('file:///big.yaml', text, settings)
+      .diagnostics.filter((d) => d.code === 'resource-duplicate')
+      .map((d) => `${text.slice(d.range.start, d.range.end)}@${d.range.start}`);
+  const fresh = (text: string) => {
+    const s = createLanguageService();
+    s.setFile('file:///other.yaml', other, 'disk');
+    s.setFile('file:///big.yaml', text, 'open');
+    return shown(s, text);
+  };
+  const edits: [string, (d: string[]) => void][] = [
+    ['a port of a duplicate (its key stays)', (d) => (d[60] = ms('twice', 3))],
+    [
+      'a document without a name before them (the places of the resources move)',
+      (d) => (d[5] = 'type: MeshService\nmesh: default\nspec: {}\n'),
+    ],
+    ['a port typed longer (the documents after it move)', (d) => (d[20] = ms('svc-20', 123456))],
+    ['the name that made a duplicate', (d) => (d[60] = ms('once', 3))],
+    ['a name that makes one with another file', (d) => (d[30] = ms('elsewhere', 1030))],
+    ['the nameless document gets a name', (d) => (d[5] = ms('twice', 9))],
+    ['a document that is not a resource', (d) => (d[40] = 'just: yaml\n')],
+  ];
+  let text = docs.join('---\n');
+  service.setFile('file:///big.yaml', text, 'open');
+  assert.deepEqual(shown(service, text), fresh(text));
+  assert.equal(shown(service, text).length, 2);
+  for (const [what, edit] of edits) {
+    edit(docs);
+    text = docs.join('---\n');
+    service.setFile('file:///big.yaml', text, 'open');
+    assert.deepEqual(shown(service, text), fresh(text), what);
+  }
+  assert.deepEqual(
+    shown(service, text).map((s) => s.split('@')[0]),
+    ['twice', 'twice', 'elsewhere'],
+  );
+});

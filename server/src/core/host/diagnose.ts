@@ -340,8 +340,9 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     // usually nothing is declared twice, and then no resource of the file needs a look.
     const duplicated = ws.duplicatedKeys();
     if (duplicated.size > 0) {
-      const facts = ws.factsFor(uri, text) ?? factsOfFile();
-      const suspects = facts.kuma.filter((k) => duplicated.has(ws.keyOf(k)));
+      const recorded = ws.factsFor(uri, text);
+      const facts = recorded ?? factsOfFile();
+      const suspects = (recorded && ws.duplicatedIn(uri, text)) || facts.kuma.filter((k) => duplicated.has(ws.keyOf(k)));
       if (suspects.length) extra.push(...duplicateDiagnostics(uri, { ...facts, kuma: suspects }, ws.declarationsOf, documentOf));
     }
     // The placed checks are clipped already (and shared with the next keystroke's result).

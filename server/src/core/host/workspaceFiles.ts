@@ -37,6 +37,12 @@ export interface WorkspaceFiles {
   /** The resource keys declared more than once in the workspace, each with the files declaring it. */
   duplicatedKeys(): Map<string, string[]>;
   /**
+   * The resources a file declares whose keys are declared more than once in the workspace, when
+   * its recorded facts are those of `text` (read from the keys recorded with them: no key is
+   * built on a keystroke).
+   */
+  duplicatedIn(uri: string, text: string): KumaFact[] | undefined;
+  /**
    * An index whose provider facts are current, though ranges of files edited since may lag; with
    * `scopes`, current in those scopes (see `factsScope`) only (see `checksIndex`).
    */
@@ -52,13 +58,20 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     disk?: string;
     open?: string;
     facts: FileFacts;
-    fingerprint: string;
+    /**
+     * What other files depend on (`providerFingerprint` per document, joined by line breaks);
+     * undefined while it is `prints` joined, which is built only when a comparison needs it (a
+     * keystroke in a large file compares the documents' own fingerprints instead).
+     */
+    fingerprint: string | undefined;
     factsText?: string;
     prints?: string[];
     /** The keys (`keyOf`) of the named resources the file declares, in its order. */
     keys?: string[];
     /** An open file's documents when its facts were recorded, and their placed facts (see `factsOfText`). */
     docs?: { textLength: number; list: DocumentInfo[]; placed: DocumentFacts[] };
+    /** Where in `facts.kuma` the resources declared more than once are, for these keys and duplicates (see `duplicatedIn`). */
+    duplicated?: { keys: string[]; revision: number; at: number[] };
   };
   const files = new Map<string, FileEntry>();
   /** The index with every range current; dropped whenever any file's facts are recorded. */
@@ -89,24 +102,35 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     for (const k of after ?? []) keyCounts.set(k, (keyCounts.get(k) ?? 0) + 1);
     keysRevision++;
   }
+  function namedKey(k: KumaFact | undefined): string | undefined {
+    return k?.name ? keyOf(k) : undefined;
+  }
   function namedKeys(facts: FileFacts): string[] {
     const out: string[] = [];
     for (const k of facts.kuma) if (k.name) out.push(keyOf(k));
     return out;
   }
 
-  function noteChange(before: string, after: string, beforePrints?: string[], afterPrints?: string[]) {
+  /** A file's fingerprint, joined from its documents' when it was left for later (see `FileEntry.fingerprint`). */
+  function fingerprintOf(f: { fingerprint: string | undefined; prints?: string[] }): string {
+    return (f.fingerprint ??= f.prints?.join('\n') ?? '');
+  }
+
+  type Prints = { fingerprint: string | undefined; prints?: string[] };
+  function noteChange(before: Prints, after: Prints) {
     providerRevision++;
-    for (const scope of scopesChanged(before, after, beforePrints, afterPrints))
-      scopeRevisions.set(scope, (scopeRevisions.get(scope) ?? 0) + 1);
+    for (const scope of scopesChanged(before, after)) scopeRevisions.set(scope, (scopeRevisions.get(scope) ?? 0) + 1);
   }
 
   /**
    * The scopes a change touched: from the documents' own fingerprints when the file kept its number
    * of documents (a keystroke: one or two differ, and the file's fingerprint is not split again).
    */
-  function scopesChanged(before: string, after: string, beforePrints?: string[], afterPrints?: string[]): Iterable<string> {
-    if (!beforePrints || !afterPrints || beforePrints.length !== afterPrints.length) return changedScopes(before, after);
+  function scopesChanged(before: Prints, after: Prints): Iterable<string> {
+    const beforePrints = before.prints;
+    const afterPrints = after.prints;
+    if (!beforePrints || !afterPrints || beforePrints.length !== afterPrints.length)
+      return changedScopes(fingerprintOf(before), fingerprintOf(after));
     const out = new Set<string>();
     for (let i = 0; i < afterPrints.length; i++) {
       const a = beforePrints[i];
@@ -128,7 +152,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     open: boolean,
     before?: string[],
     beforeDocs?: FileEntry['docs'],
-  ): Generator<void, { facts: FileFacts; fingerprint?: string; prints: string[]; docs?: FileEntry['docs'] }> {
+  ): Generator<void, { facts: FileFacts; same: boolean; keysSame?: boolean; prints: string[]; docs?: FileEntry['docs'] }> {
     let docs: DocumentFacts[] = [];
     let prints: string[] = [];
     if (open) {
@@ -143,6 +167,10 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
       docs = new Array(list.length);
       prints = new Array(list.length);
       let same = before !== undefined && before.length === list.length;
+      // With as many documents as before, the i-th is the i-th of before: whether the resources
+      // they declare (their keys, and their places among the file's resources) stayed is known
+      // from the documents looked at (a port edit keeps them).
+      let keysSame = same && beforeDocs !== undefined && beforeDocs.placed.length === list.length;
       for (let i = 0; i < list.length; i++) {
         const d = list[i];
         const j = i < head ? i : i >= list.length - tail ? i - list.length + before!.length : -1;
@@ -157,13 +185,14 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
         docs[i] = f.placed.facts;
         prints[i] = f.fingerprint;
         if (same && prints[i] !== before![i]) same = false;
+        if (keysSame && prints[i] !== before![i]) {
+          const was = beforeDocs!.placed[i].kuma;
+          const now = docs[i].kuma;
+          // The same resource, or none, in the same place of `facts.kuma` (see `duplicatedIn`).
+          if ((was === undefined) !== (now === undefined) || namedKey(was) !== namedKey(now)) keysSame = false;
+        }
       }
-      return {
-        facts: collectFacts(docs),
-        fingerprint: same ? undefined : prints.join('\n'),
-        prints,
-        docs: { textLength: text.length, list, placed: docs },
-      };
+      return { facts: collectFacts(docs), same, keysSame, prints, docs: { textLength: text.length, list, placed: docs } };
     } else if (!fileSkip(text)) {
       for (const chunk of splitDocuments(text)) {
         const cached = dc.cachedParse(chunk.text);
@@ -181,11 +210,11 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     // A keystroke rarely changes what other files depend on: then the per-document fingerprints
     // are the very same strings as before, and the file's fingerprint need not be rebuilt.
     const same = before !== undefined && before.length === prints.length && prints.every((p, i) => p === before[i]);
-    return { facts: collectFacts(docs), fingerprint: same ? undefined : prints.join('\n'), prints };
+    return { facts: collectFacts(docs), same, prints };
   }
 
   function* setFileSteps(uri: string, text: string | undefined, layer: FileLayer): Generator<void, boolean> {
-    const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
+    const entry: FileEntry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
     if (layer === 'disk') entry.disk = text;
     else entry.open = text;
     // A file opened as it is on disk: keep one copy of its text (the editor holds this one).
@@ -195,8 +224,8 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
       files.delete(uri);
       noteKeys(entry, undefined);
       indexCache = undefined;
-      const changed = entry.fingerprint !== '';
-      if (changed) noteChange(entry.fingerprint, '');
+      const changed = fingerprintOf(entry) !== '';
+      if (changed) noteChange(entry, { fingerprint: '' });
       return changed;
     }
     files.set(uri, entry);
@@ -204,10 +233,10 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
       entry.factsText = current;
       return false;
     }
-    const { facts, fingerprint, prints, docs } = yield* factsOfText(current, entry.open !== undefined, entry.prints, entry.docs);
+    const { facts, same, keysSame, prints, docs } = yield* factsOfText(current, entry.open !== undefined, entry.prints, entry.docs);
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
-    const changed = record(entry, current, facts, fingerprint ?? entry.fingerprint, prints);
+    const changed = record(entry, current, facts, same ? entry : { fingerprint: undefined, prints }, same, keysSame);
     entry.docs = docs;
     dc.trimTrees();
     return changed;
@@ -218,27 +247,35 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
    * the fingerprint holds; cached cross-file results only go stale when what other files
    * depend on changed (the return value).
    */
-  function record(entry: FileEntry, text: string, facts: FileFacts, fingerprint: string, prints?: string[]): boolean {
-    const changed = fingerprint !== entry.fingerprint;
-    if (changed) noteChange(entry.fingerprint, fingerprint, entry.prints, prints);
-    // Keys are provider facts: they change only with the fingerprint.
-    if (changed || entry.keys === undefined) noteKeys(entry, namedKeys(facts));
+  function record(entry: FileEntry, text: string, facts: FileFacts, next: Prints, same = false, keysSame = false): boolean {
+    // Documents' fingerprints compared one by one (`same`, or some differ in a list of the same
+    // length) need no joined fingerprint; otherwise the joined ones are compared.
+    const { prints } = next;
+    const changed =
+      !same &&
+      (next.fingerprint === undefined && prints && entry.prints?.length === prints.length
+        ? prints.some((p, i) => p !== entry.prints![i])
+        : fingerprintOf(next) !== fingerprintOf(entry));
+    if (changed) noteChange(entry, next);
+    // Keys are provider facts: they change only with the fingerprint, and not when the documents
+    // that changed declare the same resources as before (`keysSame`).
+    if ((changed && !keysSame) || entry.keys === undefined) noteKeys(entry, namedKeys(facts));
     entry.prints = prints;
     entry.docs = undefined;
     entry.facts = facts;
     entry.factsText = text;
-    entry.fingerprint = fingerprint;
+    entry.fingerprint = next.fingerprint;
     indexCache = undefined;
     return changed;
   }
 
   function setDiskFacts(uri: string, text: string, facts: FileFacts, fingerprint: string): boolean {
-    const entry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
+    const entry: FileEntry = files.get(uri) ?? { facts: EMPTY_FACTS, fingerprint: '' };
     entry.disk = text;
     files.set(uri, entry);
     // An open buffer has the last word; its facts stay.
     if (entry.open !== undefined || entry.factsText === text) return false;
-    return record(entry, text, facts, fingerprint);
+    return record(entry, text, facts, { fingerprint });
   }
 
   function setFile(uri: string, text: string | undefined, layer: FileLayer): boolean {
@@ -317,15 +354,34 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     return counted.duplicated;
   }
 
+  /**
+   * Where in a file's `facts.kuma` the resources declared more than once in the workspace are:
+   * this holds while the file's keys and the workspace's duplicates do (a keystroke that keeps
+   * the file's resources keeps them in their places, see `factsOfText`).
+   */
+  function duplicatedAt(entry: FileEntry): number[] {
+    const duplicated = duplicatedKeys();
+    const keys = entry.keys ?? namedKeys(entry.facts);
+    if (entry.duplicated?.keys !== keys || entry.duplicated.revision !== keysRevision) {
+      const at: number[] = [];
+      // `keys` holds the key of each named resource, in the order of `facts.kuma`.
+      if (duplicated.size > 0)
+        for (let i = 0, n = 0; i < entry.facts.kuma.length; i++) if (entry.facts.kuma[i].name && duplicated.has(keys[n++])) at.push(i);
+      entry.duplicated = { keys, revision: keysRevision, at };
+    }
+    return entry.duplicated.at;
+  }
+
   /** Per file's facts: its declarations of the keys declared more than once (for the revision counted). */
   const duplicatesOfFacts = new WeakMap<FileFacts, { revision: number; byKey: Map<string, KumaFact[]> }>();
-  function duplicatesIn(facts: FileFacts, duplicated: Map<string, string[]>): Map<string, KumaFact[]> {
+  function duplicatesIn(entry: FileEntry): Map<string, KumaFact[]> {
+    const facts = entry.facts;
     let hit = duplicatesOfFacts.get(facts);
     if (hit?.revision !== keysRevision) {
       const byKey = new Map<string, KumaFact[]>();
-      for (const k of facts.kuma) {
+      for (const i of duplicatedAt(entry)) {
+        const k = facts.kuma[i];
         const key = keyOf(k);
-        if (!duplicated.has(key)) continue;
         const list = byKey.get(key);
         if (list) list.push(k);
         else byKey.set(key, [k]);
@@ -346,7 +402,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     const out: Located<KumaFact>[] = [];
     for (const uri of duplicated.get(key) ?? []) {
       const f = files.get(uri);
-      if (f) for (const fact of duplicatesIn(f.facts, duplicated).get(key) ?? []) out.push({ uri, fact });
+      if (f) for (const fact of duplicatesIn(f).get(key) ?? []) out.push({ uri, fact });
     }
     return out;
   }
@@ -369,6 +425,11 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     scopeRevision: (scope) => scopeRevisions.get(scope) ?? 0,
     keyOf,
     duplicatedKeys,
+    duplicatedIn(uri, text) {
+      const entry = files.get(uri);
+      if (!entry || entry.factsText !== text || !entry.keys) return undefined;
+      return duplicatedAt(entry).map((i) => entry.facts.kuma[i]);
+    },
     checksIndex,
     declarationsOf,
     get factsRevision() {
