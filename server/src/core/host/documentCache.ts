@@ -178,8 +178,12 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
 
   /** The documents of a text (parses only the chunks not in the cache); memoized for the last texts. */
   function documentsOf(text: string): Split {
-    const hit = splits.find((x) => x.text === text);
-    if (hit) return hit;
+    // Only the last split is compared whole: a string equal to another one is compared byte by
+    // byte, and on a keystroke in a large file the older texts are of the same length and differ
+    // late (or not at all, after an undo), which would cost a read of the file per split kept.
+    // The checks of a text right after its facts find it there; any other text is split again
+    // from the nearest one, which costs one comparison (its ends) and the chunks that differ.
+    if (splits.length && splits[0].text === text) return splits[0];
     // The text an edit came from is most likely the one of (nearly) the same length.
     let base: Split | undefined;
     for (const x of splits) if (!base || Math.abs(x.text.length - text.length) < Math.abs(base.text.length - text.length)) base = x;
@@ -258,8 +262,8 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
    * first parsed): a keystroke in a large file does not search the whole text again.
    */
   function mayHoldSuppressions(text: string): boolean {
-    // Not split lately (an analysis remembered longer than its split): search the text.
-    const split = splits.find((x) => x.text === text);
+    // Not split last (an analysis remembered longer than its split): search the text.
+    const split = splits.length && splits[0].text === text ? splits[0] : undefined;
     if (!split) return true;
     for (const c of split.chunks) if ((c.entry.suppresses ??= c.chunk.text.includes(DISABLE))) return true;
     return false;
