@@ -230,3 +230,38 @@ test('warmUpKeystrokes runs in a service of its own: the service warmed keeps no
   assert.ok(r.diagnostics.some((d) => d.code === 'upgrade-3.0-dataplane-tags'));
   assert.ok(r.text.split('\n---\n').length > 64, `${ms.toFixed(0)} ms`);
 });
+
+test('prepareEdits: a file indexed from the disk and checked here keeps its facts and revision, is then parsedHere, and its edits check as a fresh service does; a file not parsed here is left alone', async () => {
+  const { generateFile } = await gen();
+  const { fileFactsOfText } = await import('../../server/src/core/host/facts');
+  let text = generateFile(100, { seed: 9, errorRate: 0.3 }).text;
+  const service = createLanguageService({ validators });
+  // As the index workers record it: the facts of the text on disk, from a parse elsewhere.
+  const fromDisk = fileFactsOfText(text);
+  service.setDiskFacts(MAIN, text, fromDisk.facts, fromDisk.fingerprint);
+  const notParsed = createLanguageService({ validators });
+  notParsed.setDiskFacts(MAIN, text, fromDisk.facts, fromDisk.fingerprint);
+  notParsed.setFile(MAIN, text, 'open');
+  const parses = notParsed.stats.parses;
+  notParsed.prepareEdits(MAIN, text);
+  assert.equal(notParsed.stats.parses, parses, 'nothing parsed for a file this service never checked');
+  assert.equal(notParsed.parsedHere(MAIN, text), false);
+
+  service.setFile(MAIN, text, 'open');
+  service.diagnose(MAIN, text, SETTINGS);
+  assert.equal(service.parsedHere(MAIN, text), false);
+  const revision = service.factsRevision;
+  const index = JSON.stringify(service.index().meshServices.map((m) => m.fact.name));
+  service.prepareEdits(MAIN, text);
+  assert.equal(service.parsedHere(MAIN, text), true);
+  assert.equal(service.factsRevision, revision, 'the same facts: nothing else is checked again');
+  assert.equal(JSON.stringify(service.index().meshServices.map((m) => m.fact.name)), index);
+  const rnd = prng(9);
+  for (let step = 0; step < 20; step++) {
+    text = edit(text, rnd);
+    service.setFile(MAIN, text, 'open');
+    const fresh = createLanguageService({ validators });
+    fresh.setFile(MAIN, text, 'open');
+    assert.deepEqual(service.diagnose(MAIN, text, SETTINGS).diagnostics, fresh.diagnose(MAIN, text, SETTINGS).diagnostics, `step ${step}`);
+  }
+});

@@ -249,6 +249,8 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           if (documents.get(uri)?.version !== version) return;
           void connection.sendDiagnostics({ uri, version, diagnostics: items });
           if (stale) refresh(uri);
+          // A large file just opened: its first keystroke compares documents, not the whole file.
+          if (count > WARM_UP_DOCUMENTS) service.prepareEdits(uri, doc.getText());
           if (count > WARM_UP_DOCUMENTS && !warmedKeystrokes) warmUpKeystrokes();
         }),
       ),

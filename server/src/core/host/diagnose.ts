@@ -62,7 +62,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
    * The cross-file checks of one document's MeshService, cached with the document's parse until
    * some file's provider facts change (a keystroke elsewhere in a large file keeps them).
    */
-  function meshServiceChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
+  function meshServiceChecks(pd: ParsedDocument, version: KumaVersion, stale = false): readonly Omit<KumaDiagnostic, 'document'>[] {
     const k = dc.factsOfDoc(pd).facts.kuma;
     if (k?.kind !== 'MeshService') return NO_CHECKS;
     // Runs for every MeshService of a file on each keystroke: compare numbers, build no strings.
@@ -71,8 +71,10 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     const dp = ws.scopeRevision(scope);
     const k8s = k.form === 'kubernetes' ? ws.scopeRevision('k8s') : 0;
     if (hit && hit.dp === dp && hit.k8s === k8s && hit.version === version) return hit.diagnostics;
-    const diagnostics = meshServiceDiagnostics(k, ws.checksIndex(k.form === 'kubernetes' ? [scope, 'k8s'] : [scope]), version);
-    crossCache.set(pd, { scope, dp, k8s, version, diagnostics });
+    const lagging = stale ? ws.lastChecksIndex() : undefined;
+    const diagnostics = meshServiceDiagnostics(k, lagging ?? ws.checksIndex(k.form === 'kubernetes' ? [scope, 'k8s'] : [scope]), version);
+    // Checked against an index that may lag (a stale answer, refreshed after): not kept.
+    if (!lagging) crossCache.set(pd, { scope, dp, k8s, version, diagnostics });
     return diagnostics;
   }
 
@@ -85,7 +87,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
    * parse until the facts they read change: resources and their ports (`res`), Kubernetes Services
    * (`k8s`), the mesh's Dataplanes, and routes (`pol`) for references to a MeshHTTPRoute.
    */
-  function policyChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
+  function policyChecks(pd: ParsedDocument, version: KumaVersion, stale = false): readonly Omit<KumaDiagnostic, 'document'>[] {
     const k = dc.factsOfDoc(pd).facts.kuma;
     if (!k || !k.refs?.length || !isPolicyKind(k.kind)) return NO_CHECKS;
     const revision =
@@ -96,15 +98,21 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
       (k.refs.some((r) => r.kind === 'MeshHTTPRoute') ? ws.scopeRevision('pol') : 0);
     const hit = policyCache.get(pd);
     if (hit && hit.revision === revision && hit.version === version) return hit.diagnostics;
-    const diagnostics = policyDiagnostics(k, ws.checksIndex(), version);
-    policyCache.set(pd, { revision, version, diagnostics });
+    const lagging = stale ? ws.lastChecksIndex() : undefined;
+    const diagnostics = policyDiagnostics(k, lagging ?? ws.checksIndex(), version);
+    if (!lagging) policyCache.set(pd, { revision, version, diagnostics });
     return diagnostics;
   }
 
-  function documentChecks(pd: ParsedDocument, version: KumaVersion): readonly Omit<KumaDiagnostic, 'document'>[] {
+  /**
+   * `stale`: the checks of a document an edit changed, for an answer that may be stale (see
+   * `placedChecks`): they may read the index as it was last built rather than build it again for
+   * facts other files changed meanwhile (a workspace being indexed changes them all the time).
+   */
+  function documentChecks(pd: ParsedDocument, version: KumaVersion, stale = false): readonly Omit<KumaDiagnostic, 'document'>[] {
     const kind = pd.classification.role === 'kuma' ? pd.classification.kind : undefined;
-    if (kind === 'MeshService') return meshServiceChecks(pd, version);
-    if (kind !== undefined && isPolicyKind(kind)) return policyChecks(pd, version);
+    if (kind === 'MeshService') return meshServiceChecks(pd, version, stale);
+    if (kind !== undefined && isPolicyKind(kind)) return policyChecks(pd, version, stale);
     return NO_CHECKS;
   }
 
@@ -209,7 +217,7 @@ export function createDiagnosePipeline(dc: DocumentCache, ws: WorkspaceFiles): D
     // The scopes of documents an edit removed stay: a memo invalidated once too often is only slower.
     const scopes = usable ? memo.scopes : new Set<string>();
     for (let i = head; i < docs.length - tail; i++) {
-      placed[i] = place(documentChecks(docs[i].parsed, version), docs[i]);
+      placed[i] = place(documentChecks(docs[i].parsed, version, stale), docs[i]);
       addCheckScopes(docs[i].parsed, scopes);
     }
     for (let i = docs.length - tail; i < docs.length; i++) {

@@ -55,6 +55,8 @@ export interface DocumentCache {
   cachedParse(chunkText: string): ParsedDocument[] | undefined;
   /** Whether a text analysed lately may hold a suppression comment (false: it surely holds none). */
   mayHoldSuppressions(text: string): boolean;
+  /** Whether `text` was split into documents lately (analysing it again parses nothing). */
+  splitLately(text: string): boolean;
   /** Releases the parse trees beyond the budget (see `LanguageServiceOptions.treeBudget`). */
   trimTrees(unchecked?: boolean): void;
   /** Compiles the schema validators of a version ahead of the first request. */
@@ -339,6 +341,7 @@ export function createDocumentCache(options: LanguageServiceOptions = {}): Docum
     factsOf,
     cachedParse: (chunkText) => cache.get(chunkText)?.parsed,
     mayHoldSuppressions,
+    splitLately: (text) => splits.some((x) => x.text === text),
     trimTrees,
     warmUp,
     stats,

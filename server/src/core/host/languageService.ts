@@ -40,5 +40,6 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     localAnalysis: pipeline.localAnalysis,
     diagnoseLocal: pipeline.diagnoseLocal,
     parsedHere: ws.parsedHere,
+    prepareEdits: ws.prepareEdits,
   };
 }

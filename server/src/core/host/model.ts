@@ -208,6 +208,13 @@ export interface LanguageService {
    * leaves what the file's next keystroke re-uses.
    */
   parsedHere(uri: string, text: string): boolean;
+  /**
+   * An open file whose facts were recorded from another thread's parse (the indexer read it from
+   * the disk), now parsed here to be checked: its facts are recorded again from this parse, so
+   * that its first keystroke re-uses the facts of every document it leaves (else that keystroke
+   * computes the facts of every document of the file). Nothing is parsed here for it.
+   */
+  prepareEdits(uri: string, text: string): void;
   /** The number of documents parsed since start: lets tests and benchmarks see cache hits. */
   readonly stats: { parses: number; validations: number };
   /**

@@ -30,6 +30,8 @@ export interface WorkspaceFiles {
   factsFor(uri: string, text: string): FileFacts | undefined;
   /** Whether the facts of a file's `text` were recorded from its parse on this thread (see `LanguageService.parsedHere`). */
   parsedHere(uri: string, text: string): boolean;
+  /** See `LanguageService.prepareEdits`. */
+  prepareEdits(uri: string, text: string): void;
   /** How often facts of a scope (see `factsScope`) changed: cached checks that read it compare this. */
   scopeRevision(scope: string): number;
   /** The identity of a resource (kind, mesh, namespace, name), cached per fact. */
@@ -47,6 +49,8 @@ export interface WorkspaceFiles {
    * `scopes`, current in those scopes (see `factsScope`) only (see `checksIndex`).
    */
   checksIndex(scopes?: readonly string[]): WorkspaceIndex;
+  /** The index as it was last built for the checks, however old (none yet: undefined). */
+  lastChecksIndex(): WorkspaceIndex | undefined;
   /** Every declaration of a resource declared more than once, with current ranges, in the index's order. */
   declarationsOf(k: KumaFact): Located<KumaFact>[];
   /** Changes whenever provider facts change somewhere (see `LanguageService.factsRevision`). */
@@ -422,6 +426,14 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
       const entry = files.get(uri);
       return entry?.docs !== undefined && entry.factsText === text;
     },
+    prepareEdits(uri, text) {
+      const entry = files.get(uri);
+      if (!entry || entry.open !== text || entry.factsText !== text || entry.docs !== undefined || !dc.splitLately(text)) return;
+      // Recorded again from this thread's parse (the same facts, so nothing else changes): the
+      // documents and their facts, which the next keystroke compares with its own.
+      entry.factsText = undefined;
+      setFile(uri, text, 'open');
+    },
     scopeRevision: (scope) => scopeRevisions.get(scope) ?? 0,
     keyOf,
     duplicatedKeys,
@@ -431,6 +443,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
       return duplicatedAt(entry).map((i) => entry.facts.kuma[i]);
     },
     checksIndex,
+    lastChecksIndex: () => indexCache ?? providerIndex?.index,
     declarationsOf,
     get factsRevision() {
       return providerRevision;
