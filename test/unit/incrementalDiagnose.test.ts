@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLanguageService } from '../../server/src/core/host/languageService';
 import { mergeByStart } from '../../server/src/core/host/diagnose';
+import { fileFactsOfText } from '../../server/src/core/host/facts';
 import { SchemaValidators } from '../../server/src/core/schema/validation';
 import type { LanguageService, Settings } from '../../server/src/core/host/model';
 
@@ -110,6 +111,8 @@ for (const seed of [1, 2, 3]) {
       const got = service.diagnose(MAIN, text, SETTINGS).diagnostics;
       const want = fresh(other, text).diagnose(MAIN, text, SETTINGS).diagnostics;
       assert.deepEqual(got, want, `seed ${seed}, step ${step}`);
+      // The facts other files read, kept from edit to edit, are those of the text.
+      assert.deepEqual(service.factsFor(MAIN, text), fileFactsOfText(text).facts, `seed ${seed}, step ${step}: facts`);
       if (step % 10 === 0) {
         // A worker's own checks of the same text, finished here: the parses this service holds serve.
         const local = structuredClone(worker.localAnalysis(text, SETTINGS));
@@ -233,7 +236,6 @@ test('warmUpKeystrokes runs in a service of its own: the service warmed keeps no
 
 test('prepareEdits: a file indexed from the disk and checked here keeps its facts and revision, is then parsedHere, and its edits check as a fresh service does; a file not parsed here is left alone', async () => {
   const { generateFile } = await gen();
-  const { fileFactsOfText } = await import('../../server/src/core/host/facts');
   let text = generateFile(100, { seed: 9, errorRate: 0.3 }).text;
   const service = createLanguageService({ validators });
   // As the index workers record it: the facts of the text on disk, from a parse elsewhere.

@@ -147,6 +147,46 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
   }
 
   /**
+   * A file's facts after an edit that changed the documents at `at` (as many documents as before,
+   * in their places), from its facts before: the lists copied at once and each changed document's
+   * facts put where its old ones were. Undefined when a changed document gained or lost a kind of
+   * fact (the lists' places move), or too many changed: then they are collected anew.
+   */
+  function replaceFacts(was: FileFacts, at: number[], oldDocs: DocumentFacts[], newDocs: DocumentFacts[]): FileFacts | undefined {
+    if (at.length > 16) return undefined;
+    const out: FileFacts = {
+      meshes: was.meshes.slice(),
+      endpointSlices: was.endpointSlices.slice(),
+      kuma: was.kuma.slice(),
+      workloads: was.workloads.slice(),
+      services: was.services.slice(),
+      namespaces: was.namespaces.slice(),
+    };
+    const put = <T>(list: T[], old: T | undefined, now: T | undefined): boolean => {
+      if ((old === undefined) !== (now === undefined)) return false;
+      if (old === undefined || old === now) return true;
+      const k = list.indexOf(old);
+      if (k < 0) return false;
+      list[k] = now!;
+      return true;
+    };
+    for (const i of at) {
+      const o = oldDocs[i];
+      const d = newDocs[i];
+      if (
+        !put(out.meshes, o.mesh, d.mesh) ||
+        !put(out.endpointSlices, o.endpointSlice, d.endpointSlice) ||
+        !put(out.kuma, o.kuma, d.kuma) ||
+        !put(out.workloads, o.workload, d.workload) ||
+        !put(out.services, o.service, d.service) ||
+        !put(out.namespaces, o.namespace, d.namespace)
+      )
+        return undefined;
+    }
+    return out;
+  }
+
+  /**
    * Facts of a file's text, and the fingerprint of what other files depend on. Files that are
    * not open are parsed without entering the document cache, so a large workspace does not keep
    * every parse tree in memory.
@@ -156,6 +196,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     open: boolean,
     before?: string[],
     beforeDocs?: FileEntry['docs'],
+    beforeFacts?: FileFacts,
   ): Generator<void, { facts: FileFacts; same: boolean; keysSame?: boolean; prints: string[]; docs?: FileEntry['docs'] }> {
     let docs: DocumentFacts[] = [];
     let prints: string[] = [];
@@ -168,14 +209,24 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
         beforeDocs && before && before.length === beforeDocs.list.length
           ? matchDocuments(beforeDocs.list, list, text.length - beforeDocs.textLength)
           : { head: 0, tail: 0 };
-      docs = new Array(list.length);
-      prints = new Array(list.length);
-      let same = before !== undefined && before.length === list.length;
+      const n = list.length;
+      // As many documents as before, none moved (an edit that kept the file's length): those the
+      // edit left alone keep their places, copied at once; only the ones between are looked at.
+      const aligned =
+        beforeDocs !== undefined &&
+        before !== undefined &&
+        before.length === n &&
+        beforeDocs.placed.length === n &&
+        text.length === beforeDocs.textLength;
+      docs = aligned ? beforeDocs.placed.slice() : new Array(n);
+      prints = aligned ? before.slice() : new Array(n);
+      let same = before !== undefined && before.length === n;
       // With as many documents as before, the i-th is the i-th of before: whether the resources
       // they declare (their keys, and their places among the file's resources) stayed is known
       // from the documents looked at (a port edit keeps them).
-      let keysSame = same && beforeDocs !== undefined && beforeDocs.placed.length === list.length;
-      for (let i = 0; i < list.length; i++) {
+      let keysSame = same && beforeDocs !== undefined && beforeDocs.placed.length === n;
+      const looked: number[] = [];
+      for (let i = aligned ? head : 0; i < (aligned ? n - tail : n); i++) {
         const d = list[i];
         const j = i < head ? i : i >= list.length - tail ? i - list.length + before!.length : -1;
         if (j >= 0 && (i < head || d.offset === beforeDocs!.list[j].offset)) {
@@ -188,6 +239,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
         if (!f.placed || f.placed.offset !== d.offset) f.placed = { offset: d.offset, facts: shiftFacts(f.facts, d.offset) };
         docs[i] = f.placed.facts;
         prints[i] = f.fingerprint;
+        looked.push(i);
         if (same && prints[i] !== before![i]) same = false;
         if (keysSame && prints[i] !== before![i]) {
           const was = beforeDocs!.placed[i].kuma;
@@ -196,7 +248,8 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
           if ((was === undefined) !== (now === undefined) || namedKey(was) !== namedKey(now)) keysSame = false;
         }
       }
-      return { facts: collectFacts(docs), same, keysSame, prints, docs: { textLength: text.length, list, placed: docs } };
+      const facts = (aligned && beforeFacts && replaceFacts(beforeFacts, looked, beforeDocs.placed, docs)) || collectFacts(docs);
+      return { facts, same, keysSame, prints, docs: { textLength: text.length, list, placed: docs } };
     } else if (!fileSkip(text)) {
       for (const chunk of splitDocuments(text)) {
         const cached = dc.cachedParse(chunk.text);
@@ -237,7 +290,13 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
       entry.factsText = current;
       return false;
     }
-    const { facts, same, keysSame, prints, docs } = yield* factsOfText(current, entry.open !== undefined, entry.prints, entry.docs);
+    const { facts, same, keysSame, prints, docs } = yield* factsOfText(
+      current,
+      entry.open !== undefined,
+      entry.prints,
+      entry.docs,
+      entry.facts,
+    );
     // The file may have changed (or been opened, or deleted) while this ran in steps.
     if (files.get(uri) !== entry || (entry.open ?? entry.disk) !== current) return false;
     const changed = record(entry, current, facts, same ? entry : { fingerprint: undefined, prints }, same, keysSame);
