@@ -46,6 +46,8 @@ const QUIET_TURNS = 2;
 const TYPING_PAUSE_MS = 250;
 /** The longest the files not open hold the thread at a time, between turns of the event loop. */
 const CLOSED_SLICE_MS = 4;
+/** The longest a refresh of a stale answer holds the thread at a time: the user is typing in that file. */
+const REFRESH_SLICE_MS = 2;
 /** The longest a file opened unchanged waits for its checks from the index workers before it is checked here. */
 const PRE_CHECK_WAIT_MS = 1000;
 
@@ -195,7 +197,7 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           if (ctx.caps.pull && ctx.caps.diagnosticRefresh) void connection.languages.diagnostics.refresh().catch(() => undefined);
           return;
         }
-        if (Date.now() - started > CLOSED_SLICE_MS) break;
+        if (Date.now() - started > REFRESH_SLICE_MS) break;
       }
       setImmediate(step);
     });
@@ -247,11 +249,16 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           const version = doc.version;
           const { items, stale, documents: count } = diagnose(doc, true);
           if (documents.get(uri)?.version !== version) return;
-          void connection.sendDiagnostics({ uri, version, diagnostics: items });
-          if (stale) refresh(uri);
-          // A large file just opened: its first keystroke compares documents, not the whole file.
-          if (count > WARM_UP_DOCUMENTS) service.prepareEdits(uri, doc.getText());
-          if (count > WARM_UP_DOCUMENTS && !warmedKeystrokes) warmUpKeystrokes();
+          // What follows waits until the whole list is written: a list over the pipe's 64 KB goes
+          // out in parts between turns of the event loop, and the editor waits for its last part.
+          const written = connection.sendDiagnostics({ uri, version, diagnostics: items });
+          const after = ctx.guard('validate', undefined, () => {
+            if (stale) refresh(uri);
+            // A large file just opened: its first keystroke compares documents, not the whole file.
+            if (count > WARM_UP_DOCUMENTS && documents.get(uri)?.version === version) service.prepareEdits(uri, doc.getText());
+            if (count > WARM_UP_DOCUMENTS && !warmedKeystrokes) warmUpKeystrokes();
+          });
+          void written.then(after, after);
         }),
       ),
     );
