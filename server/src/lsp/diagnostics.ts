@@ -249,8 +249,9 @@ export function registerDiagnostics(ctx: ServerContext): Diagnostics {
           const version = doc.version;
           const { items, stale, documents: count } = diagnose(doc, true);
           if (documents.get(uri)?.version !== version) return;
-          // What follows waits until the whole list is written: a list over the pipe's 64 KB goes
-          // out in parts between turns of the event loop, and the editor waits for its last part.
+          // What follows waits until the list is written: the transport encodes and writes a
+          // message on later turns of the event loop (and a socket's in parts), so work started
+          // here would run first and hold the list the editor waits for.
           const written = connection.sendDiagnostics({ uri, version, diagnostics: items });
           const after = ctx.guard('validate', undefined, () => {
             if (stale) refresh(uri);
