@@ -184,10 +184,7 @@ export async function activateClient(
             void vscode.window.showInformationMessage(plan.message);
             return;
           }
-          const picked = await review(plan.message, plan.plan, async (file, only) => {
-            const shown = await run({ only, preview: file });
-            return shown?.content;
-          });
+          const picked = await review(plan.message, plan.plan, (file, only) => run({ only, preview: file }));
           if (!picked?.length) return;
           result = await run({ only: picked.map((p) => p.uri) });
         } else result = await run();
@@ -218,6 +215,10 @@ function registerPreviews(context: vscode.ExtensionContext): void {
       onDidChange: previewChanged.event,
       provideTextDocumentContent: (uri) => previews.get(uri.toString()) ?? '',
     }),
+    // A preview's text is kept while its diff is open.
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d.uri.scheme === PREVIEW_SCHEME) previews.delete(d.uri.toString());
+    }),
   );
 }
 
@@ -231,7 +232,7 @@ const SHOW_CHANGES: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('
 async function review(
   title: string,
   plan: ConvertPlanFile[],
-  after: (file: string, only: string[]) => Promise<string | undefined>,
+  after: (file: string, only: string[]) => Thenable<ConvertCommandResult | undefined> | undefined,
 ): Promise<{ uri: string }[] | undefined> {
   type Row = vscode.QuickPickItem & { uri: string };
   const rows: Row[] = plan.map((f) => ({
@@ -251,10 +252,20 @@ async function review(
   return new Promise((resolve) => {
     let result: Row[] | undefined;
     pick.onDidTriggerItemButton(async ({ item }) => {
-      const text = await after(
-        item.uri,
-        pick.selectedItems.map((r) => r.uri),
-      );
+      pick.busy = true;
+      let text: string | undefined;
+      try {
+        const shown = await after(
+          item.uri,
+          pick.selectedItems.map((r) => r.uri),
+        );
+        text = shown?.content;
+        if (text === undefined) void vscode.window.showWarningMessage(shown?.message || 'The language server is not running: no preview.');
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Kuma: no preview of ${item.label}: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        pick.busy = false;
+      }
       if (text === undefined) return;
       const file = vscode.Uri.parse(item.uri);
       const shown = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: file.path, query: file.toString() });

@@ -437,7 +437,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
 
   /** Per file's facts: its declarations of the keys declared more than once (for the revision counted). */
   const duplicatesOfFacts = new WeakMap<FileFacts, { revision: number; byKey: Map<string, KumaFact[]> }>();
-  function duplicatesIn(entry: FileEntry): Map<string, KumaFact[]> {
+  function duplicatesByKey(entry: FileEntry): Map<string, KumaFact[]> {
     const facts = entry.facts;
     let hit = duplicatesOfFacts.get(facts);
     if (hit?.revision !== keysRevision) {
@@ -465,7 +465,7 @@ export function createWorkspaceFiles(dc: DocumentCache): WorkspaceFiles {
     const out: Located<KumaFact>[] = [];
     for (const uri of duplicated.get(key) ?? []) {
       const f = files.get(uri);
-      if (f) for (const fact of duplicatesIn(f).get(key) ?? []) out.push({ uri, fact });
+      if (f) for (const fact of duplicatesByKey(f).get(key) ?? []) out.push({ uri, fact });
     }
     return out;
   }
