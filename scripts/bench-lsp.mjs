@@ -6,6 +6,16 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 export const now = () => performance.now();
+
+/**
+ * The command that starts the bundled server as `kuma-language-server --stdio` does: the script
+ * itself, run by its `#!` line with the Node flags every launcher uses (see SERVER_NODE_FLAGS in
+ * scripts/build.mjs). Windows runs no `#!` line: `node` and the script, without them.
+ */
+export function serverCommand(server) {
+  return process.platform === 'win32' ? [process.execPath, server, '--stdio'] : [server, '--stdio'];
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class LspSession {

@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { generateWorkspace } from './bench-gen.mjs';
 import { loadSchemas, makeFloor } from './bench-floor.mjs';
-import { LspSession, now, sleep } from './bench-lsp.mjs';
+import { LspSession, now, serverCommand, sleep } from './bench-lsp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -65,7 +65,7 @@ function timeIt(fn, reps) {
 
 /** One server process with the tree as its root: index, and requests in an open file meanwhile. */
 async function serverRun(server, dir, files, rec) {
-  const session = new LspSession([process.execPath, server, '--stdio'], (section) =>
+  const session = new LspSession(serverCommand(server), (section) =>
     section === 'kuma' ? { version: '2.14' } : section === 'files.exclude' ? {} : null,
   );
   const indexed = session.nextLog(/indexed (\d+) YAML files/, 600_000);

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generatePolicyWorkspace, generateWorkspace } from './bench-gen.mjs';
-import { LspSession, sleep } from './bench-lsp.mjs';
+import { LspSession, serverCommand, sleep } from './bench-lsp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const server = path.join(root, 'dist/server.node.js');
@@ -35,7 +35,7 @@ function stats(xs) {
 }
 
 async function indexOnce(dir, count) {
-  const s = new LspSession([process.execPath, server, '--stdio'], config);
+  const s = new LspSession(serverCommand(server), config);
   const indexed = s.nextLog(/indexed (\d+) YAML files/);
   await s.initialize(pathToFileURL(dir).href);
   const r = await indexed;

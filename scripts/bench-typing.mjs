@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateFile } from './bench-gen.mjs';
-import { LspSession, now } from './bench-lsp.mjs';
+import { LspSession, now, serverCommand } from './bench-lsp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const server = path.join(root, 'dist/server.node.js');
@@ -30,7 +30,7 @@ const typed = (uri, version, pos, ch) => ({
 export async function typingMemory() {
   // About 1 MB of manifests.
   const file = generateFile(4500, { seed: 99 });
-  const s = new LspSession([process.execPath, server, '--stdio'], config);
+  const s = new LspSession(serverCommand(server), config);
   await s.initialize(null);
   const uri = 'file:///bench/typing-1mb.yaml';
   await s.open(uri, file.text);
@@ -51,7 +51,7 @@ export async function typingMemory() {
 
 export async function typingBurst() {
   const file = generateFile(2000, { seed: 42 });
-  const s = new LspSession([process.execPath, server, '--stdio'], config);
+  const s = new LspSession(serverCommand(server), config);
   await s.initialize(null);
   const uri = 'file:///bench/burst.yaml';
   await s.open(uri, file.text);

@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateFile, writeWorkload } from './bench-gen.mjs';
 import { loadSchemas, makeFloor } from './bench-floor.mjs';
-import { LspSession, now, sleep } from './bench-lsp.mjs';
+import { LspSession, now, serverCommand, sleep } from './bench-lsp.mjs';
 import { typingBurst, typingMemory } from './bench-typing.mjs';
 import { policyBench } from './bench-policies.mjs';
 import { runScaling, scalingTable } from './scaling.mjs';
@@ -94,7 +94,7 @@ function peerSchemaFile() {
 const SERVERS = {
   ours: {
     label: 'kuma-language-server',
-    command: [process.execPath, server, '--stdio'],
+    command: serverCommand(server),
     // The open-files scenario measures open files alone; `closedRun` measures the default scope.
     configuration: (section) =>
       section === 'kuma' ? { version: '2.14', diagnostics: { scope: 'openFiles' } } : section === 'files.exclude' ? {} : null,

@@ -174,6 +174,11 @@ test('npm pack of the package, installed offline into an empty folder: npx kuma-
   try {
     const init = await c.initialize({ textDocument: {} });
     assert.deepEqual(init.serverInfo, { name: 'kuma-language-server', version: ROOT_VERSION });
+    // Run by its #! line: node with the flags of every launch (SERVER_NODE_FLAGS in scripts/build.mjs).
+    if (process.platform === 'linux') {
+      const argv = fs.readFileSync(`/proc/${c.pid}/cmdline`, 'utf8').split('\0');
+      assert.deepEqual(argv.slice(1, 2), ['--v8-pool-size=1'], argv.join(' '));
+    }
     assert.ok(init.capabilities.completionProvider, JSON.stringify(init.capabilities));
     const uri = pathToFileURL(path.join(app, 'ms.yaml')).toString();
     const published = c.waitFor<{ uri: string; diagnostics: { code: string }[] }>(
