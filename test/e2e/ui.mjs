@@ -913,6 +913,13 @@ try {
     }
     return undefined;
   };
+  await step('VS Code starts the language server with the Node flags of its #! line (--v8-pool-size=1)', () => {
+    const args = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(join(dirname(WS), 'exts')) && l.includes('dist/server.node.js'));
+    if (args.length !== 1) return `server processes: ${JSON.stringify(args)}`;
+    return / --v8-pool-size=1 /.test(args[0]) || `its command line: ${args[0].trim()}`;
+  });
   await filterProblems(`**/${K8S_MS}`);
   const CRASHED = 'stopped unexpectedly and was restarted';
   const BOGUS = 'Unknown key "bogus"';
