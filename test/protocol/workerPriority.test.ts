@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
@@ -23,7 +24,10 @@ function niceOfThreads(pid: number): Map<number, number> {
   return out;
 }
 
-test('the index workers run at a lower priority than the thread that answers the editor', linuxOnly, async () => {
+test('the index workers run at a lower priority than the thread that answers the editor', linuxOnly, async (t) => {
+  // The server inherits this process's nice value; its workers go to 10 unless they are there already.
+  const base = os.getPriority();
+  if (base >= 10) return t.skip(`the tests run at nice ${base}: the workers have nothing to lower`);
   const dir = tmpDir('kuma-nice-');
   // Enough files that the workers are still reading them while the test looks.
   const doc = (i: number) =>
@@ -50,11 +54,11 @@ test('the index workers run at a lower priority than the thread that answers the
       await new Promise((r) => setTimeout(r, 2));
     }
     await done;
-    assert.equal(seen.get(pid), 0, 'the main thread keeps the process priority');
+    assert.equal(seen.get(pid), base, 'the main thread keeps the process priority');
     const background = [...seen].filter(([, nice]) => nice === 10);
     assert.ok(background.length >= 1, `a thread at nice 10 while indexing: ${JSON.stringify([...seen])}`);
     assert.ok(
-      [...seen].every(([, nice]) => nice === 0 || nice === 10),
+      [...seen].every(([, nice]) => nice === base || nice === 10),
       JSON.stringify([...seen]),
     );
   } finally {
