@@ -900,11 +900,11 @@ try {
 
   // (h) the language server crashes: the client restarts it, says so once, and checking goes on;
   // the palette restarts it by hand. Only our code-server's server (in run.sh's extensions dir) is touched.
-  const serverPids = () =>
+  const serverProcesses = () =>
     execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
       .split('\n')
-      .filter((l) => l.includes(join(dirname(WS), 'exts')) && l.includes('dist/server.node.js'))
-      .map((l) => Number(l.trim().split(/\s+/)[0]));
+      .filter((l) => l.includes(join(dirname(WS), 'exts')) && l.includes('dist/server.node.js'));
+  const serverPids = () => serverProcesses().map((l) => Number(l.trim().split(/\s+/)[0]));
   const newServer = async (old) => {
     for (let i = 0; i < 150; i++) {
       const pids = serverPids().filter((p) => p !== old);
@@ -914,9 +914,7 @@ try {
     return undefined;
   };
   await step('VS Code starts the language server with the Node flags of its #! line (--v8-pool-size=1)', () => {
-    const args = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.includes(join(dirname(WS), 'exts')) && l.includes('dist/server.node.js'));
+    const args = serverProcesses();
     if (args.length !== 1) return `server processes: ${JSON.stringify(args)}`;
     return / --v8-pool-size=1 /.test(args[0]) || `its command line: ${args[0].trim()}`;
   });
